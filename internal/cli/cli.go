@@ -1,0 +1,193 @@
+// Package cli implements the s3kit command line. Each command lives in its own
+// file and is registered by newRootCmd; main only builds a context, calls Main
+// and exits with the code it returns.
+//
+// Exit codes follow the contract in design.md: 0 success, 1 an operation
+// failed, 2 a usage error.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the s3kit command.
+const (
+	ExitOK     = 0 // success
+	ExitFailed = 1 // an operation failed
+	ExitUsage  = 2 // the command line was wrong
+)
+
+// Env is everything a command reads from the outside world. Tests build one
+// by hand so they can run in parallel without touching the process state.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// LookupEnv reports an environment variable and whether it is set
+	// (botocore treats set-but-empty differently from unset).
+	LookupEnv func(key string) (string, bool)
+	// Environ lists the whole environment as KEY=VALUE (for child processes).
+	Environ func() []string
+	// Home is the user's home directory ("" when unknown).
+	Home string
+	// Now is the clock.
+	Now func() time.Time
+	// IsTerminal reports whether Stdout is a terminal (progress bars only then).
+	IsTerminal bool
+}
+
+// OSEnv returns the Env of the running process.
+func OSEnv() Env {
+	home, _ := os.UserHomeDir()
+	return Env{
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		LookupEnv:  os.LookupEnv,
+		Environ:    os.Environ,
+		Home:       home,
+		Now:        time.Now,
+		IsTerminal: isTerminal(os.Stdout),
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	return fi.Mode()&os.ModeCharDevice != 0
+}
+
+// Getenv returns the variable's value, "" when unset.
+func (e Env) Getenv(key string) string {
+	if e.LookupEnv == nil {
+		return ""
+	}
+	v, _ := e.LookupEnv(key)
+	return v
+}
+
+// ExitError carries an exit code out of a command. Commands that have already
+// reported their failure return it with Silent set so Main prints nothing more.
+type ExitError struct {
+	Code   int
+	Err    error
+	Silent bool
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError marks err as a usage error (exit 2).
+func usageError(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
+
+// Main runs the s3kit command line with args (without the program name) and
+// returns the process exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.LookupEnv == nil {
+		env.LookupEnv = func(string) (string, bool) { return "", false }
+	}
+	if env.Environ == nil {
+		env.Environ = func() []string { return nil }
+	}
+	if env.Stdin == nil {
+		env.Stdin = eofReader{}
+	}
+	root := newRootCmd(env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if !ee.Silent && ee.Err != nil {
+			fmt.Fprintf(env.Stderr, "s3kit: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	// Errors cobra raises itself (unknown command, bad flag, wrong arg count)
+	// are usage errors.
+	fmt.Fprintf(env.Stderr, "s3kit: %v\n", err)
+	if isCobraUsageError(err) {
+		return ExitUsage
+	}
+	return ExitFailed
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// usageMarker wraps errors produced by flag parsing and argument validation.
+type usageMarker struct{ error }
+
+func (u usageMarker) Unwrap() error { return u.error }
+
+func isCobraUsageError(err error) bool {
+	var u usageMarker
+	if errors.As(err, &u) {
+		return true
+	}
+	// cobra reports unknown subcommands with a plain error.
+	return strings.HasPrefix(err.Error(), "unknown command ")
+}
+
+func newRootCmd(env Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "s3kit",
+		Short:         "S3 made simple, transparent and fast: a local S3 server, credentials explained, and fast transfers",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageMarker{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+	})
+	root.AddCommand(
+		newServeCmd(env),
+		newKeysCmd(env),
+		newCredsCmd(env),
+	)
+	root.AddCommand(newClientCmds(env)...)
+	// Argument-count errors from cobra.Args validators are usage errors too.
+	wrapArgs(root)
+	return root
+}
+
+// wrapArgs makes every command's positional-argument validator return a usage
+// error, so "s3kit cp onlyone" exits 2.
+func wrapArgs(c *cobra.Command) {
+	if c.Args != nil {
+		orig := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := orig(cmd, args); err != nil {
+				return usageMarker{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapArgs(sub)
+	}
+}

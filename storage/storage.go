@@ -1,0 +1,278 @@
+// Package storage defines what the s3kit server needs from a storage engine:
+// the Backend contract, optional capabilities found by type assertion
+// (Multipart, Copier), and the sentinel errors the server maps onto S3 error
+// codes. Implementations live in storage/disk (durable, on local disk) and
+// storage/mem (in memory, for tests); storage/storagetest checks every MUST
+// written in the doc comments below.
+//
+// The server never touches files: everything it stores or reads goes
+// through these interfaces.
+package storage
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// MinPartSize is the smallest size a multipart part may have, except the last
+// part of an upload (S3's EntityTooSmall rule).
+const MinPartSize = 5 << 20
+
+// MaxPartNumber is the highest part number S3 accepts.
+const MaxPartNumber = 10000
+
+// Sentinel errors. Implementations wrap them (fmt.Errorf("...: %w", ErrX)) and
+// callers test with errors.Is. The server maps each onto one S3 error code.
+var (
+	ErrNoSuchBucket       = errors.New("no such bucket")        // NoSuchBucket
+	ErrBucketExists       = errors.New("bucket already exists") // BucketAlreadyOwnedByYou
+	ErrBucketNotEmpty     = errors.New("bucket not empty")      // BucketNotEmpty
+	ErrNoSuchKey          = errors.New("no such key")           // NoSuchKey
+	ErrNoSuchUpload       = errors.New("no such upload")        // NoSuchUpload
+	ErrInvalidPart        = errors.New("invalid part")          // InvalidPart
+	ErrInvalidPartOrder   = errors.New("invalid part order")    // InvalidPartOrder
+	ErrEntityTooSmall     = errors.New("entity too small")      // EntityTooSmall
+	ErrBadDigest          = errors.New("content-md5 mismatch")  // BadDigest
+	ErrPreconditionFailed = errors.New("precondition failed")   // PreconditionFailed
+	ErrInvalidArgument    = errors.New("invalid argument")      // InvalidArgument
+)
+
+// BucketInfo describes a bucket.
+type BucketInfo struct {
+	Name    string
+	Created time.Time
+	// Region is the LocationConstraint given at creation ("" for us-east-1).
+	Region string
+}
+
+// CreateBucketOptions are the settings a bucket is created with.
+type CreateBucketOptions struct {
+	// Region is the LocationConstraint ("" means us-east-1).
+	Region string
+}
+
+// ObjectMeta is everything about an object that a client sets on upload and
+// gets back on GET/HEAD, apart from the bytes.
+type ObjectMeta struct {
+	ContentType        string
+	ContentEncoding    string
+	ContentDisposition string
+	ContentLanguage    string
+	CacheControl       string
+	Expires            string
+	// UserMeta holds x-amz-meta-* headers: lower-case names without the
+	// prefix, values verbatim.
+	UserMeta map[string]string
+	// Checksums maps an algorithm name as S3 spells it in headers, upper
+	// case ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"), to its
+	// base64 value.
+	Checksums map[string]string
+	// ChecksumType is "FULL_OBJECT" or "COMPOSITE" ("" when no checksum).
+	ChecksumType string
+}
+
+// ObjectInfo describes a stored object.
+type ObjectInfo struct {
+	Key  string
+	Size int64
+	// ETag is the entity tag including its double quotes, as S3 sends it:
+	// "\"<hex md5>\"" for single uploads, "\"<hex md5 of part md5s>-N\"" for
+	// multipart ones.
+	ETag         string
+	LastModified time.Time
+	Meta         ObjectMeta
+	// PartSizes lists the sizes of the parts a multipart object was
+	// assembled from, in order (nil for a single-part upload). GET with
+	// partNumber uses it.
+	PartSizes []int64
+}
+
+// Content is an open, immutable view of one object's bytes. It stays valid
+// (same bytes) even if the object is overwritten or deleted while open.
+type Content interface {
+	io.ReaderAt
+	io.ReadSeeker
+	io.Closer
+}
+
+// Object is an open object: its description and its bytes.
+type Object struct {
+	Info    ObjectInfo
+	Content Content
+}
+
+// PutOptions controls how an object is written.
+type PutOptions struct {
+	Meta ObjectMeta
+	// ContentMD5, when set, is the expected raw MD5 of the body; on mismatch
+	// PutObject returns ErrBadDigest and commits nothing.
+	ContentMD5 []byte
+	// IfNoneMatch "*" makes the put fail with ErrPreconditionFailed when the
+	// key already exists, checked atomically with the commit.
+	IfNoneMatch string
+	// IfMatch, when set, is an ETag (with quotes) the current object must
+	// have, checked atomically with the commit; otherwise
+	// ErrPreconditionFailed (ErrNoSuchKey when there is no object).
+	IfMatch string
+	// BeforeCommit, when set, is called after the whole body has been read
+	// and before the object becomes visible. It may fill in meta (for
+	// example checksums known only from a trailer). An error aborts the
+	// put: nothing is committed and the error is returned as is.
+	BeforeCommit func(meta *ObjectMeta) error
+}
+
+// ListOptions selects a page of a bucket's keys.
+type ListOptions struct {
+	Prefix    string
+	Delimiter string
+	// After is exclusive: only keys (and common prefixes) sorting strictly
+	// after it are returned. It carries marker, start-after and decoded
+	// continuation tokens alike.
+	After string
+	// MaxKeys caps objects plus common prefixes (0 means 1000).
+	MaxKeys int
+}
+
+// ListResult is one page of a listing.
+type ListResult struct {
+	Objects        []ObjectInfo
+	CommonPrefixes []string
+	IsTruncated    bool
+	// NextAfter is the last key or common prefix in this page; pass it as
+	// After to get the next page.
+	NextAfter string
+}
+
+// Backend is the storage contract.
+//
+// Every implementation MUST:
+//   - treat keys as opaque UTF-8 strings: "../x", "a//b", "" segments and
+//     any byte sequence S3 allows never become paths outside its data;
+//   - list keys in UTF-8 binary (byte) order, with cost proportional to the
+//     page, not to the bucket;
+//   - make a PutObject visible only once it has fully succeeded (readers
+//     see the old object or the new one, never a mix), and durable before
+//     it returns (disk implementations fsync data and metadata);
+//   - leave the previous object intact when a put fails for any reason,
+//     including a body Read error, ctx cancellation or a crash;
+//   - return errors wrapping the sentinels above where they apply;
+//   - be safe for concurrent use.
+type Backend interface {
+	// ListBuckets returns all buckets sorted by name.
+	ListBuckets(ctx context.Context) ([]BucketInfo, error)
+	// CreateBucket creates a bucket; ErrBucketExists if it exists.
+	CreateBucket(ctx context.Context, name string, opts CreateBucketOptions) error
+	// HeadBucket returns a bucket's info; ErrNoSuchBucket if absent.
+	HeadBucket(ctx context.Context, name string) (BucketInfo, error)
+	// DeleteBucket removes an empty bucket; ErrBucketNotEmpty if it holds
+	// objects or unfinished multipart uploads, ErrNoSuchBucket if absent.
+	DeleteBucket(ctx context.Context, name string) error
+
+	// PutObject stores body under key, replacing any previous object, and
+	// returns the new object's info (ETag is the quoted hex MD5).
+	PutObject(ctx context.Context, bucket, key string, body io.Reader, opts PutOptions) (ObjectInfo, error)
+	// GetObject opens an object; ErrNoSuchKey if absent. The caller closes
+	// Content.
+	GetObject(ctx context.Context, bucket, key string) (*Object, error)
+	// HeadObject returns an object's info; ErrNoSuchKey if absent.
+	HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error)
+	// DeleteObject removes an object; deleting a missing key succeeds.
+	DeleteObject(ctx context.Context, bucket, key string) error
+	// ListObjects returns one page of keys (see ListOptions), rolling keys
+	// that share a prefix up to the delimiter into CommonPrefixes.
+	ListObjects(ctx context.Context, bucket string, opts ListOptions) (ListResult, error)
+}
+
+// PartInfo describes an uploaded part.
+type PartInfo struct {
+	PartNumber   int
+	ETag         string // quoted hex MD5 of the part
+	Size         int64
+	LastModified time.Time
+	// Checksums as in ObjectMeta.Checksums, for this part.
+	Checksums map[string]string
+}
+
+// UploadInfo describes an unfinished multipart upload.
+type UploadInfo struct {
+	Key       string
+	UploadID  string
+	Initiated time.Time
+	Meta      ObjectMeta
+}
+
+// PartOptions controls how a part is written.
+type PartOptions struct {
+	// ContentMD5 as in PutOptions.
+	ContentMD5 []byte
+	// BeforeCommit as in PutOptions; it may set checksums for the part.
+	BeforeCommit func(checksums map[string]string) error
+}
+
+// CompletePart names one part in CompleteMultipartUpload.
+type CompletePart struct {
+	PartNumber int
+	ETag       string // with or without quotes
+}
+
+// ListPartsOptions selects a page of parts.
+type ListPartsOptions struct {
+	PartNumberMarker int // exclusive
+	MaxParts         int // 0 means 1000
+}
+
+// ListPartsResult is one page of parts.
+type ListPartsResult struct {
+	Upload               UploadInfo
+	Parts                []PartInfo
+	IsTruncated          bool
+	NextPartNumberMarker int
+}
+
+// ListUploadsOptions selects a page of unfinished uploads.
+type ListUploadsOptions struct {
+	Prefix         string
+	Delimiter      string
+	KeyMarker      string
+	UploadIDMarker string
+	MaxUploads     int // 0 means 1000
+}
+
+// ListUploadsResult is one page of unfinished uploads, ordered by key then
+// initiation time.
+type ListUploadsResult struct {
+	Uploads            []UploadInfo
+	CommonPrefixes     []string
+	IsTruncated        bool
+	NextKeyMarker      string
+	NextUploadIDMarker string
+}
+
+// Multipart is implemented by backends that support multipart uploads.
+//
+// Implementations MUST: accept parts in any order and re-uploads of a part
+// number (last one wins); on Complete require the listed parts to exist with
+// matching ETags (ErrInvalidPart), in ascending order (ErrInvalidPartOrder),
+// each but the last at least MinPartSize (ErrEntityTooSmall); compute the
+// composite ETag "\"hex(md5(concat(part md5s)))-N\""; make the completed
+// object visible atomically, replacing any previous one; and return
+// ErrNoSuchUpload for unknown or finished upload IDs.
+type Multipart interface {
+	CreateMultipartUpload(ctx context.Context, bucket, key string, meta ObjectMeta) (UploadInfo, error)
+	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, body io.Reader, opts PartOptions) (PartInfo, error)
+	ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (ListPartsResult, error)
+	CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart) (ObjectInfo, error)
+	AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error
+	ListMultipartUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (ListUploadsResult, error)
+}
+
+// Copier is implemented by backends that copy objects without streaming
+// the bytes through the caller. Without it the server copies with
+// GetObject and PutObject.
+type Copier interface {
+	// CopyObject copies src to dst. meta nil keeps the source's metadata
+	// (COPY directive); non-nil replaces it (REPLACE directive).
+	CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *ObjectMeta) (ObjectInfo, error)
+}
