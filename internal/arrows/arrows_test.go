@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"cmd":             {"internal/cli"},
 	"internal/arrows": {},
 	"bench":           {"*"},
+	"tests":           {"*"},
 }
 
 // forbidden are arrows design.md names explicitly; they are checked even
