@@ -1,18 +1,9 @@
-// Package sigv4 implements AWS Signature Version 4 for both sides of the wire:
-// signing requests (Authorization header, presigned URLs, aws-chunked
-// streaming payloads with trailing checksums) and verifying them in a server.
-// Both sides share one canonicalisation, so what the client signs is exactly
-// what the server recomputes. Time is always an argument; there is no clock
-// inside. The package imports only the standard library.
 package sigv4
 
 import (
 	"context"
 	"errors"
-	"hash"
 	"io"
-	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -43,6 +34,10 @@ type SignInput struct {
 	// PayloadHash is the hex SHA-256 of the body or one of the constants
 	// above. For service "s3" it is also sent as X-Amz-Content-Sha256.
 	PayloadHash string
+	// DisablePathNormalization keeps "." and ".." segments and "//" in the
+	// path for non-S3 services that, like S3, take paths literally. (S3
+	// never normalises, whatever this says.)
+	DisablePathNormalization bool
 }
 
 // Signer signs requests. It caches derived signing keys per (secret, day,
@@ -51,22 +46,6 @@ type Signer struct{ cache keyCache }
 
 // NewSigner returns a Signer.
 func NewSigner() *Signer { return &Signer{} }
-
-// Sign adds X-Amz-Date, X-Amz-Security-Token (when there is a token),
-// X-Amz-Content-Sha256 (for s3) and Authorization to req. It signs host
-// and every header already present on req (except ones AWS never signs,
-// such as User-Agent and Expect). It returns the signature, which is the
-// seed for a streaming body.
-func (s *Signer) Sign(req *http.Request, in SignInput) (signature string, err error) {
-	return "", errNotImplemented
-}
-
-// Presign returns req's URL with query authentication added, valid for
-// expires (1 s to 7 days). Headers present on req are signed and must be
-// sent with the URL.
-func (s *Signer) Presign(req *http.Request, in SignInput, expires time.Duration) (*url.URL, error) {
-	return nil, errNotImplemented
-}
 
 // ChunkedOptions selects the aws-chunked variant a streaming body uses.
 type ChunkedOptions struct {
@@ -101,9 +80,6 @@ const (
 	SHA256    ChecksumAlgorithm = "SHA256"
 )
 
-// NewChecksum returns a streaming hasher for alg.
-func NewChecksum(alg ChecksumAlgorithm) (hash.Hash, error) { return nil, errNotImplemented }
-
 // SecretLookup returns the secret for an access key ID. It returns an error
 // wrapping ErrUnknownAccessKey when the key does not exist.
 type SecretLookup func(ctx context.Context, accessKeyID string) (secret string, err error)
@@ -128,6 +104,9 @@ type Verified struct {
 	Presigned bool
 	// Region is the region named in the credential scope.
 	Region string
+	// SessionToken is the X-Amz-Security-Token the request carried (signed),
+	// for a caller that issues temporary credentials to check.
+	SessionToken string
 	// Body is the decoded payload. Reading it checks everything the request
 	// claims about its payload (X-Amz-Content-Sha256, chunk signatures,
 	// x-amz-checksum-* headers or trailer); on a mismatch Read returns an
@@ -152,29 +131,3 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
-
-var errNotImplemented = errors.New("sigv4: not implemented")
-
-type keyCache struct{}
-
-// SignStreaming prepares req to send body (decoded length size, -1 if
-// unknown) as an aws-chunked stream: it sets Content-Encoding,
-// X-Amz-Decoded-Content-Length, X-Amz-Trailer and Content-Length, signs the
-// headers with the matching streaming payload hash, and sets req.Body to a
-// reader that frames (and, when opts.Signed, signs) each chunk and the
-// trailer.
-func (s *Signer) SignStreaming(req *http.Request, in SignInput, body io.Reader, size int64, opts ChunkedOptions) error {
-	return errNotImplemented
-}
-
-// Verify authenticates req (header or query form). A request with no
-// authentication at all returns Verified{Anonymous: true} and no error; the
-// caller decides whether that is allowed. Failures are *Error values with the
-// S3 code a client expects (AuthorizationHeaderMalformed,
-// AuthorizationQueryParametersError, SignatureDoesNotMatch,
-// InvalidAccessKeyId, RequestTimeTooSkewed, AccessDenied for expired
-// presigned URLs, ...). It reads no body bytes: payload checks happen as
-// Verified.Body is read.
-func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, error) {
-	return nil, errNotImplemented
-}

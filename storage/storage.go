@@ -97,6 +97,16 @@ type Content interface {
 	io.Closer
 }
 
+// RangeWriterTo is implemented by Content that can send a byte range to w
+// without copying it through user space (file-backed content on Linux
+// hands *os.File sections to w, so an http.ResponseWriter uses
+// sendfile(2)). Servers answering a Range GET should prefer it over
+// io.CopyN on a SectionReader. Like Read and Seek, it must not run
+// concurrently with other reads of the same Content except ReadAt.
+type RangeWriterTo interface {
+	WriteRangeTo(w io.Writer, off, n int64) (int64, error)
+}
+
 // Object is an open object: its description and its bytes.
 type Object struct {
 	Info    ObjectInfo

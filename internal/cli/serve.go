@@ -1,18 +1,211 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
 
+	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/keys"
 	"github.com/spf13/cobra"
 )
 
-// newServeCmd builds "s3kit serve". Owned by the server work.
+// serveOptions are the flags of "s3kit serve".
+type serveOptions struct {
+	Addr         string
+	Data         string
+	Region       string
+	Domain       string
+	WriteProfile string
+}
+
+// shutdownTimeout bounds how long a graceful shutdown waits for requests in
+// flight before closing their connections.
+const shutdownTimeout = 10 * time.Second
+
+// HealthPath answers 200 once the server is ready (server.HealthPath).
+const HealthPath = server.HealthPath
+
+// newServeCmd builds "s3kit serve".
 func newServeCmd(env Env) *cobra.Command {
-	return &cobra.Command{
+	var o serveOptions
+	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the embedded S3 server",
+		Short: "Run the embedded S3 server on local disk",
+		Long: "Serve the S3 API (path-style, and virtual-host style for BUCKET.DOMAIN with\n" +
+			"--domain) from a data directory. On first start with no keys it creates one and\n" +
+			"prints it once with snippets for boto3, aws-cli and s3kit. SIGINT or SIGTERM\n" +
+			"stops it gracefully.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &ExitError{Code: ExitFailed, Err: errors.New("serve: not implemented yet")}
+			return runServe(cmd.Context(), env, o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:9000", "address to listen on (\":0\" picks a free port)")
+	f.StringVar(&o.Data, "data", "", "data directory (default $S3KIT_DATA, $XDG_DATA_HOME/s3kit or ~/.local/share/s3kit)")
+	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports and expects in signatures")
+	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
+	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint as profile `NAME` into ~/.aws/credentials and ~/.aws/config")
+	return cmd
+}
+
+func runServe(ctx context.Context, env Env, o serveOptions) error {
+	fail := func(err error) error { return &ExitError{Code: ExitFailed, Err: fmt.Errorf("serve: %w", err)} }
+	dir, err := dataDirFlag(env, o.Data)
+	if err != nil {
+		return usageError(err)
+	}
+	if o.Region == "" {
+		return usageError(errors.New("serve: --region must not be empty"))
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fail(err)
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	store, err := keys.Open(dir, keys.Options{Now: env.Now, Logger: logger})
+	if err != nil {
+		return fail(err)
+	}
+	n, err := store.Len(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	var first *keys.Key
+	if n == 0 {
+		k, err := store.Create(ctx, keys.CreateOptions{Name: "first key"})
+		if err != nil {
+			return fail(err)
+		}
+		first = &k
+	}
+	backend, handler, err := openServer(ctx, dir, store, o, logger, env.Now)
+	if err != nil {
+		return fail(err)
+	}
+	defer func() {
+		if err := backend.Close(); err != nil {
+			logger.Error("close storage", "err", err)
+		}
+	}()
+
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fail(err)
+	}
+	endpoint := endpointURL(ln.Addr())
+	b := banner{Endpoint: endpoint, DataDir: dir, KeyFile: store.Path(), Region: o.Region, Domain: o.Domain, Keys: n, First: first}
+	if o.WriteProfile != "" {
+		if err := writeServeProfile(ctx, env, store, o, endpoint, first, &b); err != nil {
+			ln.Close()
+			return fail(err)
+		}
+	}
+	b.write(env.Stdout)
+
+	srv := &http.Server{
+		Handler:           handler, // it answers GET /-/health itself
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	logger.Info("serving", "endpoint", endpoint, "data", dir, "region", o.Region)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fail(err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("graceful shutdown incomplete; closing connections", "err", err)
+		srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fail(err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// endpointURL is the URL clients use to reach a listener: an unspecified
+// host (":9000", "0.0.0.0", "[::]") becomes 127.0.0.1.
+func endpointURL(a net.Addr) string {
+	host, port := "127.0.0.1", "0"
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		port = strconv.Itoa(tcp.Port)
+		if tcp.IP != nil && !tcp.IP.IsUnspecified() {
+			host = tcp.IP.String()
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// writeServeProfile writes --write-profile NAME. The key written is the one
+// the profile already holds if this server still knows it, else the first
+// key created by this start, else a new key named after the profile: the
+// secrets of older keys are never handed out again.
+func writeServeProfile(ctx context.Context, env Env, store *keys.Store, o serveOptions, endpoint string, first *keys.Key, b *banner) error {
+	files, err := resolveAWSFiles(env)
+	if err != nil {
+		return err
+	}
+	var k keys.Key
+	if id := existingProfileKeyID(files.Credentials, o.WriteProfile); id != "" {
+		if found, err := store.Lookup(ctx, id); err == nil {
+			k = found
+		}
+	}
+	switch {
+	case k.AccessKeyID != "":
+	case first != nil:
+		k = *first
+	default:
+		k, err = store.Create(ctx, keys.CreateOptions{Name: "profile " + o.WriteProfile})
+		if err != nil {
+			return err
+		}
+		b.ProfileKeyCreated = true
+	}
+	warnings, err := writeAWSProfile(files, awsProfile{
+		Name: o.WriteProfile, AccessKeyID: k.AccessKeyID, Secret: k.Secret,
+		EndpointURL: endpoint, Region: o.Region,
+	})
+	if err != nil {
+		return err
+	}
+	b.Profile, b.ProfileKeyID, b.ProfileFiles, b.ProfileWarnings = o.WriteProfile, k.AccessKeyID, files, warnings
+	return nil
+}
+
+// existingProfileKeyID returns the aws_access_key_id the credentials file
+// holds for profile name ("" when none).
+func existingProfileKeyID(path, name string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	in := false
+	for _, l := range parseINILines(data) {
+		switch {
+		case l.isHead:
+			in = l.header == name
+		case in && l.option == "aws_access_key_id":
+			_, v, ok := cutOption(l.text)
+			if ok {
+				return v
+			}
+		}
+	}
+	return ""
 }

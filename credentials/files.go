@@ -1,0 +1,123 @@
+package credentials
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/s3kit/s3kit/internal/ini"
+)
+
+// profileMap maps a profile (or sso-session, or services) name to its keys.
+type profileMap map[string]map[string]ini.Value
+
+// sharedFiles is the parsed pair of shared files plus the maps botocore
+// derives from them (spec §4.4, §4.5).
+type sharedFiles struct {
+	configPath, credsPath string
+	config, creds         *ini.File // nil when the file is absent
+
+	configProfiles profileMap // config file only, for the config-file provider
+	merged         profileMap // config profiles overlaid with credentials-file sections
+	ssoSessions    profileMap
+	services       profileMap
+}
+
+// loadSharedFiles reads and parses both files. Absent files are empty;
+// syntax errors are ConfigParseError.
+func loadSharedFiles(w *world) (*sharedFiles, error) {
+	sf := &sharedFiles{
+		configPath:     w.filePath("AWS_CONFIG_FILE", "~/.aws/config"),
+		credsPath:      w.filePath("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+		configProfiles: profileMap{},
+		merged:         profileMap{},
+		ssoSessions:    profileMap{},
+		services:       profileMap{},
+	}
+	var err error
+	if sf.config, err = readINI(sf.configPath); err != nil {
+		return nil, err
+	}
+	if sf.creds, err = readINI(sf.credsPath); err != nil {
+		return nil, err
+	}
+	if sf.config != nil {
+		for _, s := range sf.config.Sections {
+			switch {
+			case strings.HasPrefix(s.Name, "profile"):
+				if name, ok := sectionName(s.Name); ok {
+					sf.configProfiles[name] = s.Values
+				}
+			case strings.HasPrefix(s.Name, "sso-session"):
+				if name, ok := sectionName(s.Name); ok {
+					sf.ssoSessions[name] = s.Values
+				}
+			case strings.HasPrefix(s.Name, "services"):
+				if name, ok := sectionName(s.Name); ok {
+					sf.services[name] = s.Values
+				}
+			case s.Name == "default":
+				sf.configProfiles["default"] = s.Values
+			}
+		}
+	}
+	for name, vals := range sf.configProfiles {
+		m := make(map[string]ini.Value, len(vals))
+		for k, v := range vals {
+			m[k] = v
+		}
+		sf.merged[name] = m
+	}
+	if sf.creds != nil {
+		for _, s := range sf.creds.Sections {
+			m, ok := sf.merged[s.Name]
+			if !ok {
+				m = map[string]ini.Value{}
+				sf.merged[s.Name] = m
+			}
+			for k, v := range s.Values {
+				m[k] = v
+			}
+		}
+	}
+	return sf, nil
+}
+
+// sectionName applies botocore's _parse_section: the section name split
+// shell-style must have exactly two words; the second is the name.
+func sectionName(section string) (string, bool) {
+	parts, err := shlexSplit(section)
+	if err != nil || len(parts) != 2 {
+		return "", false
+	}
+	return parts[1], true
+}
+
+// readINI parses the file at path. A path that is missing or not a
+// regular file means "no file"; an unreadable file is empty (configparser
+// skips files it cannot open).
+func readINI(path string) (*ini.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return &ini.File{}, nil
+		}
+		return nil, nil
+	}
+	f, err := ini.Parse(data)
+	if err != nil {
+		return nil, &Error{ClassName: ClassConfigParse, Path: path, Msg: "unable to parse config file " + path, Err: err}
+	}
+	return f, nil
+}
+
+// str returns the plain value of key in a profile's keys.
+func str(m map[string]ini.Value, key string) (string, bool) {
+	v, ok := m[key]
+	return v.Raw, ok
+}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3kit/s3kit/transfer"
+)
+
+func newPresignCmd(env Env) *cobra.Command {
+	var f clientFlags
+	var expires int64
+	cmd := &cobra.Command{
+		Use:   "presign s3://bucket/key",
+		Short: "Print a presigned GET URL for an object",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			loc, err := parseLocation(args[0])
+			if err != nil {
+				return usageError(err)
+			}
+			if !loc.s3 || loc.key == "" {
+				return usageError(fmt.Errorf("presign: %q is not an object URL (s3://bucket/key)", args[0]))
+			}
+			if expires < 1 || expires > 7*24*3600 {
+				return usageError(errors.New("presign: --expires-in must be between 1 and 604800 seconds"))
+			}
+			c, err := f.client(cmd.Context(), env)
+			if err != nil {
+				return opFailed(err)
+			}
+			u, err := c.PresignGetObject(cmd.Context(), loc.bucket, loc.key, time.Duration(expires)*time.Second)
+			if err != nil {
+				return opFailed(fmt.Errorf("presign %s: %w", loc, err))
+			}
+			fmt.Fprintln(env.Stdout, u)
+			return nil
+		},
+	}
+	f.add(cmd, false)
+	cmd.Flags().Int64Var(&expires, "expires-in", 3600, "seconds until the URL expires")
+	return cmd
+}
+
+func newCatCmd(env Env) *cobra.Command {
+	var f clientFlags
+	cmd := &cobra.Command{
+		Use:   "cat s3://bucket/key",
+		Short: "Write an object to stdout",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			loc, err := parseLocation(args[0])
+			if err != nil {
+				return usageError(err)
+			}
+			if !loc.s3 || loc.key == "" {
+				return usageError(fmt.Errorf("cat: %q is not an object URL (s3://bucket/key)", args[0]))
+			}
+			c, err := f.client(cmd.Context(), env)
+			if err != nil {
+				return opFailed(err)
+			}
+			return catObject(cmd.Context(), env, transfer.NewS3Client(c), loc)
+		},
+	}
+	f.add(cmd, false)
+	return cmd
+}

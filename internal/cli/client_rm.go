@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3kit/s3kit/s3"
+	"github.com/s3kit/s3kit/transfer"
+)
+
+type rmFlags struct {
+	clientFlags
+	recursive bool
+	dryrun    bool
+	json      bool
+	filters   filters
+}
+
+func newRmCmd(env Env) *cobra.Command {
+	var f rmFlags
+	cmd := &cobra.Command{
+		Use:   "rm s3://bucket/key",
+		Short: "Delete an object, or every object under a prefix with --recursive",
+		Long: `Delete an object, or with --recursive every object under a prefix (filtered by
+--include/--exclude), in DeleteObjects batches of 1,000 keys.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRm(cmd.Context(), env, &f, args[0])
+		},
+	}
+	f.add(cmd, false)
+	addFilterFlags(cmd, &f.filters)
+	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "delete every object under the prefix")
+	cmd.Flags().BoolVar(&f.dryrun, "dryrun", false, "print what would be deleted and delete nothing")
+	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object per deleted key")
+	return cmd
+}
+
+func runRm(ctx context.Context, env Env, f *rmFlags, arg string) error {
+	loc, err := parseLocation(arg)
+	if err != nil {
+		return usageError(err)
+	}
+	if !loc.s3 {
+		return usageError(fmt.Errorf("rm: %q is not an s3:// URL", arg))
+	}
+	if !f.recursive && loc.key == "" {
+		return usageError(errors.New("rm: give a key, or --recursive to delete a prefix"))
+	}
+	c, err := f.client(ctx, env)
+	if err != nil {
+		return opFailed(err)
+	}
+	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun}
+	var keys iter.Seq[string]
+	if !f.recursive {
+		keys = func(yield func(string) bool) { yield(loc.key) }
+	} else {
+		keys = listKeys(ctx, m.Client(), rep, loc.bucket, loc.key, &f.filters)
+	}
+	deleteKeys(ctx, m, rep, loc.bucket, keys)
+	return rep.err()
+}
+
+// listKeys streams the keys under prefix that pass the filters (matched
+// against the key relative to prefix); a listing error is reported and ends
+// the stream.
+func listKeys(ctx context.Context, c transfer.Client, rep *reporter, bucket, prefix string, fl *filters) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for o, err := range c.ListObjects(ctx, bucket, prefix) {
+			if err != nil {
+				rep.fail("list", fmt.Errorf("s3://%s/%s: %w", bucket, prefix, err))
+				return
+			}
+			rel := o.Key[len(prefix):]
+			if fl != nil && !fl.match(rel) {
+				continue
+			}
+			if !yield(o.Key) {
+				return
+			}
+		}
+	}
+}
+
+// deleteKeys deletes keys in batches of 1,000, reporting each.
+func deleteKeys(ctx context.Context, m *transfer.Manager, rep *reporter, bucket string, keys iter.Seq[string]) {
+	if rep.dryrun {
+		for k := range keys {
+			rep.ok("delete", "s3://"+bucket+"/"+k, "", -1)
+		}
+		return
+	}
+	_, err := m.Delete(ctx, bucket, keys, func(k string, err error) {
+		if err != nil {
+			rep.fail("delete", fmt.Errorf("s3://%s/%s: %w", bucket, k, err))
+			return
+		}
+		rep.ok("delete", "s3://"+bucket+"/"+k, "", -1)
+	})
+	if err != nil {
+		rep.fail("delete", err)
+	}
+}
+
+func bucketArg(arg string) (string, error) {
+	loc, err := parseLocation(arg)
+	if err != nil {
+		return "", usageError(err)
+	}
+	if !loc.s3 || loc.key != "" {
+		return "", usageError(fmt.Errorf("%q is not a bucket URL (s3://bucket)", arg))
+	}
+	return loc.bucket, nil
+}
+
+func newMbCmd(env Env) *cobra.Command {
+	var f clientFlags
+	cmd := &cobra.Command{
+		Use:   "mb s3://bucket",
+		Short: "Make a bucket",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bucket, err := bucketArg(args[0])
+			if err != nil {
+				return err
+			}
+			c, err := f.client(cmd.Context(), env)
+			if err != nil {
+				return opFailed(err)
+			}
+			if err := c.CreateBucket(cmd.Context(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+				return opFailed(fmt.Errorf("make_bucket failed: s3://%s: %w", bucket, err))
+			}
+			fmt.Fprintf(env.Stdout, "make_bucket: %s\n", bucket)
+			return nil
+		},
+	}
+	f.add(cmd, false)
+	return cmd
+}
+
+func newRbCmd(env Env) *cobra.Command {
+	var f clientFlags
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "rb s3://bucket",
+		Short: "Remove an empty bucket (--force: delete its objects first)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			bucket, err := bucketArg(args[0])
+			if err != nil {
+				return err
+			}
+			c, err := f.client(ctx, env)
+			if err != nil {
+				return opFailed(err)
+			}
+			if force {
+				m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+				rep := &reporter{env: env}
+				deleteKeys(ctx, m, rep, bucket, listKeys(ctx, m.Client(), rep, bucket, "", nil))
+				abortUploads(ctx, c, bucket)
+				if err := rep.err(); err != nil {
+					fmt.Fprintf(env.Stderr, "s3kit: remove_bucket failed: s3://%s: some objects could not be deleted\n", bucket)
+					return err
+				}
+			}
+			if err := c.DeleteBucket(ctx, bucket); err != nil {
+				return opFailed(fmt.Errorf("remove_bucket failed: s3://%s: %w", bucket, err))
+			}
+			fmt.Fprintf(env.Stdout, "remove_bucket: %s\n", bucket)
+			return nil
+		},
+	}
+	f.add(cmd, false)
+	cmd.Flags().BoolVar(&force, "force", false, "delete every object (and abort unfinished uploads) first")
+	return cmd
+}
+
+// abortUploads aborts the bucket's unfinished multipart uploads, which would
+// otherwise keep it from being deleted; failures are left to DeleteBucket
+// to report.
+func abortUploads(ctx context.Context, c *s3.Client, bucket string) {
+	for page, err := range c.ListMultipartUploadsPages(ctx, &s3.ListMultipartUploadsInput{Bucket: bucket}) {
+		if err != nil {
+			return
+		}
+		for _, u := range page.Uploads {
+			actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			_ = c.AbortMultipartUpload(actx, bucket, u.Key, u.UploadID)
+			cancel()
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/s3kit/s3kit/server/keys"
+)
+
+// banner is what "s3kit serve" prints on stdout once it listens: where it
+// serves, and how to connect. Tests and scripts read the "S3 endpoint:" line
+// and, on a first start, the "Access key ID:" and "Secret access key:" lines.
+type banner struct {
+	Endpoint string
+	DataDir  string
+	KeyFile  string
+	Region   string
+	Domain   string
+	Keys     int       // keys that existed before this start
+	First    *keys.Key // the key created by this start, if any
+
+	Profile           string
+	ProfileKeyID      string
+	ProfileKeyCreated bool
+	ProfileFiles      awsProfileFiles
+	ProfileWarnings   []string
+}
+
+func (b banner) write(w io.Writer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("s3kit is serving S3.")
+	p("  S3 endpoint: %s", b.Endpoint)
+	p("  Region:      %s", b.Region)
+	p("  Data:        %s", b.DataDir)
+	p("  Health:      %s%s", b.Endpoint, HealthPath)
+	if b.Domain != "" {
+		p("  Virtual-host style: BUCKET.%s (path style works too)", b.Domain)
+	}
+	p("")
+	if b.First != nil {
+		p("A first access key was created. Its secret is shown only this once:")
+		p("")
+		printNewKey(prefixWriter{w, "  "}, *b.First)
+		p("")
+		b.writeSnippets(w, b.First.AccessKeyID, b.First.Secret)
+	} else {
+		p("Access keys: %d in %s. Secrets are shown only when a key is created.", b.Keys, b.KeyFile)
+		p("  New key:   s3kit keys create --data %s", quoteForShell(b.DataDir))
+		p("  List keys: s3kit keys list --data %s", quoteForShell(b.DataDir))
+		p("Then connect as shown in README.md (boto3, aws-cli, s3kit) with endpoint %s.", b.Endpoint)
+	}
+	if b.Profile != "" {
+		p("")
+		how := "with access key " + b.ProfileKeyID
+		if b.ProfileKeyCreated {
+			how = "with a new access key " + b.ProfileKeyID + " (named \"profile " + b.Profile + "\")"
+		}
+		p("Wrote profile %q %s to %s and %s.", b.Profile, how, b.ProfileFiles.Credentials, b.ProfileFiles.Config)
+		p("  boto3:   boto3.Session(profile_name=%q).client(\"s3\")", b.Profile)
+		p("  aws-cli: aws --profile %s s3 ls", b.Profile)
+		p("  s3kit:   s3kit ls --profile %s", b.Profile)
+		for _, warn := range b.ProfileWarnings {
+			p("  warning: %s", warn)
+		}
+	}
+	p("")
+	p("%s", bannerEnd)
+}
+
+// bannerEnd is the banner's last line; scripts reading the banner stop there.
+const bannerEnd = "Press Ctrl+C to stop."
+
+// writeSnippets prints copy-paste ways to connect with the key.
+func (b banner) writeSnippets(w io.Writer, id, secret string) {
+	profile := b.Profile
+	if profile == "" {
+		profile = "s3kit"
+	}
+	fmt.Fprintf(w, `Connect with boto3, in any of three ways:
+
+1. Keys in code:
+
+    import boto3
+    session = boto3.Session(
+        aws_access_key_id=%[1]q,
+        aws_secret_access_key=%[2]q,
+        region_name=%[4]q,
+    )
+    s3 = session.client("s3", endpoint_url=%[3]q)
+    s3.create_bucket(Bucket="my-bucket")
+    print(s3.list_buckets()["Buckets"])
+
+2. Environment variables (boto3 reads them; so do aws-cli and s3kit):
+
+    export AWS_ACCESS_KEY_ID=%[1]s
+    export AWS_SECRET_ACCESS_KEY=%[2]s
+    export AWS_ENDPOINT_URL=%[3]s
+    export AWS_DEFAULT_REGION=%[4]s
+    python3 -c 'import boto3; print(boto3.client("s3").list_buckets()["Buckets"])'
+
+3. A profile (or let s3kit write it: s3kit serve --write-profile %[5]s). In ~/.aws/credentials:
+
+    [%[5]s]
+    aws_access_key_id = %[1]s
+    aws_secret_access_key = %[2]s
+
+   and in ~/.aws/config:
+
+    [profile %[5]s]
+    endpoint_url = %[3]s
+    region = %[4]s
+
+   then: boto3.Session(profile_name=%[5]q).client("s3")
+
+aws-cli (after 2 or 3; add --profile %[5]s for 3):
+
+    aws s3 mb s3://my-bucket
+    aws s3 cp ./file.txt s3://my-bucket/
+    aws --endpoint-url %[3]s s3 ls s3://my-bucket    # the flag works without 2 or 3 too
+
+s3kit (after 2 or 3; add --profile %[5]s for 3):
+
+    s3kit mb s3://my-bucket
+    s3kit cp ./file.txt s3://my-bucket/
+    s3kit ls s3://my-bucket
+`, id, secret, b.Endpoint, b.Region, profile)
+}
+
+// prefixWriter indents every line written through it.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	lines := strings.SplitAfter(string(b), "\n")
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		if _, err := io.WriteString(p.w, p.prefix+l); err != nil {
+			return 0, err
+		}
+	}
+	return len(b), nil
+}

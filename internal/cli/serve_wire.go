@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/storage/disk"
+)
+
+// openServer opens the disk storage in dir (it keeps index.db and data/
+// there, next to keys.json) and builds the S3 handler over it and the key
+// store. It returns the backend so serve can close it.
+func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (*disk.Store, http.Handler, error) {
+	backend, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	h := server.New(server.Config{
+		Backend: backend,
+		Keys:    serverKeys{store},
+		Region:  o.Region,
+		Domain:  o.Domain,
+		Logger:  logger,
+		Now:     now,
+	})
+	return backend, h, nil
+}
+
+// serverKeys adapts the file-backed key store to the server's KeyStore
+// seam. (server/keys cannot import server: the arrows keep server's own
+// imports to sigv4, storage and s3xml, so the adapter lives here.)
+type serverKeys struct{ store *keys.Store }
+
+// Lookup implements server.KeyStore.
+func (s serverKeys) Lookup(ctx context.Context, accessKeyID string) (server.Key, error) {
+	k, err := s.store.Lookup(ctx, accessKeyID)
+	if errors.Is(err, keys.ErrNotFound) {
+		return server.Key{}, fmt.Errorf("%w: %s", server.ErrUnknownKey, accessKeyID)
+	}
+	if err != nil {
+		return server.Key{}, err
+	}
+	return server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, ReadOnly: k.ReadOnly, Buckets: k.Buckets}, nil
+}

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/s3kit/s3kit/transfer"
+)
+
+type syncFlags struct {
+	clientFlags
+	delete          bool
+	force           bool
+	dryrun          bool
+	checksum        bool
+	exactTimestamps bool
+	json            bool
+	filters         filters
+}
+
+func newSyncCmd(env Env) *cobra.Command {
+	var f syncFlags
+	cmd := &cobra.Command{
+		Use:   "sync SOURCE TARGET",
+		Short: "Make TARGET match SOURCE (directories and prefixes, either way, or S3 to S3)",
+		Long: `Copy new and changed files from SOURCE to TARGET, like aws s3 sync. Both sides
+are read as key-ordered streams and merge-joined, so memory stays flat for
+millions of keys. Files differ when their sizes differ or the source is newer
+(--exact-timestamps: any mtime difference; --checksum: by content).
+--delete also deletes TARGET keys missing from SOURCE, and refuses to run
+when SOURCE is missing or empty unless --force is given.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSync(cmd.Context(), env, &f, args[0], args[1])
+		},
+	}
+	f.add(cmd, true)
+	addFilterFlags(cmd, &f.filters)
+	fl := cmd.Flags()
+	fl.BoolVar(&f.delete, "delete", false, "delete target keys that are not in the source")
+	fl.BoolVar(&f.force, "force", false, "allow --delete with a missing or empty source")
+	fl.BoolVar(&f.dryrun, "dryrun", false, "print what would be done and change nothing")
+	fl.BoolVar(&f.checksum, "checksum", false, "compare content (MD5/ETag) instead of size and mtime")
+	fl.BoolVar(&f.exactTimestamps, "exact-timestamps", false, "treat any mtime difference as a change")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object per operation")
+	return cmd
+}
+
+func runSync(ctx context.Context, env Env, f *syncFlags, srcArg, dstArg string) error {
+	src, err := parseLocation(srcArg)
+	if err != nil {
+		return usageError(err)
+	}
+	dst, err := parseLocation(dstArg)
+	if err != nil {
+		return usageError(err)
+	}
+	if !src.s3 && !dst.s3 {
+		return usageError(errors.New("sync: at least one side must be an s3:// URL"))
+	}
+	if src.path == "-" || dst.path == "-" {
+		return usageError(errors.New("sync: cannot sync a stream"))
+	}
+	prog := newProgress(env, f.noProgress || f.dryrun)
+	defer prog.finish()
+	_, m, err := f.manager(ctx, env, prog)
+	if err != nil {
+		return opFailed(err)
+	}
+	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun, prog: prog}
+	opts := transfer.SyncOptions{Delete: f.delete, Force: f.force, Compare: transfer.CompareSizeTime(f.exactTimestamps)}
+	if f.checksum {
+		opts.Compare = transfer.CompareChecksum(m.Options().PartSize)
+	}
+	steps := transfer.PlanSync(ctx, syncSide(ctx, m, src, &f.filters, true), syncSide(ctx, m, dst, &f.filters, false), opts)
+	op := opFor(src, dst)
+	jobs := func(yield func(job, error) bool) {
+		for st, err := range steps {
+			if err != nil {
+				yield(job{}, fmt.Errorf("sync %s to %s: %w", src, dst, err))
+				return
+			}
+			var j job
+			if st.Action == transfer.ActionDelete {
+				j = entryJob("delete", dst, dst, st.Dst)
+				j.src = j.dst
+			} else {
+				j = entryJob(op, src, dst, st.Src)
+			}
+			if !yield(j, nil) {
+				return
+			}
+		}
+	}
+	runJobs(ctx, m, rep, jobs, f.concurrency, f.dryrun, false)
+	return rep.err()
+}
+
+// syncSide streams one side of a sync, filtered. A missing local target
+// directory is an empty side (it is created by the downloads).
+func syncSide(ctx context.Context, m *transfer.Manager, loc location, fl *filters, source bool) iter.Seq2[transfer.Entry, error] {
+	var entries iter.Seq2[transfer.Entry, error]
+	if loc.s3 {
+		entries = transfer.WalkRemote(ctx, m.Client(), loc.bucket, dirPrefix(loc.key))
+	} else {
+		entries = transfer.WalkLocal(ctx, loc.path)
+	}
+	return func(yield func(transfer.Entry, error) bool) {
+		for e, err := range entries {
+			if err != nil {
+				if !source && errors.Is(err, fs.ErrNotExist) {
+					return
+				}
+				yield(e, err)
+				return
+			}
+			if fl.match(e.Key) && !yield(e, nil) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package s3xml
+
+import "net/url"
+
+// Header names S3 defines, in Go's canonical form (http.Header.Get accepts
+// any case).
+const (
+	HeaderRequestID                 = "X-Amz-Request-Id"
+	HeaderID2                       = "X-Amz-Id-2"
+	HeaderBucketRegion              = "X-Amz-Bucket-Region"
+	HeaderMetaPrefix                = "X-Amz-Meta-"
+	HeaderChecksumPrefix            = "X-Amz-Checksum-"
+	HeaderChecksumMode              = "X-Amz-Checksum-Mode"
+	HeaderChecksumAlgorithm         = "X-Amz-Checksum-Algorithm"
+	HeaderChecksumType              = "X-Amz-Checksum-Type"
+	HeaderSDKChecksumAlgorithm      = "X-Amz-Sdk-Checksum-Algorithm"
+	HeaderCopySource                = "X-Amz-Copy-Source"
+	HeaderCopySourceRange           = "X-Amz-Copy-Source-Range"
+	HeaderCopySourceIfMatch         = "X-Amz-Copy-Source-If-Match"
+	HeaderCopySourceIfNoneMatch     = "X-Amz-Copy-Source-If-None-Match"
+	HeaderCopySourceIfModifiedSince = "X-Amz-Copy-Source-If-Modified-Since"
+	HeaderCopySourceIfUnmodified    = "X-Amz-Copy-Source-If-Unmodified-Since"
+	HeaderMetadataDirective         = "X-Amz-Metadata-Directive"
+	HeaderStorageClass              = "X-Amz-Storage-Class"
+	HeaderMPPartsCount              = "X-Amz-Mp-Parts-Count"
+	HeaderVersionID                 = "X-Amz-Version-Id"
+	HeaderDeleteMarker              = "X-Amz-Delete-Marker"
+	HeaderContentSHA256             = "X-Amz-Content-Sha256"
+	HeaderDecodedContentLength      = "X-Amz-Decoded-Content-Length"
+	HeaderTrailer                   = "X-Amz-Trailer"
+	HeaderDate                      = "X-Amz-Date"
+	HeaderSecurityToken             = "X-Amz-Security-Token"
+	HeaderExpectedBucketOwner       = "X-Amz-Expected-Bucket-Owner"
+)
+
+// Metadata directives for CopyObject (HeaderMetadataDirective).
+const (
+	MetadataDirectiveCopy    = "COPY"
+	MetadataDirectiveReplace = "REPLACE"
+)
+
+// ChecksumModeEnabled is the HeaderChecksumMode value that asks GET/HEAD to
+// return stored checksums.
+const ChecksumModeEnabled = "ENABLED"
+
+// StorageClassStandard is the only storage class s3kit stores.
+const StorageClassStandard = "STANDARD"
+
+// EncodingTypeURL is the encoding-type value that makes listings
+// URL-encode keys, prefixes, delimiters and markers.
+const EncodingTypeURL = "url"
+
+// EncodeURL encodes a key (or prefix, delimiter, marker) the way listings
+// do for encoding-type=url. botocore decodes such values with
+// urllib.parse.unquote_plus, which this encoding round-trips with.
+func EncodeURL(s string) string { return url.QueryEscape(s) }
+
+// DecodeURL reverses EncodeURL (and S3's own encoding).
+func DecodeURL(s string) (string, error) { return url.QueryUnescape(s) }

@@ -1,0 +1,470 @@
+package s3xml
+
+import (
+	"bytes"
+	"encoding/xml"
+)
+
+// Namespace is the XML namespace S3 declares on its documents.
+const Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+// Marshal encodes v with the XML declaration S3 puts first
+// (<?xml version="1.0" encoding="UTF-8"?>).
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	if err := xml.NewEncoder(&b).Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// encodeNS encodes v (a type without MarshalXML, converted from the public
+// one) as element name in S3's namespace. The public types name their root
+// element without a namespace so that unmarshalling accepts any namespace.
+func encodeNS(e *xml.Encoder, v any, name string) error {
+	start := xml.StartElement{
+		Name: xml.Name{Local: name},
+		Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: Namespace}},
+	}
+	return e.EncodeElement(v, start)
+}
+
+// Owner identifies the owner of a bucket, object or upload.
+type Owner struct {
+	ID          string `xml:"ID"`
+	DisplayName string `xml:"DisplayName,omitempty"`
+}
+
+// Initiator identifies who started a multipart upload.
+type Initiator struct {
+	ID          string `xml:"ID"`
+	DisplayName string `xml:"DisplayName,omitempty"`
+}
+
+// CommonPrefix is one rolled-up prefix in a listing with a delimiter.
+type CommonPrefix struct {
+	Prefix string `xml:"Prefix"`
+}
+
+// Checksums are the x-amz-checksum-* values S3 reports in documents
+// (base64), and the checksum type (FULL_OBJECT or COMPOSITE).
+type Checksums struct {
+	ChecksumCRC32     string `xml:"ChecksumCRC32,omitempty"`
+	ChecksumCRC32C    string `xml:"ChecksumCRC32C,omitempty"`
+	ChecksumCRC64NVME string `xml:"ChecksumCRC64NVME,omitempty"`
+	ChecksumSHA1      string `xml:"ChecksumSHA1,omitempty"`
+	ChecksumSHA256    string `xml:"ChecksumSHA256,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
+}
+
+// Get returns the checksum for an algorithm spelled as in headers ("CRC32",
+// "CRC32C", "CRC64NVME", "SHA1", "SHA256"), or "".
+func (c Checksums) Get(alg string) string {
+	switch alg {
+	case "CRC32":
+		return c.ChecksumCRC32
+	case "CRC32C":
+		return c.ChecksumCRC32C
+	case "CRC64NVME":
+		return c.ChecksumCRC64NVME
+	case "SHA1":
+		return c.ChecksumSHA1
+	case "SHA256":
+		return c.ChecksumSHA256
+	}
+	return ""
+}
+
+// Set stores value for an algorithm spelled as in headers and reports
+// whether the algorithm is known.
+func (c *Checksums) Set(alg, value string) bool {
+	switch alg {
+	case "CRC32":
+		c.ChecksumCRC32 = value
+	case "CRC32C":
+		c.ChecksumCRC32C = value
+	case "CRC64NVME":
+		c.ChecksumCRC64NVME = value
+	case "SHA1":
+		c.ChecksumSHA1 = value
+	case "SHA256":
+		c.ChecksumSHA256 = value
+	default:
+		return false
+	}
+	return true
+}
+
+// ChecksumAlgorithms lists the algorithms S3 supports, as spelled in
+// x-amz-checksum-algorithm and in header names (lower-cased there).
+func ChecksumAlgorithms() []string {
+	return []string{"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"}
+}
+
+// Bucket is one entry of ListAllMyBucketsResult.
+type Bucket struct {
+	Name         string `xml:"Name"`
+	CreationDate Time   `xml:"CreationDate"`
+	BucketRegion string `xml:"BucketRegion,omitempty"`
+}
+
+// ListAllMyBucketsResult is the ListBuckets response.
+type ListAllMyBucketsResult struct {
+	XMLName           xml.Name `xml:"ListAllMyBucketsResult"`
+	Owner             *Owner   `xml:"Owner,omitempty"`
+	Buckets           []Bucket `xml:"Buckets>Bucket"`
+	ContinuationToken string   `xml:"ContinuationToken,omitempty"`
+	Prefix            string   `xml:"Prefix,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ListAllMyBucketsResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ListAllMyBucketsResult
+	return encodeNS(e, plain(r), "ListAllMyBucketsResult")
+}
+
+// Object is one Contents entry of a ListObjects (v1 or v2) response.
+type Object struct {
+	Key               string   `xml:"Key"`
+	LastModified      Time     `xml:"LastModified"`
+	ETag              string   `xml:"ETag"`
+	ChecksumAlgorithm []string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string   `xml:"ChecksumType,omitempty"`
+	Size              int64    `xml:"Size"`
+	Owner             *Owner   `xml:"Owner,omitempty"`
+	StorageClass      string   `xml:"StorageClass,omitempty"`
+}
+
+// ListBucketResult is the ListObjects (version 1) response.
+type ListBucketResult struct {
+	XMLName        xml.Name       `xml:"ListBucketResult"`
+	Name           string         `xml:"Name"`
+	Prefix         string         `xml:"Prefix"`
+	Marker         string         `xml:"Marker"`
+	NextMarker     string         `xml:"NextMarker,omitempty"`
+	MaxKeys        int            `xml:"MaxKeys"`
+	Delimiter      string         `xml:"Delimiter,omitempty"`
+	EncodingType   string         `xml:"EncodingType,omitempty"`
+	IsTruncated    bool           `xml:"IsTruncated"`
+	Contents       []Object       `xml:"Contents"`
+	CommonPrefixes []CommonPrefix `xml:"CommonPrefixes"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ListBucketResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ListBucketResult
+	return encodeNS(e, plain(r), "ListBucketResult")
+}
+
+// ListBucketResultV2 is the ListObjectsV2 response (root element
+// ListBucketResult, as S3 names it).
+type ListBucketResultV2 struct {
+	XMLName               xml.Name       `xml:"ListBucketResult"`
+	Name                  string         `xml:"Name"`
+	Prefix                string         `xml:"Prefix"`
+	KeyCount              int            `xml:"KeyCount"`
+	MaxKeys               int            `xml:"MaxKeys"`
+	Delimiter             string         `xml:"Delimiter,omitempty"`
+	EncodingType          string         `xml:"EncodingType,omitempty"`
+	IsTruncated           bool           `xml:"IsTruncated"`
+	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
+	StartAfter            string         `xml:"StartAfter,omitempty"`
+	Contents              []Object       `xml:"Contents"`
+	CommonPrefixes        []CommonPrefix `xml:"CommonPrefixes"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ListBucketResultV2) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ListBucketResultV2
+	return encodeNS(e, plain(r), "ListBucketResult")
+}
+
+// ObjectVersion is one Version entry of ListVersionsResult.
+type ObjectVersion struct {
+	Key               string   `xml:"Key"`
+	VersionID         string   `xml:"VersionId"`
+	IsLatest          bool     `xml:"IsLatest"`
+	LastModified      Time     `xml:"LastModified"`
+	ETag              string   `xml:"ETag"`
+	ChecksumAlgorithm []string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string   `xml:"ChecksumType,omitempty"`
+	Size              int64    `xml:"Size"`
+	Owner             *Owner   `xml:"Owner,omitempty"`
+	StorageClass      string   `xml:"StorageClass,omitempty"`
+}
+
+// DeleteMarkerEntry is one DeleteMarker entry of ListVersionsResult.
+type DeleteMarkerEntry struct {
+	Key          string `xml:"Key"`
+	VersionID    string `xml:"VersionId"`
+	IsLatest     bool   `xml:"IsLatest"`
+	LastModified Time   `xml:"LastModified"`
+	Owner        *Owner `xml:"Owner,omitempty"`
+}
+
+// ListVersionsResult is the ListObjectVersions response.
+type ListVersionsResult struct {
+	XMLName             xml.Name            `xml:"ListVersionsResult"`
+	Name                string              `xml:"Name"`
+	Prefix              string              `xml:"Prefix"`
+	KeyMarker           string              `xml:"KeyMarker"`
+	VersionIDMarker     string              `xml:"VersionIdMarker"`
+	NextKeyMarker       string              `xml:"NextKeyMarker,omitempty"`
+	NextVersionIDMarker string              `xml:"NextVersionIdMarker,omitempty"`
+	MaxKeys             int                 `xml:"MaxKeys"`
+	Delimiter           string              `xml:"Delimiter,omitempty"`
+	EncodingType        string              `xml:"EncodingType,omitempty"`
+	IsTruncated         bool                `xml:"IsTruncated"`
+	Versions            []ObjectVersion     `xml:"Version"`
+	DeleteMarkers       []DeleteMarkerEntry `xml:"DeleteMarker"`
+	CommonPrefixes      []CommonPrefix      `xml:"CommonPrefixes"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ListVersionsResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ListVersionsResult
+	return encodeNS(e, plain(r), "ListVersionsResult")
+}
+
+// LocationConstraint is the GetBucketLocation response. Value is "" for
+// us-east-1, as S3 answers.
+type LocationConstraint struct {
+	XMLName xml.Name `xml:"LocationConstraint"`
+	Value   string   `xml:",chardata"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r LocationConstraint) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain LocationConstraint
+	return encodeNS(e, plain(r), "LocationConstraint")
+}
+
+// CreateBucketConfiguration is the optional CreateBucket request body.
+type CreateBucketConfiguration struct {
+	XMLName            xml.Name `xml:"CreateBucketConfiguration"`
+	LocationConstraint string   `xml:"LocationConstraint,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r CreateBucketConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain CreateBucketConfiguration
+	return encodeNS(e, plain(r), "CreateBucketConfiguration")
+}
+
+// CopyObjectResult is the CopyObject response.
+type CopyObjectResult struct {
+	XMLName      xml.Name `xml:"CopyObjectResult"`
+	ETag         string   `xml:"ETag"`
+	LastModified Time     `xml:"LastModified"`
+	Checksums
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r CopyObjectResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain CopyObjectResult
+	return encodeNS(e, plain(r), "CopyObjectResult")
+}
+
+// CopyPartResult is the UploadPartCopy response.
+type CopyPartResult struct {
+	XMLName      xml.Name `xml:"CopyPartResult"`
+	ETag         string   `xml:"ETag"`
+	LastModified Time     `xml:"LastModified"`
+	Checksums
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r CopyPartResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain CopyPartResult
+	return encodeNS(e, plain(r), "CopyPartResult")
+}
+
+// InitiateMultipartUploadResult is the CreateMultipartUpload response.
+type InitiateMultipartUploadResult struct {
+	XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	UploadID string   `xml:"UploadId"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r InitiateMultipartUploadResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain InitiateMultipartUploadResult
+	return encodeNS(e, plain(r), "InitiateMultipartUploadResult")
+}
+
+// CompletedPart is one Part of a CompleteMultipartUpload request.
+type CompletedPart struct {
+	PartNumber int    `xml:"PartNumber"`
+	ETag       string `xml:"ETag"`
+	Checksums
+}
+
+// CompleteMultipartUpload is the CompleteMultipartUpload request body.
+type CompleteMultipartUpload struct {
+	XMLName xml.Name        `xml:"CompleteMultipartUpload"`
+	Parts   []CompletedPart `xml:"Part"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r CompleteMultipartUpload) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain CompleteMultipartUpload
+	return encodeNS(e, plain(r), "CompleteMultipartUpload")
+}
+
+// CompleteMultipartUploadResult is the CompleteMultipartUpload response.
+// S3 may answer 200 with an Error document instead; clients must check the
+// root element.
+type CompleteMultipartUploadResult struct {
+	XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
+	Location string   `xml:"Location"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	ETag     string   `xml:"ETag"`
+	Checksums
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r CompleteMultipartUploadResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain CompleteMultipartUploadResult
+	return encodeNS(e, plain(r), "CompleteMultipartUploadResult")
+}
+
+// Part is one Part entry of ListPartsResult.
+type Part struct {
+	PartNumber   int    `xml:"PartNumber"`
+	LastModified Time   `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	Size         int64  `xml:"Size"`
+	Checksums
+}
+
+// ListPartsResult is the ListParts response.
+type ListPartsResult struct {
+	XMLName              xml.Name   `xml:"ListPartsResult"`
+	Bucket               string     `xml:"Bucket"`
+	Key                  string     `xml:"Key"`
+	UploadID             string     `xml:"UploadId"`
+	PartNumberMarker     int        `xml:"PartNumberMarker"`
+	NextPartNumberMarker int        `xml:"NextPartNumberMarker"`
+	MaxParts             int        `xml:"MaxParts"`
+	IsTruncated          bool       `xml:"IsTruncated"`
+	Parts                []Part     `xml:"Part"`
+	Initiator            *Initiator `xml:"Initiator,omitempty"`
+	Owner                *Owner     `xml:"Owner,omitempty"`
+	StorageClass         string     `xml:"StorageClass,omitempty"`
+	ChecksumAlgorithm    string     `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType         string     `xml:"ChecksumType,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ListPartsResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ListPartsResult
+	return encodeNS(e, plain(r), "ListPartsResult")
+}
+
+// Upload is one Upload entry of ListMultipartUploadsResult.
+type Upload struct {
+	Key               string     `xml:"Key"`
+	UploadID          string     `xml:"UploadId"`
+	Initiator         *Initiator `xml:"Initiator,omitempty"`
+	Owner             *Owner     `xml:"Owner,omitempty"`
+	StorageClass      string     `xml:"StorageClass,omitempty"`
+	Initiated         Time       `xml:"Initiated"`
+	ChecksumAlgorithm string     `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string     `xml:"ChecksumType,omitempty"`
+}
+
+// ListMultipartUploadsResult is the ListMultipartUploads response.
+type ListMultipartUploadsResult struct {
+	XMLName            xml.Name       `xml:"ListMultipartUploadsResult"`
+	Bucket             string         `xml:"Bucket"`
+	KeyMarker          string         `xml:"KeyMarker"`
+	UploadIDMarker     string         `xml:"UploadIdMarker"`
+	NextKeyMarker      string         `xml:"NextKeyMarker"`
+	NextUploadIDMarker string         `xml:"NextUploadIdMarker"`
+	Prefix             string         `xml:"Prefix"`
+	Delimiter          string         `xml:"Delimiter,omitempty"`
+	MaxUploads         int            `xml:"MaxUploads"`
+	EncodingType       string         `xml:"EncodingType,omitempty"`
+	IsTruncated        bool           `xml:"IsTruncated"`
+	Uploads            []Upload       `xml:"Upload"`
+	CommonPrefixes     []CommonPrefix `xml:"CommonPrefixes"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ListMultipartUploadsResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ListMultipartUploadsResult
+	return encodeNS(e, plain(r), "ListMultipartUploadsResult")
+}
+
+// ObjectIdentifier names one object in a Delete request.
+type ObjectIdentifier struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId,omitempty"`
+	ETag      string `xml:"ETag,omitempty"`
+}
+
+// Delete is the DeleteObjects request body (at most MaxDeleteObjects
+// objects).
+type Delete struct {
+	XMLName xml.Name           `xml:"Delete"`
+	Objects []ObjectIdentifier `xml:"Object"`
+	Quiet   bool               `xml:"Quiet,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r Delete) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain Delete
+	return encodeNS(e, plain(r), "Delete")
+}
+
+// MaxDeleteObjects is the most keys one DeleteObjects request may name.
+const MaxDeleteObjects = 1000
+
+// DeletedObject is one Deleted entry of DeleteResult.
+type DeletedObject struct {
+	Key                   string `xml:"Key"`
+	VersionID             string `xml:"VersionId,omitempty"`
+	DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
+	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
+}
+
+// DeleteError is one Error entry of DeleteResult.
+type DeleteError struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId,omitempty"`
+	Code      string `xml:"Code"`
+	Message   string `xml:"Message"`
+}
+
+// DeleteResult is the DeleteObjects response. In quiet mode Deleted is
+// empty and only errors are listed.
+type DeleteResult struct {
+	XMLName xml.Name        `xml:"DeleteResult"`
+	Deleted []DeletedObject `xml:"Deleted"`
+	Errors  []DeleteError   `xml:"Error"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r DeleteResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain DeleteResult
+	return encodeNS(e, plain(r), "DeleteResult")
+}
+
+// VersioningConfiguration is the GetBucketVersioning response and the
+// PutBucketVersioning request. Status is "" for a bucket that never had
+// versioning, "Enabled" or "Suspended".
+type VersioningConfiguration struct {
+	XMLName   xml.Name `xml:"VersioningConfiguration"`
+	Status    string   `xml:"Status,omitempty"`
+	MFADelete string   `xml:"MfaDelete,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r VersioningConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain VersioningConfiguration
+	return encodeNS(e, plain(r), "VersioningConfiguration")
+}

@@ -1,0 +1,223 @@
+package s3
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"net/http"
+
+	"github.com/s3kit/s3kit/sigv4"
+)
+
+// payloadMode is how a request body travels.
+type payloadMode int
+
+const (
+	modeEmpty    payloadMode = iota
+	modeHeader               // Content-Length body; hash and checksum in headers
+	modeTrailer              // aws-chunked with a trailing x-amz-checksum-crc32
+	modeChunked              // aws-chunked with signed chunks, no trailer
+	modeUnsigned             // Content-Length body, UNSIGNED-PAYLOAD, no checksum
+)
+
+// payload is a prepared request body.
+type payload struct {
+	mode     payloadMode
+	body     io.Reader
+	size     int64
+	seeker   io.Seeker // non-nil when the body can be rewound for a retry
+	start    int64
+	hash     string // X-Amz-Content-Sha256 for modeHeader/modeUnsigned
+	checksum string // base64 CRC32 header value, modeHeader only
+	md5      string // base64 Content-Md5, when required
+	signed   bool   // modeTrailer: sign chunks (plain http)
+}
+
+func (p *payload) replayable() bool { return p.mode == modeEmpty || p.seeker != nil }
+
+func (p *payload) rewind() error {
+	if p.seeker == nil {
+		return nil
+	}
+	_, err := p.seeker.Seek(p.start, io.SeekStart)
+	return err
+}
+
+// maxBufferedBody bounds how much of an unknown-length body is read into
+// memory (S3's single PUT limit); larger streams need multipart uploads.
+const maxBufferedBody = 5 << 30
+
+// preparePayload decides how cl.body is sent, following botocore: over
+// https, PutObject/UploadPart bodies go as STREAMING-UNSIGNED-PAYLOAD-TRAILER
+// with a CRC32 trailer when the endpoint supports trailers; over http the
+// body is SHA-256 signed and its CRC32 sent as a header. Endpoints without
+// checksum support get no checksum (and Content-MD5 where the API requires
+// integrity, e.g. DeleteObjects).
+func (c *Client) preparePayload(cl *call) (*payload, error) {
+	if cl.body == nil {
+		p := &payload{mode: modeEmpty, hash: sigv4.EmptyPayloadHash}
+		if cl.requireMD5 {
+			sum := md5.Sum(nil)
+			p.md5 = base64.StdEncoding.EncodeToString(sum[:])
+		}
+		return p, nil
+	}
+	p := &payload{body: cl.body, size: cl.size}
+	if s, ok := cl.body.(io.Seeker); ok {
+		start, err := s.Seek(0, io.SeekCurrent)
+		if err == nil {
+			p.seeker, p.start = s, start
+			if p.size < 0 {
+				end, err := s.Seek(0, io.SeekEnd)
+				if err != nil {
+					return nil, fmt.Errorf("measure body: %w", err)
+				}
+				p.size = end - start
+				if _, err := s.Seek(start, io.SeekStart); err != nil {
+					return nil, fmt.Errorf("measure body: %w", err)
+				}
+			}
+		}
+	}
+	if p.size < 0 {
+		if l, ok := cl.body.(interface{ Len() int }); ok {
+			p.size = int64(l.Len())
+		}
+	}
+	if p.size < 0 {
+		buf, err := io.ReadAll(io.LimitReader(cl.body, maxBufferedBody+1))
+		if err != nil {
+			return nil, fmt.Errorf("read body: %w", err)
+		}
+		if len(buf) > maxBufferedBody {
+			return nil, errors.New("body of unknown length exceeds 5 GiB: use a multipart upload")
+		}
+		r := bytes.NewReader(buf)
+		p.body, p.seeker, p.start, p.size = r, r, 0, int64(len(buf))
+	}
+	https := c.endpoint.Scheme == "https"
+	wantCRC := cl.checksum && c.reqChecksum == WhenSupported && (c.quirks.Trailers || c.quirks.ChecksumHeaders)
+	switch {
+	case wantCRC && c.quirks.Trailers && (https || p.seeker == nil):
+		p.mode, p.signed = modeTrailer, !https
+		return p, nil
+	case p.seeker != nil:
+		return p, c.hashSeekable(cl, p, https, wantCRC)
+	case https:
+		p.mode, p.hash = modeUnsigned, sigv4.UnsignedPayload
+	case c.quirks.ChunkedSigned:
+		p.mode = modeChunked
+	default:
+		p.mode, p.hash = modeUnsigned, sigv4.UnsignedPayload
+	}
+	return p, nil
+}
+
+// hashSeekable reads a rewindable body once to compute what its headers
+// need (SHA-256, CRC32, MD5), then rewinds it.
+func (c *Client) hashSeekable(cl *call, p *payload, https, wantCRC bool) error {
+	p.mode = modeHeader
+	var ws []io.Writer
+	var sha, crc, sum hash.Hash
+	if https && cl.checksum {
+		p.hash = sigv4.UnsignedPayload // botocore: TLS protects large bodies
+	} else {
+		sha = sha256.New()
+		ws = append(ws, sha)
+	}
+	if wantCRC {
+		crc = crc32.NewIEEE()
+		ws = append(ws, crc)
+	}
+	if cl.requireMD5 {
+		sum = md5.New()
+		ws = append(ws, sum)
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	n, err := io.Copy(io.MultiWriter(ws...), io.LimitReader(p.body, p.size))
+	if err != nil {
+		return fmt.Errorf("hash body: %w", err)
+	}
+	if n != p.size {
+		return fmt.Errorf("body is %d bytes, shorter than its declared length %d", n, p.size)
+	}
+	if err := p.rewind(); err != nil {
+		return fmt.Errorf("rewind body: %w", err)
+	}
+	if sha != nil {
+		p.hash = hex.EncodeToString(sha.Sum(nil))
+	}
+	if crc != nil {
+		p.checksum = base64.StdEncoding.EncodeToString(crc.Sum(nil))
+	}
+	if sum != nil {
+		p.md5 = base64.StdEncoding.EncodeToString(sum.Sum(nil))
+	}
+	return nil
+}
+
+// sign attaches p to req and signs it (or leaves it unsigned when
+// anonymous).
+func (c *Client) sign(req *http.Request, p *payload, creds sigv4.Credentials, signed bool) error {
+	in := sigv4.SignInput{Credentials: creds, Service: "s3", Region: c.region, Time: c.now(), PayloadHash: p.hash}
+	if p.md5 != "" {
+		req.Header.Set("Content-Md5", p.md5)
+	}
+	var body io.Reader
+	if p.mode != modeEmpty {
+		body = io.LimitReader(p.body, p.size)
+	}
+	switch p.mode {
+	case modeTrailer, modeChunked:
+		if signed {
+			opts := sigv4.ChunkedOptions{Signed: p.mode == modeChunked || p.signed}
+			if p.mode == modeTrailer {
+				opts.Trailer = sigv4.CRC32
+				req.Header.Set("X-Amz-Sdk-Checksum-Algorithm", string(sigv4.CRC32))
+			}
+			return c.signer.SignStreaming(req, in, body, p.size, opts)
+		}
+		in.PayloadHash = sigv4.UnsignedPayload
+	case modeHeader:
+		if p.checksum != "" {
+			req.Header.Set("X-Amz-Checksum-Crc32", p.checksum)
+			req.Header.Set("X-Amz-Sdk-Checksum-Algorithm", string(sigv4.CRC32))
+		}
+	}
+	req.ContentLength = p.size
+	if p.mode == modeEmpty || p.size == 0 {
+		req.ContentLength, req.Body = 0, http.NoBody
+	} else {
+		req.Body = io.NopCloser(body)
+	}
+	if !signed {
+		return nil
+	}
+	_, err := c.signer.Sign(req, in)
+	return err
+}
+
+// newHash returns a hasher for a response checksum algorithm.
+func newHash(alg string) (hash.Hash, error) {
+	switch alg {
+	case "CRC32":
+		return crc32.NewIEEE(), nil
+	case "CRC32C":
+		return crc32.New(crc32.MakeTable(crc32.Castagnoli)), nil
+	case "SHA1":
+		return sha1.New(), nil
+	case "SHA256":
+		return sha256.New(), nil
+	}
+	return sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+}

@@ -1,0 +1,199 @@
+package s3
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/s3kit/s3kit/sigv4"
+)
+
+func crc32b64(b []byte) string {
+	s := crc32.ChecksumIEEE(b)
+	return base64.StdEncoding.EncodeToString([]byte{byte(s >> 24), byte(s >> 16), byte(s >> 8), byte(s)})
+}
+
+// recorded is what a test server saw of one request, after SigV4
+// verification with the project's own Verifier.
+type recorded struct {
+	header  http.Header
+	body    []byte // decoded payload
+	err     error  // verification or payload failure
+	anon    bool
+	decoded int64
+}
+
+// verifyingServer answers 200 to everything and records each request
+// after checking its signature and payload with sigv4.Verifier.
+func verifyingServer(t *testing.T) (*httptest.Server, *[]recorded) {
+	t.Helper()
+	var got []recorded
+	v := &sigv4.Verifier{
+		Lookup: func(_ context.Context, id string) (string, error) { return "secret", nil },
+		Now:    fixedClock,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := recorded{header: r.Header.Clone()}
+		vr, err := v.Verify(r.Context(), r)
+		if err == nil {
+			rec.anon, rec.decoded = vr.Anonymous, vr.DecodedContentLength
+			rec.body, err = io.ReadAll(vr.Body)
+		}
+		rec.err = err
+		got = append(got, rec)
+		if err != nil {
+			w.WriteHeader(400)
+			io.WriteString(w, "<Error><Code>SignatureDoesNotMatch</Code><Message>"+err.Error()+"</Message></Error>")
+			return
+		}
+		w.Header().Set("ETag", `"etag"`)
+		if r.URL.Query().Has("delete") {
+			io.WriteString(w, "<DeleteResult></DeleteResult>")
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &got
+}
+
+func TestRequestChecksums(t *testing.T) {
+	body := []byte(strings.Repeat("checksummed body ", 5000))
+	sum := sha256.Sum256(body)
+	tests := []struct {
+		name        string
+		provider    string
+		policy      string
+		body        func() io.Reader
+		length      int64
+		wantCRC     string // x-amz-checksum-crc32 header
+		wantTrailer string // X-Amz-Trailer
+		wantSHA     string // X-Amz-Content-Sha256
+	}{
+		{name: "seekable body to s3kit: CRC32 header, signed payload", provider: "s3kit",
+			body: func() io.Reader { return bytes.NewReader(body) }, wantCRC: crc32b64(body), wantSHA: hex.EncodeToString(sum[:])},
+		{name: "stream to s3kit: signed aws-chunked with CRC32 trailer", provider: "s3kit", length: int64(len(body)),
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantTrailer: "x-amz-checksum-crc32",
+			wantSHA: sigv4.StreamingPayloadTrailer},
+		{name: "unknown provider: no checksum", provider: "unknown",
+			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:])},
+		{name: "unknown provider stream: signed chunks, no trailer", provider: "unknown", length: int64(len(body)),
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: sigv4.StreamingPayload},
+		{name: "when_required: no checksum on PutObject", provider: "s3kit", policy: WhenRequired,
+			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:])},
+		{name: "unknown-length stream is buffered and hashed", provider: "seaweedfs",
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: hex.EncodeToString(sum[:])},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, got := verifyingServer(t)
+			c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.provider, cfg.requestChecksum = tt.provider, tt.policy })
+			_, err := c.PutObject(context.Background(), &PutObjectInput{Bucket: "bucket", Key: "key", Body: tt.body(), ContentLength: tt.length})
+			if err != nil {
+				t.Fatalf("PutObject: %v", err)
+			}
+			if len(*got) != 1 {
+				t.Fatalf("server saw %d requests", len(*got))
+			}
+			r := (*got)[0]
+			if r.err != nil || r.anon {
+				t.Fatalf("server rejected the request: %v (anonymous=%v)", r.err, r.anon)
+			}
+			if !bytes.Equal(r.body, body) {
+				t.Errorf("server decoded %d bytes, want the %d sent", len(r.body), len(body))
+			}
+			if g := r.header.Get("X-Amz-Checksum-Crc32"); g != tt.wantCRC {
+				t.Errorf("x-amz-checksum-crc32 = %q, want %q", g, tt.wantCRC)
+			}
+			if g := r.header.Get("X-Amz-Trailer"); g != tt.wantTrailer {
+				t.Errorf("X-Amz-Trailer = %q, want %q", g, tt.wantTrailer)
+			}
+			if g := r.header.Get("X-Amz-Content-Sha256"); g != tt.wantSHA {
+				t.Errorf("X-Amz-Content-Sha256 = %q, want %q", g, tt.wantSHA)
+			}
+		})
+	}
+}
+
+func TestDeleteObjectsIntegrityHeaders(t *testing.T) {
+	srv, got := verifyingServer(t)
+	c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.provider = "ceph" })
+	ids := make([]ObjectID, 2500)
+	for i := range ids {
+		ids[i] = ObjectID{Key: "k"}
+	}
+	if _, err := c.DeleteObjects(context.Background(), "bucket", ids, true); err != nil {
+		t.Fatal(err)
+	}
+	if len(*got) != 3 {
+		t.Fatalf("2500 keys went in %d requests, want 3 (1000 + 1000 + 500)", len(*got))
+	}
+	for i, r := range *got {
+		if r.err != nil {
+			t.Fatalf("request %d rejected: %v", i, r.err)
+		}
+		if n := strings.Count(string(r.body), "<Object>"); n != []int{1000, 1000, 500}[i] {
+			t.Errorf("request %d carries %d keys", i, n)
+		}
+		if r.header.Get("Content-Md5") == "" || r.header.Get("X-Amz-Checksum-Crc32") != "" {
+			t.Errorf("request %d: Content-MD5 %q, CRC32 %q; the ceph row wants MD5 only", i, r.header.Get("Content-Md5"), r.header.Get("X-Amz-Checksum-Crc32"))
+		}
+	}
+}
+
+func TestResponseChecksumValidation(t *testing.T) {
+	body := []byte("downloaded bytes")
+	tests := []struct {
+		name     string
+		header   map[string]string
+		rng      string
+		policy   string
+		wantErr  bool
+		wantMode string
+	}{
+		{name: "matching CRC32", header: map[string]string{"X-Amz-Checksum-Crc32": crc32b64(body)}, wantMode: "ENABLED"},
+		{name: "mismatching CRC32", header: map[string]string{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))}, wantErr: true, wantMode: "ENABLED"},
+		{name: "mismatching SHA256", header: map[string]string{"X-Amz-Checksum-Sha256": base64.StdEncoding.EncodeToString(make([]byte, 32))}, wantErr: true, wantMode: "ENABLED"},
+		{name: "composite checksum is skipped", header: map[string]string{"X-Amz-Checksum-Crc32": "AAAAAA==-3"}, wantMode: "ENABLED"},
+		{name: "ranged GET is not validated", header: map[string]string{"X-Amz-Checksum-Crc32": "AAAAAA=="}, rng: "bytes=0-", wantMode: "ENABLED"},
+		{name: "no checksum sent", wantMode: "ENABLED"},
+		{name: "when_required does not ask", policy: WhenRequired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mode string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mode = r.Header.Get("X-Amz-Checksum-Mode")
+				for k, v := range tt.header {
+					w.Header().Set(k, v)
+				}
+				w.Write(body)
+			}))
+			defer srv.Close()
+			c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.responseChecksum = tt.policy })
+			out, err := c.GetObject(context.Background(), &GetObjectInput{Bucket: "bucket", Key: "key", Range: tt.rng})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := io.ReadAll(out.Body)
+			out.Body.Close()
+			var ce *ChecksumError
+			if tt.wantErr != errors.As(err, &ce) {
+				t.Fatalf("read error = %v, want checksum error: %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && !bytes.Equal(data, body) {
+				t.Errorf("body = %q", data)
+			}
+			if mode != tt.wantMode {
+				t.Errorf("x-amz-checksum-mode = %q, want %q", mode, tt.wantMode)
+			}
+		})
+	}
+}

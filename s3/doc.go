@@ -1,0 +1,53 @@
+// Package s3 is an S3 client modelled on boto3: a Session resolves
+// configuration exactly as boto3.Session does (through package
+// credentials: profiles, environment, shared files, endpoint_url,
+// AWS_ENDPOINT_URL(_S3), the s3 settings block, retry and checksum
+// settings), and Session.Client returns a *Client with one method per S3
+// operation.
+//
+// # Model
+//
+// Every operation takes a context first and typed input, and returns typed
+// output. Request bodies are io.Readers: a body that is also an io.Seeker
+// is hashed, rewound and retried; any other reader is streamed once and
+// never retried (a consumed stream cannot be replayed). GetObject returns
+// as soon as headers arrive and streams the body. Listings come as one page
+// per call (ListObjectsV2, ...) and as Go iterators that fetch lazily
+// (ListObjectsV2Pages, ListObjects), so listing millions of keys takes
+// constant memory.
+//
+// Failures are *Error values for S3 error responses (Code, Message,
+// StatusCode, RequestID, HostID, Bucket, Key, Op) and *OpError for
+// everything else (transport, credentials, cancelled contexts). Test codes
+// with errors.Is(err, s3.NoSuchKey) or read fields with errors.As. Error()
+// is one line and never contains XML. HEAD responses have no body, so their
+// 404 is code NotFound; IsNotFound matches any 404.
+//
+// Retries follow botocore: max_attempts counts the first try (legacy mode
+// 5, standard and adaptive 3); throttling codes (SlowDown, ...), 500, 502,
+// 503, 504, request timeouts and connection resets are retried after a
+// full-jitter exponential backoff (random fraction of 2^n seconds, capped
+// at 20 s); adaptive mode also slows the client's send rate after a
+// throttle.
+//
+// # Endpoints and quirks
+//
+// Without an endpoint the client talks to AWS in virtual-hosted style
+// (bucket.s3.region.amazonaws.com). With one, "auto" addressing means path
+// style, as botocore does for custom endpoints. What a server supports —
+// aws-chunked uploads with checksum trailers, x-amz-checksum-* headers,
+// signed chunks — is data: one row per provider in Providers (AWS, s3kit,
+// MinIO, SeaweedFS, Ceph, Garage, moto, and a conservative "unknown" row
+// for custom endpoints). Pick a row with WithProvider.
+//
+// # Checksums
+//
+// With request_checksum_calculation=when_supported (the default) uploads
+// carry a CRC32: in a trailer after an aws-chunked body over https or for a
+// stream, in an x-amz-checksum-crc32 header for a seekable body over http
+// (botocore's choices), and only where the quirks row allows. Downloads of
+// whole objects ask for the stored checksum (x-amz-checksum-mode: ENABLED)
+// and verify it at EOF; a mismatch is a *ChecksumError from Read.
+//
+// The client never prints; pass WithLogger for debug records.
+package s3

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"encoding/xml"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/storage"
+)
+
+// maxXMLBody caps request documents (a 1,000-key Delete is well under it).
+const maxXMLBody = 2 << 20
+
+// readXML decodes the request body into v. It reports false when the body
+// is empty; a malformed or oversized document is MalformedXML.
+func readXML(rq *request, v any) (bool, error) {
+	b, err := io.ReadAll(io.LimitReader(rq.body, maxXMLBody+1))
+	if err != nil {
+		return false, err
+	}
+	if len(b) > maxXMLBody {
+		return false, errMsg(s3xml.CodeMalformedXML, "The XML you provided was larger than the maximum %d bytes allowed.", maxXMLBody)
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return false, nil
+	}
+	if err := xml.Unmarshal(b, v); err != nil {
+		e := errCode(s3xml.CodeMalformedXML)
+		e.Err = err
+		return false, e
+	}
+	return true, nil
+}
+
+func (s *Server) notImplemented(ctx context.Context, rq *request) (*response, error) {
+	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement this operation")
+}
+
+func (s *Server) listBuckets(ctx context.Context, rq *request) (*response, error) {
+	all, err := s.backend.ListBuckets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefix := rq.q.Get("prefix")
+	doc := &s3xml.ListAllMyBucketsResult{Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}, Prefix: prefix}
+	for _, b := range all {
+		if !rq.k.CanUseBucket(b.Name) || !strings.HasPrefix(b.Name, prefix) {
+			continue
+		}
+		doc.Buckets = append(doc.Buckets, s3xml.Bucket{Name: b.Name, CreationDate: s3xml.NewTime(b.Created), BucketRegion: s.bucketRegion(b)})
+	}
+	return &response{doc: doc}, nil
+}
+
+// bucketRegion is the region a bucket lives in.
+func (s *Server) bucketRegion(b storage.BucketInfo) string {
+	if b.Region == "" {
+		return DefaultRegion
+	}
+	return b.Region
+}
+
+func (s *Server) createBucket(ctx context.Context, rq *request) (*response, error) {
+	if err := checkBucketName(rq.bucket); err != nil {
+		return nil, err
+	}
+	var cfg s3xml.CreateBucketConfiguration
+	if _, err := readXML(rq, &cfg); err != nil {
+		return nil, err
+	}
+	loc := cfg.LocationConstraint
+	switch {
+	case loc == "" && s.region == DefaultRegion, loc == s.region:
+	case loc == "":
+		return nil, errMsg(s3xml.CodeIllegalLocationConstraintException,
+			"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+	default:
+		return nil, errMsg(s3xml.CodeIllegalLocationConstraintException,
+			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", loc)
+	}
+	if loc == DefaultRegion {
+		loc = ""
+	}
+	if err := s.backend.CreateBucket(ctx, rq.bucket, storage.CreateBucketOptions{Region: loc}); err != nil {
+		return nil, err
+	}
+	r := &response{}
+	r.setHeader("Location", "/"+rq.bucket)
+	return r, nil
+}
+
+func (s *Server) deleteBucket(ctx context.Context, rq *request) (*response, error) {
+	if err := s.backend.DeleteBucket(ctx, rq.bucket); err != nil {
+		return nil, err
+	}
+	return &response{status: http.StatusNoContent}, nil
+}
+
+func (s *Server) headBucket(ctx context.Context, rq *request) (*response, error) {
+	b, err := s.backend.HeadBucket(ctx, rq.bucket)
+	if err != nil {
+		return nil, err
+	}
+	r := &response{}
+	r.setHeader(s3xml.HeaderBucketRegion, s.bucketRegion(b))
+	return r, nil
+}
+
+func (s *Server) getBucketLocation(ctx context.Context, rq *request) (*response, error) {
+	b, err := s.backend.HeadBucket(ctx, rq.bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &response{doc: &s3xml.LocationConstraint{Value: b.Region}}, nil
+}
+
+// getBucketVersioning answers that versioning was never enabled, which is
+// true of every s3kit bucket; tools that clean up by versions check it.
+func (s *Server) getBucketVersioning(ctx context.Context, rq *request) (*response, error) {
+	if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
+		return nil, err
+	}
+	return &response{doc: &s3xml.VersioningConfiguration{}}, nil
+}
+
+// checkBucketName applies S3's general-purpose bucket naming rules.
+func checkBucketName(name string) error {
+	bad := func(why string) error {
+		return errMsg(s3xml.CodeInvalidBucketName, "The specified bucket is not valid: %s.", why)
+	}
+	if len(name) < 3 || len(name) > 63 {
+		return bad("bucket names must be between 3 and 63 characters long")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return bad("bucket names may contain only lower-case letters, digits, dots and hyphens")
+		}
+	}
+	if !isAlnum(name[0]) || !isAlnum(name[len(name)-1]) {
+		return bad("bucket names must begin and end with a letter or digit")
+	}
+	if strings.Contains(name, "..") || strings.Contains(name, ".-") || strings.Contains(name, "-.") {
+		return bad("bucket names must not contain two adjacent periods or a period next to a hyphen")
+	}
+	if net.ParseIP(name) != nil {
+		return bad("bucket names must not be formatted as an IP address")
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return bad("bucket names must not start with " + p)
+		}
+	}
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, sfx) {
+			return bad("bucket names must not end with " + sfx)
+		}
+	}
+	return nil
+}
+
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }

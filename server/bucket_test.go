@@ -1,0 +1,119 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/s3test"
+)
+
+func TestCreateBucketNames(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name, bucket string
+		ok           bool
+	}{
+		{"simple", "my-bucket", true},
+		{"dots and digits", "a.b-1.c2", true},
+		{"shortest", "abc", true},
+		{"longest", strings.Repeat("a", 63), true},
+		{"too short", "ab", false},
+		{"too long", strings.Repeat("a", 64), false},
+		{"upper case", "MyBucket", false},
+		{"underscore", "my_bucket", false},
+		{"leading hyphen", "-bucket", false},
+		{"trailing dot", "bucket.", false},
+		{"double dot", "a..b", false},
+		{"dot hyphen", "a.-b", false},
+		{"ip address", "192.168.5.4", false},
+		{"xn-- prefix", "xn--bucket", false},
+		{"-s3alias suffix", "bucket-s3alias", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.sub(t)
+			if tc.ok {
+				e.must(200, "PUT", "/"+tc.bucket, nil, nil)
+				e.must(200, "HEAD", "/"+tc.bucket, nil, nil)
+				return
+			}
+			e.wantErr(400, "InvalidBucketName", "PUT", "/"+tc.bucket, nil, nil)
+		})
+	}
+}
+
+func TestBucketLifecycle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := e.must(200, "PUT", "/bkt", nil, nil)
+	if r.header.Get("Location") != "/bkt" {
+		t.Errorf("Location %q", r.header.Get("Location"))
+	}
+	e.wantErr(409, "BucketAlreadyOwnedByYou", "PUT", "/bkt", nil, nil)
+
+	var list s3xml.ListAllMyBucketsResult
+	e.must(200, "GET", "/", nil, nil).decode(t, &list)
+	if len(list.Buckets) != 1 || list.Buckets[0].Name != "bkt" || !list.Buckets[0].CreationDate.Equal(e.clock.Now()) {
+		t.Errorf("ListBuckets: %+v", list.Buckets)
+	}
+	if list.Owner == nil || list.Owner.ID == "" {
+		t.Error("ListBuckets without Owner")
+	}
+
+	if h := e.must(200, "HEAD", "/bkt", nil, nil).header.Get("X-Amz-Bucket-Region"); h != "us-east-1" {
+		t.Errorf("x-amz-bucket-region %q", h)
+	}
+	checkErr(t, e.do("HEAD", "/nope", nil, nil), 404, "NoSuchBucket", true)
+
+	var loc s3xml.LocationConstraint
+	e.must(200, "GET", "/bkt?location", nil, nil).decode(t, &loc)
+	if loc.Value != "" {
+		t.Errorf("us-east-1 location %q, want empty", loc.Value)
+	}
+
+	e.put("bkt", "k", []byte("x"), nil)
+	e.wantErr(409, "BucketNotEmpty", "DELETE", "/bkt", nil, nil)
+	e.must(204, "DELETE", "/bkt/k", nil, nil)
+	e.must(204, "DELETE", "/bkt", nil, nil)
+	e.wantErr(404, "NoSuchBucket", "DELETE", "/bkt", nil, nil)
+	e.wantErr(404, "NoSuchBucket", "GET", "/bkt?list-type=2", nil, nil)
+}
+
+func TestCreateBucketLocationConstraint(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, s3test.WithRegion("eu-west-1"))
+	cfg := func(loc string) []byte {
+		b, err := s3xml.Marshal(s3xml.CreateBucketConfiguration{LocationConstraint: loc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	e.must(200, "PUT", "/here", cfg("eu-west-1"), nil)
+	var loc s3xml.LocationConstraint
+	e.must(200, "GET", "/here?location", nil, nil).decode(t, &loc)
+	if loc.Value != "eu-west-1" {
+		t.Errorf("location %q", loc.Value)
+	}
+	if h := e.must(200, "HEAD", "/here", nil, nil).header.Get("X-Amz-Bucket-Region"); h != "eu-west-1" {
+		t.Errorf("x-amz-bucket-region %q", h)
+	}
+	e.wantErr(400, "IllegalLocationConstraintException", "PUT", "/there", cfg("ap-south-1"), nil)
+	e.wantErr(400, "IllegalLocationConstraintException", "PUT", "/unspecified", nil, nil)
+	e.wantErr(400, "MalformedXML", "PUT", "/garbage", []byte("<CreateBucketConfiguration><Loc"), nil)
+	e.wantErr(404, "NoSuchBucket", "HEAD", "/there", nil, nil)
+}
+
+func TestGetBucketVersioning(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	var v s3xml.VersioningConfiguration
+	e.must(200, "GET", "/bkt?versioning", nil, nil).decode(t, &v)
+	if v.Status != "" {
+		t.Errorf("status %q", v.Status)
+	}
+	e.wantErr(501, "NotImplemented", "PUT", "/bkt?versioning", nil, nil)
+}

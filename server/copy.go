@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/storage"
+)
+
+// copySource parses x-amz-copy-source ("[/]bucket/key[?versionId=null]",
+// URL-encoded) and checks the key may read that bucket.
+func copySource(rq *request) (bucket, key string, err error) {
+	raw := rq.r.Header.Get(s3xml.HeaderCopySource)
+	path, query, _ := strings.Cut(raw, "?")
+	if query != "" {
+		q, perr := url.ParseQuery(query)
+		if perr != nil {
+			return "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source encoding")
+		}
+		if v := q.Get("versionId"); v != "" && v != "null" {
+			return "", "", errCode(s3xml.CodeNoSuchVersion)
+		}
+	}
+	dec, perr := url.PathUnescape(path)
+	if perr != nil {
+		return "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source encoding")
+	}
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(dec, "/"), "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source object key")
+	}
+	if !rq.k.CanUseBucket(bucket) {
+		return "", "", errCode(s3xml.CodeAccessDenied)
+	}
+	return bucket, key, nil
+}
+
+func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error) {
+	h := rq.r.Header
+	if err := checkKey(rq.key); err != nil {
+		return nil, err
+	}
+	srcBucket, srcKey, err := copySource(rq)
+	if err != nil {
+		return nil, err
+	}
+	directive := strings.ToUpper(h.Get(s3xml.HeaderMetadataDirective))
+	switch directive {
+	case "":
+		directive = s3xml.MetadataDirectiveCopy
+	case s3xml.MetadataDirectiveCopy, s3xml.MetadataDirectiveReplace:
+	default:
+		return nil, errArg(s3xml.HeaderMetadataDirective, directive, "Unknown metadata directive.")
+	}
+	if srcBucket == rq.bucket && srcKey == rq.key && directive != s3xml.MetadataDirectiveReplace {
+		return nil, errMsg(s3xml.CodeInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	src, err := s.backend.HeadObject(ctx, srcBucket, srcKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkConditions(h, copyConditions(), src, true); err != nil {
+		return nil, err
+	}
+	var meta *storage.ObjectMeta
+	if directive == s3xml.MetadataDirectiveReplace {
+		m, err := metaFromHeaders(h)
+		if err != nil {
+			return nil, err
+		}
+		// The bytes are the same, so their checksums still hold.
+		m.Checksums, m.ChecksumType = src.Meta.Checksums, src.Meta.ChecksumType
+		meta = &m
+	}
+	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta)
+	if err != nil {
+		return nil, err
+	}
+	doc := &s3xml.CopyObjectResult{ETag: info.ETag, LastModified: s3xml.NewTime(info.LastModified)}
+	for alg, v := range info.Meta.Checksums {
+		doc.Set(alg, v)
+	}
+	if info.Meta.ChecksumType != "" && len(info.Meta.Checksums) > 0 {
+		doc.ChecksumType = info.Meta.ChecksumType
+	}
+	return &response{doc: doc}, nil
+}
+
+// copy uses the backend's Copier, or streams the object through.
+func (s *Server) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	if s.copier != nil {
+		return s.copier.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
+	}
+	obj, err := s.backend.GetObject(ctx, srcBucket, srcKey)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	defer obj.Content.Close()
+	m := obj.Info.Meta
+	if meta != nil {
+		m = *meta
+	}
+	return s.backend.PutObject(ctx, dstBucket, dstKey, obj.Content, storage.PutOptions{Meta: m})
+}
+
+// parseCopyRange reads x-amz-copy-source-range ("bytes=first-last", both
+// inclusive and within the source).
+func parseCopyRange(v string, size int64) (*byteRange, error) {
+	if v == "" {
+		return &byteRange{off: 0, n: size}, nil
+	}
+	bad := errArg(s3xml.HeaderCopySourceRange, v, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+	spec, ok := strings.CutPrefix(v, "bytes=")
+	if !ok {
+		return nil, bad
+	}
+	a, b, ok := strings.Cut(spec, "-")
+	if !ok {
+		return nil, bad
+	}
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || first < 0 || last < first {
+		return nil, bad
+	}
+	if last >= size {
+		return nil, errArg(s3xml.HeaderCopySourceRange, v, "Range specified is not valid for source object of size: %d", size)
+	}
+	return &byteRange{off: first, n: last - first + 1}, nil
+}

@@ -1,0 +1,28 @@
+// Package server is s3kit's S3 HTTP API: an http.Handler that speaks S3's
+// REST protocol over a storage.Backend.
+//
+// The model is one pipeline per request:
+//
+//  1. route on the raw path (never http.ServeMux, which would clean "//"
+//     and ".." out of keys), path style or virtual-host style
+//     (BUCKET.Domain);
+//  2. authenticate with sigv4.Verifier (header, presigned and streaming
+//     forms) before anything else happens — anonymous requests get
+//     AccessDenied — then authorise with the key's limits (read-only,
+//     bucket list);
+//  3. run one handler, which reads the payload only through
+//     sigv4.Verified.Body so every claimed hash, chunk signature and
+//     checksum is checked while storage streams it (storage aborts the
+//     write on a read error, so nothing is committed);
+//  4. hand the handler's (result, error) to one writer, which encodes the
+//     XML from internal/s3xml, the status, x-amz-request-id and
+//     x-amz-id-2, or the S3 error document with RequestId.
+//
+// Errors are *Error values carrying the S3 code; storage's sentinel errors
+// and sigv4's verification errors are mapped in one place (toError), and
+// only failures that are not the client's fault become InternalError.
+//
+// GET /-/health answers 200 without authentication once the server is
+// constructed. Keys come from a KeyStore; StaticKeys serves tests, and
+// server/keys a file-backed store.
+package server

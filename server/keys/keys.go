@@ -1,0 +1,500 @@
+package keys
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FileName is the name of the key file inside the data directory.
+const FileName = "keys.json"
+
+// lockName is the advisory lock file serialising writers.
+const lockName = "keys.lock"
+
+// DefaultPollInterval is how often, at most, Lookup checks the key file for
+// changes made by other processes.
+const DefaultPollInterval = 250 * time.Millisecond
+
+// Access key IDs look like AWS's long-term keys: the "AKIA" prefix and 16
+// characters of the base32 alphabet, 20 upper-case alphanumerics in all.
+// Secrets are 40 characters, like AWS's, drawn from letters and digits only so
+// they survive shells, URLs and INI files without quoting.
+const (
+	IDPrefix     = "AKIA"
+	IDLength     = 20
+	SecretLength = 40
+	idAlphabet   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	secretChars  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+// Errors returned by the Store; test with errors.Is.
+var (
+	// ErrNotFound means no key has the access key ID.
+	ErrNotFound = errors.New("access key not found")
+	// ErrCorrupt means the key file exists but cannot be parsed. Lookups fail
+	// closed rather than keep serving keys the file may have revoked.
+	ErrCorrupt = errors.New("key file is corrupt")
+)
+
+// Key is one access key pair and its permissions.
+type Key struct {
+	AccessKeyID string `json:"access_key_id"`
+	// Secret is the secret access key in plain text.
+	Secret string `json:"secret_access_key"`
+	// Name is a free-form label ("" when none was given).
+	Name string `json:"name,omitempty"`
+	// ReadOnly keys may only read (GET, HEAD, list).
+	ReadOnly bool `json:"read_only"`
+	// Buckets, when non-empty, are the only buckets the key may touch.
+	Buckets []string  `json:"buckets,omitempty"`
+	Created time.Time `json:"created"`
+}
+
+// Info returns the key's description without its secret.
+func (k Key) Info() Info {
+	return Info{
+		AccessKeyID: k.AccessKeyID,
+		Name:        k.Name,
+		ReadOnly:    k.ReadOnly,
+		Buckets:     slices.Clone(k.Buckets),
+		Created:     k.Created,
+	}
+}
+
+// String describes the key with its secret masked.
+func (k Key) String() string {
+	return fmt.Sprintf("key %s (secret %s)", k.AccessKeyID, Mask(k.Secret))
+}
+
+// Format makes every fmt verb (%v, %+v, %#v, %s) print the masked form, so a
+// Key dropped into an error message or a debug print never leaks its secret.
+func (k Key) Format(f fmt.State, _ rune) { io.WriteString(f, k.String()) }
+
+// LogValue makes slog print the key without its secret.
+func (k Key) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("access_key_id", k.AccessKeyID),
+		slog.String("secret_access_key", Mask(k.Secret)),
+		slog.String("name", k.Name),
+	)
+}
+
+// Info describes a key without its secret; List returns these.
+type Info struct {
+	AccessKeyID string    `json:"access_key_id"`
+	Name        string    `json:"name,omitempty"`
+	ReadOnly    bool      `json:"read_only"`
+	Buckets     []string  `json:"buckets"`
+	Created     time.Time `json:"created"`
+}
+
+// Mask hides all but the last four characters of a secret.
+func Mask(secret string) string {
+	if len(secret) <= 4 {
+		return strings.Repeat("*", len(secret))
+	}
+	return strings.Repeat("*", len(secret)-4) + secret[len(secret)-4:]
+}
+
+// CreateOptions are the properties of a new key.
+type CreateOptions struct {
+	Name     string
+	ReadOnly bool
+	Buckets  []string
+}
+
+// Options configure a Store. The zero value is ready to use.
+type Options struct {
+	// Now is the clock (time.Now when nil); it stamps created keys and paces
+	// change checks.
+	Now func() time.Time
+	// Rand is the randomness for IDs and secrets (crypto/rand when nil).
+	Rand io.Reader
+	// PollInterval is the least time between two stats of the key file
+	// (DefaultPollInterval when 0; negative checks on every Lookup).
+	PollInterval time.Duration
+	// Logger receives reload notices (discarded when nil). Secrets are never
+	// logged.
+	Logger *slog.Logger
+}
+
+// Store is a file-backed set of keys. Create it with Open.
+type Store struct {
+	dir  string
+	opts Options
+
+	mu        sync.Mutex
+	keys      map[string]Key
+	loadErr   error       // the last reload's error, returned by Lookup
+	stat      os.FileInfo // the file as last read (nil when absent)
+	lastCheck time.Time
+	checked   bool
+}
+
+// file is the on-disk shape of keys.json.
+type file struct {
+	Version int   `json:"version"`
+	Keys    []Key `json:"keys"`
+}
+
+// Open returns the store of the data directory dir, creating dir (0700) if
+// needed. A missing key file is an empty store.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open key store: %w", err)
+	}
+	s := &Store{dir: dir, opts: opts}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reloadLocked(); err != nil {
+		return nil, fmt.Errorf("open key store: %w", err)
+	}
+	return s, nil
+}
+
+// Path is the key file's path.
+func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
+
+// Lookup returns the key with the access key ID, or an error wrapping
+// ErrNotFound. Changes other processes made to the file are picked up within
+// PollInterval.
+func (s *Store) Lookup(ctx context.Context, accessKeyID string) (Key, error) {
+	if err := ctx.Err(); err != nil {
+		return Key{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refreshLocked()
+	if s.loadErr != nil {
+		return Key{}, s.loadErr
+	}
+	k, ok := s.keys[accessKeyID]
+	if !ok {
+		return Key{}, fmt.Errorf("lookup %s: %w", accessKeyID, ErrNotFound)
+	}
+	k.Buckets = slices.Clone(k.Buckets)
+	return k, nil
+}
+
+// List returns every key, oldest first, without secrets. It reads the file,
+// so it reflects other processes' changes immediately.
+func (s *Store) List(ctx context.Context) ([]Info, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reloadLocked(); err != nil {
+		return nil, fmt.Errorf("list keys: %w", err)
+	}
+	out := make([]Info, 0, len(s.keys))
+	for _, k := range s.keys {
+		out = append(out, k.Info())
+	}
+	sortInfos(out)
+	return out, nil
+}
+
+// Len reports how many keys the file holds now.
+func (s *Store) Len(ctx context.Context) (int, error) {
+	infos, err := s.List(ctx)
+	return len(infos), err
+}
+
+// Create makes a new key pair, stores it and returns it, secret included.
+func (s *Store) Create(ctx context.Context, opts CreateOptions) (Key, error) {
+	for _, b := range opts.Buckets {
+		if b == "" {
+			return Key{}, errors.New("create key: empty bucket name")
+		}
+	}
+	var created Key
+	err := s.update(ctx, func(keys map[string]Key) error {
+		for range 8 { // a collision among 32^16 IDs is astronomically rare
+			id, err := randomString(s.opts.Rand, idAlphabet, IDLength-len(IDPrefix))
+			if err != nil {
+				return err
+			}
+			id = IDPrefix + id
+			if _, taken := keys[id]; taken {
+				continue
+			}
+			secret, err := randomString(s.opts.Rand, secretChars, SecretLength)
+			if err != nil {
+				return err
+			}
+			created = Key{
+				AccessKeyID: id,
+				Secret:      secret,
+				Name:        opts.Name,
+				ReadOnly:    opts.ReadOnly,
+				Buckets:     dedupe(opts.Buckets),
+				Created:     s.opts.Now().UTC().Truncate(time.Second),
+			}
+			keys[id] = created
+			return nil
+		}
+		return errors.New("could not draw an unused access key id")
+	})
+	if err != nil {
+		return Key{}, fmt.Errorf("create key: %w", err)
+	}
+	s.opts.Logger.Info("access key created", "access_key_id", created.AccessKeyID, "name", created.Name)
+	return created, nil
+}
+
+// Delete removes the key with the access key ID; ErrNotFound if absent.
+func (s *Store) Delete(ctx context.Context, accessKeyID string) error {
+	err := s.update(ctx, func(keys map[string]Key) error {
+		if _, ok := keys[accessKeyID]; !ok {
+			return ErrNotFound
+		}
+		delete(keys, accessKeyID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete key %s: %w", accessKeyID, err)
+	}
+	s.opts.Logger.Info("access key deleted", "access_key_id", accessKeyID)
+	return nil
+}
+
+// update runs one locked read-modify-write cycle of the key file.
+func (s *Store) update(ctx context.Context, change func(map[string]Key) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	unlock, err := lockFile(filepath.Join(s.dir, lockName))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.reloadLocked(); err != nil {
+		return err
+	}
+	next := make(map[string]Key, len(s.keys)+1)
+	for id, k := range s.keys {
+		next[id] = k
+	}
+	if err := change(next); err != nil {
+		return err
+	}
+	if err := s.writeLocked(next); err != nil {
+		return err
+	}
+	return s.reloadLocked()
+}
+
+// refreshLocked re-reads the file if it may have changed, at most once per
+// PollInterval.
+func (s *Store) refreshLocked() {
+	now := s.opts.Now()
+	if s.checked && s.opts.PollInterval > 0 && now.Sub(s.lastCheck) < s.opts.PollInterval && now.Sub(s.lastCheck) >= 0 {
+		return
+	}
+	s.checked, s.lastCheck = true, now
+	fi, err := os.Stat(s.Path())
+	if err == nil && s.stat != nil && sameFile(fi, s.stat) {
+		return
+	}
+	if err != nil && errors.Is(err, fs.ErrNotExist) && s.stat == nil && s.loadErr == nil {
+		return
+	}
+	if err := s.reloadLocked(); err != nil {
+		s.opts.Logger.Error("reload access keys", "path", s.Path(), "err", err)
+		return
+	}
+	s.opts.Logger.Info("access keys reloaded", "path", s.Path(), "keys", len(s.keys))
+}
+
+// sameFile reports whether a and b are the same file with the same size and
+// modification time. Writers always rename a new file into place, so the
+// identity alone changes on every write; size and time cover hand edits.
+func sameFile(a, b os.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+}
+
+// reloadLocked reads the key file into memory. On a parse error the store
+// holds no keys and remembers the error so lookups fail closed.
+func (s *Store) reloadLocked() error {
+	f, err := os.Open(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		s.keys, s.stat, s.loadErr = map[string]Key{}, nil, nil
+		return nil
+	}
+	if err != nil {
+		s.loadErr = fmt.Errorf("read %s: %w", s.Path(), err)
+		return s.loadErr
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		s.loadErr = fmt.Errorf("read %s: %w", s.Path(), err)
+		return s.loadErr
+	}
+	keys, err := decode(f)
+	if err != nil {
+		s.keys, s.stat = map[string]Key{}, fi
+		s.loadErr = fmt.Errorf("read %s: %w: %v", s.Path(), ErrCorrupt, err)
+		return s.loadErr
+	}
+	s.keys, s.stat, s.loadErr = keys, fi, nil
+	return nil
+}
+
+func decode(r io.Reader) (map[string]Key, error) {
+	var doc file
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&doc); err != nil {
+		// The JSON error may quote file content; keep only its kind.
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("invalid JSON at byte %d", syn.Offset)
+		}
+		return nil, errors.New("invalid JSON")
+	}
+	if doc.Version != 1 {
+		return nil, fmt.Errorf("unsupported version %d", doc.Version)
+	}
+	keys := make(map[string]Key, len(doc.Keys))
+	for i, k := range doc.Keys {
+		if k.AccessKeyID == "" || k.Secret == "" {
+			return nil, fmt.Errorf("key %d has no access key id or secret", i)
+		}
+		if _, dup := keys[k.AccessKeyID]; dup {
+			return nil, fmt.Errorf("access key id %s appears twice", k.AccessKeyID)
+		}
+		keys[k.AccessKeyID] = k
+	}
+	return keys, nil
+}
+
+// writeLocked replaces the key file atomically.
+func (s *Store) writeLocked(keys map[string]Key) error {
+	doc := file{Version: 1, Keys: make([]Key, 0, len(keys))}
+	for _, k := range keys {
+		doc.Keys = append(doc.Keys, k)
+	}
+	sort.Slice(doc.Keys, func(i, j int) bool {
+		a, b := doc.Keys[i], doc.Keys[j]
+		if !a.Created.Equal(b.Created) {
+			return a.Created.Before(b.Created)
+		}
+		return a.AccessKeyID < b.AccessKeyID
+	})
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(s.Path(), append(data, '\n'), 0o600)
+}
+
+// WriteFileAtomic replaces path with data: it writes a temporary file in the
+// same directory with mode perm, fsyncs it, renames it over path and fsyncs
+// the directory, so readers and crashes see the old content or the new, never
+// a mix, and a secret is never readable under a wider mode even briefly.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// randomString draws n characters uniformly from alphabet (len ≤ 256) by
+// rejection sampling, so no character is more likely than another.
+func randomString(r io.Reader, alphabet string, n int) (string, error) {
+	limit := 256 - 256%len(alphabet)
+	out := make([]byte, 0, n)
+	buf := make([]byte, n+n/2)
+	for len(out) < n {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return "", fmt.Errorf("read random bytes: %w", err)
+		}
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
+		}
+	}
+	return string(out), nil
+}
+
+func dedupe(in []string) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := slices.Clone(in)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sortInfos(infos []Info) {
+	sort.Slice(infos, func(i, j int) bool {
+		if !infos[i].Created.Equal(infos[j].Created) {
+			return infos[i].Created.Before(infos[j].Created)
+		}
+		return infos[i].AccessKeyID < infos[j].AccessKeyID
+	})
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// ErrUnknownKey is wrapped by KeyStore.Lookup errors for access key IDs the
+// store does not hold; the server answers InvalidAccessKeyId.
+var ErrUnknownKey = errors.New("unknown access key")
+
+// Key is an access key and what it may do.
+type Key struct {
+	AccessKeyID string
+	Secret      string
+	// ReadOnly keys may only GET, HEAD and list.
+	ReadOnly bool
+	// Buckets restricts the key to these buckets; empty means all.
+	Buckets []string
+}
+
+// String masks the secret so a Key can be logged.
+func (k Key) String() string {
+	return fmt.Sprintf("{%s secret:%s read-only:%v buckets:%v}", k.AccessKeyID, mask(k.Secret), k.ReadOnly, k.Buckets)
+}
+
+// CanUseBucket reports whether k may touch bucket.
+func (k Key) CanUseBucket(bucket string) bool {
+	return len(k.Buckets) == 0 || slices.Contains(k.Buckets, bucket)
+}
+
+// KeyStore finds access keys. Lookup returns an error wrapping ErrUnknownKey
+// for keys it does not hold; other errors make the request fail with
+// InternalError. Implementations must be safe for concurrent use.
+type KeyStore interface {
+	Lookup(ctx context.Context, accessKeyID string) (Key, error)
+}
+
+// StaticKeys is a fixed, in-memory KeyStore (for tests and s3test).
+type StaticKeys map[string]Key
+
+// NewStaticKeys returns a StaticKeys holding keys.
+func NewStaticKeys(keys ...Key) StaticKeys {
+	m := make(StaticKeys, len(keys))
+	for _, k := range keys {
+		m[k.AccessKeyID] = k
+	}
+	return m
+}
+
+// Lookup implements KeyStore.
+func (s StaticKeys) Lookup(ctx context.Context, accessKeyID string) (Key, error) {
+	if k, ok := s[accessKeyID]; ok {
+		return k, nil
+	}
+	return Key{}, fmt.Errorf("%w: %q", ErrUnknownKey, accessKeyID)
+}
+
+// mask keeps the last four characters of a secret.
+func mask(s string) string {
+	if len(s) <= 4 {
+		return "****"
+	}
+	return "****" + s[len(s)-4:]
+}

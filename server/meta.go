@@ -1,0 +1,211 @@
+package server
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"hash"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/sigv4"
+	"github.com/s3kit/s3kit/storage"
+)
+
+// maxUserMeta is S3's limit on the size of user-defined metadata (names
+// plus values).
+const maxUserMeta = 2 << 10
+
+// maxKeyLen is S3's limit on key length in bytes.
+const maxKeyLen = 1024
+
+// defaultContentType is what S3 stores when an upload names none.
+const defaultContentType = "binary/octet-stream"
+
+func checkKey(key string) error {
+	if len(key) > maxKeyLen {
+		return errCode(s3xml.CodeKeyTooLongError)
+	}
+	return nil
+}
+
+// metaFromHeaders collects what a PUT (or a REPLACE copy, or a multipart
+// create) sets on an object.
+func metaFromHeaders(h http.Header) (storage.ObjectMeta, error) {
+	m := storage.ObjectMeta{
+		ContentType:        h.Get("Content-Type"),
+		ContentEncoding:    h.Get("Content-Encoding"),
+		ContentDisposition: h.Get("Content-Disposition"),
+		ContentLanguage:    h.Get("Content-Language"),
+		CacheControl:       h.Get("Cache-Control"),
+		Expires:            h.Get("Expires"),
+	}
+	if m.ContentType == "" {
+		m.ContentType = defaultContentType
+	}
+	// aws-chunked is a transfer framing, not a property of the object.
+	m.ContentEncoding = stripAWSChunked(m.ContentEncoding)
+	size := 0
+	for name, vals := range h {
+		if !strings.HasPrefix(name, s3xml.HeaderMetaPrefix) || len(vals) == 0 {
+			continue
+		}
+		if m.UserMeta == nil {
+			m.UserMeta = map[string]string{}
+		}
+		k := strings.ToLower(name[len(s3xml.HeaderMetaPrefix):])
+		v := strings.Join(vals, ",")
+		m.UserMeta[k] = v
+		size += len(k) + len(v)
+	}
+	if size > maxUserMeta {
+		return m, errCode(s3xml.CodeMetadataTooLarge)
+	}
+	return m, nil
+}
+
+func stripAWSChunked(enc string) string {
+	if enc == "" {
+		return ""
+	}
+	var keep []string
+	for _, p := range strings.Split(enc, ",") {
+		if p = strings.TrimSpace(p); p != "" && !strings.EqualFold(p, "aws-chunked") {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, ",")
+}
+
+// setObjectHeaders writes an object's description as GET and HEAD answer
+// it. Checksums are included only when asked for and the response covers
+// the whole object, as S3 does.
+func setObjectHeaders(h http.Header, info storage.ObjectInfo, withChecksums bool) {
+	m := info.Meta
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("ETag", info.ETag)
+	h.Set("Accept-Ranges", "bytes")
+	ct := m.ContentType
+	if ct == "" {
+		ct = defaultContentType
+	}
+	h.Set("Content-Type", ct)
+	for name, v := range map[string]string{
+		"Content-Encoding": m.ContentEncoding, "Content-Disposition": m.ContentDisposition,
+		"Content-Language": m.ContentLanguage, "Cache-Control": m.CacheControl, "Expires": m.Expires,
+	} {
+		if v != "" {
+			h.Set(name, v)
+		}
+	}
+	for k, v := range m.UserMeta {
+		// Lower-case, as S3 sends them: botocore keeps the name's case
+		// in the Metadata dict.
+		h["x-amz-meta-"+k] = []string{v}
+	}
+	if withChecksums {
+		sent := false
+		for alg, v := range m.Checksums {
+			if v != "" {
+				h.Set(s3xml.HeaderChecksumPrefix+alg, v)
+				sent = true
+			}
+		}
+		if sent && m.ChecksumType != "" {
+			h.Set(s3xml.HeaderChecksumType, m.ChecksumType)
+		}
+	}
+	if len(info.PartSizes) > 0 {
+		h.Set(s3xml.HeaderMPPartsCount, strconv.Itoa(len(info.PartSizes)))
+	}
+}
+
+// checksummer computes the checksum a request declares (in an
+// x-amz-checksum-* header, announced in x-amz-trailer, or asked for with
+// x-amz-sdk-checksum-algorithm) over the decoded body, so that it can be
+// stored and, for the header form, compared.
+type checksummer struct {
+	alg  string
+	h    hash.Hash
+	want string
+}
+
+// newChecksummer returns nil when the request declares no checksum.
+func newChecksummer(h http.Header) (*checksummer, error) {
+	var alg, want string
+	for _, a := range s3xml.ChecksumAlgorithms() {
+		if v := h.Get(s3xml.HeaderChecksumPrefix + a); v != "" {
+			if alg != "" {
+				return nil, errMsg(s3xml.CodeInvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+			}
+			alg, want = a, v
+		}
+	}
+	if alg == "" {
+		if t := h.Get(s3xml.HeaderTrailer); t != "" {
+			name, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(t)), "x-amz-checksum-")
+			if !ok {
+				return nil, errMsg(s3xml.CodeInvalidRequest, "The value specified in the x-amz-trailer header is not supported")
+			}
+			alg = strings.ToUpper(name)
+		}
+	}
+	if alg == "" {
+		alg = strings.ToUpper(h.Get(s3xml.HeaderSDKChecksumAlgorithm))
+	}
+	if alg == "" {
+		return nil, nil
+	}
+	hh, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+	if err != nil {
+		return nil, errMsg(s3xml.CodeInvalidRequest, "Checksum algorithm %q is not supported.", alg)
+	}
+	return &checksummer{alg: alg, h: hh, want: want}, nil
+}
+
+// sum checks the computed checksum against the declared one.
+func (c *checksummer) sum() (string, error) {
+	got := sigv4.ChecksumBase64(c.h)
+	if c.want != "" && got != c.want {
+		return "", errMsg(s3xml.CodeBadDigest, "The %s you specified did not match the calculated checksum.", c.alg)
+	}
+	return got, nil
+}
+
+// beforePut is PutOptions.BeforeCommit.
+func (c *checksummer) beforePut(m *storage.ObjectMeta) error {
+	v, err := c.sum()
+	if err != nil {
+		return err
+	}
+	m.Checksums = map[string]string{c.alg: v}
+	m.ChecksumType = "FULL_OBJECT"
+	return nil
+}
+
+// beforePart is PartOptions.BeforeCommit.
+func (c *checksummer) beforePart(sums map[string]string) error {
+	v, err := c.sum()
+	if err != nil {
+		return err
+	}
+	sums[c.alg] = v
+	return nil
+}
+
+// contentMD5 decodes Content-MD5 (nil when absent); a value that is not a
+// base64 MD5 is InvalidDigest.
+func contentMD5(h http.Header) ([]byte, error) {
+	v := h.Get("Content-Md5")
+	if v == "" {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(b) != md5.Size {
+		return nil, errCode(s3xml.CodeInvalidDigest)
+	}
+	return b, nil
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,266 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/sigv4"
+	"github.com/s3kit/s3kit/storage"
+)
+
+// multipart returns the backend's multipart support, or NotImplemented.
+func (s *Server) multipart() (storage.Multipart, error) {
+	if s.mp == nil {
+		return nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not support multipart uploads")
+	}
+	return s.mp, nil
+}
+
+func parsePartNumber(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > storage.MaxPartNumber {
+		return 0, errArg("partNumber", v, "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	return n, nil
+}
+
+func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKey(rq.key); err != nil {
+		return nil, err
+	}
+	h := rq.r.Header
+	meta, err := metaFromHeaders(h)
+	if err != nil {
+		return nil, err
+	}
+	alg := h.Get(s3xml.HeaderChecksumAlgorithm)
+	if alg != "" {
+		a, err := sigv4.ParseChecksumAlgorithm(alg)
+		if err != nil {
+			return nil, errArg(s3xml.HeaderChecksumAlgorithm, alg, "Checksum algorithm provided is unsupported.")
+		}
+		// The algorithm is recorded with an empty value: the object's
+		// checksum is known only once its parts are.
+		alg = string(a)
+		meta.Checksums = map[string]string{alg: ""}
+		meta.ChecksumType = strings.ToUpper(h.Get(s3xml.HeaderChecksumType))
+		if meta.ChecksumType == "" {
+			meta.ChecksumType = "COMPOSITE"
+		}
+	}
+	u, err := mp.CreateMultipartUpload(ctx, rq.bucket, rq.key, meta)
+	if err != nil {
+		return nil, err
+	}
+	r := &response{doc: &s3xml.InitiateMultipartUploadResult{Bucket: rq.bucket, Key: rq.key, UploadID: u.UploadID}}
+	if alg != "" {
+		r.setHeader(s3xml.HeaderChecksumAlgorithm, alg)
+		r.setHeader(s3xml.HeaderChecksumType, meta.ChecksumType)
+	}
+	return r, nil
+}
+
+func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	pn, err := parsePartNumber(rq.q.Get("partNumber"))
+	if err != nil {
+		return nil, err
+	}
+	if rq.payloadSize() > maxObjectSize {
+		return nil, errCode(s3xml.CodeEntityTooLarge)
+	}
+	h := rq.r.Header
+	md5sum, err := contentMD5(h)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := newChecksummer(h)
+	if err != nil {
+		return nil, err
+	}
+	body := rq.bodyReader()
+	var opts storage.PartOptions
+	opts.ContentMD5 = md5sum
+	if cs != nil {
+		body = io.TeeReader(body, cs.h)
+		opts.BeforeCommit = cs.beforePart
+	}
+	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), pn, body, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &response{}
+	r.setHeader("ETag", part.ETag)
+	for alg, v := range part.Checksums {
+		r.setHeader(s3xml.HeaderChecksumPrefix+alg, v)
+	}
+	return r, nil
+}
+
+func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	pn, err := parsePartNumber(rq.q.Get("partNumber"))
+	if err != nil {
+		return nil, err
+	}
+	srcBucket, srcKey, err := copySource(rq)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.backend.GetObject(ctx, srcBucket, srcKey)
+	if err != nil {
+		return nil, err
+	}
+	defer obj.Content.Close()
+	h := rq.r.Header
+	if err := checkConditions(h, copyConditions(), obj.Info, true); err != nil {
+		return nil, err
+	}
+	br, err := parseCopyRange(h.Get(s3xml.HeaderCopySourceRange), obj.Info.Size)
+	if err != nil {
+		return nil, err
+	}
+	body := io.NewSectionReader(obj.Content, br.off, br.n)
+	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), pn, body, storage.PartOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return &response{doc: &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}}, nil
+}
+
+func (s *Server) listParts(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseListParams(rq, "max-parts")
+	if err != nil {
+		return nil, err
+	}
+	marker := 0
+	if v := rq.q.Get("part-number-marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return nil, errArg("part-number-marker", v, "Provided part-number-marker not an integer or within integer range")
+		}
+	}
+	if p.maxKeys == 0 {
+		p.maxKeys = maxListKeys
+	}
+	uploadID := rq.q.Get("uploadId")
+	doc := &s3xml.ListPartsResult{Bucket: rq.bucket, Key: rq.key, UploadID: uploadID, PartNumberMarker: marker,
+		MaxParts: p.maxKeys, Initiator: &s3xml.Initiator{ID: ownerID, DisplayName: ownerID},
+		Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}, StorageClass: s3xml.StorageClassStandard}
+	res, err := mp.ListParts(ctx, rq.bucket, rq.key, uploadID, storage.ListPartsOptions{PartNumberMarker: marker, MaxParts: p.maxKeys})
+	if err != nil {
+		return nil, err
+	}
+	for alg := range res.Upload.Meta.Checksums {
+		doc.ChecksumAlgorithm, doc.ChecksumType = alg, res.Upload.Meta.ChecksumType
+	}
+	doc.IsTruncated, doc.NextPartNumberMarker = res.IsTruncated, res.NextPartNumberMarker
+	for _, pt := range res.Parts {
+		x := s3xml.Part{PartNumber: pt.PartNumber, LastModified: s3xml.NewTime(pt.LastModified), ETag: pt.ETag, Size: pt.Size}
+		for alg, v := range pt.Checksums {
+			x.Set(alg, v)
+		}
+		doc.Parts = append(doc.Parts, x)
+	}
+	return &response{doc: doc}, nil
+}
+
+func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	var c s3xml.CompleteMultipartUpload
+	ok, err := readXML(rq, &c)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(c.Parts) == 0 {
+		return nil, errMsg(s3xml.CodeMalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	parts := make([]storage.CompletePart, len(c.Parts))
+	for i, p := range c.Parts {
+		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
+	}
+	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), parts)
+	if err != nil {
+		return nil, err
+	}
+	return &response{doc: &s3xml.CompleteMultipartUploadResult{
+		Location: objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag,
+	}}, nil
+}
+
+// objectURL is the Location S3 reports for a completed upload.
+func objectURL(r *http.Request, bucket, key string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/" + bucket + "/" + (&url.URL{Path: key}).EscapedPath()
+}
+
+func (s *Server) abortMultipartUpload(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	if err := mp.AbortMultipartUpload(ctx, rq.bucket, rq.key, rq.q.Get("uploadId")); err != nil {
+		return nil, err
+	}
+	return &response{status: http.StatusNoContent}, nil
+}
+
+func (s *Server) listMultipartUploads(ctx context.Context, rq *request) (*response, error) {
+	mp, err := s.multipart()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseListParams(rq, "max-uploads")
+	if err != nil {
+		return nil, err
+	}
+	keyMarker, idMarker := rq.q.Get("key-marker"), rq.q.Get("upload-id-marker")
+	doc := &s3xml.ListMultipartUploadsResult{Bucket: rq.bucket, KeyMarker: p.enc(keyMarker), UploadIDMarker: idMarker,
+		Prefix: p.enc(p.prefix), Delimiter: p.enc(p.delimiter), MaxUploads: p.maxKeys, EncodingType: p.encodingType()}
+	if p.maxKeys == 0 {
+		_, err := s.backend.HeadBucket(ctx, rq.bucket)
+		return &response{doc: doc}, err
+	}
+	res, err := mp.ListMultipartUploads(ctx, rq.bucket, storage.ListUploadsOptions{Prefix: p.prefix, Delimiter: p.delimiter,
+		KeyMarker: keyMarker, UploadIDMarker: idMarker, MaxUploads: p.maxKeys})
+	if err != nil {
+		return nil, err
+	}
+	doc.IsTruncated = res.IsTruncated
+	doc.NextKeyMarker, doc.NextUploadIDMarker = p.enc(res.NextKeyMarker), res.NextUploadIDMarker
+	doc.CommonPrefixes = p.prefixes(res.CommonPrefixes)
+	for _, u := range res.Uploads {
+		x := s3xml.Upload{Key: p.enc(u.Key), UploadID: u.UploadID, Initiated: s3xml.NewTime(u.Initiated),
+			StorageClass: s3xml.StorageClassStandard, Initiator: &s3xml.Initiator{ID: ownerID, DisplayName: ownerID},
+			Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}}
+		for alg := range u.Meta.Checksums {
+			x.ChecksumAlgorithm, x.ChecksumType = alg, u.Meta.ChecksumType
+		}
+		doc.Uploads = append(doc.Uploads, x)
+	}
+	return &response{doc: doc}, nil
+}

@@ -1,0 +1,189 @@
+package server_test
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"testing"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+)
+
+func (e *env) createUpload(bucket, key string, h hdr) string {
+	e.t.Helper()
+	var res s3xml.InitiateMultipartUploadResult
+	e.must(200, "POST", "/"+bucket+"/"+key+"?uploads", nil, h).decode(e.t, &res)
+	if res.Bucket != bucket || res.Key != key || res.UploadID == "" {
+		e.t.Fatalf("initiate: %+v", res)
+	}
+	return res.UploadID
+}
+
+func (e *env) uploadPart(bucket, key, id string, n int, body []byte) string {
+	e.t.Helper()
+	return e.must(200, "PUT", fmt.Sprintf("/%s/%s?partNumber=%d&uploadId=%s", bucket, key, n, id), body, nil).header.Get("ETag")
+}
+
+func completeDoc(t *testing.T, parts ...s3xml.CompletedPart) []byte {
+	b, err := s3xml.Marshal(s3xml.CompleteMultipartUpload{Parts: parts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestMultipartUpload(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	id := e.createUpload("bkt", "big", hdr{"Content-Type": "application/zip", "X-Amz-Meta-Origin": "test"})
+	p1 := bytes.Repeat([]byte("a"), 5<<20)
+	p2 := []byte("tail")
+	// Parts may arrive in any order.
+	e2 := e.uploadPart("bkt", "big", id, 2, p2)
+	e1 := e.uploadPart("bkt", "big", id, 1, p1)
+
+	var uploads s3xml.ListMultipartUploadsResult
+	e.must(200, "GET", "/bkt?uploads", nil, nil).decode(t, &uploads)
+	if len(uploads.Uploads) != 1 || uploads.Uploads[0].UploadID != id || uploads.Uploads[0].Key != "big" {
+		t.Errorf("uploads %+v", uploads.Uploads)
+	}
+	var parts s3xml.ListPartsResult
+	e.must(200, "GET", "/bkt/big?uploadId="+id, nil, nil).decode(t, &parts)
+	if len(parts.Parts) != 2 || parts.Parts[0].ETag != e1 || parts.Parts[1].Size != 4 || parts.IsTruncated {
+		t.Errorf("parts %+v", parts)
+	}
+	parts = s3xml.ListPartsResult{}
+	e.must(200, "GET", "/bkt/big?max-parts=1&uploadId="+id, nil, nil).decode(t, &parts)
+	if len(parts.Parts) != 1 || !parts.IsTruncated || parts.NextPartNumberMarker != 1 {
+		t.Errorf("paged parts %+v", parts)
+	}
+
+	var res s3xml.CompleteMultipartUploadResult
+	e.must(200, "POST", "/bkt/big?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: e1}, s3xml.CompletedPart{PartNumber: 2, ETag: e2}), nil).decode(t, &res)
+	m1, m2 := md5.Sum(p1), md5.Sum(p2)
+	all := md5.Sum(append(m1[:], m2[:]...))
+	if want := `"` + hex.EncodeToString(all[:]) + `-2"`; res.ETag != want || res.Bucket != "bkt" || res.Key != "big" {
+		t.Errorf("complete %+v, want ETag %s", res, want)
+	}
+	r := e.must(200, "GET", "/bkt/big", nil, nil)
+	if !bytes.Equal(r.body, append(append([]byte{}, p1...), p2...)) || r.header.Get("Content-Type") != "application/zip" || r.header.Get("X-Amz-Meta-Origin") != "test" {
+		t.Errorf("object: %d bytes, %v", len(r.body), r.header)
+	}
+	t.Run("partNumber", func(t *testing.T) {
+		e := e.sub(t)
+		r := e.must(206, "GET", "/bkt/big?partNumber=2", nil, nil)
+		if string(r.body) != "tail" || r.header.Get("X-Amz-Mp-Parts-Count") != "2" || r.header.Get("Content-Range") != fmt.Sprintf("bytes %d-%d/%d", 5<<20, 5<<20+3, 5<<20+4) {
+			t.Errorf("part 2: %q %v", r.body, r.header)
+		}
+		h := e.must(206, "HEAD", "/bkt/big?partNumber=1", nil, nil)
+		if h.header.Get("Content-Length") != fmt.Sprint(5<<20) {
+			t.Errorf("HEAD part 1 length %q", h.header.Get("Content-Length"))
+		}
+		e.wantErr(416, "InvalidPartNumber", "GET", "/bkt/big?partNumber=3", nil, nil)
+		e.wantErr(400, "InvalidArgument", "GET", "/bkt/big?partNumber=0", nil, nil)
+		e.wantErr(400, "InvalidRequest", "GET", "/bkt/big?partNumber=1", nil, hdr{"Range": "bytes=0-1"})
+	})
+	e.wantErr(404, "NoSuchUpload", "GET", "/bkt/big?uploadId="+id, nil, nil)
+}
+
+func TestMultipartErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	small := []byte("small")
+	big := bytes.Repeat([]byte("b"), 5<<20)
+	tests := []struct {
+		name  string
+		parts func(id string) []s3xml.CompletedPart
+		code  string
+	}{
+		{"part too small", func(id string) []s3xml.CompletedPart {
+			a := e.uploadPart("bkt", "k", id, 1, small)
+			b := e.uploadPart("bkt", "k", id, 2, small)
+			return []s3xml.CompletedPart{{PartNumber: 1, ETag: a}, {PartNumber: 2, ETag: b}}
+		}, "EntityTooSmall"},
+		{"wrong order", func(id string) []s3xml.CompletedPart {
+			a := e.uploadPart("bkt", "k", id, 1, big)
+			b := e.uploadPart("bkt", "k", id, 2, small)
+			return []s3xml.CompletedPart{{PartNumber: 2, ETag: b}, {PartNumber: 1, ETag: a}}
+		}, "InvalidPartOrder"},
+		{"unknown part", func(id string) []s3xml.CompletedPart {
+			e.uploadPart("bkt", "k", id, 1, small)
+			return []s3xml.CompletedPart{{PartNumber: 1, ETag: `"00000000000000000000000000000000"`}}
+		}, "InvalidPart"},
+		{"missing part", func(id string) []s3xml.CompletedPart {
+			return []s3xml.CompletedPart{{PartNumber: 7, ETag: `"00000000000000000000000000000000"`}}
+		}, "InvalidPart"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.sub(t)
+			id := e.createUpload("bkt", "k", nil)
+			e.wantErr(400, tc.code, "POST", "/bkt/k?uploadId="+id, completeDoc(t, tc.parts(id)...), nil)
+			e.wantErr(404, "NoSuchKey", "HEAD", "/bkt/k", nil, nil)
+			e.must(204, "DELETE", "/bkt/k?uploadId="+id, nil, nil)
+		})
+	}
+	id := e.createUpload("bkt", "k", nil)
+	e.wantErr(400, "MalformedXML", "POST", "/bkt/k?uploadId="+id, []byte("<CompleteMultipartUpload>"), nil)
+	e.wantErr(400, "MalformedXML", "POST", "/bkt/k?uploadId="+id, completeDoc(t), nil)
+	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/k?partNumber=10001&uploadId="+id, small, nil)
+	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/k?partNumber=x&uploadId="+id, small, nil)
+	e.must(204, "DELETE", "/bkt/k?uploadId="+id, nil, nil)
+	e.wantErr(404, "NoSuchUpload", "PUT", "/bkt/k?partNumber=1&uploadId="+id, small, nil)
+	e.wantErr(404, "NoSuchUpload", "POST", "/bkt/k?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: `"x"`}), nil)
+	e.wantErr(404, "NoSuchUpload", "DELETE", "/bkt/k?uploadId=nonexistent", nil, nil)
+	e.must(204, "DELETE", "/bkt", nil, nil) // every upload was aborted
+}
+
+func TestUploadPartCopy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	src := make([]byte, 6<<20)
+	for i := range src {
+		src[i] = byte(i % 251)
+	}
+	e.put("bkt", "src", src, nil)
+	id := e.createUpload("bkt", "dst", nil)
+	var c1, c2 s3xml.CopyPartResult
+	e.must(200, "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-5242879"}).decode(t, &c1)
+	e.must(200, "PUT", "/bkt/dst?partNumber=2&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=5242880-6291455"}).decode(t, &c2)
+	m := md5.Sum(src[:5<<20])
+	if c1.ETag != `"`+hex.EncodeToString(m[:])+`"` {
+		t.Errorf("part 1 ETag %s", c1.ETag)
+	}
+	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/dst?partNumber=3&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-99999999"})
+	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/dst?partNumber=3&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "0-10"})
+	e.wantErr(412, "PreconditionFailed", "PUT", "/bkt/dst?partNumber=3&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-If-Match": `"x"`})
+	e.must(200, "POST", "/bkt/dst?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: c1.ETag}, s3xml.CompletedPart{PartNumber: 2, ETag: c2.ETag}), nil)
+	if r := e.must(200, "GET", "/bkt/dst", nil, nil); !bytes.Equal(r.body, src) {
+		t.Error("copied object differs from source")
+	}
+}
+
+func TestMultipartChecksumAlgorithm(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	r := e.must(200, "POST", "/bkt/k?uploads", nil, hdr{"X-Amz-Checksum-Algorithm": "CRC32"})
+	if r.header.Get("X-Amz-Checksum-Algorithm") != "CRC32" {
+		t.Errorf("algorithm not echoed: %v", r.header)
+	}
+	var res s3xml.InitiateMultipartUploadResult
+	r.decode(t, &res)
+	body := []byte("part")
+	pr := e.must(200, "PUT", "/bkt/k?partNumber=1&uploadId="+res.UploadID, body, hdr{"X-Amz-Checksum-Crc32": crc32b64(body)})
+	if pr.header.Get("X-Amz-Checksum-Crc32") != crc32b64(body) {
+		t.Errorf("part checksum %q", pr.header.Get("X-Amz-Checksum-Crc32"))
+	}
+	var parts s3xml.ListPartsResult
+	e.must(200, "GET", "/bkt/k?uploadId="+res.UploadID, nil, nil).decode(t, &parts)
+	if parts.ChecksumAlgorithm != "CRC32" || len(parts.Parts) != 1 || parts.Parts[0].ChecksumCRC32 != crc32b64(body) {
+		t.Errorf("list parts %+v", parts)
+	}
+	e.wantErr(400, "BadDigest", "PUT", "/bkt/k?partNumber=2&uploadId="+res.UploadID, body, hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("x"))})
+	e.wantErr(400, "InvalidArgument", "POST", "/bkt/k2?uploads", nil, hdr{"X-Amz-Checksum-Algorithm": "MD5"})
+}

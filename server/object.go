@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/storage"
+)
+
+// maxObjectSize is S3's limit for a single PUT.
+const maxObjectSize = 5 << 30
+
+// payloadSize is the decoded body length the request announces (-1 when
+// unknown).
+func (rq *request) payloadSize() int64 {
+	if rq.v != nil && rq.v.DecodedContentLength >= 0 {
+		return rq.v.DecodedContentLength
+	}
+	return rq.r.ContentLength
+}
+
+// bodyReader is the verified body (empty when the request has none).
+func (rq *request) bodyReader() io.Reader {
+	if rq.body == nil {
+		return http.NoBody
+	}
+	return rq.body
+}
+
+func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) {
+	h := rq.r.Header
+	if err := checkKey(rq.key); err != nil {
+		return nil, err
+	}
+	if rq.payloadSize() > maxObjectSize {
+		return nil, errCode(s3xml.CodeEntityTooLarge)
+	}
+	meta, err := metaFromHeaders(h)
+	if err != nil {
+		return nil, err
+	}
+	md5sum, err := contentMD5(h)
+	if err != nil {
+		return nil, err
+	}
+	inm := h.Get("If-None-Match")
+	if inm != "" && inm != "*" {
+		return nil, errMsg(s3xml.CodeNotImplemented, "If-None-Match on PUT supports only \"*\"")
+	}
+	cs, err := newChecksummer(h)
+	if err != nil {
+		return nil, err
+	}
+	body := rq.bodyReader()
+	opts := storage.PutOptions{Meta: meta, ContentMD5: md5sum, IfNoneMatch: inm, IfMatch: h.Get("If-Match")}
+	if cs != nil {
+		body = io.TeeReader(body, cs.h)
+		opts.BeforeCommit = cs.beforePut
+	}
+	info, err := s.backend.PutObject(ctx, rq.bucket, rq.key, body, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &response{}
+	r.setHeader("ETag", info.ETag)
+	for alg, v := range info.Meta.Checksums {
+		r.setHeader(s3xml.HeaderChecksumPrefix+alg, v)
+	}
+	if info.Meta.ChecksumType != "" && len(info.Meta.Checksums) > 0 {
+		r.setHeader(s3xml.HeaderChecksumType, info.Meta.ChecksumType)
+	}
+	return r, nil
+}
+
+func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
+	obj, err := s.backend.GetObject(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	r := &response{closer: obj.Content}
+	br, err := s.describeObject(rq, r, obj.Info)
+	if err != nil {
+		return r, err
+	}
+	r.body, r.size = obj.Content, obj.Info.Size
+	if br != nil {
+		if _, err := obj.Content.Seek(br.off, io.SeekStart); err != nil {
+			return r, err
+		}
+		r.body, r.size = io.LimitReader(obj.Content, br.n), br.n
+	}
+	return r, nil
+}
+
+func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
+	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	r := &response{}
+	br, err := s.describeObject(rq, r, info)
+	if err != nil {
+		return r, err
+	}
+	size := info.Size
+	if br != nil {
+		size = br.n
+	}
+	r.setHeader("Content-Length", itoa64(size))
+	return r, nil
+}
+
+// describeObject evaluates conditions, Range and partNumber for GET and
+// HEAD and sets the headers describing the answer. It returns the slice to
+// send (nil for all of it).
+func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInfo) (*byteRange, error) {
+	h := rq.r.Header
+	r.header = http.Header{}
+	setObjectHeaders(r.header, info, false)
+	if err := checkConditions(h, getConditions(), info, false); err != nil {
+		return nil, err
+	}
+	var br *byteRange
+	var err error
+	switch pn, rng := rq.q.Get("partNumber"), h.Get("Range"); {
+	case pn != "" && rng != "":
+		return nil, errMsg(s3xml.CodeInvalidRequest, "Cannot specify both Range header and partNumber query parameter")
+	case pn != "":
+		br, err = partRange(pn, info)
+	case rng != "":
+		br, err = parseRange(rng, info.Size)
+	}
+	if err != nil {
+		return nil, err
+	}
+	full := br == nil || (br.off == 0 && br.n == info.Size && len(info.PartSizes) <= 1)
+	if full && h.Get(s3xml.HeaderChecksumMode) == s3xml.ChecksumModeEnabled {
+		setObjectHeaders(r.header, info, true)
+	}
+	if br != nil {
+		r.status = http.StatusPartialContent
+		r.header.Set("Content-Range", br.contentRange(info.Size))
+	}
+	for param, header := range map[string]string{
+		"response-content-type": "Content-Type", "response-content-language": "Content-Language",
+		"response-expires": "Expires", "response-cache-control": "Cache-Control",
+		"response-content-disposition": "Content-Disposition", "response-content-encoding": "Content-Encoding",
+	} {
+		if v := rq.q.Get(param); v != "" {
+			r.header.Set(header, v)
+		}
+	}
+	return br, nil
+}
+
+func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, error) {
+	if err := s.backend.DeleteObject(ctx, rq.bucket, rq.key); err != nil {
+		return nil, err
+	}
+	return &response{status: http.StatusNoContent}, nil
+}

@@ -1,0 +1,138 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+)
+
+// response is what a handler answers: a status (200 when 0), headers, and
+// either an XML document or a byte stream.
+type response struct {
+	status int
+	header http.Header
+	// doc, when set, is marshalled as the XML body.
+	doc any
+	// body, when set, is streamed; size is its length (-1 unknown).
+	body io.Reader
+	size int64
+	// closer is closed once the response is written.
+	closer io.Closer
+}
+
+// setHeader sets a response header, creating the map on first use.
+func (r *response) setHeader(name, value string) {
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	r.header.Set(name, value)
+}
+
+// write is the one place responses and errors are encoded. It returns the
+// status sent and the error code ("" on success).
+func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err error) (int, string) {
+	h := w.Header()
+	h.Set(s3xml.HeaderRequestID, rq.id)
+	h.Set(s3xml.HeaderID2, newHostID())
+	if resp != nil {
+		if resp.closer != nil {
+			defer resp.closer.Close()
+		}
+		for k, v := range resp.header {
+			h[k] = v
+		}
+	}
+	if err != nil {
+		return s.writeError(w, rq, err)
+	}
+	status := resp.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	head := rq.r.Method == http.MethodHead
+	switch {
+	case resp.doc != nil:
+		b, merr := s3xml.Marshal(resp.doc)
+		if merr != nil {
+			return s.writeError(w, rq, merr)
+		}
+		h.Set("Content-Type", "application/xml")
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+		w.WriteHeader(status)
+		if !head {
+			_, _ = w.Write(b)
+		}
+	case resp.body != nil:
+		if resp.size >= 0 {
+			h.Set("Content-Length", strconv.FormatInt(resp.size, 10))
+		}
+		w.WriteHeader(status)
+		if !head {
+			if _, cerr := io.Copy(w, resp.body); cerr != nil && rq.r.Context().Err() == nil {
+				s.log.Warn("s3 response body", "request_id", rq.id, "err", cerr)
+			}
+		}
+	default:
+		if status != http.StatusNoContent && status != http.StatusNotModified && h.Get("Content-Length") == "" {
+			h.Set("Content-Length", "0")
+		}
+		w.WriteHeader(status)
+	}
+	return status, ""
+}
+
+// writeError sends err as an S3 error document (headers only for HEAD and
+// 304, as S3 does).
+func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int, string) {
+	e := toError(err)
+	status := e.StatusCode()
+	if status >= 500 && rq.r.Context().Err() == nil {
+		s.log.Error("s3 internal error", "request_id", rq.id, "err", err)
+	}
+	h := w.Header()
+	if status == http.StatusNotModified {
+		w.WriteHeader(status)
+		return status, e.Code
+	}
+	doc := e.Detail
+	doc.Code, doc.Message, doc.RequestID = e.Code, e.Message, rq.id
+	doc.HostID = h.Get(s3xml.HeaderID2)
+	doc.Resource = rq.r.URL.Path
+	switch e.Code {
+	case s3xml.CodeNoSuchKey:
+		if doc.Key == "" {
+			doc.Key = rq.key
+		}
+	case s3xml.CodeNoSuchBucket, s3xml.CodeBucketNotEmpty, s3xml.CodeBucketAlreadyOwnedByYou, s3xml.CodeInvalidBucketName:
+		if doc.BucketName == "" {
+			doc.BucketName = rq.bucket
+		}
+	case s3xml.CodeNoSuchUpload:
+		if doc.UploadID == "" {
+			doc.UploadID = rq.q.Get("uploadId")
+		}
+	}
+	// The body is for clients; never let it outlive a disconnect.
+	if rq.r.Context().Err() == context.Canceled {
+		return status, e.Code
+	}
+	b, merr := s3xml.Marshal(&doc)
+	if merr != nil {
+		b = nil
+	}
+	for _, k := range []string{"Content-Length", "Content-Range", "Accept-Ranges", "Last-Modified", "ETag", "Content-Encoding", "Content-Disposition", "Content-Language", "Cache-Control", "Expires"} {
+		h.Del(k)
+	}
+	h.Set("Content-Type", "application/xml")
+	if rq.r.Method == http.MethodHead {
+		w.WriteHeader(status)
+		return status, e.Code
+	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	return status, e.Code
+}

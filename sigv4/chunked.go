@@ -1,0 +1,283 @@
+package sigv4
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+)
+
+const (
+	chunkPayloadAlg = "AWS4-HMAC-SHA256-PAYLOAD"
+	chunkTrailerAlg = "AWS4-HMAC-SHA256-TRAILER"
+	// maxChunkSize bounds the memory one verifying reader holds: a signed
+	// chunk is buffered whole until its signature checks out. S3 clients use
+	// 8 KiB to 1 MiB chunks.
+	maxChunkSize = 16 << 20
+	// maxTrailerBytes bounds the trailing headers.
+	maxTrailerBytes = 16 << 10
+	chunkSigPrefix  = ";chunk-signature="
+)
+
+// chunkSigner chains chunk and trailer signatures from the seed signature.
+type chunkSigner struct {
+	key       [32]byte
+	amzDate   string
+	scope     string
+	accessKey string
+	prev      [64]byte // hex of the previous signature (the seed at first)
+}
+
+// appendChunkSTS appends the string to sign for a chunk (alg
+// chunkPayloadAlg, h = SHA-256 of the chunk data) or a trailer (alg
+// chunkTrailerAlg, h = SHA-256 of the canonical trailer).
+func (c *chunkSigner) appendSTS(b []byte, alg string, h *[32]byte) []byte {
+	b = append(b, alg...)
+	b = append(b, '\n')
+	b = append(b, c.amzDate...)
+	b = append(b, '\n')
+	b = append(b, c.scope...)
+	b = append(b, '\n')
+	b = append(b, c.prev[:]...)
+	b = append(b, '\n')
+	if alg == chunkPayloadAlg {
+		b = append(b, EmptyPayloadHash...)
+		b = append(b, '\n')
+	}
+	return appendHex(b, h[:])
+}
+
+// sign computes the next signature in the chain and makes it the previous one.
+func (c *chunkSigner) sign(alg string, h *[32]byte) [64]byte {
+	var arr [320]byte
+	sig := hmacSum(&c.key, c.appendSTS(arr[:0], alg, h))
+	var out [64]byte
+	appendHex(out[:0], sig[:])
+	c.prev = out
+	return out
+}
+
+// verify checks a provided chunk or trailer signature in constant time and
+// advances the chain.
+func (c *chunkSigner) verify(alg string, h *[32]byte, provided []byte) error {
+	var arr [320]byte
+	sts := c.appendSTS(arr[:0], alg, h)
+	sig := hmacSum(&c.key, sts)
+	var want [64]byte
+	appendHex(want[:0], sig[:])
+	if subtle.ConstantTimeCompare(want[:], provided) != 1 {
+		return errChunkSignature(c.accessKey, string(sts), string(provided))
+	}
+	c.prev = want
+	return nil
+}
+
+// chunkedReader decodes an aws-chunked body. With signed chunks it buffers
+// one chunk, checks its signature, and only then releases its bytes, so a
+// tampered chunk never reaches the caller. Unsigned chunks stream through.
+type chunkedReader struct {
+	r        *bufio.Reader
+	checks   *payloadChecks
+	sig      *chunkSigner
+	signed   bool
+	trailers bool
+	buf      []byte // verified bytes of the current signed chunk
+	off      int
+	left     int64 // unread bytes of the current unsigned chunk
+	done     bool
+	err      error
+}
+
+func newChunkedReader(body io.Reader, checks *payloadChecks, sig *chunkSigner, signed, trailers bool) *chunkedReader {
+	return &chunkedReader{r: bufio.NewReaderSize(body, 32<<10), checks: checks, sig: sig, signed: signed, trailers: trailers}
+}
+
+func (c *chunkedReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, c.err
+	}
+	for {
+		if c.err != nil {
+			return 0, c.err
+		}
+		if c.off < len(c.buf) {
+			n := copy(p, c.buf[c.off:])
+			c.off += n
+			return n, nil
+		}
+		if c.left > 0 {
+			if int64(len(p)) > c.left {
+				p = p[:c.left]
+			}
+			n, err := c.r.Read(p)
+			c.checks.write(p[:n])
+			c.left -= int64(n)
+			if err == io.EOF || (err == nil && n == 0) {
+				err = io.ErrUnexpectedEOF
+			}
+			if c.left == 0 && err == nil {
+				err = c.readCRLF()
+			}
+			if err != nil {
+				c.fail(err)
+			}
+			return n, nil
+		}
+		if c.done {
+			return 0, io.EOF
+		}
+		c.fail(c.next())
+	}
+}
+
+// fail records the first error, mapping truncation to IncompleteBody.
+func (c *chunkedReader) fail(err error) {
+	if err == nil || c.err != nil {
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = errIncompleteBody("the aws-chunked body ended early")
+		}
+	}
+	c.err = err
+}
+
+func (c *chunkedReader) readCRLF() error {
+	var crlf [2]byte
+	if _, err := io.ReadFull(c.r, crlf[:]); err != nil {
+		return err
+	}
+	if crlf != [2]byte{'\r', '\n'} {
+		return errInvalidRequest("aws-chunked chunk data is not followed by CRLF")
+	}
+	return nil
+}
+
+// readLine returns one CRLF-terminated line without the CRLF; it is valid
+// until the next read.
+func (c *chunkedReader) readLine() ([]byte, error) {
+	line, err := c.r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		return nil, errInvalidRequest("aws-chunked line too long")
+	}
+	if err != nil {
+		return nil, err
+	}
+	line = bytes.TrimSuffix(line[:len(line)-1], []byte{'\r'})
+	return line, nil
+}
+
+// next reads the next chunk header and, for signed chunks, the whole chunk.
+func (c *chunkedReader) next() error {
+	line, err := c.readLine()
+	if err != nil {
+		return err
+	}
+	sizeHex, ext, _ := bytes.Cut(line, []byte{';'})
+	size, err := strconv.ParseInt(string(sizeHex), 16, 64)
+	if err != nil || size < 0 || len(sizeHex) == 0 {
+		return errInvalidRequest("invalid aws-chunked chunk size " + strconv.Quote(string(sizeHex)))
+	}
+	if size > maxChunkSize {
+		return errInvalidRequest("aws-chunked chunk larger than " + strconv.Itoa(maxChunkSize) + " bytes")
+	}
+	var provided [64]byte
+	if c.signed {
+		sig, ok := bytes.CutPrefix(ext, []byte("chunk-signature="))
+		if !ok || len(sig) != 64 {
+			return errInvalidRequest("aws-chunked chunk without a chunk-signature")
+		}
+		copy(provided[:], sig)
+	}
+	if !c.signed {
+		if size == 0 {
+			return c.end()
+		}
+		c.left = size
+		return nil
+	}
+	if int64(cap(c.buf)) < size {
+		c.buf = make([]byte, size)
+	}
+	c.buf = c.buf[:size]
+	c.off = 0
+	if _, err := io.ReadFull(c.r, c.buf); err != nil {
+		c.buf = c.buf[:0]
+		return err
+	}
+	h := sha256.Sum256(c.buf)
+	if err := c.sig.verify(chunkPayloadAlg, &h, provided[:]); err != nil {
+		c.buf = c.buf[:0]
+		return err
+	}
+	if size == 0 {
+		return c.end()
+	}
+	if err := c.readCRLF(); err != nil {
+		c.buf = c.buf[:0]
+		return err
+	}
+	c.checks.write(c.buf)
+	return nil
+}
+
+// end reads the trailing headers after the final chunk, checks the
+// trailer signature, and runs the payload checks.
+func (c *chunkedReader) end() error {
+	c.done = true
+	var canon []byte
+	var trailerSig []byte
+	total := 0
+	for {
+		line, err := c.readLine()
+		if err == io.EOF && len(line) == 0 {
+			break // tolerate a missing final CRLF
+		}
+		if err != nil {
+			return err
+		}
+		if len(line) == 0 {
+			break
+		}
+		total += len(line)
+		if total > maxTrailerBytes {
+			return errTrailer("trailer too long")
+		}
+		name, value, ok := strings.Cut(string(line), ":")
+		if !ok {
+			return errTrailer("malformed trailer line")
+		}
+		name = strings.ToLower(strings.TrimSpace(name))
+		value = strings.TrimSpace(value)
+		if name == "x-amz-trailer-signature" {
+			trailerSig = []byte(value)
+			continue
+		}
+		if !c.trailers {
+			return errTrailer("unexpected trailer " + name)
+		}
+		canon = append(canon, name...)
+		canon = append(canon, ':')
+		canon = append(canon, value...)
+		canon = append(canon, '\n')
+		if c.checks.trailer >= 0 && name == c.checks.sums[c.checks.trailer].alg.HeaderName() {
+			c.checks.sums[c.checks.trailer].want = value
+		}
+	}
+	if c.signed && c.trailers {
+		if trailerSig == nil {
+			return errTrailer("missing x-amz-trailer-signature")
+		}
+		h := sha256.Sum256(canon)
+		if err := c.sig.verify(chunkTrailerAlg, &h, trailerSig); err != nil {
+			return err
+		}
+	}
+	return c.checks.finish()
+}

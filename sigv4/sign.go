@@ -1,0 +1,365 @@
+package sigv4
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	amzDateFormat = "20060102T150405Z"
+	scopeTerm     = "aws4_request"
+	maxExpires    = 7 * 24 * time.Hour
+	// maxCachedKeys bounds the derived-key cache; a server verifying many
+	// keys simply rebuilds it.
+	maxCachedKeys = 256
+)
+
+// keyID identifies one derived signing key.
+type keyID struct{ secret, day, region, service string }
+
+// keyCache caches derived signing keys: deriving one costs four HMACs,
+// more than the rest of signing a request.
+type keyCache struct {
+	mu sync.RWMutex
+	m  map[keyID][32]byte
+}
+
+func (c *keyCache) get(secret, day, region, service string) [32]byte {
+	id := keyID{secret, day, region, service}
+	c.mu.RLock()
+	k, ok := c.m[id]
+	c.mu.RUnlock()
+	if ok {
+		return k
+	}
+	k = deriveKey(secret, day, region, service)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedKeys {
+		c.m = make(map[keyID][32]byte)
+	}
+	c.m[id] = k
+	c.mu.Unlock()
+	return k
+}
+
+// deriveKey computes kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, day), region), service), "aws4_request").
+func deriveKey(secret, day, region, service string) [32]byte {
+	k := hmacBytes([]byte("AWS4"+secret), day)
+	k = hmacBytes(k, region)
+	k = hmacBytes(k, service)
+	k = hmacBytes(k, scopeTerm)
+	var out [32]byte
+	copy(out[:], k)
+	return out
+}
+
+func hmacBytes(key []byte, msg string) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(msg))
+	return h.Sum(nil)
+}
+
+// hmacSum computes HMAC-SHA256(key, msg) without heap allocation for the
+// short messages SigV4 signs (strings to sign are ~150-300 bytes).
+func hmacSum(key *[32]byte, msg []byte) [32]byte {
+	var inner [64 + 512]byte
+	b := inner[:64]
+	for i := range 64 {
+		var k byte
+		if i < 32 {
+			k = key[i]
+		}
+		b[i] = k ^ 0x36
+	}
+	b = append(b, msg...)
+	ih := sha256.Sum256(b)
+	var outer [96]byte
+	for i := range 64 {
+		var k byte
+		if i < 32 {
+			k = key[i]
+		}
+		outer[i] = k ^ 0x5c
+	}
+	copy(outer[64:], ih[:])
+	return sha256.Sum256(outer[:])
+}
+
+func appendHex(b []byte, s []byte) []byte {
+	for _, c := range s {
+		b = append(b, hexDigits[c>>4], hexDigits[c&15])
+	}
+	return b
+}
+
+// appendScope appends "day/region/service/aws4_request".
+func appendScope(b []byte, day, region, service string) []byte {
+	b = append(b, day...)
+	b = append(b, '/')
+	b = append(b, region...)
+	b = append(b, '/')
+	b = append(b, service...)
+	b = append(b, '/')
+	return append(b, scopeTerm...)
+}
+
+// appendStringToSign appends the string to sign for a canonical request hash.
+func appendStringToSign(b []byte, amzDate, region, service string, crHash *[32]byte) []byte {
+	b = append(b, Algorithm...)
+	b = append(b, '\n')
+	b = append(b, amzDate...)
+	b = append(b, '\n')
+	b = appendScope(b, amzDate[:8], region, service)
+	b = append(b, '\n')
+	return appendHex(b, crHash[:])
+}
+
+func (in *SignInput) check() error {
+	switch {
+	case in.Credentials.AccessKeyID == "" || in.Credentials.SecretAccessKey == "":
+		return errors.New("sigv4: missing credentials")
+	case in.Region == "":
+		return errors.New("sigv4: missing region")
+	case in.Service == "":
+		return errors.New("sigv4: missing service")
+	case in.Time.IsZero():
+		return errors.New("sigv4: missing signing time")
+	}
+	return nil
+}
+
+// headerNames collects the names of req's headers that get signed, sorted
+// as their lower-case forms sort. "host" and "content-length" are added
+// by the caller from req.Host and req.ContentLength.
+func headerNames(dst []string, h http.Header) []string {
+	for k := range h {
+		if !ignoredHeader(k) {
+			dst = append(dst, k)
+		}
+	}
+	return dst
+}
+
+// signedEntry is one canonical header: its name (any case) and values.
+type signedEntry struct {
+	name   string
+	values []string
+}
+
+// appendRequestHeaders appends the canonical headers of req and returns
+// the buffer and the offsets of the signed-headers list written after them.
+func appendRequestHeaders(b []byte, req *http.Request) ([]byte, int, int) {
+	var namesArr [24]string
+	names := headerNames(namesArr[:0], req.Header)
+	var entArr [26]signedEntry
+	ents := entArr[:0]
+	var hostVals, clVals [1]string
+	hostVals[0] = requestHost(req)
+	ents = append(ents, signedEntry{"host", hostVals[:]})
+	if req.ContentLength > 0 {
+		var num [20]byte
+		clVals[0] = string(strconv.AppendInt(num[:0], req.ContentLength, 10))
+		ents = append(ents, signedEntry{"content-length", clVals[:]})
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, "host") {
+			continue
+		}
+		ents = append(ents, signedEntry{n, req.Header[n]})
+	}
+	slices.SortFunc(ents, func(a, c signedEntry) int { return compareFold(a.name, c.name) })
+	for _, e := range ents {
+		b = appendHeaderLine(b, e.name, e.values)
+	}
+	b = append(b, '\n')
+	start := len(b)
+	for i, e := range ents {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = appendLower(b, e.name)
+	}
+	return b, start, len(b)
+}
+
+// Sign adds X-Amz-Date, X-Amz-Security-Token (when there is a token),
+// X-Amz-Content-Sha256 (for s3) and Authorization to req. It signs host,
+// Content-Length (when req.ContentLength > 0) and every header already
+// present on req, except ones AWS never signs (User-Agent, Expect,
+// Transfer-Encoding, X-Amzn-Trace-Id). An empty in.PayloadHash means an
+// empty body. For s3 it also rewrites req.URL's RawPath and RawQuery to the
+// canonical encoding, so the wire carries exactly what was signed. It returns
+// the signature, which is the seed for a streaming body.
+func (s *Signer) Sign(req *http.Request, in SignInput) (signature string, err error) {
+	return s.sign(req, in, nil)
+}
+
+// signDebug receives the intermediate strings (tests compare them with the
+// published vectors).
+type signDebug struct{ canonicalRequest, stringToSign string }
+
+func (s *Signer) sign(req *http.Request, in SignInput, dbg *signDebug) (string, error) {
+	if err := in.check(); err != nil {
+		return "", err
+	}
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	s3 := in.Service == "s3"
+	var dateArr [16]byte
+	amzDate := string(in.Time.UTC().AppendFormat(dateArr[:0], amzDateFormat))
+	payload := in.PayloadHash
+	if payload == "" {
+		payload = EmptyPayloadHash
+	}
+	delete(req.Header, "Authorization")
+	req.Header["X-Amz-Date"] = []string{amzDate}
+	if in.Credentials.SessionToken != "" {
+		req.Header["X-Amz-Security-Token"] = []string{in.Credentials.SessionToken}
+	}
+	if s3 {
+		req.Header["X-Amz-Content-Sha256"] = []string{payload}
+	}
+
+	var arr [1024]byte
+	b := append(arr[:0], req.Method...)
+	b = append(b, '\n')
+	pathStart := len(b)
+	b = appendCanonicalURI(b, req.URL, s3, !in.DisablePathNormalization)
+	if s3 && wirePath(req.URL) != string(b[pathStart:]) && req.URL.Opaque == "" {
+		req.URL.RawPath = string(b[pathStart:])
+	}
+	b = append(b, '\n')
+	pairs, ok := canonicalQuery(req.URL.RawQuery, "")
+	if !ok {
+		return "", errors.New("sigv4: invalid escape in query " + strconv.Quote(req.URL.RawQuery))
+	}
+	qStart := len(b)
+	b = appendQuery(b, pairs)
+	if s3 && req.URL.RawQuery != string(b[qStart:]) {
+		req.URL.RawQuery = string(b[qStart:])
+	}
+	b = append(b, '\n')
+	b, shStart, shEnd := appendRequestHeaders(b, req)
+	b = append(b, '\n')
+	b = append(b, payload...)
+	crHash := sha256.Sum256(b)
+	signedHeaders := b[shStart:shEnd]
+
+	var stsArr [256]byte
+	sts := appendStringToSign(stsArr[:0], amzDate, in.Region, in.Service, &crHash)
+	key := s.cache.get(in.Credentials.SecretAccessKey, amzDate[:8], in.Region, in.Service)
+	sig := hmacSum(&key, sts)
+	if dbg != nil {
+		dbg.canonicalRequest, dbg.stringToSign = string(b), string(sts)
+	}
+
+	var authArr [512]byte
+	a := append(authArr[:0], Algorithm+" Credential="...)
+	a = append(a, in.Credentials.AccessKeyID...)
+	a = append(a, '/')
+	a = appendScope(a, amzDate[:8], in.Region, in.Service)
+	a = append(a, ", SignedHeaders="...)
+	a = append(a, signedHeaders...)
+	a = append(a, ", Signature="...)
+	a = appendHex(a, sig[:])
+	auth := string(a)
+	req.Header["Authorization"] = []string{auth}
+	return auth[len(auth)-64:], nil
+}
+
+// Presign returns req's URL with query authentication added, valid for
+// expires (1 s to 7 days). Headers present on req (and host) are signed
+// and must be sent with the URL. For s3 an empty in.PayloadHash means
+// UNSIGNED-PAYLOAD, as every AWS SDK presigns; for other services it means
+// an empty body. req itself is not modified.
+func (s *Signer) Presign(req *http.Request, in SignInput, expires time.Duration) (*url.URL, error) {
+	return s.presign(req, in, expires, nil)
+}
+
+func (s *Signer) presign(req *http.Request, in SignInput, expires time.Duration, dbg *signDebug) (*url.URL, error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	if expires < time.Second || expires > maxExpires {
+		return nil, errors.New("sigv4: presign expiry must be between 1 second and 7 days")
+	}
+	s3 := in.Service == "s3"
+	payload := in.PayloadHash
+	if payload == "" {
+		payload = EmptyPayloadHash
+		if s3 {
+			payload = UnsignedPayload
+		}
+	}
+	amzDate := in.Time.UTC().Format(amzDateFormat)
+	u := *req.URL
+	// The signed-headers list is the same one Sign would compute; work on
+	// a shallow copy so req keeps its headers.
+	r2 := *req
+	r2.Header = req.Header.Clone()
+	if r2.Header == nil {
+		r2.Header = make(http.Header)
+	}
+	delete(r2.Header, "Authorization")
+	hb, shStart, shEnd := appendRequestHeaders(nil, &r2)
+	signedHeaders := string(hb[shStart:shEnd])
+
+	var scope []byte
+	scope = append(scope, in.Credentials.AccessKeyID...)
+	scope = append(scope, '/')
+	scope = appendScope(scope, amzDate[:8], in.Region, in.Service)
+	q := u.RawQuery
+	add := func(k, v string) {
+		if q != "" {
+			q += "&"
+		}
+		q += k + "=" + url.QueryEscape(v)
+	}
+	add("X-Amz-Algorithm", Algorithm)
+	add("X-Amz-Credential", string(scope))
+	add("X-Amz-Date", amzDate)
+	add("X-Amz-Expires", strconv.FormatInt(int64(expires/time.Second), 10))
+	if in.Credentials.SessionToken != "" {
+		add("X-Amz-Security-Token", in.Credentials.SessionToken)
+	}
+	add("X-Amz-SignedHeaders", signedHeaders)
+	pairs, ok := canonicalQuery(q, "")
+	if !ok {
+		return nil, errors.New("sigv4: invalid escape in query " + strconv.Quote(req.URL.RawQuery))
+	}
+
+	b := append([]byte(nil), req.Method...)
+	b = append(b, '\n')
+	pathStart := len(b)
+	b = appendCanonicalURI(b, &u, s3, !in.DisablePathNormalization)
+	if s3 && u.Opaque == "" && wirePath(&u) != string(b[pathStart:]) {
+		u.RawPath = string(b[pathStart:])
+	}
+	b = append(b, '\n')
+	qStart := len(b)
+	b = appendQuery(b, pairs)
+	canonQ := string(b[qStart:])
+	b = append(b, '\n')
+	b = append(b, hb[:shEnd]...)
+	b = append(b, '\n')
+	b = append(b, payload...)
+	crHash := sha256.Sum256(b)
+	sts := appendStringToSign(nil, amzDate, in.Region, in.Service, &crHash)
+	key := s.cache.get(in.Credentials.SecretAccessKey, amzDate[:8], in.Region, in.Service)
+	sig := hmacSum(&key, sts)
+	if dbg != nil {
+		dbg.canonicalRequest, dbg.stringToSign = string(b), string(sts)
+	}
+	u.RawQuery = canonQ + "&X-Amz-Signature=" + hex.EncodeToString(sig[:])
+	return &u, nil
+}

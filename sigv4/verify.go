@@ -1,0 +1,416 @@
+package sigv4
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const defaultMaxSkew = 15 * time.Minute
+
+// authParams is what a request claims about its signature.
+type authParams struct {
+	presigned     bool
+	accessKey     string
+	day           string
+	region        string
+	service       string
+	signedHeaders string   // as sent, ';'-separated
+	headerNames   []string // split signedHeaders
+	signature     string
+	amzDate       string
+	time          time.Time
+	expires       time.Duration
+	payloadHash   string
+	token         string
+}
+
+// Verify authenticates req (header or query form). A request with no
+// authentication at all returns Verified{Anonymous: true} and no error; the
+// caller decides whether that is allowed. Failures are *Error values with the
+// S3 code a client expects (AuthorizationHeaderMalformed,
+// AuthorizationQueryParametersError, SignatureDoesNotMatch,
+// InvalidAccessKeyId, RequestTimeTooSkewed, AccessDenied for expired
+// presigned URLs, ...). A lookup failure other than ErrUnknownAccessKey is
+// returned wrapped, as is. Verify reads no body bytes: payload checks happen
+// as Verified.Body is read.
+func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, error) {
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	skew := v.MaxSkew
+	if skew <= 0 {
+		skew = defaultMaxSkew
+	}
+	var (
+		p   *authParams
+		err error
+	)
+	if auth := req.Header.Get("Authorization"); auth != "" {
+		p, err = parseAuthHeader(auth, req)
+	} else if strings.Contains(req.URL.RawQuery, "AWSAccessKeyId=") {
+		return nil, errInvalidRequest("signature version 2 is not supported; please use " + Algorithm)
+	} else if isPresigned(req.URL.RawQuery) {
+		p, err = parseQueryAuth(req)
+	} else {
+		body, n, err := newPayloadReader(req, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		return &Verified{Anonymous: true, Body: body, DecodedContentLength: n}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTime(p, now().UTC(), skew); err != nil {
+		return nil, err
+	}
+	if err := checkCoverage(p, req); err != nil {
+		return nil, err
+	}
+	if v.Lookup == nil {
+		return nil, errors.New("sigv4: verifier has no Lookup")
+	}
+	secret, err := v.Lookup(ctx, p.accessKey)
+	if errors.Is(err, ErrUnknownAccessKey) {
+		return nil, newError(CodeInvalidAccessKeyID, http.StatusForbidden,
+			"the AWS access key ID you provided does not exist in our records")
+	} else if err != nil {
+		return nil, fmt.Errorf("sigv4: look up access key: %w", err)
+	}
+	key := deriveKey(secret, p.day, p.region, p.service)
+	cr, err := canonicalRequestFor(req, p)
+	if err != nil {
+		return nil, err
+	}
+	crHash := sha256.Sum256(cr)
+	sts := appendStringToSign(nil, p.amzDate, p.region, p.service, &crHash)
+	sig := hmacSum(&key, sts)
+	var hexSig [64]byte
+	appendHex(hexSig[:0], sig[:])
+	if !hmac.Equal(hexSig[:], []byte(p.signature)) {
+		return nil, &Error{
+			Code:       CodeSignatureDoesNotMatch,
+			StatusCode: http.StatusForbidden,
+			Message: "the request signature we calculated does not match the signature you provided; " +
+				"check your key and signing method",
+			AccessKeyID:       p.accessKey,
+			StringToSign:      string(sts),
+			CanonicalRequest:  string(cr),
+			SignatureProvided: p.signature,
+		}
+	}
+	seed := &chunkSigner{key: key, amzDate: p.amzDate, accessKey: p.accessKey}
+	seed.scope = string(appendScope(nil, p.day, p.region, p.service))
+	copy(seed.prev[:], p.signature)
+	body, n, err := newPayloadReader(req, p.payloadHash, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &Verified{
+		AccessKeyID:          p.accessKey,
+		Presigned:            p.presigned,
+		Region:               p.region,
+		SessionToken:         p.token,
+		Body:                 body,
+		DecodedContentLength: n,
+	}, nil
+}
+
+func isPresigned(rawQuery string) bool {
+	return strings.Contains(rawQuery, "X-Amz-Signature=") || strings.Contains(rawQuery, "X-Amz-Credential=") ||
+		strings.Contains(rawQuery, "X-Amz-Algorithm=")
+}
+
+// parseAuthHeader parses "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...".
+func parseAuthHeader(auth string, req *http.Request) (*authParams, error) {
+	rest, ok := strings.CutPrefix(auth, Algorithm+" ")
+	if !ok {
+		alg, _, _ := strings.Cut(auth, " ")
+		if alg == "AWS4-HMAC-SHA256" {
+			return nil, errHeaderMalformed("missing Credential, SignedHeaders or Signature")
+		}
+		return nil, errInvalidRequest("the authorization mechanism you have provided is not supported; please use " + Algorithm)
+	}
+	p := &authParams{}
+	var cred string
+	for part := range strings.SplitSeq(rest, ",") {
+		k, val, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Credential":
+			cred = val
+		case "SignedHeaders":
+			p.signedHeaders = val
+		case "Signature":
+			p.signature = val
+		case "":
+		default:
+			return nil, errHeaderMalformed("unknown component " + strconv.Quote(k))
+		}
+	}
+	if cred == "" || p.signedHeaders == "" || p.signature == "" {
+		return nil, errHeaderMalformed("missing Credential, SignedHeaders or Signature")
+	}
+	if msg := p.parseCredential(cred); msg != "" {
+		return nil, errHeaderMalformed(msg)
+	}
+	p.amzDate = req.Header.Get("X-Amz-Date")
+	if p.amzDate == "" {
+		if d := req.Header.Get("Date"); d != "" {
+			if t, err := http.ParseTime(d); err == nil {
+				p.amzDate = t.UTC().Format(amzDateFormat)
+			}
+		}
+	}
+	if p.amzDate == "" {
+		return nil, newError(CodeAccessDenied, http.StatusForbidden,
+			"AWS authentication requires a valid Date or x-amz-date header")
+	}
+	t, err := time.Parse(amzDateFormat, p.amzDate)
+	if err != nil {
+		return nil, newError(CodeAccessDenied, http.StatusForbidden,
+			"AWS authentication requires a valid Date or x-amz-date header")
+	}
+	p.time = t
+	if p.day != p.amzDate[:8] {
+		return nil, errHeaderMalformed("invalid credential date; date is not the same as X-Amz-Date: " + p.day)
+	}
+	p.payloadHash = req.Header.Get("X-Amz-Content-Sha256")
+	if p.payloadHash == "" && p.service == "s3" {
+		return nil, errInvalidRequest("missing required header for this request: x-amz-content-sha256")
+	}
+	if p.payloadHash == "" {
+		p.payloadHash = EmptyPayloadHash
+	}
+	p.token = req.Header.Get("X-Amz-Security-Token")
+	return p, p.finish()
+}
+
+// parseCredential splits "AKID/YYYYMMDD/region/service/aws4_request"; it
+// returns a message when the value is malformed.
+func (p *authParams) parseCredential(cred string) string {
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 || parts[0] == "" || parts[2] == "" || parts[3] == "" {
+		return "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\""
+	}
+	if parts[4] != scopeTerm {
+		return "incorrect terminal " + strconv.Quote(parts[4]) + "; this endpoint uses \"aws4_request\""
+	}
+	if _, err := time.Parse("20060102", parts[1]); err != nil {
+		return "invalid credential date " + strconv.Quote(parts[1]) + "; this date is not in the YYYYMMDD format"
+	}
+	p.accessKey, p.day, p.region, p.service = parts[0], parts[1], parts[2], parts[3]
+	return ""
+}
+
+// finish validates the signed-headers list and the payload hash.
+func (p *authParams) finish() error {
+	malformed := errHeaderMalformed
+	if p.presigned {
+		malformed = errQueryMalformed
+	}
+	p.headerNames = strings.Split(p.signedHeaders, ";")
+	host := false
+	for _, h := range p.headerNames {
+		if h == "" || h != strings.ToLower(h) {
+			return malformed("invalid SignedHeaders " + strconv.Quote(p.signedHeaders))
+		}
+		host = host || h == "host"
+	}
+	if !host {
+		return malformed("SignedHeaders must include host")
+	}
+	if len(p.signature) != 64 {
+		return malformed("signature must be 64 lower-case hex digits")
+	}
+	switch p.payloadHash {
+	case UnsignedPayload, StreamingPayload, StreamingPayloadTrailer, StreamingUnsignedPayloadTrailer:
+		return nil
+	}
+	if !isHex64(p.payloadHash) {
+		return newError(CodeInvalidArgument, http.StatusBadRequest,
+			"x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a STREAMING-* value, or a valid sha256 value")
+	}
+	return nil
+}
+
+func isHex64(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseQueryAuth parses the X-Amz-* parameters of a presigned URL.
+func parseQueryAuth(req *http.Request) (*authParams, error) {
+	q := req.URL.Query()
+	p := &authParams{presigned: true}
+	alg := q.Get("X-Amz-Algorithm")
+	cred := q.Get("X-Amz-Credential")
+	p.signature = q.Get("X-Amz-Signature")
+	p.amzDate = q.Get("X-Amz-Date")
+	p.signedHeaders = q.Get("X-Amz-SignedHeaders")
+	exp := q.Get("X-Amz-Expires")
+	if alg == "" || cred == "" || p.signature == "" || p.amzDate == "" || p.signedHeaders == "" || exp == "" {
+		return nil, errQueryMalformed("query-string authentication version 4 requires the X-Amz-Algorithm, " +
+			"X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters")
+	}
+	if alg != Algorithm {
+		return nil, errQueryMalformed("X-Amz-Algorithm only supports \"" + Algorithm + "\"")
+	}
+	if msg := p.parseCredential(cred); msg != "" {
+		return nil, errQueryMalformed("error parsing the X-Amz-Credential parameter; " + msg)
+	}
+	t, err := time.Parse(amzDateFormat, p.amzDate)
+	if err != nil {
+		return nil, errQueryMalformed("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+	}
+	p.time = t
+	if p.day != p.amzDate[:8] {
+		return nil, errQueryMalformed("invalid credential date; date is not the same as X-Amz-Date: " + p.day)
+	}
+	secs, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil || secs < 0 {
+		return nil, errQueryMalformed("X-Amz-Expires should be a number")
+	}
+	if secs < 1 || secs > int64(maxExpires/time.Second) {
+		return nil, errQueryMalformed("X-Amz-Expires must be between 1 second and 604800 seconds (7 days)")
+	}
+	p.expires = time.Duration(secs) * time.Second
+	p.payloadHash = req.Header.Get("X-Amz-Content-Sha256")
+	if p.payloadHash == "" {
+		p.payloadHash = q.Get("X-Amz-Content-Sha256")
+	}
+	if p.payloadHash == "" {
+		p.payloadHash = UnsignedPayload
+		if p.service != "s3" {
+			p.payloadHash = EmptyPayloadHash
+		}
+	}
+	p.token = q.Get("X-Amz-Security-Token")
+	return p, p.finish()
+}
+
+// checkTime applies the clock-skew rule to header auth and the validity
+// window to presigned URLs.
+func checkTime(p *authParams, now time.Time, skew time.Duration) error {
+	if p.presigned {
+		if p.time.Sub(now) > skew {
+			return newError(CodeAccessDenied, http.StatusForbidden, "request is not valid yet")
+		}
+		if now.After(p.time.Add(p.expires)) {
+			return newError(CodeAccessDenied, http.StatusForbidden, "Request has expired")
+		}
+		return nil
+	}
+	d := now.Sub(p.time)
+	if d > skew || d < -skew {
+		return newError(CodeRequestTimeTooSkewed, http.StatusForbidden,
+			"the difference between the request time ("+p.amzDate+") and the current time ("+
+				now.Format(amzDateFormat)+") is too large")
+	}
+	return nil
+}
+
+// checkCoverage rejects requests carrying x-amz-* headers the signature
+// does not cover: otherwise anyone on the path could add, say,
+// x-amz-copy-source or x-amz-acl to a signed request.
+func checkCoverage(p *authParams, req *http.Request) error {
+	var unsigned []string
+	for k := range req.Header {
+		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") {
+			continue
+		}
+		if !containsFold(p.headerNames, k) {
+			unsigned = append(unsigned, strings.ToLower(k))
+		}
+	}
+	if len(unsigned) > 0 {
+		return newError(CodeAccessDenied, http.StatusForbidden,
+			"there were headers present in the request which were not signed: "+strings.Join(unsigned, ", "))
+	}
+	return nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerValues returns the values of a signed header as the server saw them.
+func headerValues(req *http.Request, name string, scratch *[1]string) []string {
+	switch name {
+	case "host":
+		scratch[0] = req.Host
+		return scratch[:]
+	case "content-length":
+		if v, ok := req.Header["Content-Length"]; ok {
+			return v
+		}
+		if req.ContentLength >= 0 {
+			scratch[0] = strconv.FormatInt(req.ContentLength, 10)
+			return scratch[:]
+		}
+		return nil
+	case "transfer-encoding":
+		if len(req.TransferEncoding) > 0 {
+			return req.TransferEncoding
+		}
+	}
+	if v, ok := req.Header[textproto.CanonicalMIMEHeaderKey(name)]; ok {
+		return v
+	}
+	for k, v := range req.Header {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return nil
+}
+
+// canonicalRequestFor rebuilds the canonical request the client should
+// have signed, from what the server received.
+func canonicalRequestFor(req *http.Request, p *authParams) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	b = append(b, req.Method...)
+	b = append(b, '\n')
+	b = appendCanonicalURI(b, req.URL, p.service == "s3", true)
+	b = append(b, '\n')
+	skip := ""
+	if p.presigned {
+		skip = "X-Amz-Signature"
+	}
+	pairs, ok := canonicalQuery(req.URL.RawQuery, skip)
+	if !ok {
+		return nil, errInvalidRequest("invalid escape in query string")
+	}
+	b = appendQuery(b, pairs)
+	b = append(b, '\n')
+	var scratch [1]string
+	for _, h := range p.headerNames {
+		b = appendHeaderLine(b, h, headerValues(req, h, &scratch))
+	}
+	b = append(b, '\n')
+	b = append(b, p.signedHeaders...)
+	b = append(b, '\n')
+	b = append(b, p.payloadHash...)
+	return b, nil
+}

@@ -1,0 +1,259 @@
+package disk
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/s3kit/s3kit/storage"
+	bolt "go.etcd.io/bbolt"
+)
+
+// benchClients is the number of concurrent callers the issue's speed
+// targets are stated for.
+const benchClients = 16
+
+func parallelism() int {
+	p := runtime.GOMAXPROCS(0)
+	return (benchClients + p - 1) / p
+}
+
+func benchStore(b *testing.B, opts Options) *Store {
+	b.Helper()
+	opts.Logger = quiet
+	s, err := Open(context.Background(), b.TempDir(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.CreateBucket(context.Background(), "b", storage.CreateBucketOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkPutObject4KiB16 is 16 concurrent durable 4 KiB PUTs.
+func BenchmarkPutObject4KiB16(b *testing.B) {
+	for _, inline := range []int{DefaultInlineMax, -1} {
+		name := "inline"
+		if inline < 0 {
+			name = "file"
+		}
+		b.Run(name, func(b *testing.B) {
+			s := benchStore(b, Options{InlineMax: inline})
+			body := bytes.Repeat([]byte("s3kit!!!"), 512)
+			var n atomic.Int64
+			b.SetBytes(int64(len(body)))
+			b.SetParallelism(parallelism())
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					key := "k/" + strconv.FormatInt(n.Add(1), 10)
+					if _, err := s.PutObject(ctx, "b", key, bytes.NewReader(body), storage.PutOptions{}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkGetObject4KiB16 is 16 concurrent GETs of 4 KiB objects, read
+// to the end.
+func BenchmarkGetObject4KiB16(b *testing.B) {
+	s := benchStore(b, Options{})
+	ctx := context.Background()
+	body := bytes.Repeat([]byte("s3kit!!!"), 512)
+	const keys = 1000
+	for i := 0; i < keys; i++ {
+		if _, err := s.PutObject(ctx, "b", fmt.Sprintf("k/%d", i), bytes.NewReader(body), storage.PutOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n atomic.Int64
+	b.SetBytes(int64(len(body)))
+	b.SetParallelism(parallelism())
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		buf := make([]byte, 8192)
+		for pb.Next() {
+			o, err := s.GetObject(ctx, "b", fmt.Sprintf("k/%d", n.Add(1)%keys))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			m, _ := io.ReadFull(o.Content, buf)
+			o.Content.Close()
+			if m != len(body) {
+				b.Errorf("read %d bytes", m)
+				return
+			}
+		}
+	})
+}
+
+// patternReader yields n bytes without holding them in memory.
+type patternReader struct{ left int64 }
+
+func (r *patternReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	for i := range p {
+		p[i] = byte(i)
+	}
+	r.left -= int64(len(p))
+	return len(p), nil
+}
+
+// benchAsked reports whether -test.bench names this benchmark explicitly,
+// for benchmarks too heavy to run with -bench=. .
+func benchAsked(name string) bool {
+	f := flag.Lookup("test.bench")
+	return f != nil && strings.Contains(f.Value.String(), name)
+}
+
+// BenchmarkPutObject1GiB streams a 1 GiB body into the store (fsynced) and
+// reports the peak RSS of the process. Runs only when asked by name:
+// -bench=PutObject1GiB.
+func BenchmarkPutObject1GiB(b *testing.B) {
+	if !benchAsked("1GiB") {
+		b.Skip("1 GiB benchmark: run with -bench=PutObject1GiB")
+	}
+	s := benchStore(b, Options{})
+	b.SetBytes(1 << 30)
+	for i := 0; i < b.N; i++ {
+		if _, err := s.PutObject(context.Background(), "b", "big", &patternReader{left: 1 << 30}, storage.PutOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(peakRSSMiB(), "peakRSS-MiB")
+}
+
+// peakRSSMiB reads the process's high-water RSS from /proc.
+func peakRSSMiB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return -1
+}
+
+// BenchmarkListObjects1000 lists a page of 1,000 keys starting mid-bucket
+// in a bucket of 1,000 keys and of 1,000,000 keys. The big bucket is built
+// with direct batched index inserts and cached under the system temp dir
+// (S3KIT_BENCH_CACHE overrides) so later runs skip the build.
+func BenchmarkListObjects1000(b *testing.B) {
+	for _, n := range []int{1000, 1000000} {
+		b.Run(fmt.Sprintf("bucket=%d", n), func(b *testing.B) {
+			s := listBucket(b, n)
+			ctx := context.Background()
+			after := benchKey(n/2 - 500)
+			if n == 1000 {
+				after = ""
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, err := s.ListObjects(ctx, "b", storage.ListOptions{After: after, MaxKeys: 1000})
+				if err != nil || len(res.Objects) != 1000 {
+					b.Fatalf("ListObjects = %d objects, %v", len(res.Objects), err)
+				}
+			}
+		})
+	}
+}
+
+func benchKey(i int) string { return fmt.Sprintf("data/%03d/object-%08d.bin", i%1000, i) }
+
+// listBucket opens a store whose bucket "b" holds n small inline objects.
+func listBucket(b *testing.B, n int) *Store {
+	b.Helper()
+	dir := b.TempDir()
+	if n >= 100000 {
+		root := os.Getenv("S3KIT_BENCH_CACHE")
+		if root == "" {
+			root = os.TempDir()
+		}
+		dir = filepath.Join(root, fmt.Sprintf("s3kit-bench-list-%d-v2", n))
+	}
+	s, err := Open(context.Background(), dir, Options{Logger: quiet})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.HeadBucket(context.Background(), "b"); err == nil {
+		return s // cached
+	}
+	if err := s.CreateBucket(context.Background(), "b", storage.CreateBucketOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	rec := objRecord{Size: 5, ETag: `"5d41402abc4b2a76b9719d911017c592"`, Mod: 1700000000e9}
+	val := encodeObject(&rec, []byte("hello"))
+	const batch = 50000
+	for start := 0; start < n; start += batch {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			objs := tx.Bucket(bktBuckets).Bucket([]byte("b")).Bucket(bktObjects)
+			objs.FillPercent = 0.9
+			for i := start; i < start+batch && i < n; i++ {
+				if err := objs.Put([]byte(benchKey(i)), val); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}
+
+// BenchmarkGetObject256MiB reads a 256 MiB object (already in the page
+// cache) through Content.WriteTo into /dev/null.
+func BenchmarkGetObject256MiB(b *testing.B) {
+	s := benchStore(b, Options{})
+	ctx := context.Background()
+	const size = 256 << 20
+	if _, err := s.PutObject(ctx, "b", "big", &patternReader{left: size}, storage.PutOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer null.Close()
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		o, err := s.GetObject(ctx, "b", "big")
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := io.Copy(null, o.Content)
+		o.Content.Close()
+		if err != nil || n != size {
+			b.Fatalf("copied %d, %v", n, err)
+		}
+	}
+}

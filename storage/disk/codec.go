@@ -1,0 +1,154 @@
+package disk
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+)
+
+// Object records use a compact binary layout rather than JSON: listing
+// decodes one per key, and JSON made a 1,000-key page several times
+// slower. Layout (version 1): version byte, then fields in objRecord order
+// as uvarints, varints and length-prefixed strings, maps as a count and
+// sorted pairs, then the inline data.
+const objRecordVersion = 1
+
+type enc struct{ b []byte }
+
+func (e *enc) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) strMap(m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	e.uvarint(uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		e.str(m[k])
+	}
+}
+
+// encodeObject lays out rec followed by the inline data.
+func encodeObject(rec *objRecord, inline []byte) []byte {
+	e := enc{b: make([]byte, 0, 128+len(inline))}
+	e.b = append(e.b, objRecordVersion)
+	e.uvarint(uint64(rec.Size))
+	e.str(rec.ETag)
+	e.b = binary.AppendVarint(e.b, rec.Mod)
+	m := &rec.Meta
+	for _, s := range []string{m.ContentType, m.ContentEncoding, m.ContentDisposition, m.ContentLanguage, m.CacheControl, m.Expires, m.ChecksumType} {
+		e.str(s)
+	}
+	e.strMap(m.UserMeta)
+	e.strMap(m.Checksums)
+	e.uvarint(uint64(len(rec.PartSizes)))
+	for _, n := range rec.PartSizes {
+		e.uvarint(uint64(n))
+	}
+	e.uvarint(uint64(len(rec.Extents)))
+	for _, x := range rec.Extents {
+		e.str(x.ID)
+		e.uvarint(uint64(x.Size))
+	}
+	return append(e.b, inline...)
+}
+
+type dec struct {
+	b   []byte
+	err error
+}
+
+func (d *dec) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) str() string {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+// count reads a collection length, bounded by the bytes left so a
+// corrupt record cannot make us allocate wildly.
+func (d *dec) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return 0
+	}
+	return int(n)
+}
+
+func (d *dec) strMap() map[string]string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	m := make(map[string]string, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		k := d.str()
+		m[k] = d.str()
+	}
+	return m
+}
+
+// decodeObject parses an object record and returns its inline data
+// (aliasing val: copy it before the transaction ends).
+func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
+	if len(val) == 0 || val[0] != objRecordVersion {
+		return nil, fmt.Errorf("%w: object record version", errCorrupt)
+	}
+	d := dec{b: val[1:]}
+	*rec = objRecord{Size: int64(d.uvarint()), ETag: d.str(), Mod: d.varint()}
+	m := &rec.Meta
+	for _, p := range []*string{&m.ContentType, &m.ContentEncoding, &m.ContentDisposition, &m.ContentLanguage, &m.CacheControl, &m.Expires, &m.ChecksumType} {
+		*p = d.str()
+	}
+	m.UserMeta = d.strMap()
+	m.Checksums = d.strMap()
+	if n := d.count(); n > 0 {
+		rec.PartSizes = make([]int64, n)
+		for i := range rec.PartSizes {
+			rec.PartSizes[i] = int64(d.uvarint())
+		}
+	}
+	if n := d.count(); n > 0 {
+		rec.Extents = make([]extent, n)
+		for i := range rec.Extents {
+			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
+		}
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return d.b, nil
+}

@@ -1,0 +1,357 @@
+package disk
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/s3kit/s3kit/storage"
+	bolt "go.etcd.io/bbolt"
+)
+
+// crashEnv makes the test binary act as the crash test's writer process.
+const crashEnv = "S3KIT_DISK_CRASH_CHILD"
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(crashEnv); spec != "" {
+		crashChild(spec)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	crashBucket  = "crash"
+	crashWorkers = 4
+	crashKeys    = 6 // per worker
+)
+
+// crashSizes mixes inline, just-over-inline, file and multipart bodies.
+var crashSizes = []int{0, 100, 4096, 4096, DefaultInlineMax, DefaultInlineMax + 1, 300 << 10, 1 << 20, storage.MinPartSize + 1000}
+
+// crashPool is a block of pseudo-random bytes that bodies are cut from.
+type crashPool []byte
+
+func newCrashPool() crashPool {
+	b := make([]byte, 256<<10)
+	x := uint64(0x5eed)
+	for i := 0; i < len(b); i += 8 {
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		binary.LittleEndian.PutUint64(b[i:], z^(z>>31))
+	}
+	return b
+}
+
+// data is the body for seed: the pool read cyclically from an offset
+// derived from seed, so bodies of different operations differ and can be
+// regenerated cheaply (a few memmoves, fast even under -race).
+func (p crashPool) data(seed int64, size int) []byte {
+	b := make([]byte, size)
+	off := int((uint64(seed) * 0x9e3779b97f4a7c15) >> 40 % uint64(len(p)))
+	for n := 0; n < size; {
+		n += copy(b[n:], p[off:])
+		off = 0
+	}
+	return b
+}
+
+// crashChild writes until it is killed. Each operation is announced with
+// "begin" before it starts and "ok" once acknowledged: a line
+// "ok KEY SEED SIZE" (SIZE -1 for a delete) means the store returned
+// success for it.
+func crashChild(spec string) {
+	var dir string
+	var round int
+	fmt.Sscanf(spec, "%d %s", &round, &dir)
+	ctx := context.Background()
+	s, err := Open(ctx, dir, Options{})
+	if err != nil {
+		fmt.Println("fatal", err)
+		os.Exit(2)
+	}
+	if err := s.CreateBucket(ctx, crashBucket, storage.CreateBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
+		fmt.Println("fatal", err)
+		os.Exit(2)
+	}
+	pool := newCrashPool()
+	var mu sync.Mutex
+	say := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(os.Stdout, format+"\n", args...)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < crashWorkers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewSource(int64(round*100 + w)))
+			for i := 0; ; i++ {
+				key := fmt.Sprintf("w%d/k%d", w, rng.Intn(crashKeys))
+				seed := int64(round)<<40 | int64(w)<<32 | int64(i)
+				size := crashSizes[rng.Intn(len(crashSizes))]
+				if rng.Intn(10) == 0 {
+					size = -1
+				}
+				say("begin %s %d %d", key, seed, size)
+				if err := crashOp(ctx, s, pool, key, seed, size); err != nil {
+					say("fatal %s: %v", key, err)
+					os.Exit(2)
+				}
+				say("ok %s %d %d", key, seed, size)
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+func crashOp(ctx context.Context, s *Store, pool crashPool, key string, seed int64, size int) error {
+	if size < 0 {
+		return s.DeleteObject(ctx, crashBucket, key)
+	}
+	data := pool.data(seed, size)
+	if size <= storage.MinPartSize {
+		_, err := s.PutObject(ctx, crashBucket, key, bytes.NewReader(data), storage.PutOptions{})
+		return err
+	}
+	u, err := s.CreateMultipartUpload(ctx, crashBucket, key, storage.ObjectMeta{})
+	if err != nil {
+		return err
+	}
+	var parts []storage.CompletePart
+	for n, chunk := range [][]byte{data[:storage.MinPartSize], data[storage.MinPartSize:]} {
+		p, err := s.UploadPart(ctx, crashBucket, key, u.UploadID, n+1, bytes.NewReader(chunk), storage.PartOptions{})
+		if err != nil {
+			return err
+		}
+		parts = append(parts, storage.CompletePart{PartNumber: n + 1, ETag: p.ETag})
+	}
+	_, err = s.CompleteMultipartUpload(ctx, crashBucket, key, u.UploadID, parts)
+	return err
+}
+
+// version is one state a key can be in: a body (seed, size) or deleted.
+type version struct {
+	seed int64
+	size int // -1: deleted or never written
+}
+
+// keyState is what the parent knows about a key: its last acknowledged
+// version and, if an operation was under way when the child died, the
+// version that operation would have produced.
+type keyState struct {
+	acked   version
+	pending *version
+}
+
+// TestCrashKill9 runs a writer process, SIGKILLs it mid-stream, reopens the
+// store and checks that every acknowledged write survived byte for byte,
+// that no torn or mixed object is visible, and that no unreferenced
+// content file is left. It does this for several rounds on one directory.
+func TestCrashKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test starts processes; skipped with -short")
+	}
+	dir := t.TempDir()
+	state := map[string]*keyState{}
+	for w := 0; w < crashWorkers; w++ {
+		for k := 0; k < crashKeys; k++ {
+			state[fmt.Sprintf("w%d/k%d", w, k)] = &keyState{acked: version{size: -1}}
+		}
+	}
+	for round := 1; round <= 3; round++ {
+		start := time.Now()
+		acks := runAndKill(t, dir, round, state)
+		killed := time.Since(start)
+		// A stray file as a half-written upload would leave it.
+		stray := filepath.Join(dir, "data", "00000000000000000000000000000000")
+		if err := os.WriteFile(stray, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(context.Background(), dir, Options{})
+		if err != nil {
+			t.Fatalf("round %d: reopen after kill: %v", round, err)
+		}
+		verifyCrashState(t, s, state)
+		checkNoLeftovers(t, s)
+		if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("round %d: stray content file survived Open", round)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("round %d: %d acknowledged operations verified (writer ran %v, total %v)", round, acks, killed.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// runAndKill starts the writer and SIGKILLs it once it has made some
+// progress, recording every announcement in state.
+func runAndKill(t *testing.T, dir string, round int, state map[string]*keyState) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d %s", crashEnv, round, dir))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killAt := 15 + rand.New(rand.NewSource(int64(round))).Intn(25)
+	timer := time.AfterFunc(3*time.Second, func() { cmd.Process.Signal(syscall.SIGKILL) })
+	defer timer.Stop()
+	acks := 0
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		var verb, key string
+		var v version
+		if _, err := fmt.Sscanf(sc.Text(), "%s %s %d %d", &verb, &key, &v.seed, &v.size); err != nil || verb == "fatal" {
+			cmd.Process.Signal(syscall.SIGKILL)
+			t.Fatalf("child: %s", sc.Text())
+		}
+		ks := state[key]
+		switch verb {
+		case "begin":
+			ks.pending = &v
+		case "ok":
+			ks.acked, ks.pending = v, nil
+			if acks++; acks == killAt {
+				cmd.Process.Signal(syscall.SIGKILL)
+			}
+		}
+	}
+	io.Copy(io.Discard, out)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child ended with %v, want killed by SIGKILL", err)
+	}
+	if acks < 10 {
+		t.Fatalf("child acknowledged only %d operations before being killed", acks)
+	}
+	return acks
+}
+
+// verifyCrashState checks each key holds its acknowledged version or the
+// version of the operation in flight, byte for byte, and records which.
+func verifyCrashState(t *testing.T, s *Store, state map[string]*keyState) {
+	t.Helper()
+	pool := newCrashPool()
+	ctx := context.Background()
+	listed := map[string]bool{}
+	res, err := s.ListObjects(ctx, crashBucket, storage.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range res.Objects {
+		listed[o.Key] = true
+	}
+	for key, ks := range state {
+		got := version{size: -1}
+		o, err := s.GetObject(ctx, crashBucket, key)
+		switch {
+		case errors.Is(err, storage.ErrNoSuchKey):
+		case err != nil:
+			t.Fatalf("GetObject(%s): %v", key, err)
+		default:
+			data, err := io.ReadAll(o.Content)
+			o.Content.Close()
+			if err != nil {
+				t.Fatalf("read %s: %v", key, err)
+			}
+			got = matchVersion(pool, data, ks)
+			if got.size < 0 {
+				t.Fatalf("%s holds %d bytes matching neither the acknowledged version %+v nor the one in flight %+v: torn or lost write", key, len(data), ks.acked, ks.pending)
+			}
+			if o.Info.Size != int64(len(data)) {
+				t.Fatalf("%s: info size %d, content %d bytes", key, o.Info.Size, len(data))
+			}
+		}
+		if got.size < 0 && !(ks.acked.size < 0 || (ks.pending != nil && ks.pending.size < 0)) {
+			t.Fatalf("%s is gone, but its acknowledged version %+v was never deleted", key, ks.acked)
+		}
+		if listed[key] != (got.size >= 0) {
+			t.Fatalf("%s: listed %v, readable %v", key, listed[key], got.size >= 0)
+		}
+		ks.acked, ks.pending = got, nil
+	}
+}
+
+func matchVersion(pool crashPool, data []byte, ks *keyState) version {
+	for _, v := range []*version{&ks.acked, ks.pending} {
+		if v != nil && v.size == len(data) && bytes.Equal(data, pool.data(v.seed, v.size)) {
+			return *v
+		}
+	}
+	return version{size: -1}
+}
+
+// checkNoLeftovers checks that every file in data/ is referenced by the
+// index, every referenced file exists, and reference counts match the
+// records that hold them.
+func checkNoLeftovers(t *testing.T, s *Store) {
+	t.Helper()
+	want := map[string]int64{}
+	got := map[string]int64{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bktFiles).ForEach(func(k, v []byte) error {
+			got[string(k)] = int64(binary.BigEndian.Uint64(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bktBuckets).ForEachBucket(func(name []byte) error {
+			b := tx.Bucket(bktBuckets).Bucket(name)
+			if err := b.Bucket(bktObjects).ForEach(func(k, v []byte) error {
+				var r objRecord
+				_, err := decodeObject(v, &r)
+				for _, x := range r.Extents {
+					want[x.ID]++
+				}
+				return err
+			}); err != nil {
+				return err
+			}
+			return b.Bucket(bktParts).ForEach(func(k, v []byte) error {
+				var p partRecord
+				_, err := decodeValue(v, &p)
+				want[p.File]++
+				return err
+			})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(want) != fmt.Sprint(got) {
+		t.Fatalf("reference counts %v, records reference %v", got, want)
+	}
+	entries, err := os.ReadDir(filepath.Join(s.dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(want) {
+		t.Fatalf("data/ holds %d files, the index references %d: leftovers not cleaned", len(entries), len(want))
+	}
+	for _, e := range entries {
+		if _, ok := want[e.Name()]; !ok {
+			t.Fatalf("data/%s is not referenced by the index", e.Name())
+		}
+	}
+}

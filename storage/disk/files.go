@@ -1,0 +1,257 @@
+package disk
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+)
+
+// copyBufSize is the buffer used to stream bodies into content files.
+const copyBufSize = 256 << 10
+
+func newID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// spool is a received body: inline bytes, or a content file not yet
+// referenced by the index.
+type spool struct {
+	s      *Store
+	inline []byte
+	id     string // "" when inline
+	f      *os.File
+	size   int64
+}
+
+// writerOnly hides os.File's ReadFrom so io.CopyBuffer uses our buffer.
+type writerOnly struct{ io.Writer }
+
+// receive reads r to the end. Bodies up to inlineMax (when inline is true)
+// stay in memory; larger ones stream into a new content file.
+func (s *Store) receive(r io.Reader, inline bool) (*spool, error) {
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	buf := *bp
+	sp := &spool{s: s}
+	n := 0
+	if inline && s.inlineMax > 0 {
+		limit := s.inlineMax + 1
+		if limit > len(buf) {
+			limit = len(buf)
+		}
+		var err error
+		n, err = io.ReadFull(r, buf[:limit])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			sp.inline = append([]byte(nil), buf[:n]...)
+			sp.size = int64(n)
+			return sp, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	id, err := newID()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(s.path(id), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	sp.id, sp.f = id, f
+	if _, err := f.Write(buf[:n]); err != nil {
+		sp.discard()
+		return nil, err
+	}
+	m, err := io.CopyBuffer(writerOnly{f}, r, buf)
+	if err != nil {
+		sp.discard()
+		return nil, err
+	}
+	sp.size = int64(n) + m
+	return sp, nil
+}
+
+// persist makes a content file durable: its bytes, then its directory
+// entry. It is a no-op for inline bodies.
+func (sp *spool) persist() error {
+	if sp.f == nil {
+		return nil
+	}
+	if err := sp.f.Sync(); err != nil {
+		return err
+	}
+	if err := sp.f.Close(); err != nil {
+		return err
+	}
+	sp.f = nil
+	return sp.s.dataDir.Sync()
+}
+
+// discard removes an uncommitted content file.
+func (sp *spool) discard() {
+	if sp.f != nil {
+		sp.f.Close()
+		sp.f = nil
+	}
+	if sp.id != "" {
+		os.Remove(sp.s.path(sp.id))
+	}
+}
+
+// fileContent is a read-only view of an object's extents, each an open
+// file, concatenated.
+type fileContent struct {
+	files []*os.File
+	offs  []int64 // start offset of each extent
+	size  int64
+	pos   int64
+}
+
+// openExtents opens every extent; a missing file (unlinked by a concurrent
+// overwrite) is reported as errStale so the caller re-reads the index.
+func (s *Store) openExtents(xs []extent) (*fileContent, error) {
+	c := &fileContent{}
+	for _, x := range xs {
+		f, err := os.Open(s.path(x.ID))
+		if err != nil {
+			c.Close()
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, errStale
+			}
+			return nil, err
+		}
+		c.files = append(c.files, f)
+		c.offs = append(c.offs, c.size)
+		c.size += x.Size
+	}
+	return c, nil
+}
+
+var errStale = errors.New("object replaced while opening")
+
+// ReadAt implements io.ReaderAt.
+func (c *fileContent) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("read at %d: negative offset", off)
+	}
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= c.size {
+			return n, io.EOF
+		}
+		i := sort.Search(len(c.offs), func(i int) bool { return c.offs[i] > at }) - 1
+		end := c.size
+		if i+1 < len(c.offs) {
+			end = c.offs[i+1]
+		}
+		chunk := p[n:]
+		if int64(len(chunk)) > end-at {
+			chunk = chunk[:end-at]
+		}
+		m, err := c.files[i].ReadAt(chunk, at-c.offs[i])
+		n += m
+		if err != nil && !(err == io.EOF && m == len(chunk)) {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF // file shorter than its record says
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Read implements io.Reader.
+func (c *fileContent) Read(p []byte) (int, error) {
+	if c.pos >= c.size {
+		return 0, io.EOF
+	}
+	n, err := c.ReadAt(p, c.pos)
+	c.pos += int64(n)
+	if err == io.EOF && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+// Seek implements io.Seeker.
+func (c *fileContent) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += c.pos
+	case io.SeekEnd:
+		offset += c.size
+	default:
+		return 0, fmt.Errorf("seek: invalid whence %d", whence)
+	}
+	if offset < 0 {
+		return 0, fmt.Errorf("seek to %d: negative position", offset)
+	}
+	c.pos = offset
+	return offset, nil
+}
+
+// WriteTo implements io.WriterTo from the current position, so io.Copy to
+// an http.ResponseWriter or a TCP connection hands each extent over as an
+// *os.File section and the kernel sends it with sendfile(2).
+func (c *fileContent) WriteTo(w io.Writer) (int64, error) {
+	if c.pos >= c.size {
+		return 0, nil
+	}
+	n, err := c.WriteRangeTo(w, c.pos, c.size-c.pos)
+	c.pos += n
+	return n, err
+}
+
+// WriteRangeTo implements storage.RangeWriterTo. Like Read and Seek it
+// moves file offsets, so it must not run concurrently with them on the
+// same Content (ReadAt may).
+func (c *fileContent) WriteRangeTo(w io.Writer, off, n int64) (int64, error) {
+	if off < 0 || n < 0 || off+n > c.size {
+		return 0, fmt.Errorf("write range %d+%d of %d bytes: out of bounds", off, n, c.size)
+	}
+	var total int64
+	for total < n {
+		at := off + total
+		i := sort.Search(len(c.offs), func(i int) bool { return c.offs[i] > at }) - 1
+		end := c.size
+		if i+1 < len(c.offs) {
+			end = c.offs[i+1]
+		}
+		want := min(end-at, n-total)
+		if _, err := c.files[i].Seek(at-c.offs[i], io.SeekStart); err != nil {
+			return total, err
+		}
+		m, err := io.Copy(w, &io.LimitedReader{R: c.files[i], N: want})
+		total += m
+		if err != nil {
+			return total, err
+		}
+		if m < want {
+			return total, io.ErrUnexpectedEOF
+		}
+	}
+	return total, nil
+}
+
+// Close implements io.Closer.
+func (c *fileContent) Close() error {
+	var first error
+	for _, f := range c.files {
+		if err := f.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	c.files = nil
+	return first
+}

@@ -1,0 +1,302 @@
+package disk
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/s3kit/s3kit/storage"
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	_ storage.Backend   = (*Store)(nil)
+	_ storage.Multipart = (*Store)(nil)
+	_ storage.Copier    = (*Store)(nil)
+
+	_ storage.RangeWriterTo = (*fileContent)(nil)
+	_ io.WriterTo           = (*fileContent)(nil)
+)
+
+// DefaultInlineMax is the largest object stored inside its index record.
+const DefaultInlineMax = 64 << 10
+
+// Options configure a Store.
+type Options struct {
+	// Now is the clock for LastModified and creation times (time.Now when nil).
+	Now func() time.Time
+	// InlineMax is the largest body kept inline in the index (0 means
+	// DefaultInlineMax; negative means never inline).
+	InlineMax int
+	// Logger receives startup cleanup reports (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+// Store is a durable backend rooted at one directory. Only one Store may
+// have a directory open at a time (bbolt holds a file lock).
+type Store struct {
+	dir       string
+	dataDir   *os.File // fsynced after content files are created
+	db        *bolt.DB
+	c         *committer
+	now       func() time.Time
+	inlineMax int
+	log       *slog.Logger
+	bufs      sync.Pool // *[]byte of copyBufSize for streaming bodies
+}
+
+// Open opens (creating if needed) the store in dir. It removes leftovers of
+// interrupted writes: content files that no committed record references.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	s := &Store{dir: dir, now: opts.Now, inlineMax: opts.InlineMax, log: opts.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.inlineMax == 0 {
+		s.inlineMax = DefaultInlineMax
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.bufs.New = func() any { b := make([]byte, copyBufSize); return &b }
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	db, err := bolt.Open(filepath.Join(dir, "index.db"), 0o600, &bolt.Options{
+		Timeout:        time.Second,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open store index: %w", err)
+	}
+	s.db = db
+	fail := func(err error) (*Store, error) {
+		db.Close()
+		if s.dataDir != nil {
+			s.dataDir.Close()
+		}
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bktBuckets, bktFiles} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return fail(err)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, "data")} {
+		if err := syncDir(d); err != nil {
+			return fail(err)
+		}
+	}
+	if s.dataDir, err = os.Open(filepath.Join(dir, "data")); err != nil {
+		return fail(err)
+	}
+	if err := s.removeOrphans(ctx); err != nil {
+		return fail(err)
+	}
+	s.c = newCommitter(db)
+	return s, nil
+}
+
+// Close stops the store. Content already opened stays readable.
+func (s *Store) Close() error {
+	s.c.close()
+	err := s.db.Close()
+	if derr := s.dataDir.Close(); err == nil {
+		err = derr
+	}
+	return err
+}
+
+// removeOrphans deletes content files that no record references.
+func (s *Store) removeOrphans(ctx context.Context) error {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "data"))
+	if err != nil {
+		return err
+	}
+	var orphans []string
+	err = s.db.View(func(tx *bolt.Tx) error {
+		files := tx.Bucket(bktFiles)
+		for _, e := range entries {
+			if files.Get([]byte(e.Name())) == nil {
+				orphans = append(orphans, e.Name())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range orphans {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(filepath.Join(s.dir, "data", name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if len(orphans) > 0 {
+		s.log.Info("storage: removed leftovers of interrupted writes", "dir", s.dir, "files", len(orphans))
+	}
+	return nil
+}
+
+func syncDir(path string) error {
+	d, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// refs adjusts reference counts of content files inside a transaction and
+// remembers which files dropped to zero, to unlink after the commit.
+type refs struct {
+	files *bolt.Bucket
+	freed []string
+}
+
+func newRefs(tx *bolt.Tx) *refs { return &refs{files: tx.Bucket(bktFiles)} }
+
+func (r *refs) add(id string, delta int64) error {
+	var n int64
+	if v := r.files.Get([]byte(id)); len(v) == 8 {
+		n = int64(binary.BigEndian.Uint64(v))
+	}
+	n += delta
+	if n <= 0 {
+		r.freed = append(r.freed, id)
+		return r.files.Delete([]byte(id))
+	}
+	return r.files.Put([]byte(id), binary.BigEndian.AppendUint64(nil, uint64(n)))
+}
+
+// unlink removes content files whose last reference was committed away.
+// A failure only leaves an orphan that the next Open removes.
+func (s *Store) unlink(ids []string) {
+	for _, id := range ids {
+		if err := os.Remove(s.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("storage: remove unreferenced content file", "file", id, "err", err)
+		}
+	}
+}
+
+func (s *Store) path(id string) string { return filepath.Join(s.dir, "data", id) }
+
+// ListBuckets implements storage.Backend.
+func (s *Store) ListBuckets(ctx context.Context) ([]storage.BucketInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []storage.BucketInfo
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bktBuckets).ForEachBucket(func(name []byte) error {
+			info, err := readBucketInfo(tx.Bucket(bktBuckets).Bucket(name))
+			out = append(out, info)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list buckets: %w", err)
+	}
+	return out, nil
+}
+
+func readBucketInfo(b *bolt.Bucket) (storage.BucketInfo, error) {
+	var info storage.BucketInfo
+	if err := json.Unmarshal(b.Get(keyInfo), &info); err != nil {
+		return info, fmt.Errorf("%w: bucket info: %v", errCorrupt, err)
+	}
+	return info, nil
+}
+
+// bucketOf returns a bucket's nested bbolt bucket or ErrNoSuchBucket.
+func bucketOf(tx *bolt.Tx, name string) (*bolt.Bucket, error) {
+	b := tx.Bucket(bktBuckets).Bucket([]byte(name))
+	if b == nil {
+		return nil, fmt.Errorf("bucket %s: %w", name, storage.ErrNoSuchBucket)
+	}
+	return b, nil
+}
+
+// CreateBucket implements storage.Backend.
+func (s *Store) CreateBucket(ctx context.Context, name string, opts storage.CreateBucketOptions) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if name == "" {
+		return fmt.Errorf("create bucket: empty name: %w", storage.ErrInvalidArgument)
+	}
+	info, err := json.Marshal(storage.BucketInfo{Name: name, Created: s.now().UTC(), Region: opts.Region})
+	if err != nil {
+		return err
+	}
+	return s.c.do(func(tx *bolt.Tx) error {
+		all := tx.Bucket(bktBuckets)
+		if all.Bucket([]byte(name)) != nil {
+			return fmt.Errorf("create bucket %s: %w", name, storage.ErrBucketExists)
+		}
+		b, err := all.CreateBucket([]byte(name))
+		if err != nil {
+			return err
+		}
+		for _, sub := range [][]byte{bktObjects, bktUploads, bktParts} {
+			if _, err := b.CreateBucket(sub); err != nil {
+				return err
+			}
+		}
+		return b.Put(keyInfo, info)
+	})
+}
+
+// HeadBucket implements storage.Backend.
+func (s *Store) HeadBucket(ctx context.Context, name string) (storage.BucketInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.BucketInfo{}, err
+	}
+	var info storage.BucketInfo
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b, err := bucketOf(tx, name)
+		if err != nil {
+			return err
+		}
+		info, err = readBucketInfo(b)
+		return err
+	})
+	return info, err
+}
+
+// DeleteBucket implements storage.Backend.
+func (s *Store) DeleteBucket(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.c.do(func(tx *bolt.Tx) error {
+		b, err := bucketOf(tx, name)
+		if err != nil {
+			return err
+		}
+		if k, _ := b.Bucket(bktObjects).Cursor().First(); k != nil {
+			return fmt.Errorf("delete bucket %s: %w", name, storage.ErrBucketNotEmpty)
+		}
+		if k, _ := b.Bucket(bktUploads).Cursor().First(); k != nil {
+			return fmt.Errorf("delete bucket %s: unfinished multipart uploads: %w", name, storage.ErrBucketNotEmpty)
+		}
+		return tx.Bucket(bktBuckets).DeleteBucket([]byte(name))
+	})
+}

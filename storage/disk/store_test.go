@@ -1,0 +1,297 @@
+package disk
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s3kit/s3kit/storage"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func open(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dir, Options{Logger: quiet, Now: func() time.Time { return time.Unix(1700000000, 0) }})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func mustPut(t *testing.T, s *Store, key string, data []byte) {
+	t.Helper()
+	if _, err := s.PutObject(context.Background(), "b", key, bytes.NewReader(data), storage.PutOptions{}); err != nil {
+		t.Fatalf("PutObject(%q): %v", key, err)
+	}
+}
+
+func mustRead(t *testing.T, s *Store, key string) []byte {
+	t.Helper()
+	o, err := s.GetObject(context.Background(), "b", key)
+	if err != nil {
+		t.Fatalf("GetObject(%q): %v", key, err)
+	}
+	defer o.Content.Close()
+	data, err := io.ReadAll(o.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func dataFiles(t *testing.T, s *Store) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(s.dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestKeysNeverBecomePaths writes traversal-looking keys and checks that
+// the only files created are the index and content files named by IDs.
+func TestKeysNeverBecomePaths(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "store")
+	s := open(t, dir)
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"../../etc/passwd", "../escape", "a//b", "/abs", "日本/..", "x\x01y"} {
+		mustPut(t, s, k, bytes.Repeat([]byte("x"), 100<<10)) // file-backed
+		mustPut(t, s, k+"-small", []byte("x"))
+	}
+	id := regexp.MustCompile(`^data/[0-9a-f]{32}$`)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		switch {
+		case p == root || rel == "." || rel == "data" || rel == "index.db":
+		case strings.HasPrefix(rel, ".."):
+			t.Errorf("file outside the store: %s", p)
+		case !id.MatchString(rel):
+			t.Errorf("unexpected file in the store: %s", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(dataFiles(t, s)); n != 6 {
+		t.Fatalf("%d content files, want 6 (one per large object; small ones inline)", n)
+	}
+}
+
+// TestReopenKeepsEverything closes and reopens a store and reads back
+// inline, file-backed, multipart and copied objects, buckets and uploads.
+func TestReopenKeepsEverything(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s := open(t, dir)
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{Region: "eu-north-1"}); err != nil {
+		t.Fatal(err)
+	}
+	small, large := []byte("small"), bytes.Repeat([]byte("L"), 1<<20)
+	mustPut(t, s, "small", small)
+	mustPut(t, s, "large", large)
+	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{ContentType: "a/b"})
+	p1 := bytes.Repeat([]byte("1"), storage.MinPartSize)
+	e1, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{})
+	e2, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("tail"), storage.PartOptions{})
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: e1.ETag}, {PartNumber: 2, ETag: e2.ETag}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CopyObject(ctx, "b", "large", "b", "large-copy", nil); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ := s.CreateMultipartUpload(ctx, "b", "pending", storage.ObjectMeta{})
+	s.UploadPart(ctx, "b", "pending", pending.UploadID, 3, strings.NewReader("p3"), storage.PartOptions{})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = open(t, dir)
+	defer s.Close()
+	info, err := s.HeadBucket(ctx, "b")
+	if err != nil || info.Region != "eu-north-1" {
+		t.Fatalf("HeadBucket after reopen = %+v, %v", info, err)
+	}
+	for key, want := range map[string][]byte{"small": small, "large": large, "large-copy": large, "mp": append(append([]byte{}, p1...), "tail"...)} {
+		if got := mustRead(t, s, key); !bytes.Equal(got, want) {
+			t.Fatalf("%s after reopen: %d bytes, want %d", key, len(got), len(want))
+		}
+	}
+	parts, err := s.ListParts(ctx, "b", "pending", pending.UploadID, storage.ListPartsOptions{})
+	if err != nil || len(parts.Parts) != 1 || parts.Parts[0].PartNumber != 3 {
+		t.Fatalf("ListParts of the pending upload after reopen = %+v, %v", parts.Parts, err)
+	}
+	// large and large-copy share one file; mp uses two; the pending part one.
+	if n := len(dataFiles(t, s)); n != 4 {
+		t.Fatalf("%d content files after reopen, want 4", n)
+	}
+}
+
+// TestUnreferencedFilesRemoved checks that overwrites, deletes, aborts and
+// completes that leave parts out unlink content files nobody references,
+// and that shared files survive until their last reference goes.
+func TestUnreferencedFilesRemoved(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	big := bytes.Repeat([]byte("B"), 200<<10)
+	steps := []struct {
+		name string
+		do   func() error
+		want int
+	}{
+		{"put large", func() error { mustPut(t, s, "k", big); return nil }, 1},
+		{"overwrite large", func() error { mustPut(t, s, "k", big[1:]); return nil }, 1},
+		{"copy shares the file", func() error { _, err := s.CopyObject(ctx, "b", "k", "b", "k2", nil); return err }, 1},
+		{"delete original keeps the copy's file", func() error { return s.DeleteObject(ctx, "b", "k") }, 1},
+		{"overwrite copy small", func() error { mustPut(t, s, "k2", []byte("tiny")); return nil }, 0},
+		{"multipart with an unlisted part", func() error {
+			u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{})
+			p1, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("one"), storage.PartOptions{})
+			s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("two"), storage.PartOptions{})
+			s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("uno"), storage.PartOptions{}) // replaces
+			p1, _ = s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("one"), storage.PartOptions{})
+			_, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: p1.ETag}})
+			return err
+		}, 1},
+		{"abort frees parts", func() error {
+			u, _ := s.CreateMultipartUpload(ctx, "b", "ab", storage.ObjectMeta{})
+			s.UploadPart(ctx, "b", "ab", u.UploadID, 1, strings.NewReader("x"), storage.PartOptions{})
+			return s.AbortMultipartUpload(ctx, "b", "ab", u.UploadID)
+		}, 1},
+		{"delete multipart object", func() error { return s.DeleteObject(ctx, "b", "mp") }, 0},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := len(dataFiles(t, s)); got != st.want {
+			t.Fatalf("after %s: %d content files, want %d", st.name, got, st.want)
+		}
+	}
+}
+
+// TestFailedPutLeavesNoFile checks that a large put that fails after
+// writing part of its body removes its content file at once.
+func TestFailedPutLeavesNoFile(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	body := io.MultiReader(bytes.NewReader(make([]byte, 500<<10)), iotestErr{})
+	if _, err := s.PutObject(ctx, "b", "k", body, storage.PutOptions{}); err == nil {
+		t.Fatal("put with failing body succeeded")
+	}
+	_, err := s.PutObject(ctx, "b", "k", bytes.NewReader(make([]byte, 500<<10)), storage.PutOptions{ContentMD5: make([]byte, 16)})
+	if err == nil {
+		t.Fatal("put with wrong Content-MD5 succeeded")
+	}
+	if files := dataFiles(t, s); len(files) != 0 {
+		t.Fatalf("content files left after failed puts: %v", files)
+	}
+}
+
+type iotestErr struct{}
+
+func (iotestErr) Read([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+// TestSecondOpenFails checks that two Stores cannot share a directory.
+func TestSecondOpenFails(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	defer s.Close()
+	if s2, err := Open(context.Background(), dir, Options{Logger: quiet}); err == nil {
+		s2.Close()
+		t.Fatal("second Open of a directory in use succeeded")
+	}
+}
+
+// TestWriteRangeTo checks the sendfile path against ReadAt on a
+// multipart object, for ranges inside and across part boundaries.
+func TestWriteRangeTo(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pool := newCrashPool()
+	whole := pool.data(7, storage.MinPartSize*2+999)
+	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{})
+	var parts []storage.CompletePart
+	for i, chunk := range [][]byte{whole[:storage.MinPartSize], whole[storage.MinPartSize : 2*storage.MinPartSize], whole[2*storage.MinPartSize:]} {
+		p, err := s.UploadPart(ctx, "b", "mp", u.UploadID, i+1, bytes.NewReader(chunk), storage.PartOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, storage.CompletePart{PartNumber: i + 1, ETag: p.ETag})
+	}
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.GetObject(ctx, "b", "mp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Content.Close()
+	rw, ok := o.Content.(storage.RangeWriterTo)
+	if !ok {
+		t.Fatal("file-backed content does not implement storage.RangeWriterTo")
+	}
+	m := int64(storage.MinPartSize)
+	cases := []struct {
+		name   string
+		off, n int64
+	}{
+		{"Whole", 0, int64(len(whole))},
+		{"InsideFirst", 10, 100},
+		{"AcrossOneBoundary", m - 5, 10},
+		{"AcrossTwoBoundaries", m - 1, m + 2},
+		{"Tail", int64(len(whole)) - 7, 7},
+		{"Empty", 3, 0},
+	}
+	for _, c := range cases {
+		var buf bytes.Buffer
+		n, err := rw.WriteRangeTo(&buf, c.off, c.n)
+		if err != nil || n != c.n || !bytes.Equal(buf.Bytes(), whole[c.off:c.off+c.n]) {
+			t.Fatalf("%s: WriteRangeTo(%d, %d) = %d, %v; bytes match %v", c.name, c.off, c.n, n, err, bytes.Equal(buf.Bytes(), whole[c.off:c.off+c.n]))
+		}
+	}
+	if _, err := rw.WriteRangeTo(io.Discard, int64(len(whole))-1, 2); err == nil {
+		t.Fatal("WriteRangeTo past the end succeeded")
+	}
+	// WriteTo continues from the read position.
+	if _, err := o.Content.Seek(m+1, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, o.Content); err != nil || !bytes.Equal(buf.Bytes(), whole[m+1:]) {
+		t.Fatalf("io.Copy after Seek: %d bytes, %v", buf.Len(), err)
+	}
+}

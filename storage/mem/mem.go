@@ -1,0 +1,291 @@
+package mem
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/s3kit/s3kit/storage"
+	"github.com/s3kit/s3kit/storage/internal/listing"
+	"github.com/s3kit/s3kit/storage/internal/upload"
+)
+
+var (
+	_ storage.Backend   = (*Store)(nil)
+	_ storage.Multipart = (*Store)(nil)
+	_ storage.Copier    = (*Store)(nil)
+)
+
+// Options configure a Store.
+type Options struct {
+	// Now is the clock for LastModified and Created (time.Now when nil).
+	Now func() time.Time
+}
+
+// Store is an in-memory backend. The zero value is not usable; call New.
+type Store struct {
+	now func() time.Time
+
+	mu      sync.RWMutex
+	buckets map[string]*bucket
+	seq     uint64 // upload ID counter
+}
+
+type bucket struct {
+	info    storage.BucketInfo
+	objects map[string]*object
+	keys    []string // sorted
+	uploads map[string]*mpUpload
+}
+
+type object struct {
+	info storage.ObjectInfo
+	data []byte // never modified once stored
+}
+
+// New returns an empty Store.
+func New(opts Options) *Store {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{now: func() time.Time { return now().UTC() }, buckets: map[string]*bucket{}}
+}
+
+// ListBuckets implements storage.Backend.
+func (s *Store) ListBuckets(ctx context.Context) ([]storage.BucketInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]storage.BucketInfo, 0, len(s.buckets))
+	for _, b := range s.buckets {
+		out = append(out, b.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// CreateBucket implements storage.Backend.
+func (s *Store) CreateBucket(ctx context.Context, name string, opts storage.CreateBucketOptions) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.buckets[name]; ok {
+		return fmt.Errorf("create bucket %s: %w", name, storage.ErrBucketExists)
+	}
+	s.buckets[name] = &bucket{
+		info:    storage.BucketInfo{Name: name, Created: s.now(), Region: opts.Region},
+		objects: map[string]*object{},
+		uploads: map[string]*mpUpload{},
+	}
+	return nil
+}
+
+// HeadBucket implements storage.Backend.
+func (s *Store) HeadBucket(ctx context.Context, name string) (storage.BucketInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.BucketInfo{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucket(name)
+	if err != nil {
+		return storage.BucketInfo{}, err
+	}
+	return b.info, nil
+}
+
+// DeleteBucket implements storage.Backend.
+func (s *Store) DeleteBucket(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucket(name)
+	if err != nil {
+		return err
+	}
+	if len(b.objects) > 0 || len(b.uploads) > 0 {
+		return fmt.Errorf("delete bucket %s: %d objects, %d uploads: %w", name, len(b.objects), len(b.uploads), storage.ErrBucketNotEmpty)
+	}
+	delete(s.buckets, name)
+	return nil
+}
+
+// bucket looks a bucket up; the caller holds s.mu.
+func (s *Store) bucket(name string) (*bucket, error) {
+	b, ok := s.buckets[name]
+	if !ok {
+		return nil, fmt.Errorf("bucket %s: %w", name, storage.ErrNoSuchBucket)
+	}
+	return b, nil
+}
+
+// PutObject implements storage.Backend. The body is read completely before
+// the store is locked, so a failing or slow body never blocks other users.
+func (s *Store) PutObject(ctx context.Context, bucketName, key string, body io.Reader, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if _, err := s.HeadBucket(ctx, bucketName); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	r := upload.NewReader(ctx, body)
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, r); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: read body: %w", bucketName, key, err)
+	}
+	etag, err := r.Finish(opts.ContentMD5)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", bucketName, key, err)
+	}
+	meta := upload.CloneMeta(opts.Meta)
+	if opts.BeforeCommit != nil {
+		if err := opts.BeforeCommit(&meta); err != nil {
+			return storage.ObjectInfo{}, err
+		}
+	}
+	o := &object{data: buf.Bytes(), info: storage.ObjectInfo{
+		Key: key, Size: int64(buf.Len()), ETag: etag, Meta: upload.CloneMeta(meta),
+	}}
+	return s.commit(bucketName, o, opts)
+}
+
+// commit makes o visible after checking the preconditions, atomically.
+func (s *Store) commit(bucketName string, o *object, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucket(bucketName)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	return s.commitLocked(b, o, opts)
+}
+
+// commitLocked is commit with s.mu held.
+func (s *Store) commitLocked(b *bucket, o *object, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	key := o.info.Key
+	old, exists := b.objects[key]
+	cur := ""
+	if exists {
+		cur = old.info.ETag
+	}
+	if err := upload.CheckPreconditions(opts, exists, cur); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", b.info.Name, key, err)
+	}
+	o.info.LastModified = s.now()
+	if !exists {
+		i := sort.SearchStrings(b.keys, key)
+		b.keys = append(b.keys, "")
+		copy(b.keys[i+1:], b.keys[i:])
+		b.keys[i] = key
+	}
+	b.objects[key] = o
+	return cloneInfo(o.info), nil
+}
+
+// GetObject implements storage.Backend.
+func (s *Store) GetObject(ctx context.Context, bucketName, key string) (*storage.Object, error) {
+	o, err := s.lookup(ctx, bucketName, key)
+	if err != nil {
+		return nil, err
+	}
+	return &storage.Object{Info: cloneInfo(o.info), Content: content{bytes.NewReader(o.data)}}, nil
+}
+
+// HeadObject implements storage.Backend.
+func (s *Store) HeadObject(ctx context.Context, bucketName, key string) (storage.ObjectInfo, error) {
+	o, err := s.lookup(ctx, bucketName, key)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	return cloneInfo(o.info), nil
+}
+
+func (s *Store) lookup(ctx context.Context, bucketName, key string) (*object, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucket(bucketName)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := b.objects[key]
+	if !ok {
+		return nil, fmt.Errorf("%s/%s: %w", bucketName, key, storage.ErrNoSuchKey)
+	}
+	return o, nil
+}
+
+// DeleteObject implements storage.Backend.
+func (s *Store) DeleteObject(ctx context.Context, bucketName, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucket(bucketName)
+	if err != nil {
+		return err
+	}
+	if _, ok := b.objects[key]; !ok {
+		return nil
+	}
+	delete(b.objects, key)
+	i := sort.SearchStrings(b.keys, key)
+	b.keys = append(b.keys[:i], b.keys[i+1:]...)
+	return nil
+}
+
+// ListObjects implements storage.Backend.
+func (s *Store) ListObjects(ctx context.Context, bucketName string, opts storage.ListOptions) (storage.ListResult, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.ListResult{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucket(bucketName)
+	if err != nil {
+		return storage.ListResult{}, err
+	}
+	c := &listing.SliceCursor{Keys: b.keys, Desc: func(i int) storage.ObjectInfo {
+		return cloneInfo(b.objects[b.keys[i]].info)
+	}}
+	return listing.Page(c, opts)
+}
+
+// CopyObject implements storage.Copier. The copy shares the source's
+// immutable bytes, so it costs no memory.
+func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	src, err := s.lookup(ctx, srcBucket, srcKey)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("copy source: %w", err)
+	}
+	info := cloneInfo(src.info)
+	info.Key = dstKey
+	if meta != nil {
+		info.Meta = upload.CloneMeta(*meta)
+	}
+	return s.commit(dstBucket, &object{info: info, data: src.data}, storage.PutOptions{})
+}
+
+func cloneInfo(i storage.ObjectInfo) storage.ObjectInfo {
+	i.Meta = upload.CloneMeta(i.Meta)
+	if i.PartSizes != nil {
+		i.PartSizes = append([]int64(nil), i.PartSizes...)
+	}
+	return i
+}
+
+// content is an object's bytes; Close has nothing to release.
+type content struct{ *bytes.Reader }
+
+func (content) Close() error { return nil }

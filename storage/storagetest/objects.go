@@ -1,0 +1,361 @@
+package storagetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/s3kit/s3kit/storage"
+)
+
+func testBuckets(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	ctx := context.Background()
+	b := nb(t)
+	for _, name := range []string{"zeta", "alpha", "mid-1"} {
+		if err := b.CreateBucket(ctx, name, storage.CreateBucketOptions{Region: "eu-west-1"}); err != nil {
+			t.Fatalf("CreateBucket(%s): %v", name, err)
+		}
+	}
+	wantErr(t, "CreateBucket twice", b.CreateBucket(ctx, "alpha", storage.CreateBucketOptions{}), storage.ErrBucketExists)
+	list, err := b.ListBuckets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, bi := range list {
+		names = append(names, bi.Name)
+	}
+	if want := []string{"alpha", "mid-1", "zeta"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("ListBuckets = %v, want %v", names, want)
+	}
+	info, err := b.HeadBucket(ctx, "alpha")
+	if err != nil || info.Name != "alpha" || info.Region != "eu-west-1" || info.Created.IsZero() {
+		t.Fatalf("HeadBucket(alpha) = %+v, %v; want name, region eu-west-1 and a creation time", info, err)
+	}
+	_, err = b.HeadBucket(ctx, "nope")
+	wantErr(t, "HeadBucket(missing)", err, storage.ErrNoSuchBucket)
+	_, err = b.PutObject(ctx, "nope", "k", strings.NewReader("x"), storage.PutOptions{})
+	wantErr(t, "PutObject(missing bucket)", err, storage.ErrNoSuchBucket)
+	_, err = b.GetObject(ctx, "nope", "k")
+	wantErr(t, "GetObject(missing bucket)", err, storage.ErrNoSuchBucket)
+	_, err = b.ListObjects(ctx, "nope", storage.ListOptions{})
+	wantErr(t, "ListObjects(missing bucket)", err, storage.ErrNoSuchBucket)
+
+	if _, err := b.PutObject(ctx, "zeta", "k", strings.NewReader("x"), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteBucket(non-empty)", b.DeleteBucket(ctx, "zeta"), storage.ErrBucketNotEmpty)
+	if err := b.DeleteObject(ctx, "zeta", "k"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"zeta", "alpha", "mid-1"} {
+		if err := b.DeleteBucket(ctx, name); err != nil {
+			t.Fatalf("DeleteBucket(%s): %v", name, err)
+		}
+	}
+	wantErr(t, "DeleteBucket(missing)", b.DeleteBucket(ctx, "zeta"), storage.ErrNoSuchBucket)
+	if list, _ := b.ListBuckets(ctx); len(list) != 0 {
+		t.Fatalf("ListBuckets after deleting all = %v", list)
+	}
+	// A re-created bucket starts empty.
+	if err := b.CreateBucket(ctx, "zeta", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.GetObject(ctx, "zeta", "k"); !errors.Is(err, storage.ErrNoSuchKey) {
+		t.Fatalf("GetObject in re-created bucket: %v, want ErrNoSuchKey", err)
+	}
+}
+
+// opaqueKeys are keys a careless backend would turn into paths.
+var opaqueKeys = []string{
+	"../../etc/passwd", "a//b", "/leading", "trailing/", ".", "..", "./x", "a/../b",
+	"ünïcødé/日本語/🙂", "space and+plus%20", "back\\slash", "CON", "x:y*z?<>|",
+	strings.Repeat("long/", 200), "\t\ttabs", "a\nnewline",
+}
+
+func testObjects(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	cases := []struct {
+		name string
+		run  func(t *testing.T, f *fixture)
+	}{
+		{"KeyOpacity", testKeyOpacity},
+		{"RoundTripAndETag", testRoundTrip},
+		{"Metadata", testMetadata},
+		{"Overwrite", testOverwrite},
+		{"FailedBodyKeepsOld", testFailedBody},
+		{"ContextCancelKeepsOld", testCtxCancel},
+		{"ContentMD5", testContentMD5},
+		{"Preconditions", testPreconditions},
+		{"BeforeCommit", testBeforeCommit},
+		{"ContentOutlivesOverwrite", testContentOutlives},
+		{"Delete", testDelete},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.run(t, newFixture(t, nb)) })
+	}
+}
+
+func testKeyOpacity(t *testing.T, f *fixture) {
+	for i, k := range opaqueKeys {
+		f.put(k, []byte(k+"#"+string(rune('A'+i))))
+	}
+	for i, k := range opaqueKeys {
+		f.wantContent(k, []byte(k+"#"+string(rune('A'+i))))
+	}
+	res, err := f.b.ListObjects(f.ctx, f.bucket, storage.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := keysOf(res.Objects)
+	want := sortedCopy(opaqueKeys)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ListObjects = %q, want %q", got, want)
+	}
+	// The traversal key must not have reached a neighbouring bucket.
+	if err := f.b.CreateBucket(f.ctx, "etc", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := f.b.ListObjects(f.ctx, "etc", storage.ListOptions{}); len(res.Objects) != 0 {
+		t.Fatalf("bucket etc holds %v after writing ../../etc/passwd elsewhere", keysOf(res.Objects))
+	}
+	for _, k := range opaqueKeys {
+		if err := f.b.DeleteObject(f.ctx, f.bucket, k); err != nil {
+			t.Fatalf("DeleteObject(%q): %v", k, err)
+		}
+	}
+	if err := f.b.DeleteBucket(f.ctx, f.bucket); err != nil {
+		t.Fatalf("DeleteBucket after deleting every key: %v", err)
+	}
+}
+
+func testRoundTrip(t *testing.T, f *fixture) {
+	sizes := []int{0, 1, 4096, 64<<10 - 1, 64 << 10, 64<<10 + 1, 1<<20 + 7}
+	for i, n := range sizes {
+		data := payload(int64(i), n)
+		key := "obj/" + string(rune('a'+i))
+		info := f.put(key, data)
+		if info.ETag != etagOf(data) || info.Size != int64(n) || info.Key != key {
+			t.Fatalf("PutObject(%d bytes) = %+v, want ETag %s size %d", n, info, etagOf(data), n)
+		}
+		if info.LastModified.IsZero() {
+			t.Fatalf("PutObject(%d bytes): zero LastModified", n)
+		}
+		f.wantContent(key, data)
+		head, err := f.b.HeadObject(f.ctx, f.bucket, key)
+		if err != nil || head.ETag != info.ETag || head.Size != info.Size || !head.LastModified.Equal(info.LastModified) {
+			t.Fatalf("HeadObject = %+v, %v; want it to match the put's %+v", head, err, info)
+		}
+		o, err := f.b.GetObject(f.ctx, f.bucket, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 10 {
+			buf := make([]byte, 5)
+			if _, err := o.Content.ReadAt(buf, int64(n-7)); err != nil || !bytes.Equal(buf, data[n-7:n-2]) {
+				t.Fatalf("ReadAt(%d) = %q, %v; want %q", n-7, buf, err, data[n-7:n-2])
+			}
+			if pos, err := o.Content.Seek(-3, io.SeekEnd); err != nil || pos != int64(n-3) {
+				t.Fatalf("Seek(-3, end) = %d, %v", pos, err)
+			}
+			rest, _ := io.ReadAll(o.Content)
+			if !bytes.Equal(rest, data[n-3:]) {
+				t.Fatalf("read after seek = %q, want %q", rest, data[n-3:])
+			}
+		}
+		o.Content.Close()
+	}
+	if info := f.put("empty", nil); info.ETag != `"d41d8cd98f00b204e9800998ecf8427e"` {
+		t.Fatalf("empty object ETag = %s", info.ETag)
+	}
+}
+
+func testMetadata(t *testing.T, f *fixture) {
+	meta := storage.ObjectMeta{
+		ContentType: "text/plain; charset=utf-8", ContentEncoding: "gzip",
+		ContentDisposition: `attachment; filename="a b.txt"`, ContentLanguage: "de-CH",
+		CacheControl: "max-age=60", Expires: "Thu, 01 Dec 1994 16:00:00 GMT",
+		UserMeta:  map[string]string{"color": "Blue Sky", "empty": ""},
+		Checksums: map[string]string{"CRC32": "AAAAAA=="}, ChecksumType: "FULL_OBJECT",
+	}
+	want := meta
+	want.UserMeta = map[string]string{"color": "Blue Sky", "empty": ""}
+	want.Checksums = map[string]string{"CRC32": "AAAAAA=="}
+	if _, err := f.b.PutObject(f.ctx, f.bucket, "m", strings.NewReader("hi"), storage.PutOptions{Meta: meta}); err != nil {
+		t.Fatal(err)
+	}
+	meta.UserMeta["color"] = "changed after put"
+	meta.Checksums["CRC32"] = "changed"
+	info, _ := f.get("m")
+	if !reflect.DeepEqual(info.Meta, want) {
+		t.Fatalf("GetObject meta = %+v, want %+v", info.Meta, want)
+	}
+	info.Meta.UserMeta["color"] = "changed after get"
+	head, _ := f.b.HeadObject(f.ctx, f.bucket, "m")
+	if !reflect.DeepEqual(head.Meta, want) {
+		t.Fatalf("HeadObject meta after caller mutated a returned map = %+v, want %+v", head.Meta, want)
+	}
+	res, _ := f.b.ListObjects(f.ctx, f.bucket, storage.ListOptions{})
+	if len(res.Objects) != 1 || res.Objects[0].ETag != etagOf([]byte("hi")) || res.Objects[0].Size != 2 {
+		t.Fatalf("ListObjects = %+v, want m with its ETag and size", res.Objects)
+	}
+}
+
+func testOverwrite(t *testing.T, f *fixture) {
+	v1, v2 := payload(1, 100<<10), payload(2, 3000)
+	f.put("k", v1)
+	info := f.put("k", v2)
+	if info.ETag != etagOf(v2) {
+		t.Fatalf("second put ETag %s, want %s", info.ETag, etagOf(v2))
+	}
+	f.wantContent("k", v2)
+	res, _ := f.b.ListObjects(f.ctx, f.bucket, storage.ListOptions{})
+	if len(res.Objects) != 1 || res.Objects[0].Size != int64(len(v2)) {
+		t.Fatalf("ListObjects after overwrite = %+v, want one object of %d bytes", res.Objects, len(v2))
+	}
+}
+
+func testFailedBody(t *testing.T, f *fixture) {
+	old := payload(3, 70<<10)
+	f.put("k", old)
+	boom := errors.New("connection reset")
+	for _, n := range []int{10, 200 << 10} {
+		_, err := f.b.PutObject(f.ctx, f.bucket, "k", &failingReader{data: payload(4, n), err: boom}, storage.PutOptions{})
+		if !errors.Is(err, boom) {
+			t.Fatalf("PutObject with failing body (%d bytes then error): %v, want the body's error", n, err)
+		}
+		f.wantContent("k", old)
+		_, err = f.b.PutObject(f.ctx, f.bucket, "fresh", &failingReader{data: payload(4, n), err: boom}, storage.PutOptions{})
+		if err == nil {
+			t.Fatal("PutObject of a new key with failing body succeeded")
+		}
+		if _, _, err := f.tryGet("fresh"); !errors.Is(err, storage.ErrNoSuchKey) {
+			t.Fatalf("GetObject after failed first put: %v, want ErrNoSuchKey", err)
+		}
+	}
+}
+
+func testCtxCancel(t *testing.T, f *fixture) {
+	old := payload(5, 1000)
+	f.put("k", old)
+	ctx, cancel := context.WithCancel(f.ctx)
+	_, err := f.b.PutObject(ctx, f.bucket, "k", &cancellingReader{data: payload(6, 300<<10), cancel: cancel}, storage.PutOptions{})
+	wantErr(t, "PutObject cancelled mid-body", err, context.Canceled)
+	f.wantContent("k", old)
+	_, err = f.b.PutObject(ctx, f.bucket, "k2", strings.NewReader("x"), storage.PutOptions{})
+	if err == nil {
+		t.Fatal("PutObject with a cancelled context succeeded")
+	}
+	if _, _, err := f.tryGet("k2"); !errors.Is(err, storage.ErrNoSuchKey) {
+		t.Fatalf("GetObject after cancelled put: %v, want ErrNoSuchKey", err)
+	}
+}
+
+func testContentMD5(t *testing.T, f *fixture) {
+	old, data := []byte("old"), payload(7, 90<<10)
+	f.put("k", old)
+	sum := md5sum(data)
+	bad := md5sum([]byte("other"))
+	_, err := f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader(data), storage.PutOptions{ContentMD5: bad})
+	wantErr(t, "PutObject with wrong Content-MD5", err, storage.ErrBadDigest)
+	f.wantContent("k", old)
+	if _, err := f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader(data), storage.PutOptions{ContentMD5: sum}); err != nil {
+		t.Fatalf("PutObject with right Content-MD5: %v", err)
+	}
+	f.wantContent("k", data)
+}
+
+func testPreconditions(t *testing.T, f *fixture) {
+	put := func(key, body string, opts storage.PutOptions) error {
+		_, err := f.b.PutObject(f.ctx, f.bucket, key, strings.NewReader(body), opts)
+		return err
+	}
+	if err := put("k", "v1", storage.PutOptions{IfNoneMatch: "*"}); err != nil {
+		t.Fatalf("If-None-Match * on a new key: %v", err)
+	}
+	wantErr(t, "If-None-Match * on an existing key", put("k", "v2", storage.PutOptions{IfNoneMatch: "*"}), storage.ErrPreconditionFailed)
+	f.wantContent("k", []byte("v1"))
+	wantErr(t, "If-Match wrong ETag", put("k", "v2", storage.PutOptions{IfMatch: etagOf([]byte("nope"))}), storage.ErrPreconditionFailed)
+	wantErr(t, "If-Match on a missing key", put("missing", "v2", storage.PutOptions{IfMatch: etagOf([]byte("v1"))}), storage.ErrNoSuchKey)
+	f.wantContent("k", []byte("v1"))
+	if err := put("k", "v2", storage.PutOptions{IfMatch: etagOf([]byte("v1"))}); err != nil {
+		t.Fatalf("If-Match with the current ETag: %v", err)
+	}
+	f.wantContent("k", []byte("v2"))
+}
+
+func testBeforeCommit(t *testing.T, f *fixture) {
+	f.put("k", []byte("old"))
+	veto := errors.New("trailer checksum mismatch")
+	var sawMeta bool
+	_, err := f.b.PutObject(f.ctx, f.bucket, "k", strings.NewReader("new"), storage.PutOptions{
+		Meta: storage.ObjectMeta{ContentType: "a/b"},
+		BeforeCommit: func(m *storage.ObjectMeta) error {
+			sawMeta = m.ContentType == "a/b"
+			return veto
+		},
+	})
+	if err != veto && !errors.Is(err, veto) {
+		t.Fatalf("PutObject with failing BeforeCommit: %v, want %v", err, veto)
+	}
+	if !sawMeta {
+		t.Fatal("BeforeCommit did not receive the put's meta")
+	}
+	f.wantContent("k", []byte("old"))
+	_, err = f.b.PutObject(f.ctx, f.bucket, "k", strings.NewReader("new"), storage.PutOptions{
+		BeforeCommit: func(m *storage.ObjectMeta) error {
+			m.Checksums = map[string]string{"SHA256": "from-trailer"}
+			m.ChecksumType = "FULL_OBJECT"
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := f.get("k")
+	if info.Meta.Checksums["SHA256"] != "from-trailer" || info.Meta.ChecksumType != "FULL_OBJECT" {
+		t.Fatalf("meta set by BeforeCommit not stored: %+v", info.Meta)
+	}
+}
+
+func testContentOutlives(t *testing.T, f *fixture) {
+	for _, n := range []int{100, 300 << 10} {
+		v1 := payload(8, n)
+		f.put("k", v1)
+		o, err := f.b.GetObject(f.ctx, f.bucket, "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.put("k", payload(9, n))
+		if err := f.b.DeleteObject(f.ctx, f.bucket, "k"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(o.Content)
+		o.Content.Close()
+		if err != nil || !bytes.Equal(got, v1) {
+			t.Fatalf("Content opened before overwrite+delete read %d bytes, %v; want the %d original bytes", len(got), err, n)
+		}
+	}
+}
+
+func testDelete(t *testing.T, f *fixture) {
+	if err := f.b.DeleteObject(f.ctx, f.bucket, "never-existed"); err != nil {
+		t.Fatalf("DeleteObject(missing) = %v, want nil", err)
+	}
+	f.put("k", payload(10, 80<<10))
+	if err := f.b.DeleteObject(f.ctx, f.bucket, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.tryGet("k"); !errors.Is(err, storage.ErrNoSuchKey) {
+		t.Fatalf("GetObject after delete: %v, want ErrNoSuchKey", err)
+	}
+	if _, err := f.b.HeadObject(f.ctx, f.bucket, "k"); !errors.Is(err, storage.ErrNoSuchKey) {
+		t.Fatalf("HeadObject after delete: %v, want ErrNoSuchKey", err)
+	}
+	if res, _ := f.b.ListObjects(f.ctx, f.bucket, storage.ListOptions{}); len(res.Objects) != 0 {
+		t.Fatalf("ListObjects after delete = %v", keysOf(res.Objects))
+	}
+}

@@ -1,0 +1,353 @@
+package clients
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/s3kit/s3kit/sigv4"
+)
+
+// moduleRoot is the s3kit module's directory, two levels up from here.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the test file")
+	}
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
+}
+
+// buildS3kit compiles ./cmd/s3kit into a temporary directory.
+func buildS3kit(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("real-client suite: skipped in -short mode")
+	}
+	bin := filepath.Join(t.TempDir(), "s3kit")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/s3kit")
+	cmd.Dir = moduleRoot(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/s3kit: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// python is the absolute path of the python3 that has boto3. Resolving it
+// once matters: pyenv shims find their interpreter through HOME, which the
+// tests replace with a temporary directory.
+type python struct {
+	exe string // python3
+	bin string // the directory holding python3 and its console scripts (aws)
+}
+
+func findPython(t *testing.T) python {
+	t.Helper()
+	out, err := exec.Command("python3", "-c", "import sys, boto3; print(sys.executable); print(boto3.__version__)").Output()
+	if err != nil {
+		t.Skipf("python3 with boto3 is not available: %v", err)
+	}
+	lines := strings.Fields(string(out))
+	t.Logf("python %s, boto3 %s", lines[0], lines[1])
+	return python{exe: lines[0], bin: filepath.Dir(lines[0])}
+}
+
+// cleanEnv is a minimal environment: PATH, a fresh HOME and extra. Nothing
+// from AWS_* leaks in from the machine running the tests.
+func cleanEnv(home string, extra ...string) []string {
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"LANG=C.UTF-8",
+		"PYTHONDONTWRITEBYTECODE=1",
+		"PYTHONUNBUFFERED=1",
+		"TMPDIR=" + os.TempDir(),
+	}
+	return append(env, extra...)
+}
+
+// lockedBuffer collects a process's stderr for failure messages.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// serverProc is a running "s3kit serve".
+type serverProc struct {
+	cmd      *exec.Cmd
+	Endpoint string
+	// KeyID and Secret are the first key, when this start created it.
+	KeyID, Secret string
+	// Banner is everything printed on stdout up to the end of the banner.
+	Banner string
+	stderr *lockedBuffer
+	exited chan struct{}
+	err    error // the process's exit status, valid once exited is closed
+}
+
+// startServer runs "s3kit serve --addr 127.0.0.1:0 --data dataDir args..."
+// with env and waits until it printed its banner and answers /-/health.
+// The server is stopped when the test ends.
+func startServer(t *testing.T, bin, dataDir string, env []string, args ...string) *serverProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, args...)...)
+	cmd.Env = env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &serverProc{cmd: cmd, stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.exited)
+	}()
+	t.Cleanup(func() { p.Stop(t) })
+
+	lines := make(chan string, 256)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var banner strings.Builder
+	timeout := time.After(30 * time.Second)
+	done := false
+	for !done {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("serve exited before printing its banner:\n%s\nstderr:\n%s", banner.String(), p.stderr)
+			}
+			banner.WriteString(l + "\n")
+			field := func(prefix string) string {
+				return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), prefix))
+			}
+			trimmed := strings.TrimSpace(l)
+			switch {
+			case strings.HasPrefix(trimmed, "S3 endpoint:"):
+				p.Endpoint = field("S3 endpoint:")
+			case strings.HasPrefix(trimmed, "Access key ID:"):
+				p.KeyID = field("Access key ID:")
+			case strings.HasPrefix(trimmed, "Secret access key:"):
+				p.Secret = field("Secret access key:")
+			case trimmed == "Press Ctrl+C to stop.":
+				done = true // the banner's last line
+			}
+		case <-timeout:
+			t.Fatalf("no banner within 30s:\n%s\nstderr:\n%s", banner.String(), p.stderr)
+		}
+	}
+	go func() { // keep draining so the server never blocks on stdout
+		for range lines {
+		}
+	}()
+	p.Banner = banner.String()
+	if p.Endpoint == "" {
+		t.Fatalf("banner has no S3 endpoint line:\n%s", p.Banner)
+	}
+	waitHealthy(t, p.Endpoint)
+	return p
+}
+
+func waitHealthy(t *testing.T, endpoint string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(endpoint + "/-/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s/-/health not 200 within 10s (last error %v)", endpoint, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Stop ends the server gracefully (SIGTERM) and returns its exit error; it
+// kills it if it does not stop within 15 s.
+func (p *serverProc) Stop(t *testing.T) error {
+	select {
+	case <-p.exited:
+		return p.err
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+		return p.err
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+		t.Errorf("serve did not stop within 15s of SIGTERM; stderr:\n%s", p.stderr)
+		return p.err
+	}
+}
+
+// Kill ends the server with SIGKILL, as a crash would.
+func (p *serverProc) Kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+// scriptResult is one named check a Python script reports.
+type scriptResult struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// runScript runs scripts/NAME with args in env and turns each check it
+// reports into a subtest.
+func runScript(t *testing.T, py python, env []string, name string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py.exe, append([]string{filepath.Join(moduleRoot(t), "tests", "clients", "scripts", name)}, args...)...)
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	out := strings.TrimSpace(stdout.String())
+	last := out[strings.LastIndexByte(out, '\n')+1:]
+	var results []scriptResult
+	if err := json.Unmarshal([]byte(last), &results); err != nil {
+		t.Fatalf("%s: no results (%v, run: %v)\nstdout:\n%s\nstderr:\n%s", name, err, runErr, out, stderr.String())
+	}
+	for _, r := range results {
+		t.Run(r.Name, func(t *testing.T) {
+			if !r.OK {
+				t.Errorf("%s", r.Detail)
+			} else if r.Detail != "" {
+				t.Log(r.Detail)
+			}
+		})
+	}
+	if runErr != nil {
+		t.Errorf("%s exited with %v\nstderr:\n%s", name, runErr, stderr.String())
+	}
+}
+
+// runCmd runs a command and returns its stdout, failing the test with its
+// output on a non-zero exit.
+func runCmd(t *testing.T, env []string, dir string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env, cmd.Dir = env, dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr:\n%s", filepath.Base(name), strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+// createKey runs "s3kit keys create --json" against a data directory.
+func createKey(t *testing.T, bin, dataDir string, args ...string) (id, secret string) {
+	t.Helper()
+	out := runCmd(t, cleanEnv(t.TempDir()), "", bin, append([]string{"keys", "create", "--data", dataDir, "--json"}, args...)...)
+	var k struct {
+		ID     string `json:"access_key_id"`
+		Secret string `json:"secret_access_key"`
+	}
+	if err := json.Unmarshal([]byte(out), &k); err != nil || k.ID == "" || k.Secret == "" {
+		t.Fatalf("keys create --json printed %q (%v)", out, err)
+	}
+	return k.ID, k.Secret
+}
+
+// writeFile writes data to dir/name, creating parent directories.
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// pattern returns n deterministic bytes.
+func pattern(seed string, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(int(seed[i%len(seed)]) + i*31 + i/251)
+	}
+	return b
+}
+
+// mustJSON decodes s into v or fails.
+func mustJSON(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("decode %q: %v", s, err)
+	}
+}
+
+// untilStatus polls ListBuckets signed with the key until the server
+// answers want, and returns how long after the first probe the answering
+// request was sent (so request latency on a busy machine does not count).
+// It gives up after 5 s.
+func untilStatus(t *testing.T, endpoint, id, secret string, want int) time.Duration {
+	t.Helper()
+	signer := sigv4.NewSigner()
+	start := time.Now()
+	for {
+		sent := time.Now()
+		req, _ := http.NewRequest(http.MethodGet, endpoint+"/", nil)
+		_, err := signer.Sign(req, sigv4.SignInput{
+			Credentials: sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret},
+			Service:     "s3", Region: "us-east-1", Time: sent, PayloadHash: sigv4.EmptyPayloadHash,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == want {
+				return sent.Sub(start)
+			}
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("no %d within 5s (last: %v %v)", want, resp, err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}

@@ -1,0 +1,107 @@
+package clients
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// otherClients runs aws-cli v2, s3cmd and rclone when they are installed
+// (Debian packages awscli, s3cmd, rclone); each is skipped with the reason
+// otherwise.
+func otherClients(t *testing.T, srv *serverProc) {
+	t.Run("aws-cli v2", func(t *testing.T) {
+		aws := findAWSv2(t)
+		home := t.TempDir()
+		env := cleanEnv(home, "AWS_ACCESS_KEY_ID="+srv.KeyID, "AWS_SECRET_ACCESS_KEY="+srv.Secret,
+			"AWS_DEFAULT_REGION=us-east-1", "AWS_ENDPOINT_URL="+srv.Endpoint)
+		roundTrip(t, "v2-bucket", func(work string, args ...string) string {
+			return runCmd(t, env, work, aws, args...)
+		}, [][]string{
+			{"s3", "mb", "s3://v2-bucket"},
+			{"s3", "cp", "in.bin", "s3://v2-bucket/in.bin"},
+			{"s3", "cp", "s3://v2-bucket/in.bin", "out.bin"},
+			{"s3", "rm", "s3://v2-bucket/in.bin"},
+			{"s3", "rb", "s3://v2-bucket"},
+		})
+	})
+	t.Run("s3cmd", func(t *testing.T) {
+		s3cmd, err := exec.LookPath("s3cmd")
+		if err != nil {
+			t.Skip("s3cmd is not installed (Debian package s3cmd)")
+		}
+		host := strings.TrimPrefix(srv.Endpoint, "http://")
+		base := []string{"--no-ssl", "--host=" + host, "--host-bucket=" + host, "--region=us-east-1",
+			"--access_key=" + srv.KeyID, "--secret_key=" + srv.Secret, "--config=/dev/null"}
+		env := cleanEnv(t.TempDir())
+		roundTrip(t, "s3cmd-bucket", func(work string, args ...string) string {
+			return runCmd(t, env, work, s3cmd, append(base, args...)...)
+		}, [][]string{
+			{"mb", "s3://s3cmd-bucket"},
+			{"put", "in.bin", "s3://s3cmd-bucket/in.bin"},
+			{"get", "s3://s3cmd-bucket/in.bin", "out.bin"},
+			{"del", "s3://s3cmd-bucket/in.bin"},
+			{"rb", "s3://s3cmd-bucket"},
+		})
+	})
+	t.Run("rclone", func(t *testing.T) {
+		rclone, err := exec.LookPath("rclone")
+		if err != nil {
+			t.Skip("rclone is not installed (Debian package rclone)")
+		}
+		env := cleanEnv(t.TempDir(),
+			"RCLONE_CONFIG_S3KIT_TYPE=s3", "RCLONE_CONFIG_S3KIT_PROVIDER=Other",
+			"RCLONE_CONFIG_S3KIT_ACCESS_KEY_ID="+srv.KeyID, "RCLONE_CONFIG_S3KIT_SECRET_ACCESS_KEY="+srv.Secret,
+			"RCLONE_CONFIG_S3KIT_ENDPOINT="+srv.Endpoint, "RCLONE_CONFIG_S3KIT_REGION=us-east-1",
+			"RCLONE_CONFIG=/dev/null")
+		roundTrip(t, "rclone-bucket", func(work string, args ...string) string {
+			return runCmd(t, env, work, rclone, args...)
+		}, [][]string{
+			{"mkdir", "s3kit:rclone-bucket"},
+			{"copyto", "in.bin", "s3kit:rclone-bucket/in.bin"},
+			{"copyto", "s3kit:rclone-bucket/in.bin", "out.bin"},
+			{"deletefile", "s3kit:rclone-bucket/in.bin"},
+			{"rmdir", "s3kit:rclone-bucket"},
+		})
+	})
+}
+
+// roundTrip writes in.bin (6 MiB, so multipart where the client's threshold
+// is 5 MiB), runs steps — make bucket, upload, download, delete, remove
+// bucket — and checks out.bin equals in.bin after the download step.
+func roundTrip(t *testing.T, bucket string, run func(work string, args ...string) string, steps [][]string) {
+	work := t.TempDir()
+	in := pattern(bucket, 6<<20)
+	writeFile(t, work, "in.bin", in)
+	for i, step := range steps {
+		run(work, step...)
+		if i == 2 {
+			if got, _ := os.ReadFile(filepath.Join(work, "out.bin")); !bytes.Equal(got, in) {
+				t.Fatalf("downloaded %d bytes that differ from the %d uploaded", len(got), len(in))
+			}
+		}
+	}
+}
+
+// findAWSv2 finds an aws-cli v2 binary: Debian installs it as
+// /usr/bin/aws, which the preinstalled v1 (earlier on PATH) may shadow.
+func findAWSv2(t *testing.T) string {
+	candidates := []string{"/usr/bin/aws", "/usr/local/bin/aws"}
+	if p, err := exec.LookPath("aws"); err == nil && !strings.Contains(p, "/.pyenv/") {
+		candidates = append([]string{p}, candidates...)
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(c); err != nil {
+			continue
+		}
+		out, err := exec.Command(c, "--version").CombinedOutput()
+		if err == nil && strings.Contains(string(out), "aws-cli/2.") {
+			return c
+		}
+	}
+	t.Skip("aws-cli v2 is not installed (Debian package awscli in trixie; the preinstalled aws is v1)")
+	return ""
+}

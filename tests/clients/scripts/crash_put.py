@@ -1,0 +1,51 @@
+"""A stream of PUTs for the crash test: 4 threads upload objects whose bytes
+are derived from their key, printing "ACK <key>" (flushed) after each 200.
+The server is killed mid-stream; every request then fails and the script
+exits. Retries are off so an acknowledgement means exactly one 200.
+
+usage: crash_put.py ENDPOINT KEY_ID SECRET BUCKET
+"""
+
+import sys
+import threading
+
+import boto3
+from botocore.config import Config
+
+from common import content
+
+endpoint, key_id, secret, bucket = sys.argv[1:5]
+s3 = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name="us-east-1").client(
+    "s3", endpoint_url=endpoint,
+    config=Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=10, max_pool_connections=8))
+s3.create_bucket(Bucket=bucket)
+print("READY", flush=True)
+
+lock = threading.Lock()
+counter = iter(range(1_000_000))
+
+
+def size_of(i):
+    return (i * 7919) % (256 << 10)
+
+
+def worker():
+    while True:
+        with lock:
+            i = next(counter)
+        key = "obj-%06d" % i
+        try:
+            s3.put_object(Bucket=bucket, Key=key, Body=content(key, size_of(i)))
+        except Exception as e:  # noqa: BLE001 - the server is gone
+            with lock:
+                print("STOP %s %s" % (key, type(e).__name__), flush=True)
+            return
+        with lock:
+            print("ACK " + key, flush=True)
+
+
+threads = [threading.Thread(target=worker) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()

@@ -1,0 +1,41 @@
+// Package transfer moves objects between local files, streams and S3 fast
+// and safely: parallel multipart uploads, parallel ranged downloads,
+// server-side copies, batched deletes and sync planning.
+//
+// # Model
+//
+// A Manager wraps a Client — the handful of S3 calls it needs, declared here
+// so tests can inject failures; NewS3Client adapts *s3.Client — and owns two
+// budgets shared by every transfer running through it at once:
+//
+//   - request slots (Options.Concurrency): at most that many requests are in
+//     flight, whether they belong to one 10 GiB file or to 2,000 small ones;
+//   - memory (Options.MemoryBudget, default Concurrency × PartSize): bytes
+//     held in part buffers. Only uploads from streams buffer; files are read
+//     in place through io.SectionReader and downloads are written to an
+//     io.WriterAt as they arrive, so memory does not grow with object size.
+//
+// Uploads of at least MultipartThreshold bytes go in parts. The part size
+// grows for files that would need more than 10,000 parts; for streams of
+// unknown length it doubles every 1,000 parts, so any object up to S3's
+// 5 TiB limit fits. Every part carries a checksum the server verifies
+// (Content-MD5, or the client's own when it implements PartChecksummer), so
+// corrupted bytes are rejected; a failed upload is aborted so no orphaned
+// parts remain.
+//
+// Downloads start with one plain GET: a small object costs one request. A
+// larger one is read in PartSize ranges in parallel. DownloadFile writes to
+// a temporary file in the target directory and renames it only once the
+// bytes are complete and checked against the ETag (see
+// DownloadResult.Verified), so an interrupted download never leaves a
+// partial file under the target name.
+//
+// Progress is reported as Events to Options.Progress; the package never
+// prints.
+//
+// Sync is planned by PlanSync, a merge-join of two key-ordered streams
+// (WalkLocal, which walks a directory in S3 byte order, and WalkRemote), so
+// memory stays flat for millions of keys. With Delete it refuses to run on a
+// missing or empty source unless forced: aws-cli's sync --delete from an
+// empty directory has wiped backups.
+package transfer
