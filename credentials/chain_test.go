@@ -23,16 +23,45 @@ func merge(ms ...map[string]string) map[string]string {
 	return out
 }
 
+// chainCase is one world and what resolving it must give.
+type chainCase struct {
+	name       string
+	w          testWorld
+	opts       Options
+	wantSource string
+	wantKey    string
+	wantToken  string
+	wantClass  string
+}
+
+func runChainCases(t *testing.T, tests []chainCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := tc.w.options(t)
+			o.Profile, o.AccessKeyID, o.SecretAccessKey = tc.opts.Profile, tc.opts.AccessKeyID, tc.opts.SecretAccessKey
+			creds, err := resolve(t, o)
+			if tc.wantClass != "" {
+				if got := ClassOf(err); got != tc.wantClass {
+					t.Fatalf("error class %q (%v), want %q", got, err, tc.wantClass)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error (%s): %v", ClassOf(err), err)
+			}
+			if creds.Source != tc.wantSource || creds.AccessKeyID != tc.wantKey || creds.SessionToken != tc.wantToken {
+				t.Errorf("got %s key %q token %q, want %s key %q token %q", creds.Source, creds.AccessKeyID, creds.SessionToken,
+					tc.wantSource, tc.wantKey, tc.wantToken)
+			}
+		})
+	}
+}
+
+// TestChain covers precedence among explicit keys, env and the files.
 func TestChain(t *testing.T) {
-	tests := []struct {
-		name       string
-		w          testWorld
-		opts       Options
-		wantSource string
-		wantKey    string
-		wantToken  string
-		wantClass  string
-	}{
+	runChainCases(t, []chainCase{
 		{name: "explicit keys beat env and files", w: testWorld{files: map[string]string{"~/.aws/credentials": credsDefault}, env: envKeys},
 			opts: Options{AccessKeyID: "AKIDX", SecretAccessKey: "SX"}, wantSource: "explicit", wantKey: "AKIDX"},
 		{name: "explicit keys do not skip the profile check", w: testWorld{},
@@ -88,6 +117,12 @@ func TestChain(t *testing.T) {
 			env: map[string]string{"AWS_SHARED_CREDENTIALS_FILE": "~/$SUB/c", "SUB": "elsewhere"}}, wantSource: "shared-credentials-file", wantKey: "AKIDFILE"},
 		{name: "an empty override disables the default file", w: testWorld{files: map[string]string{"~/.aws/credentials": credsDefault},
 			env: map[string]string{"AWS_SHARED_CREDENTIALS_FILE": ""}}, wantClass: ClassNoCredentials},
+	})
+}
+
+// TestChainErrors covers configuration errors and the other providers.
+func TestChainErrors(t *testing.T) {
+	runChainCases(t, []chainCase{
 		{name: "syntax error is ConfigParseError", w: testWorld{files: map[string]string{"~/.aws/config": "[default]\njunk\n"}, env: envKeys},
 			wantClass: ClassConfigParse},
 		{name: "role with both sources", w: testWorld{files: map[string]string{
@@ -156,28 +191,7 @@ func TestChain(t *testing.T) {
 			exec:  map[string]string{"~/p": "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDP\", \"SecretAccessKey\": \"S\"}'\n"},
 			files: map[string]string{"~/.aws/config": "[default]\nrole_arn = r\nsource_profile = p\nregion = us-east-1\n[profile p]\ncredential_process = {{HOME}}/p\n"},
 			env:   map[string]string{"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1"}}, wantClass: ClassEndpointConnection},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			o := tc.w.options(t)
-			o.Profile, o.AccessKeyID, o.SecretAccessKey = tc.opts.Profile, tc.opts.AccessKeyID, tc.opts.SecretAccessKey
-			creds, err := resolve(t, o)
-			if tc.wantClass != "" {
-				if got := ClassOf(err); got != tc.wantClass {
-					t.Fatalf("error class %q (%v), want %q", got, err, tc.wantClass)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error (%s): %v", ClassOf(err), err)
-			}
-			if creds.Source != tc.wantSource || creds.AccessKeyID != tc.wantKey || creds.SessionToken != tc.wantToken {
-				t.Errorf("got %s key %q token %q, want %s key %q token %q", creds.Source, creds.AccessKeyID, creds.SessionToken,
-					tc.wantSource, tc.wantKey, tc.wantToken)
-			}
-		})
-	}
+	})
 }
 
 func TestErrorsAreTyped(t *testing.T) {

@@ -73,7 +73,7 @@ type Config struct {
 	profile map[string]ini.Value // merged keys of the selected profile
 	opts    Options
 	chain   *chain
-	invalid []error // settings errors Validate reports
+	invalid map[int]error // settings errors Validate reports, by rank
 }
 
 // Load creates a session as boto3.Session(...) would: it selects the

@@ -107,5 +107,8 @@ func notConfigured(format string, args ...any) error {
 
 type skipError struct{ reason string }
 
-func (e *skipError) Error() string        { return e.reason }
+// Error returns the plain-words reason.
+func (e *skipError) Error() string { return e.reason }
+
+// Is makes errors.Is(err, ErrNotConfigured) true.
 func (e *skipError) Is(target error) bool { return target == ErrNotConfigured }

@@ -57,6 +57,8 @@ type Error struct {
 // Class returns the botocore exception class name.
 func (e *Error) Class() string { return e.ClassName }
 
+// Error returns a one-line message: provider, what went wrong, the file
+// involved, the places looked (NoCredentialsError) and the cause.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Provider != "" {

@@ -32,6 +32,7 @@ type Step struct {
 	Reason string    // plain words: "AWS_ACCESS_KEY_ID not set", ...
 }
 
+// String renders the step as "source: state (reason)".
 func (s Step) String() string { return fmt.Sprintf("%s: %s (%s)", s.Source, s.State, s.Reason) }
 
 // Explanation is a resolution with every decision recorded.

@@ -23,7 +23,7 @@ type testWorld struct {
 
 // options materialises w and returns Options reading only from it. IMDS
 // is disabled and BOTO_CONFIG points nowhere unless the test sets them.
-func (tw testWorld) options(t *testing.T) Options {
+func (tw testWorld) options(t testing.TB) Options {
 	t.Helper()
 	home := t.TempDir()
 	write := func(name, content string, mode os.FileMode) {

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -80,10 +79,42 @@ func (c *Config) imdsSettings() (*imdsConfig, error) {
 	return m, nil
 }
 
-var (
-	hostLabelsRE = regexp.MustCompile(`(?i)^((?:[a-z\d]|[a-z\d][a-z\d-]{0,61}[a-z\d])\.)*(?:[a-z\d]|[a-z\d][a-z\d-]{0,61}[a-z\d])$`)
-	ipv6HostRE   = regexp.MustCompile(`^[0-9A-Fa-f:.]+(%25[^\]]+)?$`)
-)
+// hostLabels reports whether host is dot-separated DNS labels (letters,
+// digits, inner hyphens, 1–63 characters each), botocore's pattern. No
+// regexp: package initialisation stays free for CLI start-up.
+func hostLabels(host string) bool {
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !(isAlnum(c) || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+// ipv6Literal is a loose IPv6 literal check (hex digits, ':' and '.',
+// optionally a %25 zone), as botocore's IPV6_ADDRZ_RE is.
+func ipv6Literal(host string) bool {
+	addr, _, _ := strings.Cut(host, "%25")
+	if addr == "" {
+		return false
+	}
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		if !(('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') || c == ':' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
 
 // validURI is botocore's is_valid_uri: urlsplit finds a host name made of
 // DNS labels, or an IPv6 literal; tabs and newlines are never valid.
@@ -96,9 +127,9 @@ func validURI(u string) bool {
 		return false
 	}
 	if strings.Contains(host, ":") {
-		return ipv6HostRE.MatchString(host)
+		return ipv6Literal(host)
 	}
-	return hostLabelsRE.MatchString(strings.TrimSuffix(host, "."))
+	return hostLabels(strings.TrimSuffix(host, "."))
 }
 
 // urlHostname is Python's urlsplit(u).hostname (lower-cased, no port, no

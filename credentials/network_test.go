@@ -328,3 +328,22 @@ func TestCancelledContext(t *testing.T) {
 		t.Fatal("retrieve with a cancelled context succeeded")
 	}
 }
+
+func TestAssumeRoleMFA(t *testing.T) {
+	sts := newSTSStub(t)
+	config := "[default]\nregion = us-east-1\nrole_arn = r\nsource_profile = b\nmfa_serial = arn:aws:iam::1:mfa/me\n" +
+		"[profile b]\naws_access_key_id = A\naws_secret_access_key = S\n"
+	o := testWorld{files: map[string]string{"~/.aws/config": config}, env: map[string]string{"AWS_ENDPOINT_URL_STS": sts.srv.URL}}.options(t)
+	if _, err := resolve(t, o); ClassOf(err) != ClassRefreshWithMFA {
+		t.Fatalf("without an MFA source: %v, want RefreshWithMFAUnsupportedError", err)
+	}
+	var asked string
+	o.MFAToken = func(_ context.Context, serial string) (string, error) { asked = serial; return "123456\n", nil }
+	if _, err := resolve(t, o); err != nil {
+		t.Fatal(err)
+	}
+	call := sts.calls[len(sts.calls)-1]
+	if asked != "arn:aws:iam::1:mfa/me" || call.Get("SerialNumber") != asked || call.Get("TokenCode") != "123456" {
+		t.Errorf("asked %q, call %v", asked, call)
+	}
+}

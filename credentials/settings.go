@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -58,6 +57,30 @@ type ChecksumSettings struct {
 
 func boolTrue(v string) bool { return strings.EqualFold(v, "true") }
 
+// Ranks order the client-creation errors as botocore raises them when
+// several settings are wrong at once (observed with botocore 1.43.11):
+// region, [services], the s3 block's type, a non-integer max_attempts,
+// checksums, addressing style, max_attempts < 1, retry mode, empty region.
+const (
+	rankS3Block = iota
+	rankMaxAttemptsInt
+	rankChecksum
+	rankAddressing
+	rankMaxAttempts
+	rankRetryMode
+	rankTransfer
+)
+
+// invalidAt records a settings error for Validate, keeping the first per rank.
+func (c *Config) invalidAt(rank int, err error) {
+	if c.invalid == nil {
+		c.invalid = map[int]error{}
+	}
+	if _, ok := c.invalid[rank]; !ok {
+		c.invalid[rank] = err
+	}
+}
+
 // resolveSettings fills S3, Retry and Checksum and records invalid values
 // for Validate (botocore raises them at client creation, not earlier).
 func (c *Config) resolveSettings() {
@@ -65,7 +88,7 @@ func (c *Config) resolveSettings() {
 	if v, ok := c.profile["s3"]; ok {
 		if v.Nested == nil {
 			// botocore calls .get on the value and fails at client creation.
-			c.invalid = append(c.invalid, newErr("AttributeError", "", "the s3 setting of profile %s is a plain value (%q), not an indented block", c.Profile, v.Raw))
+			c.invalidAt(rankS3Block, newErr("AttributeError", "", "the s3 setting of profile %s is a plain value (%q), not an indented block", c.Profile, v.Raw))
 		} else {
 			s3 = v.Nested
 		}
@@ -76,7 +99,7 @@ func (c *Config) resolveSettings() {
 		switch v {
 		case "auto", "virtual", "path":
 		default:
-			c.invalid = append(c.invalid, newErr(ClassInvalidAddressingStyle, "",
+			c.invalidAt(rankAddressing, newErr(ClassInvalidAddressingStyle, "",
 				"invalid S3 addressing style %q: valid values are auto, virtual and path", v))
 		}
 	}
@@ -113,7 +136,7 @@ func (c *Config) resolveSettings() {
 		switch v {
 		case "legacy", "standard", "adaptive":
 		default:
-			c.invalid = append(c.invalid, newErr(ClassInvalidRetryMode, "",
+			c.invalidAt(rankRetryMode, newErr(ClassInvalidRetryMode, "",
 				"invalid retry mode %q: valid modes are legacy, standard and adaptive", v))
 		}
 	}
@@ -121,9 +144,9 @@ func (c *Config) resolveSettings() {
 		n, err := pyInt(v)
 		switch {
 		case err != nil:
-			c.invalid = append(c.invalid, newErr(ClassValue, "", "invalid literal for int() with base 10: %q", v))
+			c.invalidAt(rankMaxAttemptsInt, newErr(ClassValue, "", "invalid literal for int() with base 10: %q", v))
 		case n < 1:
-			c.invalid = append(c.invalid, newErr(ClassInvalidMaxAttempts, "",
+			c.invalidAt(rankMaxAttempts, newErr(ClassInvalidMaxAttempts, "",
 				"invalid max_attempts %d: must be at least 1", n))
 		default:
 			c.Retry.MaxAttempts = n
@@ -140,7 +163,7 @@ func (c *Config) checksumSetting(envKey, key string) string {
 	}
 	v = strings.ToLower(v)
 	if v != "when_supported" && v != "when_required" {
-		c.invalid = append(c.invalid, newErr(ClassInvalidChecksumConfig, "",
+		c.invalidAt(rankChecksum, newErr(ClassInvalidChecksumConfig, "",
 			"unsupported %s value %q: valid values are when_supported and when_required", key, v))
 	}
 	return v
@@ -156,14 +179,16 @@ func pyInt(s string) (int, error) {
 	return strconv.Atoi(strings.ReplaceAll(t, "_", ""))
 }
 
-// validRegion is botocore's validate_region_name pattern. Python's "$"
-// also matches before one final newline.
-var validRegion = regexp.MustCompile(`^[a-zA-Z0-9-]{0,63}$`)
-
+// checkRegion is botocore's validate_region_name:
+// ^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$ — Python's "$" also matches
+// before one final newline.
 func checkRegion(r string) error {
 	t := strings.TrimSuffix(r, "\n")
-	allDigits := t != "" && strings.Trim(t, "0123456789") == ""
-	if !validRegion.MatchString(t) || allDigits || strings.HasPrefix(t, "-") || strings.HasSuffix(t, "-") {
+	ok := len(t) <= 63 && !strings.HasPrefix(t, "-") && !strings.HasSuffix(t, "-")
+	for i := 0; i < len(t) && ok; i++ {
+		ok = isAlnum(t[i]) || t[i] == '-'
+	}
+	if allDigits := t != "" && strings.Trim(t, "0123456789") == ""; !ok || allDigits {
 		return newErr(ClassInvalidRegion, "", "provided region_name %q does not match a valid host label", r)
 	}
 	return nil
@@ -182,15 +207,17 @@ func (c *Config) Validate() error {
 	if _, err := c.EndpointURL("s3"); err != nil {
 		return err
 	}
-	if len(c.invalid) > 0 {
-		return c.invalid[0]
+	for rank := rankS3Block; rank < rankTransfer; rank++ {
+		if err := c.invalid[rank]; err != nil {
+			return err
+		}
 	}
 	if c.RegionSource != "" && c.Region == "" {
 		if ep, _ := c.EndpointURL("s3"); ep == "" {
 			return newErr(ClassValue, "", "invalid endpoint: https://s3..amazonaws.com")
 		}
 	}
-	return nil
+	return c.invalid[rankTransfer]
 }
 
 // EndpointURL returns the endpoint configured for service (spec §10:
@@ -247,7 +274,7 @@ func (c *Config) transferSettings(s3 map[string]string) TransferSettings {
 		if v, ok := s3[key]; ok {
 			n, err := parseSize(v)
 			if err != nil {
-				c.invalid = append(c.invalid, newErr(ClassValue, "", "invalid %s value %q", key, v))
+				c.invalidAt(rankTransfer, newErr(ClassValue, "", "invalid %s value %q", key, v))
 				return
 			}
 			*dst = n
@@ -257,7 +284,7 @@ func (c *Config) transferSettings(s3 map[string]string) TransferSettings {
 		if v, ok := s3[key]; ok {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || n < 1 {
-				c.invalid = append(c.invalid, newErr(ClassValue, "", "invalid %s value %q: must be a positive integer", key, v))
+				c.invalidAt(rankTransfer, newErr(ClassValue, "", "invalid %s value %q: must be a positive integer", key, v))
 				return
 			}
 			*dst = n
@@ -270,7 +297,7 @@ func (c *Config) transferSettings(s3 map[string]string) TransferSettings {
 	if v, ok := s3["max_bandwidth"]; ok {
 		n, err := parseBandwidth(v)
 		if err != nil {
-			c.invalid = append(c.invalid, newErr(ClassValue, "", "invalid max_bandwidth value %q", v))
+			c.invalidAt(rankTransfer, newErr(ClassValue, "", "invalid max_bandwidth value %q", v))
 		} else {
 			t.MaxBandwidth = n
 		}

@@ -75,6 +75,18 @@ func TestValidate(t *testing.T) {
 		{name: "zero max_attempts", w: testWorld{files: map[string]string{"~/.aws/config": "[default]\nmax_attempts = 0\n"}}, wantClass: ClassInvalidMaxAttempts},
 		{name: "bad checksum setting", w: testWorld{env: map[string]string{"AWS_REQUEST_CHECKSUM_CALCULATION": "always"}}, wantClass: ClassInvalidChecksumConfig},
 		{name: "s3 as a plain value", w: testWorld{files: map[string]string{"~/.aws/config": "[default]\ns3 = foo\n"}}, wantClass: "AttributeError"},
+		// When several settings are wrong, botocore's order decides (observed).
+		{name: "region before services", w: testWorld{env: map[string]string{"AWS_DEFAULT_REGION": "a b"},
+			files: map[string]string{"~/.aws/config": "[default]\nservices = nope\n"}}, wantClass: ClassInvalidRegion},
+		{name: "services before s3 block", w: testWorld{files: map[string]string{"~/.aws/config": "[default]\nservices = nope\ns3 = foo\n"}}, wantClass: ClassInvalidConfig},
+		{name: "non-integer max_attempts before addressing style", w: testWorld{env: map[string]string{"AWS_MAX_ATTEMPTS": "x"},
+			files: map[string]string{"~/.aws/config": "[default]\ns3 =\n  addressing_style = no\n"}}, wantClass: ClassValue},
+		{name: "checksum before addressing style", w: testWorld{env: map[string]string{"AWS_REQUEST_CHECKSUM_CALCULATION": "x"},
+			files: map[string]string{"~/.aws/config": "[default]\ns3 =\n  addressing_style = no\n"}}, wantClass: ClassInvalidChecksumConfig},
+		{name: "addressing style before zero max_attempts", w: testWorld{env: map[string]string{"AWS_MAX_ATTEMPTS": "0"},
+			files: map[string]string{"~/.aws/config": "[default]\ns3 =\n  addressing_style = no\n"}}, wantClass: ClassInvalidAddressingStyle},
+		{name: "zero max_attempts before retry mode", w: testWorld{env: map[string]string{"AWS_MAX_ATTEMPTS": "0", "AWS_RETRY_MODE": "x"}}, wantClass: ClassInvalidMaxAttempts},
+		{name: "retry mode before empty region", w: testWorld{env: map[string]string{"AWS_DEFAULT_REGION": "", "AWS_RETRY_MODE": "x"}}, wantClass: ClassInvalidRetryMode},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -205,6 +205,11 @@ func (c *Config) refreshSSOToken(ctx context.Context, s *ssoConfig, tok map[stri
 
 // ssoCredentials calls the portal's GetRoleCredentials.
 func (c *Config) ssoCredentials(ctx context.Context, s *ssoConfig) (Credentials, error) {
+	// botocore creates the SSO client (validating sso_region) before it
+	// loads the token.
+	if err := checkRegion(s.region); err != nil {
+		return Credentials{}, err
+	}
 	token, err := c.ssoAccessToken(ctx, s)
 	if err != nil {
 		return Credentials{}, err

@@ -138,11 +138,11 @@ func (c *Config) sharedCredsStep(p *prof) *step {
 	if s, ok := c.files.creds.Section(p.name); ok {
 		sec = s.Values
 	}
-	return staticKeysStep(SourceSharedCredentials, c.files.credsPath, p.name, sec)
+	return staticKeysStep(SourceSharedCredentials, c.w.display(c.files.credsPath), p.name, sec)
 }
 
 func (c *Config) configFileStep(p *prof) *step {
-	return staticKeysStep(SourceConfigFile, c.files.configPath, p.name, c.files.configProfiles[p.name])
+	return staticKeysStep(SourceConfigFile, c.w.display(c.files.configPath), p.name, c.files.configProfiles[p.name])
 }
 
 // ec2CredFileStep is the legacy AWS_CREDENTIAL_FILE (§6.9).

@@ -56,15 +56,18 @@ func (c *Config) callSTS(ctx context.Context, action string, params url.Values, 
 	}
 	custom := ep != ""
 	region, signRegion := c.Region, c.Region
+	if c.RegionSource != "" {
+		// botocore validates the region whenever it creates a client.
+		if err := checkRegion(region); err != nil {
+			return Credentials{}, err
+		}
+	}
 	switch {
 	case custom && region == "" && creds != nil:
 		return Credentials{}, newErr(ClassNoRegion, provider, "you must specify a region (the STS endpoint %s is custom)", ep)
 	case !custom && region == "":
 		ep, signRegion = "https://sts.amazonaws.com", "us-east-1"
 	case !custom:
-		if err := checkRegion(region); err != nil {
-			return Credentials{}, err
-		}
 		ep = "https://sts." + region + ".amazonaws.com"
 	}
 	if signRegion == "" {

@@ -147,3 +147,14 @@ func (w *world) expandUser(p string) string {
 	}
 	return "/"
 }
+
+// display shortens a path under the home directory to "~/..." for
+// messages, as users write it.
+func (w *world) display(p string) string {
+	if w.home != "" && w.home != "/" {
+		if rest, ok := strings.CutPrefix(p, strings.TrimRight(w.home, "/")+"/"); ok {
+			return "~/" + rest
+		}
+	}
+	return p
+}

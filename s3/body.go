@@ -168,8 +168,8 @@ func (c *Client) hashSeekable(cl *call, p *payload, https, wantCRC bool) error {
 
 // sign attaches p to req and signs it (or leaves it unsigned when
 // anonymous).
-func (c *Client) sign(req *http.Request, p *payload, creds sigv4.Credentials, signed bool) error {
-	in := sigv4.SignInput{Credentials: creds, Service: "s3", Region: c.region, Time: c.now(), PayloadHash: p.hash}
+func (c *Client) sign(req *http.Request, p *payload, creds sigv4.Credentials, signed bool, region string) error {
+	in := sigv4.SignInput{Credentials: creds, Service: "s3", Region: region, Time: c.now(), PayloadHash: p.hash}
 	if p.md5 != "" {
 		req.Header.Set("Content-Md5", p.md5)
 	}

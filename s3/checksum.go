@@ -11,11 +11,10 @@ import (
 // the checksum the server sent, in botocore's order of preference
 // (CRC64NVME, CRC32C, CRC32, SHA1, SHA256). Composite checksums of
 // multipart objects ("...-N") describe parts, not the bytes, and are
-// skipped, as botocore skips them.
+// skipped, as botocore skips them. Under when_required the client does not
+// ask for checksums (unless GetObjectInput.ChecksumMode), but still checks
+// one the server sends, as botocore does.
 func (c *Client) verifyingBody(body io.ReadCloser, sums Checksums, bucket, key string) io.ReadCloser {
-	if c.respChecksum != WhenSupported && c.respChecksum != WhenRequired {
-		return body
-	}
 	if strings.EqualFold(sums.Type, "COMPOSITE") {
 		return body
 	}
@@ -47,6 +46,7 @@ type checkedBody struct {
 	err         error
 }
 
+// Read reads and hashes; at EOF a mismatch becomes a *ChecksumError.
 func (b *checkedBody) Read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
@@ -63,4 +63,5 @@ func (b *checkedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the response body.
 func (b *checkedBody) Close() error { return b.rc.Close() }

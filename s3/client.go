@@ -2,14 +2,17 @@ package s3
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3kit/s3kit/sigv4"
@@ -33,6 +36,12 @@ type Client struct {
 	respChecksum string
 	log          *slog.Logger
 	now          func() time.Time
+	// awsDefault: the endpoint was derived from the region, so a bucket in
+	// another region is reached at that region's endpoint.
+	awsDefault bool
+	// bucketRegions remembers regions learned from redirects (bucket →
+	// region), as botocore's S3RegionRedirector caches them.
+	bucketRegions sync.Map
 }
 
 // clientConfig is everything a Client is built from, after resolution.
@@ -80,6 +89,7 @@ func newClient(cfg clientConfig) (*Client, error) {
 		respChecksum: orDefault(cfg.responseChecksum, WhenSupported),
 		log:          cfg.logger,
 		now:          cfg.now,
+		awsDefault:   cfg.endpoint == "",
 	}
 	switch cfg.addressingStyle {
 	case "", "auto":
@@ -97,7 +107,7 @@ func newClient(cfg clientConfig) (*Client, error) {
 		}
 	}
 	if c.http == nil {
-		c.http = &http.Client{}
+		c.http = defaultHTTPClient()
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -106,6 +116,16 @@ func newClient(cfg clientConfig) (*Client, error) {
 		c.creds = func(context.Context) (sigv4.Credentials, bool, error) { return sigv4.Credentials{}, false, nil }
 	}
 	return c, nil
+}
+
+// defaultHTTPClient keeps enough idle connections per host for a parallel
+// transfer manager: net/http's default of 2 would make every extra worker
+// open (and TIME_WAIT) a fresh connection per request.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	return &http.Client{Transport: t}
 }
 
 func orDefault(s, d string) string {
@@ -154,11 +174,24 @@ type call struct {
 	// errorIn200: the operation may report failure in a 200 response's body
 	// (CopyObject, UploadPartCopy, CompleteMultipartUpload).
 	errorIn200 bool
+	// region overrides the client's region (after a region redirect).
+	region     string
+	redirected bool
 }
 
 // objectURL builds the request URL for bucket/key with query q.
 func (c *Client) objectURL(bucket, key string, q url.Values) *url.URL {
+	return c.objectURLIn("", bucket, key, q)
+}
+
+// objectURLIn is objectURL for a bucket in region ("" for the client's).
+func (c *Client) objectURLIn(region, bucket, key string, q url.Values) *url.URL {
 	u := *c.endpoint
+	if c.awsDefault && region != "" && region != c.region {
+		if r, err := url.Parse(awsEndpoint(region)); err == nil {
+			u = *r
+		}
+	}
 	path := u.Path
 	if bucket != "" {
 		if c.virtual && virtualHostable(bucket, u.Hostname()) {
@@ -216,6 +249,9 @@ func encodeQuery(q url.Values) string {
 // do runs cl with retries and returns a successful response, whose body the
 // caller must close. Failures are *Error or *OpError.
 func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
+	if err := validateTarget(cl); err != nil {
+		return nil, &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: err}
+	}
 	creds, signed, err := c.creds(ctx)
 	if err != nil {
 		return nil, &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: fmt.Errorf("credentials: %w", err)}
@@ -228,6 +264,10 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 	if !pl.replayable() {
 		attempts = 1 // a consumed stream cannot be sent again
 	}
+	spent := 0 // retry-quota tokens this call has used
+	if r, ok := c.bucketRegions.Load(cl.bucket); ok && cl.bucket != "" {
+		cl.region = r.(string)
+	}
 	for attempt := 1; ; attempt++ {
 		if c.retry.limiter != nil {
 			if err := c.retry.limiter.wait(ctx); err != nil {
@@ -238,8 +278,12 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 		resp, err := c.attempt(ctx, cl, pl, creds, signed)
 		if c.log != nil {
 			status := 0
-			if resp != nil {
+			var e *Error
+			switch {
+			case resp != nil:
 				status = resp.StatusCode
+			case asError(err, &e):
+				status = e.StatusCode
 			}
 			c.log.LogAttrs(ctx, slog.LevelDebug, "s3 request", slog.String("op", cl.op),
 				slog.String("bucket", cl.bucket), slog.String("key", cl.key), slog.Int("attempt", attempt),
@@ -250,10 +294,27 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 			c.retry.limiter.observe(asError(err, &e) && isThrottle(e))
 		}
 		if err == nil {
+			if c.retry.quota != nil {
+				c.retry.quota.release(spent)
+			}
 			return resp, nil
+		}
+		if c.redirect(cl, err) && pl.replayable() {
+			if err := pl.rewind(); err != nil {
+				return nil, &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: fmt.Errorf("rewind body for redirect: %w", err)}
+			}
+			attempt-- // a region redirect is not a failed attempt
+			continue
 		}
 		if attempt >= attempts || !retryableError(ctx, err) {
 			return nil, err
+		}
+		if c.retry.quota != nil {
+			cost, ok := c.retry.quota.acquire(err)
+			if !ok {
+				return nil, err // retry budget exhausted: fail fast
+			}
+			spent += cost
 		}
 		if err := sleepCtx(ctx, c.retry.delay(attempt)); err != nil {
 			return nil, &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: err}
@@ -271,12 +332,12 @@ func (c *Client) attempt(ctx context.Context, cl *call, pl *payload, creds sigv4
 	if err != nil {
 		return nil, opErr(err)
 	}
-	req.URL = c.objectURL(cl.bucket, cl.key, cl.query)
+	req.URL = c.objectURLIn(cl.region, cl.bucket, cl.key, cl.query)
 	req.Host = req.URL.Host
 	for k, vs := range cl.header {
 		req.Header[k] = vs
 	}
-	if err := c.sign(req, pl, creds, signed); err != nil {
+	if err := c.sign(req, pl, creds, signed, cmp.Or(cl.region, c.region)); err != nil {
 		return nil, opErr(err)
 	}
 	resp, err := c.http.Do(req)
@@ -326,4 +387,54 @@ func asError(err error, e **Error) bool {
 		*e = x
 	}
 	return ok
+}
+
+// validateTarget rejects calls that would address the wrong resource: an
+// object operation without a key would silently become a bucket operation.
+func validateTarget(cl *call) error {
+	if cl.op == "ListBuckets" {
+		return nil
+	}
+	if cl.bucket == "" {
+		return errors.New("bucket name is empty")
+	}
+	if strings.ContainsAny(cl.bucket, "/?#") {
+		return fmt.Errorf("invalid bucket name %q", cl.bucket)
+	}
+	switch cl.op {
+	case "CreateBucket", "DeleteBucket", "HeadBucket", "GetBucketLocation", "ListObjectsV2", "ListObjects",
+		"ListObjectVersions", "ListMultipartUploads", "DeleteObjects":
+		return nil
+	}
+	if cl.key == "" {
+		return errors.New("object key is empty")
+	}
+	return nil
+}
+
+// redirect applies botocore's S3 region redirect: when a request fails
+// because the bucket lives in another region (301, 307, 400
+// AuthorizationHeaderMalformed, 403 with x-amz-bucket-region), it
+// re-signs for that region (and, on AWS, that region's endpoint) once.
+// It reports whether cl should be sent again.
+func (c *Client) redirect(cl *call, err error) bool {
+	var e *Error
+	if !asError(err, &e) || e.bucketRegion == "" || cl.bucket == "" {
+		return false
+	}
+	current := cmp.Or(cl.region, c.region)
+	if e.bucketRegion == current || cl.redirected {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusBadRequest, http.StatusForbidden:
+	default:
+		return false
+	}
+	cl.region, cl.redirected = e.bucketRegion, true
+	c.bucketRegions.Store(cl.bucket, e.bucketRegion)
+	if c.log != nil {
+		c.log.Debug("s3 region redirect", "op", cl.op, "bucket", cl.bucket, "from", current, "to", e.bucketRegion)
+	}
+	return true
 }

@@ -21,7 +21,9 @@
 // everything else (transport, credentials, cancelled contexts). Test codes
 // with errors.Is(err, s3.NoSuchKey) or read fields with errors.As. Error()
 // is one line and never contains XML. HEAD responses have no body, so their
-// 404 is code NotFound; IsNotFound matches any 404.
+// 404 is code NotFound (botocore says "404"); errors.Is still matches
+// NoSuchKey for HeadObject and NoSuchBucket for HeadBucket, and IsNotFound
+// matches any 404.
 //
 // Retries follow botocore: max_attempts counts the first try (legacy mode
 // 5, standard and adaptive 3); throttling codes (SlowDown, ...), 500, 502,

@@ -67,6 +67,8 @@ type Error struct {
 	Key    string
 	// Op is the S3 operation name, as in the API reference ("GetObject").
 	Op string
+
+	bucketRegion string // region hint for redirects (header or <Region>)
 }
 
 // Error returns a single line: operation, target, code, message, status and
@@ -80,7 +82,7 @@ func (e *Error) Error() string {
 		b.WriteString(t)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Code)
+	b.WriteString(oneLine(e.Code))
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(oneLine(e.Message))
@@ -94,8 +96,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is a Code equal to e.Code (NotFound also
-// matches any 404).
+// Is reports whether target is a Code equal to e.Code. NotFound also
+// matches any 404, and the bodiless 404 of HeadObject (HeadBucket) also
+// matches NoSuchKey (NoSuchBucket).
 func (e *Error) Is(target error) bool {
 	c, ok := target.(Code)
 	if !ok {
@@ -103,6 +106,14 @@ func (e *Error) Is(target error) bool {
 	}
 	if c == NotFound && e.StatusCode == http.StatusNotFound {
 		return true
+	}
+	if e.Code == string(NotFound) && e.StatusCode == http.StatusNotFound {
+		// A bodiless 404 to HEAD: HeadObject's model names NoSuchKey,
+		// HeadBucket's NoSuchBucket, so match the code a caller expects.
+		switch {
+		case c == NoSuchKey && e.Op == "HeadObject", c == NoSuchBucket && e.Op == "HeadBucket":
+			return true
+		}
 	}
 	return e.Code == string(c)
 }
@@ -123,6 +134,7 @@ type ChecksumError struct {
 	Actual      string // base64, as computed over the received bytes
 }
 
+// Error names the object, the algorithm and both values on one line.
 func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("s3: %s: %s checksum mismatch: server sent %s, received bytes hash to %s",
 		target(e.Bucket, e.Key), e.Algorithm, e.Expected, e.Actual)
@@ -136,6 +148,7 @@ type OpError struct {
 	Err         error
 }
 
+// Error returns "s3: Op s3://bucket/key: cause" on one line.
 func (e *OpError) Error() string {
 	t := target(e.Bucket, e.Key)
 	if t != "" {
@@ -181,6 +194,7 @@ func newResponseError(op, bucket, key string, resp *http.Response) *Error {
 	if e.RequestID == "" {
 		e.RequestID = resp.Header.Get("X-Amzn-Requestid")
 	}
+	e.bucketRegion = resp.Header.Get(s3xml.HeaderBucketRegion)
 	var body []byte
 	if resp.Body != nil {
 		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -193,6 +207,9 @@ func newResponseError(op, bucket, key string, resp *http.Response) *Error {
 		}
 		if eb.HostID != "" {
 			e.HostID = eb.HostID
+		}
+		if e.bucketRegion == "" && eb.Code == s3xml.CodeAuthorizationHeaderMalformed {
+			e.bucketRegion = eb.Region
 		}
 		return e
 	}

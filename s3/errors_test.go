@@ -11,6 +11,7 @@ import (
 func TestResponseError(t *testing.T) {
 	tests := []struct {
 		name       string
+		op         string
 		status     int
 		header     http.Header
 		body       string
@@ -33,6 +34,10 @@ func TestResponseError(t *testing.T) {
 			wantCode: "NotFound", wantMsg: "Not Found", wantReqID: "R2",
 			wantIs: []Code{NotFound}, wantNotIs: []Code{NoSuchKey},
 		},
+		{name: "HeadObject 404 is also NoSuchKey", op: "HeadObject", status: 404, wantCode: "NotFound",
+			wantIs: []Code{NotFound, NoSuchKey}, wantNotIs: []Code{NoSuchBucket}},
+		{name: "HeadBucket 404 is also NoSuchBucket", op: "HeadBucket", status: 404, wantCode: "NotFound",
+			wantIs: []Code{NotFound, NoSuchBucket}, wantNotIs: []Code{NoSuchKey}},
 		{name: "304 without body", status: 304, wantCode: "NotModified", wantIs: []Code{NotModified}},
 		{name: "412 without body", status: 412, wantCode: "PreconditionFailed", wantIs: []Code{PreconditionFailed}},
 		{name: "403 without body", status: 403, wantCode: "Forbidden", wantNotIs: []Code{NotFound}},
@@ -51,7 +56,11 @@ func TestResponseError(t *testing.T) {
 				h = http.Header{}
 			}
 			resp := &http.Response{StatusCode: tt.status, Header: h, Body: io.NopCloser(strings.NewReader(tt.body))}
-			err := error(newResponseError("GetObject", "b", "k", resp))
+			op := tt.op
+			if op == "" {
+				op = "GetObject"
+			}
+			err := error(newResponseError(op, "b", "k", resp))
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("not an *Error: %T", err)

@@ -49,6 +49,7 @@ func startMoto(t *testing.T) string {
 }
 
 func TestMoto(t *testing.T) {
+	t.Parallel()
 	endpoint := startMoto(t)
 	sess, err := NewSession(context.Background(),
 		WithCredentials("testing", "testing", ""), WithRegion("us-east-1"),

@@ -53,6 +53,8 @@ type UploadPartInput struct {
 	// is retried, a plain stream is sent once.
 	Body          io.Reader
 	ContentLength int64
+	// ContentMD5 is a base64 MD5 of Body for the server to verify.
+	ContentMD5 string
 }
 
 // UploadPartOutput is the result of UploadPart.
@@ -66,7 +68,9 @@ type UploadPartOutput struct {
 // UploadPart uploads one part, with a CRC32 checksum where supported.
 func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPartOutput, error) {
 	q := url.Values{"partNumber": {strconv.Itoa(in.PartNumber)}, "uploadId": {in.UploadID}}
-	cl := &call{op: "UploadPart", method: http.MethodPut, bucket: in.Bucket, key: in.Key, query: q,
+	h := http.Header{}
+	set(h, "Content-Md5", in.ContentMD5)
+	cl := &call{op: "UploadPart", method: http.MethodPut, bucket: in.Bucket, key: in.Key, query: q, header: h,
 		body: in.Body, size: lengthOrUnknown(in.Body, in.ContentLength), checksum: true}
 	resp, err := c.do(ctx, cl)
 	if err != nil {

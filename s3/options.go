@@ -78,8 +78,9 @@ func WithAddressingStyle(style string) Option {
 
 // WithProvider names the endpoint's implementation ("minio", "ceph", ...)
 // so the client uses that row of the quirks table (see Providers). Without
-// it the row is chosen from the endpoint host, and custom endpoints get the
-// conservative "unknown" row.
+// it the row comes from the profile's s3 block key "s3kit_provider" (an
+// s3kit extension botocore ignores), else from the endpoint host; other
+// custom endpoints get the conservative "unknown" row.
 func WithProvider(name string) Option { return func(o *options) { o.provider = name } }
 
 // WithRetry sets botocore's max_attempts (total attempts, including the

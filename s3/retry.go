@@ -28,6 +28,7 @@ type retryPolicy struct {
 	maxAttempts int
 	base, max   time.Duration
 	limiter     *rateLimiter // adaptive mode only
+	quota       *retryQuota  // standard and adaptive modes
 }
 
 func newRetryPolicy(mode string, maxAttempts int, base, max time.Duration) retryPolicy {
@@ -49,6 +50,9 @@ func newRetryPolicy(mode string, maxAttempts int, base, max time.Duration) retry
 	p := retryPolicy{mode: mode, maxAttempts: maxAttempts, base: base, max: max}
 	if mode == RetryAdaptive {
 		p.limiter = &rateLimiter{}
+	}
+	if mode != RetryLegacy {
+		p.quota = &retryQuota{tokens: quotaMax}
 	}
 	return p
 }
@@ -195,4 +199,46 @@ func (l *rateLimiter) observe(throttled bool) {
 	case l.enabled:
 		l.rate++
 	}
+}
+
+// retryQuota is botocore's standard-mode retry budget, shared by a client:
+// 500 tokens; a retry costs 5 (10 after a timeout or connection error); a
+// success refunds what its retries cost, or 1 when it needed none. An
+// outage therefore stops retries client-wide instead of multiplying load.
+type retryQuota struct {
+	mu     sync.Mutex
+	tokens int
+}
+
+const (
+	quotaMax         = 500
+	quotaRetryCost   = 5
+	quotaTimeoutCost = 10
+)
+
+// acquire takes the cost of one retry, reporting false when the budget
+// is spent.
+func (q *retryQuota) acquire(err error) (cost int, ok bool) {
+	cost = quotaRetryCost
+	var e *Error
+	if !errors.As(err, &e) {
+		cost = quotaTimeoutCost
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.tokens < cost {
+		return 0, false
+	}
+	q.tokens -= cost
+	return cost, true
+}
+
+// release refunds after a success.
+func (q *retryQuota) release(spent int) {
+	if spent == 0 {
+		spent = 1
+	}
+	q.mu.Lock()
+	q.tokens = min(quotaMax, q.tokens+spent)
+	q.mu.Unlock()
 }

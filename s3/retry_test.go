@@ -185,3 +185,25 @@ func TestBackoffFullJitter(t *testing.T) {
 		}
 	}
 }
+
+func TestStandardRetryQuota(t *testing.T) {
+	h, calls := flaky(1<<30, 503, "SlowDown")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.retryMode, cfg.backoffBase = RetryStandard, 0 })
+	// 500 tokens at 5 per retry: 100 retries, then calls fail on the first attempt.
+	for range 60 {
+		c.HeadObject(context.Background(), &GetObjectInput{Bucket: "b", Key: "k"})
+	}
+	if got := calls.Load(); got != 60+100 {
+		t.Errorf("60 failing calls made %d requests, want 160 (100 retries allowed by the quota)", got)
+	}
+	legacy := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.backoffBase = 0 })
+	calls.Store(0)
+	for range 60 {
+		legacy.HeadObject(context.Background(), &GetObjectInput{Bucket: "b", Key: "k"})
+	}
+	if got := calls.Load(); got != 300 {
+		t.Errorf("legacy mode made %d requests, want 300 (5 attempts each, no quota)", got)
+	}
+}

@@ -27,6 +27,7 @@ func sessionFor(t *testing.T, srv *s3test.Server) *Session {
 }
 
 func TestS3Test(t *testing.T) {
+	t.Parallel()
 	srv := s3test.NewServer(t)
 	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithProvider("s3kit"), WithBackoff(time.Millisecond, 10*time.Millisecond))
 	if err != nil {
@@ -38,6 +39,7 @@ func TestS3Test(t *testing.T) {
 // TestS3TestUnknownProvider runs the suite with the conservative row of the
 // quirks table (no trailers, no checksum headers, Content-MD5 only).
 func TestS3TestUnknownProvider(t *testing.T) {
+	t.Parallel()
 	srv := s3test.NewServer(t)
 	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithBackoff(time.Millisecond, 10*time.Millisecond))
 	if err != nil {
@@ -46,11 +48,12 @@ func TestS3TestUnknownProvider(t *testing.T) {
 	if c.Quirks().Name != "unknown" {
 		t.Fatalf("quirks row %q, want unknown for a custom endpoint", c.Quirks().Name)
 	}
-	runSuite(t, c)
+	runSuite(t, c, "Multipart") // same payload path as PutObject; saves time
 }
 
 // TestS3TestTLS covers the https path: UNSIGNED-PAYLOAD-TRAILER uploads.
 func TestS3TestTLS(t *testing.T) {
+	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithTLS())
 	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithProvider("s3kit"), WithHTTPClient(srv.Client()))
 	if err != nil {
@@ -83,6 +86,7 @@ func TestS3TestTLS(t *testing.T) {
 // TestS3TestVirtualHost sends bucket.domain requests to a server that
 // knows its domain, resolving every name to 127.0.0.1.
 func TestS3TestVirtualHost(t *testing.T) {
+	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithDomain("s3.test"))
 	u, _ := url.Parse(srv.URL)
 	var hosts []string

@@ -39,6 +39,10 @@ func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("s3: new session: %w", err)
 	}
+	if o.httpClient == nil {
+		// One connection pool for every client of the session.
+		o.httpClient = defaultHTTPClient()
+	}
 	return &Session{cfg: cfg, opts: o}, nil
 }
 
@@ -65,7 +69,7 @@ func (s *Session) Client(opts ...Option) (*Client, error) {
 		region:           firstNonEmpty(o.region, s.cfg.Region),
 		endpoint:         o.endpointURL,
 		addressingStyle:  firstNonEmpty(o.addressingStyle, s.cfg.S3.AddressingStyle),
-		provider:         o.provider,
+		provider:         firstNonEmpty(o.provider, s.cfg.S3.Raw["s3kit_provider"]),
 		maxAttempts:      o.maxAttempts,
 		retryMode:        firstNonEmpty(o.retryMode, s.cfg.Retry.Mode),
 		requestChecksum:  firstNonEmpty(o.requestChecksum, s.cfg.Checksum.RequestCalculation),

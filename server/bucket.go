@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
 	"encoding/xml"
 	"io"
 	"net"
@@ -25,6 +27,9 @@ func readXML(rq *request, v any) (bool, error) {
 	if len(b) > maxXMLBody {
 		return false, errMsg(s3xml.CodeMalformedXML, "The XML you provided was larger than the maximum %d bytes allowed.", maxXMLBody)
 	}
+	if err := checkDigests(rq.r.Header, b); err != nil {
+		return false, err
+	}
 	if len(strings.TrimSpace(string(b))) == 0 {
 		return false, nil
 	}
@@ -34,6 +39,27 @@ func readXML(rq *request, v any) (bool, error) {
 		return false, e
 	}
 	return true, nil
+}
+
+// checkDigests verifies Content-MD5 and x-amz-checksum-* over a small body
+// read whole (DeleteObjects clients send them).
+func checkDigests(h http.Header, b []byte) error {
+	want, err := contentMD5(h)
+	if err != nil {
+		return err
+	}
+	if want != nil {
+		if got := md5.Sum(b); !bytes.Equal(got[:], want) {
+			return errCode(s3xml.CodeBadDigest)
+		}
+	}
+	cs, err := newChecksummer(h)
+	if err != nil || cs == nil {
+		return err
+	}
+	cs.h.Write(b)
+	_, err = cs.sum()
+	return err
 }
 
 func (s *Server) notImplemented(ctx context.Context, rq *request) (*response, error) {
@@ -164,3 +190,19 @@ func checkBucketName(name string) error {
 }
 
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// getTagging answers that objects carry no tags (s3kit stores none) and
+// that buckets have no tag set, as S3 answers for untagged resources.
+// Tools such as aws-cli v2 read object tags when copying.
+func (s *Server) getTagging(ctx context.Context, rq *request) (*response, error) {
+	if rq.key == "" {
+		if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
+			return nil, err
+		}
+		return nil, errCode(s3xml.CodeNoSuchTagSet)
+	}
+	if _, err := s.backend.HeadObject(ctx, rq.bucket, rq.key); err != nil {
+		return nil, err
+	}
+	return &response{doc: &s3xml.Tagging{}}, nil
+}

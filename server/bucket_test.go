@@ -117,3 +117,18 @@ func TestGetBucketVersioning(t *testing.T) {
 	}
 	e.wantErr(501, "NotImplemented", "PUT", "/bkt?versioning", nil, nil)
 }
+
+func TestTagging(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.put("bkt", "k", []byte("x"), nil)
+	var tg s3xml.Tagging
+	e.must(200, "GET", "/bkt/k?tagging", nil, nil).decode(t, &tg)
+	if len(tg.TagSet) != 0 {
+		t.Errorf("tags %+v", tg.TagSet)
+	}
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/missing?tagging", nil, nil)
+	e.wantErr(404, "NoSuchTagSet", "GET", "/bkt?tagging", nil, nil)
+	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k?tagging", nil, nil)
+}

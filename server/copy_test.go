@@ -84,7 +84,8 @@ func TestCopyObject(t *testing.T) {
 
 func TestCopyObjectWithoutCopier(t *testing.T) {
 	t.Parallel()
-	testCopy(t, newEnv(t, s3test.WithBackend(plainBackend{mem.New(mem.Options{})})))
+	c := newClock()
+	testCopy(t, newEnvClock(t, c, s3test.WithBackend(plainBackend{mem.New(mem.Options{Now: c.Now})})))
 }
 
 func TestMultipartNotImplemented(t *testing.T) {
@@ -136,4 +137,21 @@ func TestDeleteObjects(t *testing.T) {
 	e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", doc(false), nil)
 	e.wantErr(404, "NoSuchBucket", "POST", "/nobucket?delete", doc(false, "a"), nil)
 	e.must(200, "POST", "/bkt?delete", doc(false, many[:1000]...), nil)
+}
+
+func TestDeleteObjectsDigest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.put("bkt", "a", []byte("a"), nil)
+	b, err := s3xml.Marshal(s3xml.Delete{Objects: []s3xml.ObjectIdentifier{{Key: "a"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.wantErr(400, "BadDigest", "POST", "/bkt?delete", b, hdr{"Content-MD5": md5b64([]byte("other"))})
+	e.wantErr(400, "BadDigest", "POST", "/bkt?delete", b, hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))})
+	e.must(200, "HEAD", "/bkt/a", nil, nil)
+	e.must(200, "POST", "/bkt?delete", b, hdr{"Content-MD5": md5b64(b), "X-Amz-Checksum-Crc32": crc32b64(b)})
+	e.wantErr(404, "NoSuchKey", "HEAD", "/bkt/a", nil, nil)
+	e.wantErr(404, "NoSuchBucket", "PUT", "/nobucket/a", []byte("x"), nil)
 }

@@ -50,7 +50,12 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...s3test.Option) *env {
 	t.Helper()
-	c := newClock()
+	return newEnvClock(t, newClock(), opts...)
+}
+
+// newEnvClock is newEnv with a clock the caller also hands to a backend.
+func newEnvClock(t *testing.T, c *clock, opts ...s3test.Option) *env {
+	t.Helper()
 	srv := s3test.NewServer(t, append([]s3test.Option{s3test.WithNow(c.Now)}, opts...)...)
 	return &env{t: t, srv: srv, clock: c, creds: srv.Credentials(), signer: sigv4.NewSigner()}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/url"
@@ -196,17 +197,80 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	if !ok || len(c.Parts) == 0 {
 		return nil, errMsg(s3xml.CodeMalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
 	}
+	uploadID := rq.q.Get("uploadId")
+	sums, err := s.compositeChecksum(ctx, mp, rq, uploadID, c.Parts)
+	if err != nil {
+		return nil, err
+	}
 	parts := make([]storage.CompletePart, len(c.Parts))
 	for i, p := range c.Parts {
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
-	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), parts)
+	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, uploadID, parts)
 	if err != nil {
 		return nil, err
 	}
 	return &response{doc: &s3xml.CompleteMultipartUploadResult{
-		Location: objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag,
+		Location: objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag, Checksums: sums,
 	}}, nil
+}
+
+// compositeChecksum checks the part checksums a Complete request names
+// against the stored ones (a mismatch is InvalidPart, as S3 answers) and,
+// when the upload declared an algorithm and every part has its checksum,
+// returns S3's composite checksum: the checksum of the concatenated raw
+// part checksums, suffixed "-N". It costs a ListParts only when checksums
+// are in play.
+func (s *Server) compositeChecksum(ctx context.Context, mp storage.Multipart, rq *request, uploadID string, want []s3xml.CompletedPart) (s3xml.Checksums, error) {
+	var out s3xml.Checksums
+	given := false
+	for _, p := range want {
+		if p.Checksums != (s3xml.Checksums{}) {
+			given = true
+		}
+	}
+	first, err := mp.ListParts(ctx, rq.bucket, rq.key, uploadID, storage.ListPartsOptions{MaxParts: maxListKeys})
+	if err != nil || (!given && len(first.Upload.Meta.Checksums) == 0) {
+		return out, err
+	}
+	stored := map[int]storage.PartInfo{}
+	for res := first; ; {
+		for _, p := range res.Parts {
+			stored[p.PartNumber] = p
+		}
+		if !res.IsTruncated {
+			break
+		}
+		if res, err = mp.ListParts(ctx, rq.bucket, rq.key, uploadID, storage.ListPartsOptions{PartNumberMarker: res.NextPartNumberMarker, MaxParts: maxListKeys}); err != nil {
+			return out, err
+		}
+	}
+	for _, p := range want {
+		for _, alg := range s3xml.ChecksumAlgorithms() {
+			if v := p.Get(alg); v != "" && stored[p.PartNumber].Checksums[alg] != v {
+				return out, errCode(s3xml.CodeInvalidPart)
+			}
+		}
+	}
+	for alg := range first.Upload.Meta.Checksums {
+		if first.Upload.Meta.ChecksumType != "COMPOSITE" {
+			break
+		}
+		h, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+		if err != nil {
+			break
+		}
+		for _, p := range want {
+			raw, err := base64.StdEncoding.DecodeString(stored[p.PartNumber].Checksums[alg])
+			if err != nil || len(raw) == 0 {
+				return out, nil
+			}
+			h.Write(raw)
+		}
+		out.Set(alg, sigv4.ChecksumBase64(h)+"-"+strconv.Itoa(len(want)))
+		out.ChecksumType = "COMPOSITE"
+	}
+	return out, nil
 }
 
 // objectURL is the Location S3 reports for a completed upload.

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"testing"
@@ -142,26 +143,49 @@ func TestUploadPartCopy(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.mkBucket("bkt")
-	src := make([]byte, 6<<20)
+	src := make([]byte, 100<<10)
 	for i := range src {
 		src[i] = byte(i % 251)
 	}
 	e.put("bkt", "src", src, nil)
+	tests := []struct {
+		name, rng  string
+		start, end int
+	}{
+		{"whole source", "", 0, len(src)},
+		{"range", "bytes=1000-50999", 1000, 51000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.sub(t)
+			id := e.createUpload("bkt", "dst", nil)
+			h := hdr{"X-Amz-Copy-Source": "/bkt/src"}
+			if tc.rng != "" {
+				h["X-Amz-Copy-Source-Range"] = tc.rng
+			}
+			var c s3xml.CopyPartResult
+			e.must(200, "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, h).decode(t, &c)
+			m := md5.Sum(src[tc.start:tc.end])
+			if c.ETag != `"`+hex.EncodeToString(m[:])+`"` || c.LastModified.IsZero() {
+				t.Errorf("part %+v", c)
+			}
+			e.must(200, "POST", "/bkt/dst?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: c.ETag}), nil)
+			if r := e.must(200, "GET", "/bkt/dst", nil, nil); !bytes.Equal(r.body, src[tc.start:tc.end]) {
+				t.Error("copied object differs from source")
+			}
+		})
+	}
 	id := e.createUpload("bkt", "dst", nil)
-	var c1, c2 s3xml.CopyPartResult
-	e.must(200, "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-5242879"}).decode(t, &c1)
-	e.must(200, "PUT", "/bkt/dst?partNumber=2&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=5242880-6291455"}).decode(t, &c2)
-	m := md5.Sum(src[:5<<20])
-	if c1.ETag != `"`+hex.EncodeToString(m[:])+`"` {
-		t.Errorf("part 1 ETag %s", c1.ETag)
+	for _, h := range []hdr{
+		{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-99999999"},
+		{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "0-10"},
+		{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=10-5"},
+	} {
+		e.wantErr(400, "InvalidArgument", "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, h)
 	}
-	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/dst?partNumber=3&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-99999999"})
-	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/dst?partNumber=3&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "0-10"})
-	e.wantErr(412, "PreconditionFailed", "PUT", "/bkt/dst?partNumber=3&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-If-Match": `"x"`})
-	e.must(200, "POST", "/bkt/dst?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: c1.ETag}, s3xml.CompletedPart{PartNumber: 2, ETag: c2.ETag}), nil)
-	if r := e.must(200, "GET", "/bkt/dst", nil, nil); !bytes.Equal(r.body, src) {
-		t.Error("copied object differs from source")
-	}
+	e.wantErr(412, "PreconditionFailed", "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-If-Match": `"x"`})
+	e.wantErr(404, "NoSuchKey", "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/nope"})
+	e.wantErr(404, "NoSuchUpload", "PUT", "/bkt/dst?partNumber=1&uploadId=nope", nil, hdr{"X-Amz-Copy-Source": "/bkt/src"})
 }
 
 func TestMultipartChecksumAlgorithm(t *testing.T) {
@@ -185,5 +209,15 @@ func TestMultipartChecksumAlgorithm(t *testing.T) {
 		t.Errorf("list parts %+v", parts)
 	}
 	e.wantErr(400, "BadDigest", "PUT", "/bkt/k?partNumber=2&uploadId="+res.UploadID, body, hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("x"))})
+	wrong := s3xml.CompletedPart{PartNumber: 1, ETag: pr.header.Get("ETag"), Checksums: s3xml.Checksums{ChecksumCRC32: crc32b64([]byte("x"))}}
+	e.wantErr(400, "InvalidPart", "POST", "/bkt/k?uploadId="+res.UploadID, completeDoc(t, wrong), nil)
+	right := wrong
+	right.ChecksumCRC32 = crc32b64(body)
+	var done s3xml.CompleteMultipartUploadResult
+	e.must(200, "POST", "/bkt/k?uploadId="+res.UploadID, completeDoc(t, right), nil).decode(t, &done)
+	raw, _ := base64.StdEncoding.DecodeString(crc32b64(body))
+	if want := crc32b64(raw) + "-1"; done.ChecksumCRC32 != want || done.ChecksumType != "COMPOSITE" {
+		t.Errorf("composite checksum %q (%s), want %q", done.ChecksumCRC32, done.ChecksumType, want)
+	}
 	e.wantErr(400, "InvalidArgument", "POST", "/bkt/k2?uploads", nil, hdr{"X-Amz-Checksum-Algorithm": "MD5"})
 }

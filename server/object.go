@@ -21,12 +21,29 @@ func (rq *request) payloadSize() int64 {
 	return rq.r.ContentLength
 }
 
-// bodyReader is the verified body (empty when the request has none).
+// bodyReader is the verified body (empty when the request has none),
+// failing with EntityTooLarge past S3's single-upload limit even when the
+// length was not announced.
 func (rq *request) bodyReader() io.Reader {
 	if rq.body == nil {
 		return http.NoBody
 	}
-	return rq.body
+	return &capReader{r: rq.body, left: maxObjectSize}
+}
+
+// capReader fails once more than left bytes have been read.
+type capReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, errCode(s3xml.CodeEntityTooLarge)
+	}
+	return n, err
 }
 
 func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) {

@@ -48,6 +48,9 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 	if err != nil {
 		return s.writeError(w, rq, err)
 	}
+	if resp == nil {
+		resp = &response{}
+	}
 	status := resp.status
 	if status == 0 {
 		status = http.StatusOK

@@ -31,6 +31,9 @@ func (s *Server) route(rq *request) (string, handler) {
 		}
 		return "", nil
 	}
+	if q.Has("tagging") && m == http.MethodGet {
+		return "GetTagging", s.getTagging
+	}
 	if unsupported(q) {
 		return "NotImplemented", s.notImplemented
 	}

@@ -87,7 +87,7 @@ func TestRequestLog(t *testing.T) {
 	e.mkBucket("bkt")
 	e.as(e.creds.AccessKeyID, "wrong-secret-value").wantErr(403, "SignatureDoesNotMatch", "GET", "/bkt", nil, nil)
 	out := logs.String()
-	for _, want := range []string{"op=CreateBucket", "status=200", "code=SignatureDoesNotMatch"} {
+	for _, want := range []string{"op=CreateBucket", "status=200", "op=ListObjects", "code=SignatureDoesNotMatch"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}

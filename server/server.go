@@ -103,6 +103,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, id: newRequestID()}
 	op, resp, err := s.serve(r.Context(), rq)
 	status, code := s.write(w, rq, resp, err)
+	if status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
+		return
+	}
 	attrs := []any{"op", op, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
 		"status", status, "request_id", rq.id, "duration", s.now().Sub(start)}
 	if code != "" {
@@ -124,10 +127,12 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err
 	}
-	if err := s.authenticate(ctx, rq); err != nil {
-		return "", nil, err
-	}
+	// Routing reads only the method, path and query, so the operation is
+	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
+	if err := s.authenticate(ctx, rq); err != nil {
+		return op, nil, err
+	}
 	if h == nil {
 		return op, nil, errCode(s3xml.CodeMethodNotAllowed)
 	}

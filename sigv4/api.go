@@ -130,4 +130,6 @@ type Error struct {
 	SignatureProvided string
 }
 
+// Error returns "Code: message" on one line; it never includes the secret
+// or the canonical request.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -195,3 +195,18 @@ func (p *plainReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// ContentEncoding returns h's Content-Encoding without the aws-chunked
+// token: aws-chunked describes the upload framing, not the object, so S3
+// stores (and later returns) only the rest ("aws-chunked,gzip" → "gzip").
+func ContentEncoding(h http.Header) string {
+	var keep []string
+	for _, v := range h.Values("Content-Encoding") {
+		for part := range strings.SplitSeq(v, ",") {
+			if p := strings.TrimSpace(part); p != "" && !strings.EqualFold(p, "aws-chunked") {
+				keep = append(keep, p)
+			}
+		}
+	}
+	return strings.Join(keep, ",")
+}

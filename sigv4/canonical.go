@@ -219,18 +219,23 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 
 // appendHeaderValue appends v trimmed, with inner runs of whitespace folded
 // to one space (the suite's get-header-value-trim and -multiline cases).
-func appendHeaderValue(b []byte, v string) []byte {
+// botocore folds tabs and newlines too (' '.join(value.split())); with
+// spacesOnly only ' ' counts, as aws-sdk-go-v2's StripExcessSpaces does.
+func appendHeaderValue(b []byte, v string, spacesOnly bool) []byte {
+	if !needsFolding(v) {
+		return append(b, v...) // the common case: nothing to trim or fold
+	}
 	i, j := 0, len(v)
-	for i < j && isSpace(v[i]) {
+	for i < j && foldable(v[i], spacesOnly) {
 		i++
 	}
-	for j > i && isSpace(v[j-1]) {
+	for j > i && foldable(v[j-1], spacesOnly) {
 		j--
 	}
 	space := false
 	for ; i < j; i++ {
 		c := v[i]
-		if isSpace(c) {
+		if foldable(c, spacesOnly) {
 			space = true
 			continue
 		}
@@ -243,17 +248,56 @@ func appendHeaderValue(b []byte, v string) []byte {
 	return b
 }
 
+func foldable(c byte, spacesOnly bool) bool {
+	return c == ' ' || !spacesOnly && (c == '\t' || c == '\n' || c == '\r')
+}
+
+// needsFolding reports whether v has leading or trailing whitespace, a run
+// of spaces, or a tab, CR or LF.
+func needsFolding(v string) bool {
+	if v == "" {
+		return false
+	}
+	if v[0] == ' ' || v[len(v)-1] == ' ' {
+		return true
+	}
+	prevSpace := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c <= ' ' {
+			if c != ' ' || prevSpace {
+				return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+			}
+			prevSpace = true
+			continue
+		}
+		prevSpace = false
+	}
+	return false
+}
+
 // appendHeaderLine appends "name:v1,v2\n" with name lower-cased.
-func appendHeaderLine(b []byte, name string, values []string) []byte {
+func appendHeaderLine(b []byte, name string, values []string, spacesOnly bool) []byte {
 	b = appendLower(b, name)
 	b = append(b, ':')
 	for i, v := range values {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendHeaderValue(b, v)
+		b = appendHeaderValue(b, v, spacesOnly)
 	}
 	return append(b, '\n')
+}
+
+// hasFoldableNonSpace reports whether v holds whitespace other than ' ',
+// where botocore's and aws-sdk-go-v2's header folding disagree.
+func hasFoldableNonSpace(values []string) bool {
+	for _, v := range values {
+		if strings.ContainsAny(v, "\t\r\n") {
+			return true
+		}
+	}
+	return false
 }
 
 // ignoredHeader reports headers that signers never sign because proxies

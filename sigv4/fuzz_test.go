@@ -78,137 +78,147 @@ func FuzzRoundTrip(f *testing.F) {
 }
 
 func roundTrip(t *testing.T, method uint8, path, qk, qv, hv string, payload []byte, mode, mut uint8, pos uint) {
-	{
-		m := fuzzMethods[int(method)%len(fuzzMethods)]
-		if len(payload) > 1<<16 {
-			payload = payload[:1<<16]
-		}
-		mode %= 5 // 0 header, 1 presigned, 2 signed chunks, 3 signed chunks+trailer, 4 unsigned chunks+trailer
-		mut %= mutCount
-		streaming := mode >= 2
-		if streaming {
-			m = "PUT"
-		}
-		if m == "HEAD" || m == "GET" {
-			payload = nil
-		}
-		u := &url.URL{Scheme: "http", Host: "127.0.0.1:9000", Path: "/" + path}
-		if qk != "" {
-			u.RawQuery = url.QueryEscape(qk) + "=" + url.QueryEscape(qv)
-		}
-		req := &http.Request{Method: m, URL: u, Host: u.Host, Header: http.Header{}}
-		req.Header.Set("X-Amz-Meta-Fuzz", cleanHeaderValue(hv))
-		var body []byte
-		switch {
-		case mode == 0:
-			req.ContentLength = int64(len(payload))
-			body = payload
-			if _, err := NewSigner().Sign(req, testInput(hexSHA(payload))); err != nil {
-				t.Fatal(err)
-			}
-		case mode == 1:
-			pu, err := NewSigner().Presign(req, testInput(""), 3600e9)
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.URL = pu
-			req.ContentLength = int64(len(payload))
-			body = payload
-		default:
-			opts := ChunkedOptions{ChunkSize: 1024, Signed: mode != 4}
-			if mode != 2 {
-				opts.Trailer = allAlgorithms[pos%uint(len(allAlgorithms))]
-			}
-			if err := NewSigner().SignStreaming(req, testInput(""), bytes.NewReader(payload), int64(len(payload)), opts); err != nil {
-				t.Fatal(err)
-			}
-			var err error
-			if body, err = io.ReadAll(req.Body); err != nil {
-				t.Fatal(err)
-			}
-			req.ContentLength = int64(len(body))
-		}
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		sreq := onWire(t, req)
-		sreq.Body = io.NopCloser(bytes.NewReader(body))
-
-		changed := true
-		switch mut {
-		case mutNone:
-			changed = false
-		case mutMethod:
-			i := 0
-			for fuzzMethods[i] != m {
-				i++
-			}
-			sreq.Method = fuzzMethods[(i+1+int(pos%4))%len(fuzzMethods)]
-		case mutPath:
-			sreq.URL.Path = flip(sreq.URL.Path, pos)
-			sreq.URL.RawPath = ""
-		case mutQuery:
-			q := sreq.URL.RawQuery
-			if q == "" {
-				q = "x=y"
-			}
-			dq, _ := url.QueryUnescape(q)
-			// Change one decoded byte, keeping '&' and '=' structure (or
-			// add a parameter when there is no byte to change).
-			flipped := false
-			for i := 0; i < len(dq) && !flipped; i++ {
-				j := int((pos + uint(i)) % uint(len(dq)))
-				if dq[j] != '&' && dq[j] != '=' && dq[j] != ' ' {
-					dq = dq[:j] + flip(dq[j:j+1], 0) + dq[j+1:]
-					flipped = true
-				}
-			}
-			if !flipped {
-				dq += "&x=y"
-			}
-			sreq.URL.RawQuery = encodeQueryKeepStructure(dq)
-		case mutHeader:
-			sreq.Header.Set("X-Amz-Meta-Fuzz", flip(sreq.Header.Get("X-Amz-Meta-Fuzz"), pos))
-		case mutDate:
-			if mode == 1 {
-				q := sreq.URL.Query()
-				q.Set("X-Amz-Date", flip(q.Get("X-Amz-Date"), pos))
-				sreq.URL.RawQuery = q.Encode()
-			} else {
-				sreq.Header.Set("X-Amz-Date", flip(sreq.Header.Get("X-Amz-Date"), pos))
-			}
-		case mutPayload, mutChunk:
-			if len(body) == 0 || mode == 1 {
-				changed = false // an empty body has no byte to change; presigned payloads are unsigned
-				break
-			}
-			// mutPayload changes a decoded byte, mutChunk any byte of a data chunk's framing.
-			b := bytes.Clone(body)
-			i := int(pos % uint(len(b)))
-			if streaming {
-				i = chunkByte(b, pos, mut == mutPayload)
-				if i < 0 {
-					changed = false
-					break
-				}
-			}
-			b[i] ^= 0x01
-			sreq.Body = io.NopCloser(bytes.NewReader(b))
-		}
-
-		got, err := testVerifier(testTime).Verify(context.Background(), sreq)
-		if err == nil {
-			var data []byte
-			data, err = io.ReadAll(got.Body)
-			if err == nil && !changed && !bytes.Equal(data, payload) {
-				t.Fatalf("decoded %d bytes, want the %d signed", len(data), len(payload))
-			}
-		}
-		if changed && err == nil {
-			t.Fatalf("mutation %d (mode %d) verified", mut, mode)
-		}
-		if !changed && err != nil {
-			t.Fatalf("mode %d: untouched request rejected: %v", mode, err)
+	m := fuzzMethods[int(method)%len(fuzzMethods)]
+	if len(payload) > 1<<16 {
+		payload = payload[:1<<16]
+	}
+	mode %= 5 // 0 header, 1 presigned, 2 signed chunks, 3 signed chunks+trailer, 4 unsigned chunks+trailer
+	mut %= mutCount
+	if mode >= 2 {
+		m = "PUT"
+	}
+	if m == "HEAD" || m == "GET" {
+		payload = nil
+	}
+	sreq, body := fuzzRequest(t, m, path, qk, qv, hv, payload, mode, pos)
+	changed := mutate(sreq, body, m, method, mode, mut, pos)
+	got, err := testVerifier(testTime).Verify(context.Background(), sreq)
+	if err == nil {
+		var data []byte
+		data, err = io.ReadAll(got.Body)
+		if err == nil && !changed && !bytes.Equal(data, payload) {
+			t.Fatalf("decoded %d bytes, want the %d signed", len(data), len(payload))
 		}
 	}
+	if changed && err == nil {
+		t.Fatalf("mutation %d (mode %d) verified", mut, mode)
+	}
+	if !changed && err != nil {
+		t.Fatalf("mode %d: untouched request rejected: %v", mode, err)
+	}
+}
+
+// fuzzRequest signs a request in the given mode and returns it as a server
+// receives it, with its wire body.
+func fuzzRequest(t *testing.T, m, path, qk, qv, hv string, payload []byte, mode uint8, pos uint) (*http.Request, []byte) {
+	u := &url.URL{Scheme: "http", Host: "127.0.0.1:9000", Path: "/" + path}
+	if qk != "" {
+		u.RawQuery = url.QueryEscape(qk) + "=" + url.QueryEscape(qv)
+	}
+	req := &http.Request{Method: m, URL: u, Host: u.Host, Header: http.Header{}}
+	req.Header.Set("X-Amz-Meta-Fuzz", cleanHeaderValue(hv))
+	var body []byte
+	switch {
+	case mode == 0:
+		req.ContentLength = int64(len(payload))
+		body = payload
+		if _, err := NewSigner().Sign(req, testInput(hexSHA(payload))); err != nil {
+			t.Fatal(err)
+		}
+	case mode == 1:
+		pu, err := NewSigner().Presign(req, testInput(""), 3600e9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL = pu
+		req.ContentLength = int64(len(payload))
+		body = payload
+	default:
+		opts := ChunkedOptions{ChunkSize: 1024, Signed: mode != 4}
+		if mode != 2 {
+			opts.Trailer = allAlgorithms[pos%uint(len(allAlgorithms))]
+		}
+		if err := NewSigner().SignStreaming(req, testInput(""), bytes.NewReader(payload), int64(len(payload)), opts); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if body, err = io.ReadAll(req.Body); err != nil {
+			t.Fatal(err)
+		}
+		req.ContentLength = int64(len(body))
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	sreq := onWire(t, req)
+	sreq.Body = io.NopCloser(bytes.NewReader(body))
+	return sreq, body
+}
+
+// mutate applies mutation mut to sreq (its wire body is body) and reports
+// whether it changed anything the signature covers.
+func mutate(sreq *http.Request, body []byte, m string, method, mode, mut uint8, pos uint) bool {
+	streaming := mode >= 2
+	changed := true
+	switch mut {
+	case mutNone:
+		changed = false
+	case mutMethod:
+		i := 0
+		for fuzzMethods[i] != m {
+			i++
+		}
+		sreq.Method = fuzzMethods[(i+1+int(pos%4))%len(fuzzMethods)]
+	case mutPath:
+		sreq.URL.Path = flip(sreq.URL.Path, pos)
+		sreq.URL.RawPath = ""
+	case mutQuery:
+		q := sreq.URL.RawQuery
+		if q == "" {
+			q = "x=y"
+		}
+		dq, _ := url.QueryUnescape(q)
+		// Change one decoded byte, keeping '&' and '=' structure (or
+		// add a parameter when there is no byte to change).
+		flipped := false
+		for i := 0; i < len(dq) && !flipped; i++ {
+			j := int((pos + uint(i)) % uint(len(dq)))
+			if dq[j] != '&' && dq[j] != '=' && dq[j] != ' ' {
+				dq = dq[:j] + flip(dq[j:j+1], 0) + dq[j+1:]
+				flipped = true
+			}
+		}
+		if !flipped {
+			dq += "&x=y"
+		}
+		sreq.URL.RawQuery = encodeQueryKeepStructure(dq)
+	case mutHeader:
+		sreq.Header.Set("X-Amz-Meta-Fuzz", flip(sreq.Header.Get("X-Amz-Meta-Fuzz"), pos))
+	case mutDate:
+		if mode == 1 {
+			q := sreq.URL.Query()
+			q.Set("X-Amz-Date", flip(q.Get("X-Amz-Date"), pos))
+			sreq.URL.RawQuery = q.Encode()
+		} else {
+			sreq.Header.Set("X-Amz-Date", flip(sreq.Header.Get("X-Amz-Date"), pos))
+		}
+	case mutPayload, mutChunk:
+		if len(body) == 0 || mode == 1 {
+			changed = false // an empty body has no byte to change; presigned payloads are unsigned
+			break
+		}
+		// mutPayload changes a decoded byte, mutChunk any byte of a data chunk's framing.
+		b := bytes.Clone(body)
+		i := int(pos % uint(len(b)))
+		if streaming {
+			i = chunkByte(b, pos, mut == mutPayload)
+			if i < 0 {
+				changed = false
+				break
+			}
+		}
+		b[i] ^= 0x01
+		sreq.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return changed
 }
 
 // encodeQueryKeepStructure re-encodes a decoded "k=v&k2=v2" string.

@@ -335,16 +335,23 @@ func testS3Streaming(t *testing.T, v s3Vector) {
 		t.Fatalf("decoded body: %d bytes, %v; want %d bytes", len(data), err, len(decoded))
 	}
 
-	// One changed byte in the second chunk: the first chunk is released,
-	// not a single byte of the second.
+	checkS3StreamingTamper(t, v, ver, encoded)
+
+}
+
+// checkS3StreamingTamper changes one byte of the second chunk (the first
+// chunk is released, not a byte of the second) and, with a trailer, the
+// trailing checksum.
+func checkS3StreamingTamper(t *testing.T, v s3Vector, ver *Verifier, encoded []byte) {
+	t.Helper()
 	bad := bytes.Clone(encoded)
 	second := bytes.Index(bad, []byte(v.Chunks[1].ChunkHeader)) + len(v.Chunks[1].ChunkHeader)
 	bad[second+10] = 'b'
-	got, err = ver.Verify(context.Background(), v.serverRequest(bad))
+	got, err := ver.Verify(context.Background(), v.serverRequest(bad))
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	data, err = io.ReadAll(got.Body)
+	data, err := io.ReadAll(got.Body)
 	if errCode(err) != CodeSignatureDoesNotMatch || len(data) != v.Chunks[0].Data.Length {
 		t.Fatalf("changed chunk: read %d bytes, err %v; want %d bytes then SignatureDoesNotMatch",
 			len(data), err, v.Chunks[0].Data.Length)

@@ -3,7 +3,6 @@ package sigv4
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,14 +31,26 @@ type keyID struct{ secret, day, region, service string }
 type keyCache struct {
 	mu sync.RWMutex
 	m  map[keyID][32]byte
+	// last is the most recently used key: a client signs with one key
+	// for hours, so this skips hashing four strings into the map.
+	last atomic.Pointer[cachedKey]
+}
+
+type cachedKey struct {
+	id  keyID
+	key [32]byte
 }
 
 func (c *keyCache) get(secret, day, region, service string) [32]byte {
 	id := keyID{secret, day, region, service}
+	if l := c.last.Load(); l != nil && l.id == id {
+		return l.key
+	}
 	c.mu.RLock()
 	k, ok := c.m[id]
 	c.mu.RUnlock()
 	if ok {
+		c.last.Store(&cachedKey{id, k})
 		return k
 	}
 	k = deriveKey(secret, day, region, service)
@@ -48,6 +60,7 @@ func (c *keyCache) get(secret, day, region, service string) [32]byte {
 	}
 	c.m[id] = k
 	c.mu.Unlock()
+	c.last.Store(&cachedKey{id, k})
 	return k
 }
 
@@ -149,10 +162,12 @@ func headerNames(dst []string, h http.Header) []string {
 	return dst
 }
 
-// signedEntry is one canonical header: its name (any case) and values.
+// signedEntry is one canonical header: its name (any case) and values,
+// or one value computed from the request (host, content-length).
 type signedEntry struct {
 	name   string
 	values []string
+	one    string
 }
 
 // appendRequestHeaders appends the canonical headers of req and returns
@@ -162,23 +177,27 @@ func appendRequestHeaders(b []byte, req *http.Request) ([]byte, int, int) {
 	names := headerNames(namesArr[:0], req.Header)
 	var entArr [26]signedEntry
 	ents := entArr[:0]
-	var hostVals, clVals [1]string
-	hostVals[0] = requestHost(req)
-	ents = append(ents, signedEntry{"host", hostVals[:]})
+	ents = append(ents, signedEntry{name: "host", one: requestHost(req)})
+	var num [20]byte
 	if req.ContentLength > 0 {
-		var num [20]byte
-		clVals[0] = string(strconv.AppendInt(num[:0], req.ContentLength, 10))
-		ents = append(ents, signedEntry{"content-length", clVals[:]})
+		ents = append(ents, signedEntry{name: "content-length", one: string(strconv.AppendInt(num[:0], req.ContentLength, 10))})
 	}
 	for _, n := range names {
 		if strings.EqualFold(n, "host") {
 			continue
 		}
-		ents = append(ents, signedEntry{n, req.Header[n]})
+		ents = append(ents, signedEntry{name: n, values: req.Header[n]})
 	}
 	slices.SortFunc(ents, func(a, c signedEntry) int { return compareFold(a.name, c.name) })
 	for _, e := range ents {
-		b = appendHeaderLine(b, e.name, e.values)
+		if e.values == nil {
+			b = appendLower(b, e.name)
+			b = append(b, ':')
+			b = appendHeaderValue(b, e.one, false)
+			b = append(b, '\n')
+			continue
+		}
+		b = appendHeaderLine(b, e.name, e.values, false)
 	}
 	b = append(b, '\n')
 	start := len(b)
@@ -189,6 +208,16 @@ func appendRequestHeaders(b []byte, req *http.Request) ([]byte, int, int) {
 		b = appendLower(b, e.name)
 	}
 	return b, start, len(b)
+}
+
+// setHeader sets a canonical-key header, reusing its one-element value
+// slice when re-signing (saves an allocation per header per request).
+func setHeader(h http.Header, key, value string) {
+	if v := h[key]; len(v) == 1 {
+		v[0] = value
+		return
+	}
+	h[key] = []string{value}
 }
 
 // Sign adds X-Amz-Date, X-Amz-Security-Token (when there is a token),
@@ -221,13 +250,12 @@ func (s *Signer) sign(req *http.Request, in SignInput, dbg *signDebug) (string, 
 	if payload == "" {
 		payload = EmptyPayloadHash
 	}
-	delete(req.Header, "Authorization")
-	req.Header["X-Amz-Date"] = []string{amzDate}
+	setHeader(req.Header, "X-Amz-Date", amzDate)
 	if in.Credentials.SessionToken != "" {
-		req.Header["X-Amz-Security-Token"] = []string{in.Credentials.SessionToken}
+		setHeader(req.Header, "X-Amz-Security-Token", in.Credentials.SessionToken)
 	}
 	if s3 {
-		req.Header["X-Amz-Content-Sha256"] = []string{payload}
+		setHeader(req.Header, "X-Amz-Content-Sha256", payload)
 	}
 
 	var arr [1024]byte
@@ -273,7 +301,7 @@ func (s *Signer) sign(req *http.Request, in SignInput, dbg *signDebug) (string, 
 	a = append(a, ", Signature="...)
 	a = appendHex(a, sig[:])
 	auth := string(a)
-	req.Header["Authorization"] = []string{auth}
+	setHeader(req.Header, "Authorization", auth)
 	return auth[len(auth)-64:], nil
 }
 
@@ -302,64 +330,117 @@ func (s *Signer) presign(req *http.Request, in SignInput, expires time.Duration,
 		}
 	}
 	amzDate := in.Time.UTC().Format(amzDateFormat)
-	u := *req.URL
-	// The signed-headers list is the same one Sign would compute; work on
-	// a shallow copy so req keeps its headers.
-	r2 := *req
-	r2.Header = req.Header.Clone()
-	if r2.Header == nil {
-		r2.Header = make(http.Header)
-	}
-	delete(r2.Header, "Authorization")
-	hb, shStart, shEnd := appendRequestHeaders(nil, &r2)
-	signedHeaders := string(hb[shStart:shEnd])
-
-	var scope []byte
-	scope = append(scope, in.Credentials.AccessKeyID...)
-	scope = append(scope, '/')
-	scope = appendScope(scope, amzDate[:8], in.Region, in.Service)
-	q := u.RawQuery
-	add := func(k, v string) {
-		if q != "" {
-			q += "&"
-		}
-		q += k + "=" + url.QueryEscape(v)
-	}
-	add("X-Amz-Algorithm", Algorithm)
-	add("X-Amz-Credential", string(scope))
-	add("X-Amz-Date", amzDate)
-	add("X-Amz-Expires", strconv.FormatInt(int64(expires/time.Second), 10))
-	if in.Credentials.SessionToken != "" {
-		add("X-Amz-Security-Token", in.Credentials.SessionToken)
-	}
-	add("X-Amz-SignedHeaders", signedHeaders)
-	pairs, ok := canonicalQuery(q, "")
+	userPairs, ok := canonicalQuery(req.URL.RawQuery, "")
 	if !ok {
 		return nil, errors.New("sigv4: invalid escape in query " + strconv.Quote(req.URL.RawQuery))
 	}
 
-	b := append([]byte(nil), req.Method...)
+	// The canonical headers come first in a scratch buffer: the signed
+	// header list is needed in the query before they go in the request.
+	var hdrArr [512]byte
+	hb, shStart, shEnd := appendRequestHeaders(hdrArr[:0], req)
+
+	var arr [1536]byte
+	b := append(arr[:0], req.Method...)
 	b = append(b, '\n')
 	pathStart := len(b)
-	b = appendCanonicalURI(b, &u, s3, !in.DisablePathNormalization)
-	if s3 && u.Opaque == "" && wirePath(&u) != string(b[pathStart:]) {
-		u.RawPath = string(b[pathStart:])
-	}
+	b = appendCanonicalURI(b, req.URL, s3, !in.DisablePathNormalization)
+	pathEnd := len(b)
 	b = append(b, '\n')
 	qStart := len(b)
-	b = appendQuery(b, pairs)
-	canonQ := string(b[qStart:])
+	b = appendPresignQuery(b, userPairs, &in, amzDate, int64(expires/time.Second), hb[shStart:shEnd])
+	qEnd := len(b)
 	b = append(b, '\n')
 	b = append(b, hb[:shEnd]...)
 	b = append(b, '\n')
 	b = append(b, payload...)
 	crHash := sha256.Sum256(b)
-	sts := appendStringToSign(nil, amzDate, in.Region, in.Service, &crHash)
+
+	var stsArr [256]byte
+	sts := appendStringToSign(stsArr[:0], amzDate, in.Region, in.Service, &crHash)
 	key := s.cache.get(in.Credentials.SecretAccessKey, amzDate[:8], in.Region, in.Service)
 	sig := hmacSum(&key, sts)
 	if dbg != nil {
 		dbg.canonicalRequest, dbg.stringToSign = string(b), string(sts)
 	}
-	u.RawQuery = canonQ + "&X-Amz-Signature=" + hex.EncodeToString(sig[:])
-	return &u, nil
+	u := new(url.URL)
+	*u = *req.URL
+	if s3 && u.Opaque == "" && wirePath(u) != string(b[pathStart:pathEnd]) {
+		u.RawPath = string(b[pathStart:pathEnd])
+	}
+	q := append(b[len(b):len(b)], b[qStart:qEnd]...)
+	q = append(q, "&X-Amz-Signature="...)
+	q = appendHex(q, sig[:])
+	u.RawQuery = string(q)
+	return u, nil
+}
+
+// appendPresignQuery appends the canonical query of a presigned request:
+// the request's own parameters merged with the X-Amz-* authentication
+// parameters (minus the signature), sorted.
+func appendPresignQuery(b []byte, user []queryPair, in *SignInput, amzDate string, expires int64, signedHeaders []byte) []byte {
+	// The authentication parameter names, already in sorted order.
+	auth := [...]string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+		"X-Amz-Security-Token", "X-Amz-SignedHeaders"}
+	first := true
+	ui := 0
+	appendUser := func(b []byte) []byte {
+		if !first {
+			b = append(b, '&')
+		}
+		first = false
+		b = append(b, user[ui].key...)
+		b = append(b, '=')
+		b = append(b, user[ui].value...)
+		ui++
+		return b
+	}
+	for i, name := range auth {
+		if i == 4 && in.Credentials.SessionToken == "" {
+			continue
+		}
+		for ui < len(user) && user[ui].key < name {
+			b = appendUser(b)
+		}
+		for ui < len(user) && user[ui].key == name {
+			ui++ // the signer's own value wins
+		}
+		if !first {
+			b = append(b, '&')
+		}
+		first = false
+		b = append(b, name...)
+		b = append(b, '=')
+		switch i {
+		case 0:
+			b = append(b, Algorithm...)
+		case 1:
+			b = appendURIEncode(b, in.Credentials.AccessKeyID, false)
+			b = append(b, "%2F"...)
+			b = append(b, amzDate[:8]...)
+			b = append(b, "%2F"...)
+			b = appendURIEncode(b, in.Region, false)
+			b = append(b, "%2F"...)
+			b = appendURIEncode(b, in.Service, false)
+			b = append(b, "%2F"+scopeTerm...)
+		case 2:
+			b = append(b, amzDate...)
+		case 3:
+			b = strconv.AppendInt(b, expires, 10)
+		case 4:
+			b = appendURIEncode(b, in.Credentials.SessionToken, false)
+		case 5:
+			for _, c := range signedHeaders {
+				if c == ';' {
+					b = append(b, "%3B"...)
+				} else {
+					b = append(b, c)
+				}
+			}
+		}
+	}
+	for ui < len(user) {
+		b = appendUser(b)
+	}
+	return b
 }

@@ -232,3 +232,18 @@ func TestStreamingDecodedLengthMismatch(t *testing.T) {
 		t.Fatalf("read = %v, want SignatureDoesNotMatch", err)
 	}
 }
+
+func TestContentEncoding(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"aws-chunked", ""}, {"aws-chunked,gzip", "gzip"}, {"gzip, aws-chunked", "gzip"},
+		{"gzip", "gzip"}, {"", ""}, {"AWS-CHUNKED , br", "br"},
+	} {
+		h := http.Header{}
+		if tc.in != "" {
+			h.Set("Content-Encoding", tc.in)
+		}
+		if got := ContentEncoding(h); got != tc.want {
+			t.Errorf("ContentEncoding(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -135,27 +135,9 @@ func TestAWSSuite(t *testing.T) {
 		name := e.Name()
 		caseDir := filepath.Join(dir, name)
 		t.Run(name, func(t *testing.T) {
-			var ctx suiteContext
-			if err := json.Unmarshal([]byte(readFile(t, filepath.Join(caseDir, "context.json"))), &ctx); err != nil {
-				t.Fatal(err)
-			}
-			raw := parseRawRequest(t, []byte(readFile(t, filepath.Join(caseDir, "request.txt"))))
+			ctx, raw, in := loadSuiteCase(t, caseDir)
 			want := func(f string) string { return readFile(t, filepath.Join(caseDir, f)) }
-			ts, err := time.Parse(time.RFC3339, ctx.Timestamp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in := SignInput{
-				Credentials: Credentials{AccessKeyID: ctx.Credentials.AccessKeyID, SecretAccessKey: ctx.Credentials.SecretAccessKey},
-				Service:     ctx.Service, Region: ctx.Region, Time: ts,
-				DisablePathNormalization: !ctx.Normalize,
-			}
-			if !ctx.OmitSessionToken {
-				in.Credentials.SessionToken = ctx.Credentials.Token
-			}
-			bodyHash := sha256.Sum256(raw.body)
-			in.PayloadHash = hex.EncodeToString(bodyHash[:])
-
+			ts := in.Time
 			t.Run("header", func(t *testing.T) {
 				req := raw.build(false)
 				if ctx.SignBody {
@@ -222,6 +204,31 @@ func TestAWSSuite(t *testing.T) {
 	if cases != 38 {
 		t.Errorf("found %d suite cases, want 38", cases)
 	}
+}
+
+// loadSuiteCase reads one suite folder into signing input.
+func loadSuiteCase(t *testing.T, caseDir string) (suiteContext, rawRequest, SignInput) {
+	t.Helper()
+	var ctx suiteContext
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(caseDir, "context.json"))), &ctx); err != nil {
+		t.Fatal(err)
+	}
+	raw := parseRawRequest(t, []byte(readFile(t, filepath.Join(caseDir, "request.txt"))))
+	ts, err := time.Parse(time.RFC3339, ctx.Timestamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := SignInput{
+		Credentials: Credentials{AccessKeyID: ctx.Credentials.AccessKeyID, SecretAccessKey: ctx.Credentials.SecretAccessKey},
+		Service:     ctx.Service, Region: ctx.Region, Time: ts,
+		DisablePathNormalization: !ctx.Normalize,
+	}
+	if !ctx.OmitSessionToken {
+		in.Credentials.SessionToken = ctx.Credentials.Token
+	}
+	bodyHash := sha256.Sum256(raw.body)
+	in.PayloadHash = hex.EncodeToString(bodyHash[:])
+	return ctx, raw, in
 }
 
 func checkEqual(t *testing.T, what, got, want string) {

@@ -30,6 +30,7 @@ type authParams struct {
 	expires       time.Duration
 	payloadHash   string
 	token         string
+	hasTabs       bool // a signed header value holds a tab, CR or LF
 }
 
 // Verify authenticates req (header or query form). A request with no
@@ -87,16 +88,18 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		return nil, fmt.Errorf("sigv4: look up access key: %w", err)
 	}
 	key := deriveKey(secret, p.day, p.region, p.service)
-	cr, err := canonicalRequestFor(req, p)
+	cr, sts, ok, err := checkSignature(req, p, &key, false)
 	if err != nil {
 		return nil, err
 	}
-	crHash := sha256.Sum256(cr)
-	sts := appendStringToSign(nil, p.amzDate, p.region, p.service, &crHash)
-	sig := hmacSum(&key, sts)
-	var hexSig [64]byte
-	appendHex(hexSig[:0], sig[:])
-	if !hmac.Equal(hexSig[:], []byte(p.signature)) {
+	if !ok && p.hasTabs {
+		// botocore folds tabs in header values, aws-sdk-go-v2 does not:
+		// accept either spelling of the same request.
+		if _, _, ok2, _ := checkSignature(req, p, &key, true); ok2 {
+			ok = true
+		}
+	}
+	if !ok {
 		return nil, &Error{
 			Code:       CodeSignatureDoesNotMatch,
 			StatusCode: http.StatusForbidden,
@@ -386,9 +389,23 @@ func headerValues(req *http.Request, name string, scratch *[1]string) []string {
 	return nil
 }
 
+// checkSignature recomputes the signature and compares it in constant time.
+func checkSignature(req *http.Request, p *authParams, key *[32]byte, spacesOnly bool) (cr, sts []byte, ok bool, err error) {
+	cr, err = canonicalRequestFor(req, p, spacesOnly)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	crHash := sha256.Sum256(cr)
+	sts = appendStringToSign(nil, p.amzDate, p.region, p.service, &crHash)
+	sig := hmacSum(key, sts)
+	var hexSig [64]byte
+	appendHex(hexSig[:0], sig[:])
+	return cr, sts, hmac.Equal(hexSig[:], []byte(p.signature)), nil
+}
+
 // canonicalRequestFor rebuilds the canonical request the client should
 // have signed, from what the server received.
-func canonicalRequestFor(req *http.Request, p *authParams) ([]byte, error) {
+func canonicalRequestFor(req *http.Request, p *authParams, spacesOnly bool) ([]byte, error) {
 	b := make([]byte, 0, 512)
 	b = append(b, req.Method...)
 	b = append(b, '\n')
@@ -406,7 +423,9 @@ func canonicalRequestFor(req *http.Request, p *authParams) ([]byte, error) {
 	b = append(b, '\n')
 	var scratch [1]string
 	for _, h := range p.headerNames {
-		b = appendHeaderLine(b, h, headerValues(req, h, &scratch))
+		vals := headerValues(req, h, &scratch)
+		p.hasTabs = p.hasTabs || hasFoldableNonSpace(vals)
+		b = appendHeaderLine(b, h, vals, spacesOnly)
 	}
 	b = append(b, '\n')
 	b = append(b, p.signedHeaders...)

@@ -38,6 +38,9 @@ type Client interface {
 	DeleteObjects(ctx context.Context, bucket string, keys []string) ([]DeleteFailure, error)
 	// CopyObject copies an object server-side.
 	CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) (PutOutput, error)
+	// UploadPartCopy copies bytes first..last (inclusive) of the source
+	// object into a part of a multipart upload, server-side.
+	UploadPartCopy(ctx context.Context, in PartInput, srcBucket, srcKey string, first, last int64) (PartOutput, error)
 }
 
 // PartChecksummer is implemented by clients that protect every UploadPart

@@ -4,28 +4,78 @@ import (
 	"context"
 	"fmt"
 	"iter"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // MaxBatchDelete is the most keys S3 deletes in one DeleteObjects request.
 const MaxBatchDelete = 1000
 
-// Copy copies srcBucket/srcKey to dstBucket/dstKey server-side: no bytes
-// pass through this process. Objects over 5 GiB, which need UploadPartCopy,
-// are not supported yet.
-func (m *Manager) Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) (UploadResult, error) {
+// Copy copies srcBucket/srcKey (size bytes; -1 to look it up) to
+// dstBucket/dstKey server-side: no bytes pass through this process. Objects
+// up to MaxCopySize go in one CopyObject; larger ones, which CopyObject
+// refuses, as a multipart upload of parallel UploadPartCopy ranges.
+func (m *Manager) Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, size int64) (UploadResult, error) {
 	ev := Event{Op: "copy", Bucket: dstBucket, Key: dstKey}
-	m.emitStart(ev, -1)
-	var out PutOutput
-	err := m.slot(ctx, func() (err error) {
-		out, err = m.c.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey)
-		return err
-	})
+	m.emitStart(ev, size)
+	res, err := m.copy(ctx, srcBucket, srcKey, dstBucket, dstKey, size)
 	m.emitEnd(ev, err)
 	if err != nil {
 		return UploadResult{}, &Error{Op: "copy", Bucket: dstBucket, Key: dstKey,
 			Err: fmt.Errorf("from s3://%s/%s: %w", srcBucket, srcKey, err)}
 	}
-	return UploadResult{Bucket: dstBucket, Key: dstKey, ETag: trimETag(out.ETag)}, nil
+	return res, nil
+}
+
+// MaxCopySize is the largest object one CopyObject request copies.
+const MaxCopySize = 5 << 30
+
+func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, size int64) (UploadResult, error) {
+	if size < 0 || size > m.copyThreshold {
+		var obj Object
+		err := m.slot(ctx, func() (err error) {
+			obj, err = m.c.HeadObject(ctx, srcBucket, srcKey)
+			return err
+		})
+		if err != nil {
+			return UploadResult{}, err
+		}
+		size = obj.Size
+	}
+	if size <= m.copyThreshold {
+		var out PutOutput
+		err := m.slot(ctx, func() (err error) {
+			out, err = m.c.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey)
+			return err
+		})
+		return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size, ETag: trimETag(out.ETag)}, err
+	}
+	ps, err := m.filePartSize(size)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	up, err := m.startMultipart(ctx, dstBucket, dstKey)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for off, n := int64(0), 1; off < size; off, n = off+ps, n+1 {
+		last := min(off+ps, size) - 1
+		if err := m.slots.Acquire(gctx, 1); err != nil {
+			break
+		}
+		g.Go(func() error {
+			defer m.slots.Release(1)
+			out, err := m.c.UploadPartCopy(gctx, PartInput{Bucket: dstBucket, Key: dstKey, UploadID: up.uid, PartNumber: n},
+				srcBucket, srcKey, off, last)
+			if err != nil {
+				return fmt.Errorf("copy part %d: %w", n, err)
+			}
+			up.add(n, out.ETag)
+			return nil
+		})
+	}
+	return up.finish(ctx, g.Wait(), size)
 }
 
 // Delete deletes keys from bucket in batches of MaxBatchDelete, reading the

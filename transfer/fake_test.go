@@ -289,3 +289,24 @@ func (f *fakeClient) CopyObject(ctx context.Context, sb, sk, db, dk string) (Put
 	f.put(db, dk, bytes.Clone(o.data), trimETag(o.etag))
 	return PutOutput{ETag: o.etag}, nil
 }
+
+func (f *fakeClient) UploadPartCopy(ctx context.Context, in PartInput, sb, sk string, first, last int64) (PartOutput, error) {
+	defer f.enter()()
+	data, ok := f.get(sb, sk)
+	if !ok {
+		return PartOutput{}, errors.New("NoSuchKey")
+	}
+	if last >= int64(len(data)) {
+		return PartOutput{}, errors.New("InvalidRange")
+	}
+	b := bytes.Clone(data[first : last+1])
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	up, ok := f.uploads[in.UploadID]
+	if !ok {
+		return PartOutput{}, errors.New("NoSuchUpload")
+	}
+	up[in.PartNumber] = b
+	s := md5.Sum(b)
+	return PartOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
+}

@@ -25,9 +25,10 @@ type Options struct {
 	// of the Manager (default 16).
 	Concurrency int
 	// PartSize is the part size for multipart uploads and the chunk size for
-	// ranged downloads (default 8 MiB, aws-cli's, so objects aws-cli uploaded
-	// can be verified part by part). It grows for files too large to fit in
-	// 10,000 parts.
+	// ranged downloads. S3 refuses parts under 5 MiB (MinPartSize) but the
+	// last; smaller values are accepted for tests against fakes.
+	// Default: 8 MiB, aws-cli's, so objects aws-cli uploaded can be verified
+	// part by part. It grows for files too large to fit in 10,000 parts.
 	PartSize int64
 	// MultipartThreshold is the size from which files upload in parts
 	// (default PartSize).
@@ -52,6 +53,9 @@ type Manager struct {
 	bufs  sync.Pool
 	// clientSums: the client checksums part bodies (PartChecksummer).
 	clientSums bool
+	// copyThreshold is the largest single CopyObject (MaxCopySize; tests
+	// lower it).
+	copyThreshold int64
 }
 
 // New returns a Manager for c.
@@ -61,11 +65,6 @@ func New(c Client, opts Options) *Manager {
 	}
 	if opts.PartSize <= 0 {
 		opts.PartSize = DefaultPart
-	}
-	if opts.PartSize < MinPartSize {
-		// Smaller parts are refused by S3 (except the last); allow them
-		// only for tests that use tiny sizes with fakes.
-		opts.PartSize = max(opts.PartSize, 1)
 	}
 	if opts.MultipartThreshold <= 0 {
 		opts.MultipartThreshold = opts.PartSize
@@ -78,11 +77,12 @@ func New(c Client, opts Options) *Manager {
 	}
 	pc, ok := c.(PartChecksummer)
 	return &Manager{
-		clientSums: ok && pc.ChecksumsParts(),
-		c:          c,
-		opts:       opts,
-		slots:      semaphore.NewWeighted(int64(opts.Concurrency)),
-		mem:        semaphore.NewWeighted(opts.MemoryBudget),
+		clientSums:    ok && pc.ChecksumsParts(),
+		copyThreshold: MaxCopySize,
+		c:             c,
+		opts:          opts,
+		slots:         semaphore.NewWeighted(int64(opts.Concurrency)),
+		mem:           semaphore.NewWeighted(opts.MemoryBudget),
 	}
 }
 

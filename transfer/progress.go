@@ -53,11 +53,10 @@ func (m *Manager) emit(e Event) {
 	}
 }
 
-// countingWriter reports bytes as they pass.
+// progressReporter sends EventBytes for one transfer.
 type progressReporter struct {
-	m   *Manager
-	ev  Event
-	len int64
+	m  *Manager
+	ev Event
 }
 
 func (p *progressReporter) add(n int64) {

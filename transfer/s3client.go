@@ -135,3 +135,14 @@ func (a s3Client) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, 
 	}
 	return PutOutput{ETag: out.ETag}, nil
 }
+
+func (a s3Client) UploadPartCopy(ctx context.Context, in PartInput, srcBucket, srcKey string, first, last int64) (PartOutput, error) {
+	out, err := a.c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
+		Bucket: in.Bucket, Key: in.Key, UploadID: in.UploadID, PartNumber: in.PartNumber,
+		SourceBucket: srcBucket, SourceKey: srcKey, SourceRange: fmt.Sprintf("bytes=%d-%d", first, last),
+	})
+	if err != nil {
+		return PartOutput{}, err
+	}
+	return PartOutput{ETag: out.ETag}, nil
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/s3kit/s3kit/s3"
@@ -81,8 +82,20 @@ func TestAgainstS3kitServer(t *testing.T) {
 			}
 		})
 	}
-	if _, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy"); err != nil {
+	if _, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy", -1); err != nil {
 		t.Fatal(err)
+	}
+	// Above the single-copy limit the copy goes as UploadPartCopy parts.
+	transfer.SetCopyThreshold(m, transfer.MinPartSize)
+	res, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy", int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(res.ETag, "-3") {
+		t.Errorf("multipart copy etag %q, want 3 parts", res.ETag)
+	}
+	if dl, err := m.DownloadFile(ctx, "tmgr", "copy", filepath.Join(dir, "copy.out")); err != nil || !dl.Verified {
+		t.Errorf("multipart copy download: verified %v, %v", dl.Verified, err)
 	}
 	var keys []string
 	for e, err := range transfer.WalkRemote(ctx, m.Client(), "tmgr", "") {

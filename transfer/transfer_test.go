@@ -365,3 +365,46 @@ func TestDeleteBatches(t *testing.T) {
 		t.Errorf("batches %v, want [1000 1000 500]", got)
 	}
 }
+
+func TestCopy(t *testing.T) {
+	cases := []struct {
+		name      string
+		size      int
+		knownSize bool
+		wantParts bool
+	}{
+		{"small, size known", 100, true, false},
+		{"small, size looked up", 100, false, false},
+		{"over the single-copy limit", testPart*3 + 1, false, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := newFake()
+			data := randBytes(t, tc.size)
+			fc.put("src", "k", data, "")
+			m := New(fc, Options{PartSize: testPart})
+			m.copyThreshold = testPart * 2
+			size := int64(-1)
+			if tc.knownSize {
+				size = int64(tc.size)
+			}
+			res, err := m.Copy(context.Background(), "src", "k", "dst", "k2", size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := fc.get("dst", "k2")
+			if !bytes.Equal(got, data) || res.Size != int64(tc.size) {
+				t.Fatalf("copy holds %d bytes (equal %v), size %d", len(got), bytes.Equal(got, data), res.Size)
+			}
+			if multipart := strings.Contains(res.ETag, "-"); multipart != tc.wantParts {
+				t.Errorf("etag %q: multipart %v, want %v", res.ETag, multipart, tc.wantParts)
+			}
+		})
+	}
+	fc := newFake()
+	_, err := New(fc, Options{}).Copy(context.Background(), "src", "missing", "dst", "x", -1)
+	var te *Error
+	if !errors.As(err, &te) || te.Op != "copy" || !strings.Contains(err.Error(), "s3://src/missing") {
+		t.Errorf("copy of a missing key: %v", err)
+	}
+}

@@ -259,15 +259,20 @@ func (u *multipart) upload(ctx context.Context, n int, body io.ReadSeeker, size 
 	if err != nil {
 		return fmt.Errorf("upload part %d: %w", n, err)
 	}
-	// The server checked Content-MD5; the part ETag is not compared with
-	// it because SSE-KMS parts have ETags that are not MD5s.
+	// The server checked the part's checksum; the part ETag is not
+	// compared with an MD5 because SSE-KMS parts have other ETags.
+	u.add(n, out.ETag)
+	return nil
+}
+
+// add records part n's ETag.
+func (u *multipart) add(n int, etag string) {
 	u.mu.Lock()
+	defer u.mu.Unlock()
 	for len(u.parts) < n {
 		u.parts = append(u.parts, Part{})
 	}
-	u.parts[n-1] = Part{PartNumber: n, ETag: trimETag(out.ETag)}
-	u.mu.Unlock()
-	return nil
+	u.parts[n-1] = Part{PartNumber: n, ETag: trimETag(etag)}
 }
 
 // finish completes the upload, or aborts it when werr (the parts' error) is

@@ -125,7 +125,10 @@ func mapLookup(m map[string]string) func(string) (string, bool) {
 // botocore: the profile resolves to the written key, endpoint and region,
 // and the other profiles keep theirs.
 func TestWriteAWSProfileReadByBoto3(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+	// Resolve the interpreter now: a pyenv shim would look for it under
+	// the HOME this test replaces.
+	exe, err := exec.Command("python3", "-c", "import sys, boto3; print(sys.executable)").Output()
+	if err != nil {
 		t.Skipf("python3 with boto3 not available: %v", err)
 	}
 	home := t.TempDir()
@@ -171,7 +174,7 @@ d = boto3.Session(profile_name="default")
 print(json.dumps([c.access_key, c.secret_key, s.region_name, cl.meta.endpoint_url,
                   d.get_credentials().access_key, d.region_name]))
 `
-	cmd := exec.Command("python3", "-c", script)
+	cmd := exec.Command(strings.TrimSpace(string(exe)), "-c", script)
 	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
 	out, err := cmd.CombinedOutput()
 	if err != nil {

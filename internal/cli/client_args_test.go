@@ -96,7 +96,7 @@ func TestSingleJobTargets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src, _ := parseLocation(tc.src)
 			dst, _ := parseLocation(tc.dst)
-			j, err := singleJob(t.Context(), opFor(src, dst), src, dst)
+			j, err := singleJob(opFor(src, dst), src, dst)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/s3kit/s3kit/s3"
 	"github.com/s3kit/s3kit/transfer"
 )
 
@@ -65,6 +64,8 @@ type job struct {
 	src, dst location
 	size     int64
 	move     bool
+	// err, when set, is reported instead of running the job.
+	err error
 }
 
 func (j job) srcString() string { return j.src.String() }
@@ -108,7 +109,7 @@ func runCp(ctx context.Context, env Env, f *cpFlags, srcArg, dstArg string, move
 	if f.recursive {
 		jobs = recursiveJobs(ctx, m.Client(), op, src, dst, &f.filters)
 	} else {
-		j, err := singleJob(ctx, op, src, dst)
+		j, err := singleJob(op, src, dst)
 		if err != nil {
 			return opFailed(err)
 		}
@@ -133,7 +134,7 @@ func opFor(src, dst location) string {
 
 // singleJob resolves a non-recursive cp: a target ending in "/" (or an
 // existing local directory) receives the source's base name, as aws-cli.
-func singleJob(ctx context.Context, op string, src, dst location) (job, error) {
+func singleJob(op string, src, dst location) (job, error) {
 	j := job{op: op, src: src, dst: dst, size: -1}
 	if src.s3 && (src.key == "" || strings.HasSuffix(src.key, "/")) {
 		return j, fmt.Errorf("%s: not an object key (use --recursive for a prefix)", src)
@@ -189,16 +190,25 @@ func recursiveJobs(ctx context.Context, c transfer.Client, op string, src, dst l
 			if !fl.match(e.Key) {
 				continue
 			}
-			if !yield(entryJob(op, src, dst, e), nil) {
+			j, err := entryJob(op, src, dst, e)
+			if err != nil {
+				j.err = err
+			}
+			if !yield(j, nil) {
 				return
 			}
 		}
 	}
 }
 
-// entryJob is the job for one relative key under src and dst.
-func entryJob(op string, src, dst location, e transfer.Entry) job {
+// entryJob is the job for one relative key under src and dst. A key that
+// would escape a local target directory ("../x", "/etc/x") is refused: an
+// object's name must never choose where outside the target a file lands.
+func entryJob(op string, src, dst location, e transfer.Entry) (job, error) {
 	j := job{op: op, src: src, dst: dst, size: e.Size}
+	if !dst.s3 && !filepath.IsLocal(filepath.FromSlash(e.Key)) {
+		return j, fmt.Errorf("%s%s: key is not a safe local path; skipped", dirPrefix(src.String()), e.Key)
+	}
 	if src.s3 {
 		j.src.key = dirPrefix(src.key) + e.Key
 	} else {
@@ -209,7 +219,7 @@ func entryJob(op string, src, dst location, e transfer.Entry) job {
 	} else {
 		j.dst.path = filepath.Join(dst.path, filepath.FromSlash(e.Key))
 	}
-	return j
+	return j, nil
 }
 
 // runJobs runs jobs with up to workers at once, reporting each; failures do
@@ -235,6 +245,10 @@ func runJobs(ctx context.Context, m *transfer.Manager, rep *reporter, jobs iter.
 			break
 		}
 		j.move = j.move || move
+		if j.err != nil {
+			rep.fail(j.op, j.err)
+			continue
+		}
 		if dryrun {
 			op := j.op
 			if j.move {
@@ -290,7 +304,7 @@ func execJob(ctx context.Context, m *transfer.Manager, j job) (int64, error) {
 		res, err = m.DownloadFile(ctx, j.src.bucket, j.src.key, j.dst.path)
 		size = res.Size
 	case "copy":
-		_, err = m.Copy(ctx, j.src.bucket, j.src.key, j.dst.bucket, j.dst.key)
+		_, err = m.Copy(ctx, j.src.bucket, j.src.key, j.dst.bucket, j.dst.key, j.size)
 		size = j.size
 	case "delete":
 		if j.src.s3 {
@@ -362,11 +376,6 @@ func catObject(ctx context.Context, env Env, c transfer.Client, src location) er
 		return opFailed(fmt.Errorf("cat %s: %w", src, err))
 	}
 	return nil
-}
-
-// isNotFound reports whether err is an S3 404 or a missing local file.
-func isNotFound(err error) bool {
-	return s3.IsNotFound(err) || errors.Is(err, os.ErrNotExist)
 }
 
 // deleteBatcher feeds keys to transfer.Manager.Delete as they are planned.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,18 @@ func (f *credsFlags) options(env Env) credentials.Options {
 		Environ:         env.Environ,
 		Home:            env.Home,
 		Now:             env.Now,
+		// botocore prompts for the MFA code of a role profile; so do we,
+		// on stderr, reading one line from stdin.
+		MFAToken: func(ctx context.Context, serial string) (string, error) {
+			if env.Stderr != nil {
+				fmt.Fprintf(env.Stderr, "Enter MFA code for %s: ", serial)
+			}
+			line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+			if err != nil && line == "" {
+				return "", fmt.Errorf("reading the MFA code: %w", err)
+			}
+			return strings.TrimSpace(line), nil
+		},
 	}
 }
 

@@ -86,12 +86,14 @@ func runSync(ctx context.Context, env Env, f *syncFlags, srcArg, dstArg string) 
 				return
 			}
 			var j job
+			var err error
 			if st.Action == transfer.ActionDelete {
-				j = entryJob("delete", dst, dst, st.Dst)
+				j, err = entryJob("delete", dst, dst, st.Dst)
 				j.src = j.dst
 			} else {
-				j = entryJob(op, src, dst, st.Src)
+				j, err = entryJob(op, src, dst, st.Src)
 			}
+			j.err = err
 			if !yield(j, nil) {
 				return
 			}

@@ -57,6 +57,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error returns "line N: what is wrong".
 func (e *ParseError) Error() string {
 	if e.Line == 0 {
 		return e.Msg

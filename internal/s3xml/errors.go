@@ -92,6 +92,7 @@ const (
 	CodeNoSuchKey                          = "NoSuchKey"
 	CodeNoSuchUpload                       = "NoSuchUpload"
 	CodeNoSuchVersion                      = "NoSuchVersion"
+	CodeNoSuchTagSet                       = "NoSuchTagSet"
 	CodeNotImplemented                     = "NotImplemented"
 	CodeNotModified                        = "NotModified"
 	CodePreconditionFailed                 = "PreconditionFailed"
@@ -209,6 +210,8 @@ func errorRow(code string) (int, string) {
 		return 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
 	case CodeNoSuchVersion:
 		return 404, "The specified version does not exist."
+	case CodeNoSuchTagSet:
+		return 404, "The TagSet does not exist"
 	case CodeNotImplemented:
 		return 501, "A header you provided implies functionality that is not implemented"
 	case CodeNotModified:

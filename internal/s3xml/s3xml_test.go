@@ -44,6 +44,7 @@ func TestRoundTrip(t *testing.T) {
 		{"Delete", &Delete{Quiet: true, Objects: []ObjectIdentifier{{Key: "a"}, {Key: "b", VersionID: "null"}}}, "Delete", true},
 		{"DeleteResult", &DeleteResult{Deleted: []DeletedObject{{Key: "a"}}, Errors: []DeleteError{{Key: "b", Code: CodeAccessDenied, Message: "Access Denied"}}}, "DeleteResult", true},
 		{"VersioningConfiguration", &VersioningConfiguration{Status: "Enabled"}, "VersioningConfiguration", true},
+		{"Tagging", &Tagging{TagSet: []Tag{{Key: "k", Value: "v"}}}, "Tagging", true},
 		{"Error", &Error{Code: CodeNoSuchKey, Message: "The specified key does not exist.", Key: "k", RequestID: "r"}, "Error", false},
 	}
 	for _, tc := range tests {

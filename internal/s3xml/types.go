@@ -468,3 +468,21 @@ func (r VersioningConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) 
 	type plain VersioningConfiguration
 	return encodeNS(e, plain(r), "VersioningConfiguration")
 }
+
+// Tag is one key/value pair of a TagSet.
+type Tag struct {
+	Key   string `xml:"Key"`
+	Value string `xml:"Value"`
+}
+
+// Tagging is the Get/PutObjectTagging (and bucket tagging) document.
+type Tagging struct {
+	XMLName xml.Name `xml:"Tagging"`
+	TagSet  []Tag    `xml:"TagSet>Tag"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r Tagging) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain Tagging
+	return encodeNS(e, plain(r), "Tagging")
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/s3kit/s3kit/storage"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sync/errgroup"
 )
 
 // benchClients is the number of concurrent callers the speed
@@ -76,11 +77,10 @@ func BenchmarkGetObject4KiB16(b *testing.B) {
 	ctx := context.Background()
 	body := bytes.Repeat([]byte("s3kit!!!"), 512)
 	const keys = 1000
-	for i := 0; i < keys; i++ {
-		if _, err := s.PutObject(ctx, "b", fmt.Sprintf("k/%d", i), bytes.NewReader(body), storage.PutOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	fill(b, keys, func(i int) error {
+		_, err := s.PutObject(ctx, "b", fmt.Sprintf("k/%d", i), bytes.NewReader(body), storage.PutOptions{})
+		return err
+	})
 	var n atomic.Int64
 	b.SetBytes(int64(len(body)))
 	b.SetParallelism(parallelism())
@@ -101,6 +101,27 @@ func BenchmarkGetObject4KiB16(b *testing.B) {
 			}
 		}
 	})
+}
+
+// fill runs put for 0..n-1 from benchClients goroutines, so setup enjoys
+// group commit too.
+func fill(b *testing.B, n int, put func(i int) error) {
+	b.Helper()
+	var next atomic.Int64
+	var g errgroup.Group
+	for w := 0; w < benchClients; w++ {
+		g.Go(func() error {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				if err := put(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // patternReader yields n bytes without holding them in memory.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"sync/atomic"
 )
 
 // copyBufSize is the buffer used to stream bodies into content files.
@@ -31,53 +32,121 @@ type spool struct {
 	size   int64
 }
 
-// writerOnly hides os.File's ReadFrom so io.CopyBuffer uses our buffer.
-type writerOnly struct{ io.Writer }
-
 // receive reads r to the end. Bodies up to inlineMax (when inline is true)
 // stay in memory; larger ones stream into a new content file.
 func (s *Store) receive(r io.Reader, inline bool) (*spool, error) {
 	bp := s.bufs.Get().(*[]byte)
-	defer s.bufs.Put(bp)
 	buf := *bp
 	sp := &spool{s: s}
 	n := 0
 	if inline && s.inlineMax > 0 {
-		limit := s.inlineMax + 1
-		if limit > len(buf) {
-			limit = len(buf)
-		}
+		limit := min(s.inlineMax+1, len(buf))
 		var err error
 		n, err = io.ReadFull(r, buf[:limit])
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			sp.inline = append([]byte(nil), buf[:n]...)
 			sp.size = int64(n)
+			s.bufs.Put(bp)
 			return sp, nil
 		}
 		if err != nil {
+			s.bufs.Put(bp)
 			return nil, err
 		}
 	}
 	id, err := newID()
+	if err == nil {
+		sp.f, err = os.OpenFile(s.path(id), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	}
 	if err != nil {
+		s.bufs.Put(bp)
 		return nil, err
 	}
-	f, err := os.OpenFile(s.path(id), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	sp.id, sp.f = id, f
-	if _, err := f.Write(buf[:n]); err != nil {
+	sp.id = id
+	if sp.size, err = s.stream(sp.f, r, bp, n); err != nil {
 		sp.discard()
 		return nil, err
 	}
-	m, err := io.CopyBuffer(writerOnly{f}, r, buf)
-	if err != nil {
-		sp.discard()
-		return nil, err
-	}
-	sp.size = int64(n) + m
 	return sp, nil
+}
+
+// pipeBuffers is how many copy buffers one upload may have in flight.
+const pipeBuffers = 4
+
+// syncEvery makes the writer fsync as it goes, so the final fsync before
+// the commit has little left to flush.
+const syncEvery = 64 << 20
+
+// stream copies r into f. Reading (and hashing, in the caller's reader)
+// runs in this goroutine while a second goroutine writes and syncs, so on
+// two cores MD5 and disk writes overlap. The first n bytes of *first are
+// already read. All buffers go back to the pool.
+func (s *Store) stream(f *os.File, r io.Reader, first *[]byte, n int) (int64, error) {
+	type chunk struct {
+		bp *[]byte
+		n  int
+	}
+	free := make(chan *[]byte, pipeBuffers)
+	full := make(chan chunk, pipeBuffers)
+	for i := 1; i < pipeBuffers; i++ {
+		free <- s.bufs.Get().(*[]byte)
+	}
+	var (
+		werr    error
+		written int64
+		failed  atomic.Bool
+		done    = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		synced := int64(0)
+		for c := range full {
+			if werr == nil {
+				var m int
+				m, werr = f.Write((*c.bp)[:c.n])
+				written += int64(m)
+				if werr == nil && written-synced >= syncEvery {
+					werr, synced = f.Sync(), written
+				}
+				if werr != nil {
+					failed.Store(true)
+				}
+			}
+			free <- c.bp
+		}
+	}()
+	var rerr error
+	if n > 0 {
+		full <- chunk{first, n}
+	} else {
+		free <- first
+	}
+	for !failed.Load() {
+		bp := <-free
+		m, err := io.ReadFull(r, *bp)
+		if m > 0 {
+			full <- chunk{bp, m}
+		} else {
+			free <- bp
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			rerr = err
+			break
+		}
+	}
+	close(full)
+	<-done
+	close(free)
+	for bp := range free {
+		s.bufs.Put(bp)
+	}
+	if rerr != nil {
+		return written, rerr
+	}
+	return written, werr
 }
 
 // persist makes a content file durable: its bytes, then its directory

@@ -3,8 +3,10 @@ package disk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/internal/listing"
@@ -217,73 +219,176 @@ func deleteUpload(b *bolt.Bucket, rf *refs, uploadID string) error {
 	return b.Bucket(bktUploads).Delete([]byte(uploadID))
 }
 
-// CompleteMultipartUpload implements storage.Multipart. The object's
-// content is the listed part files in order (no bytes are copied); the
-// record swap, the part removal and the reference changes are one
-// transaction.
+// CompleteMultipartUpload implements storage.Multipart. Up to
+// Options.MaxExtents parts, the object's content is the listed part files
+// in order (no bytes are copied); with more, the parts are first copied
+// into one new file (in-kernel copy_file_range where available), so a GET
+// never needs thousands of file descriptors. Either way the record swap,
+// the part removal and the reference changes are one transaction.
 func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []storage.CompletePart) (storage.ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
+	}
+	var asm *spool
+	var asmFrom []string
+	if len(parts) > s.maxExtents {
+		var err error
+		if asm, asmFrom, err = s.assemble(ctx, bucket, key, uploadID, parts); err != nil {
+			return storage.ObjectInfo{}, err
+		}
 	}
 	var rec objRecord
 	var freed []string
 	err := s.c.do(func(tx *bolt.Tx) error {
 		freed, rec = nil, objRecord{}
-		b, up, err := readUpload(tx, bucket, key, uploadID)
+		b, up, etag, listed, err := validateComplete(tx, bucket, key, uploadID, parts)
 		if err != nil {
 			return err
 		}
-		stored := map[int]partRecord{}
-		etag, err := upload.Complete(parts, func(n int) (upload.Stored, bool) {
-			v := b.Bucket(bktParts).Get(partKey(uploadID, n))
-			var p partRecord
-			if v == nil {
-				return upload.Stored{}, false
-			}
-			if _, err := decodeValue(v, &p); err != nil {
-				return upload.Stored{}, false
-			}
-			stored[n] = p
-			return upload.Stored{ETag: p.ETag, Size: p.Size}, true
-		})
-		if err != nil {
-			return fmt.Errorf("complete %s/%s: %w", bucket, key, err)
-		}
 		rec = objRecord{ETag: etag, Meta: up.Meta, Mod: s.now().UnixNano()}
 		rf := newRefs(tx)
-		for _, cp := range parts {
-			p := stored[cp.PartNumber]
-			rec.Extents = append(rec.Extents, extent{ID: p.File, Size: p.Size})
+		for i, p := range listed {
 			rec.PartSizes = append(rec.PartSizes, p.Size)
 			rec.Size += p.Size
-			if err := rf.add(p.File, 1); err != nil {
+			if asm == nil {
+				rec.Extents = append(rec.Extents, extent{ID: p.File, Size: p.Size})
+				if err := rf.add(p.File, 1); err != nil {
+					return err
+				}
+			} else if p.File != asmFrom[i] {
+				return fmt.Errorf("complete %s/%s: part %d re-uploaded during complete: %w", bucket, key, parts[i].PartNumber, storage.ErrInvalidPart)
+			}
+		}
+		if asm != nil {
+			rec.Extents = []extent{{ID: asm.id, Size: asm.size}}
+			if err := rf.add(asm.id, 1); err != nil {
 				return err
 			}
 		}
 		if err := deleteUpload(b, rf, uploadID); err != nil {
 			return err
 		}
-		objs := b.Bucket(bktObjects)
-		if cur := objs.Get([]byte(key)); cur != nil {
-			var old objRecord
-			if _, err := decodeObject(cur, &old); err != nil {
-				return err
-			}
-			for _, x := range old.Extents {
-				if err := rf.add(x.ID, -1); err != nil {
-					return err
-				}
-			}
+		if err := unrefObject(b.Bucket(bktObjects), rf, key); err != nil {
+			return err
 		}
-		val := encodeObject(&rec, nil)
 		freed = rf.freed
-		return objs.Put([]byte(key), val)
+		return b.Bucket(bktObjects).Put([]byte(key), encodeObject(&rec, nil))
 	})
 	if err != nil {
+		if asm != nil {
+			asm.discard()
+		}
 		return storage.ObjectInfo{}, err
 	}
 	s.unlink(freed)
 	return rec.info(key), nil
+}
+
+// validateComplete applies S3's Complete rules to the stored parts inside
+// tx and returns the upload's bucket, its record, the composite ETag and
+// the listed parts' records in list order.
+func validateComplete(tx *bolt.Tx, bucket, key, uploadID string, parts []storage.CompletePart) (*bolt.Bucket, uploadRecord, string, []partRecord, error) {
+	b, up, err := readUpload(tx, bucket, key, uploadID)
+	if err != nil {
+		return nil, up, "", nil, err
+	}
+	stored := map[int]partRecord{}
+	etag, err := upload.Complete(parts, func(n int) (upload.Stored, bool) {
+		v := b.Bucket(bktParts).Get(partKey(uploadID, n))
+		var p partRecord
+		if v == nil {
+			return upload.Stored{}, false
+		}
+		if _, err := decodeValue(v, &p); err != nil {
+			return upload.Stored{}, false
+		}
+		stored[n] = p
+		return upload.Stored{ETag: p.ETag, Size: p.Size}, true
+	})
+	if err != nil {
+		return nil, up, "", nil, fmt.Errorf("complete %s/%s: %w", bucket, key, err)
+	}
+	listed := make([]partRecord, len(parts))
+	for i, cp := range parts {
+		listed[i] = stored[cp.PartNumber]
+	}
+	return b, up, etag, listed, nil
+}
+
+// unrefObject drops the references of the object currently at key, if any.
+func unrefObject(objs *bolt.Bucket, rf *refs, key string) error {
+	cur := objs.Get([]byte(key))
+	if cur == nil {
+		return nil
+	}
+	var old objRecord
+	if _, err := decodeObject(cur, &old); err != nil {
+		return err
+	}
+	for _, x := range old.Extents {
+		if err := rf.add(x.ID, -1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assemble copies the listed parts, validated first, into one new durable
+// content file and returns it with the part files it was copied from.
+func (s *Store) assemble(ctx context.Context, bucket, key, uploadID string, parts []storage.CompletePart) (*spool, []string, error) {
+	var listed []partRecord
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		_, _, _, listed, err = validateComplete(tx, bucket, key, uploadID, parts)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	id, err := newID()
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.OpenFile(s.path(id), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, err
+	}
+	sp := &spool{s: s, id: id, f: f}
+	from := make([]string, len(listed))
+	for i, p := range listed {
+		from[i] = p.File
+		if err := ctx.Err(); err != nil {
+			sp.discard()
+			return nil, nil, err
+		}
+		n, err := copyFile(f, s.path(p.File))
+		if err == nil && n != p.Size {
+			err = fmt.Errorf("part file holds %d bytes, record says %d", n, p.Size)
+		}
+		if err != nil {
+			sp.discard()
+			return nil, nil, fmt.Errorf("complete %s/%s: assemble part %d: %w", bucket, key, parts[i].PartNumber, err)
+		}
+		sp.size += n
+	}
+	if err := sp.persist(); err != nil {
+		sp.discard()
+		return nil, nil, err
+	}
+	return sp, from, nil
+}
+
+// copyFile appends the file at path to dst (os.File.ReadFrom uses
+// copy_file_range on Linux, so the bytes stay in the kernel).
+func copyFile(dst *os.File, path string) (int64, error) {
+	src, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return 0, fmt.Errorf("part replaced or aborted during complete: %w", storage.ErrInvalidPart)
+		}
+		return 0, err
+	}
+	defer src.Close()
+	return io.Copy(dst, src)
 }
 
 // AbortMultipartUpload implements storage.Multipart.

@@ -22,19 +22,19 @@ var (
 
 // extent is one content file and how many of its bytes the object uses.
 type extent struct {
-	ID   string `json:"i"`
-	Size int64  `json:"n"`
+	ID   string
+	Size int64
 }
 
-// objRecord is an object's index entry. Inline data, when the object has no
-// extents, follows the JSON header in the stored value.
+// objRecord is an object's index entry (binary layout in codec.go). Inline
+// data, when the object has no extents, follows it in the stored value.
 type objRecord struct {
-	Size      int64              `json:"s"`
-	ETag      string             `json:"e"`
-	Mod       int64              `json:"m"`
-	Meta      storage.ObjectMeta `json:"meta"`
-	PartSizes []int64            `json:"ps,omitempty"`
-	Extents   []extent           `json:"x,omitempty"`
+	Size      int64
+	ETag      string
+	Mod       int64 // Unix nanoseconds
+	Meta      storage.ObjectMeta
+	PartSizes []int64
+	Extents   []extent
 }
 
 func (r *objRecord) info(key string) storage.ObjectInfo {
@@ -68,7 +68,7 @@ func (p *partRecord) info(n int) storage.PartInfo {
 
 var errCorrupt = errors.New("corrupt index record")
 
-// encodeValue lays out a record as uvarint(len(header)) header data.
+// encodeValue lays out an upload or part record as uvarint(len(header)) header data.
 func encodeValue(header any, data []byte) ([]byte, error) {
 	h, err := json.Marshal(header)
 	if err != nil {

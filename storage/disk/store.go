@@ -39,25 +39,37 @@ type Options struct {
 	InlineMax int
 	// Logger receives startup cleanup reports (slog.Default when nil).
 	Logger *slog.Logger
+	// MaxExtents is the most part files a completed multipart object may
+	// reference in place (0 means DefaultMaxExtents). A GET opens one file
+	// per extent, so uploads with more parts are copied into one file at
+	// Complete.
+	MaxExtents int
 }
+
+// DefaultMaxExtents bounds the part files one object references.
+const DefaultMaxExtents = 256
 
 // Store is a durable backend rooted at one directory. Only one Store may
 // have a directory open at a time (bbolt holds a file lock).
 type Store struct {
-	dir       string
-	dataDir   *os.File // fsynced after content files are created
-	db        *bolt.DB
-	c         *committer
-	now       func() time.Time
-	inlineMax int
-	log       *slog.Logger
-	bufs      sync.Pool // *[]byte of copyBufSize for streaming bodies
+	dir        string
+	dataDir    *os.File // fsynced after content files are created
+	db         *bolt.DB
+	c          *committer
+	now        func() time.Time
+	inlineMax  int
+	maxExtents int
+	log        *slog.Logger
+	bufs       sync.Pool // *[]byte of copyBufSize for streaming bodies
 }
 
 // Open opens (creating if needed) the store in dir. It removes leftovers of
 // interrupted writes: content files that no committed record references.
 func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
-	s := &Store{dir: dir, now: opts.Now, inlineMax: opts.InlineMax, log: opts.Logger}
+	s := &Store{dir: dir, now: opts.Now, inlineMax: opts.InlineMax, maxExtents: opts.MaxExtents, log: opts.Logger}
+	if s.maxExtents <= 0 {
+		s.maxExtents = DefaultMaxExtents
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -295,3 +295,52 @@ func TestWriteRangeTo(t *testing.T) {
 		t.Fatalf("io.Copy after Seek: %d bytes, %v", buf.Len(), err)
 	}
 }
+
+// TestCompleteAssemblesManyParts checks the path for uploads with more
+// parts than MaxExtents: one content file, same bytes, ETag and part sizes,
+// and the part files gone.
+func TestCompleteAssemblesManyParts(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir(), Options{Logger: quiet, MaxExtents: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pool := newCrashPool()
+	m := storage.MinPartSize
+	whole := pool.data(11, 2*m+12345)
+	chunks := [][]byte{whole[:m], whole[m : 2*m], whole[2*m:]}
+	mustPut(t, s, "mp", []byte("old version, replaced"))
+	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{})
+	var parts []storage.CompletePart
+	for i, c := range chunks {
+		p, err := s.UploadPart(ctx, "b", "mp", u.UploadID, i+1, bytes.NewReader(c), storage.PartOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, storage.CompletePart{PartNumber: i + 1, ETag: p.ETag})
+	}
+	// Rules are still checked before anything is copied.
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{parts[2], parts[1], parts[0]}); err == nil {
+		t.Fatal("Complete with descending parts succeeded")
+	}
+	if n := len(dataFiles(t, s)); n != 3 {
+		t.Fatalf("%d content files after a rejected Complete, want the 3 parts", n)
+	}
+	info, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.PartSizes) != 3 || info.Size != int64(len(whole)) || !strings.HasSuffix(info.ETag, `-3"`) {
+		t.Fatalf("assembled object info = size %d parts %v etag %s", info.Size, info.PartSizes, info.ETag)
+	}
+	if got := mustRead(t, s, "mp"); !bytes.Equal(got, whole) {
+		t.Fatalf("assembled object: %d bytes differ from the parts' %d", len(got), len(whole))
+	}
+	if n := len(dataFiles(t, s)); n != 1 {
+		t.Fatalf("%d content files after assembling, want 1", n)
+	}
+}

@@ -91,7 +91,7 @@ func testMPComplete(t *testing.T, f *mpFixture) {
 	id := f.create("big")
 	p1, p2, p3 := payload(21, storage.MinPartSize), payload(22, storage.MinPartSize+3), payload(23, 1234)
 	f.part("big", id, 3, p3)
-	f.part("big", id, 1, payload(20, storage.MinPartSize)) // replaced below
+	f.part("big", id, 1, payload(20, 1000)) // replaced below
 	f.part("big", id, 2, p2)
 	f.part("big", id, 1, p1)
 	f.wantContent("big", old) // not visible before Complete

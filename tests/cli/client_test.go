@@ -260,3 +260,29 @@ func envValue(env []string, key string) string {
 	}
 	return ""
 }
+
+func TestDownloadRefusesKeysEscapingTarget(t *testing.T) {
+	w := newWorld(t)
+	b := w.bucket("traversal")
+	w.runIn([]byte("ok"), "cp", "-", "s3://"+b+"/p/fine")
+	if r := w.runIn([]byte("evil"), "cp", "-", "s3://"+b+"/p/../../escape"); r.code != 0 {
+		t.Skipf("server refused the key: %s", r)
+	}
+	base := t.TempDir()
+	out := filepath.Join(base, "a", "out")
+	for _, args := range [][]string{
+		{"cp", "s3://" + b + "/p/", out, "--recursive"},
+		{"sync", "s3://" + b + "/p/", out},
+	} {
+		r := w.run(args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "not a safe local path") {
+			t.Errorf("%v: %s", args, r)
+		}
+		if _, err := os.Stat(filepath.Join(base, "escape")); !os.IsNotExist(err) {
+			t.Fatalf("%v wrote outside the target directory", args)
+		}
+		if got, _ := os.ReadFile(filepath.Join(out, "fine")); string(got) != "ok" {
+			t.Errorf("%v: the safe key was not downloaded", args)
+		}
+	}
+}

@@ -107,6 +107,7 @@ func TestRealClients(t *testing.T) {
 		})
 
 		t.Run("other clients", func(t *testing.T) {
+			t.Parallel()
 			otherClients(t, srv)
 		})
 	})

@@ -233,7 +233,7 @@ type scriptResult struct {
 // reports into a subtest.
 func runScript(t *testing.T, py python, env []string, name string, args ...string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py.exe, append([]string{filepath.Join(moduleRoot(t), "tests", "clients", "scripts", name)}, args...)...)
 	cmd.Env = env
@@ -264,7 +264,7 @@ func runScript(t *testing.T, py python, env []string, name string, args ...strin
 // output on a non-zero exit.
 func runCmd(t *testing.T, env []string, dir string, name string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env, cmd.Dir = env, dir

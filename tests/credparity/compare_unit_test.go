@@ -54,7 +54,7 @@ func TestCompareCatchesDifferences(t *testing.T) {
 			r.show.Stdout = strings.Replace(r.show.Stdout, `"env"`, `"explicit"`, 1)
 		}, "source:"},
 		{"unmasked key in --json", py, func(r *sideRuns) {
-			r.show.Stdout = strings.Replace(r.show.Stdout, "********MPLE1", "AKIDEXAMPLE1", 1)
+			r.show.Stdout = strings.Replace(r.show.Stdout, `"********PLE1"`, `"AKIDEXAMPLE1"`, 1)
 		}, "access_key_id (masked)"},
 		{"token missing in export", py, func(r *sideRuns) {
 			r.export.Stdout = strings.Replace(r.export.Stdout, `"tokenEXAMPLE"`, "null", 1)

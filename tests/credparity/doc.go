@@ -44,6 +44,18 @@
 // deviation the spec mandates (partial explicit keys are rejected); its
 // premise, that botocore still behaves as the spec says, is checked too.
 //
+// # Adding a scenario
+//
+// Add a row to the table of the spec section it exercises
+// (scenarios_*_test.go): a unique name "section/what-it-checks", the files,
+// environment and flags. Paths starting with "~/" land in the scenario's
+// HOME, others under its root (also the working directory). Placeholders
+// {{ROOT}}, {{HOME}}, {{IMDS}}, {{CONTAINER}}, {{CONTAINER_LOCALHOST}},
+// {{STS}}, {{SSO}}, {{CLOSED}} (a port nobody listens on), {{FUTURE}},
+// {{PAST}}, {{SOON5}}, {{SOON12}} and {{LATER30}} are replaced in paths,
+// contents, environment values and flags. Never write the expected answer:
+// botocore provides it.
+//
 // # Reading the results
 //
 // `go test ./tests/credparity/ -v` prints, per mismatching scenario, each

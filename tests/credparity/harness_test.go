@@ -25,10 +25,9 @@ const wantBotocore = "1.43.11"
 // Python interpreter that has botocore. It is written before any test runs
 // and only read afterwards.
 type harness struct {
-	bin     string // built s3kit binary
-	python  string // absolute path of the interpreter with boto3
-	pyErr   error  // why Python is unusable, if it is
-	buildOK bool
+	bin    string // built s3kit binary
+	python string // absolute path of the interpreter with boto3
+	pyErr  error  // why Python is unusable, if it is
 }
 
 var prepared harness
@@ -61,7 +60,6 @@ func prepare(dir string) error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ./cmd/s3kit: %v\n%s", err, out)
 	}
-	prepared.buildOK = true
 	prepared.python, prepared.pyErr = findPython()
 	return nil
 }
@@ -122,7 +120,10 @@ func (v values) replacer(w world) *strings.Replacer {
 }
 
 // baseEnv is every scenario's starting environment: nothing inherited from
-// the developer, IMDS off unless the scenario tests it.
+// the developer, IMDS off unless the scenario tests it. BOTO_CONFIG is left
+// unset so ~/.boto scenarios work; the machine-global /etc/boto.cfg is then
+// read by both sides alike, which keeps the comparison fair (the sanity
+// scenario that expects nothing at all points BOTO_CONFIG at a missing file).
 func baseEnv(sc scenario) map[string]string {
 	env := map[string]string{
 		"HOME": "{{HOME}}",
@@ -227,11 +228,19 @@ type pyInput struct {
 	Args []string          `json:"args"`
 }
 
+// botocoreRun is the driver's output for the whole scenario list.
+type botocoreRun struct {
+	results map[string]pyResult
+	stderr  string
+	cpu     time.Duration // user+system time of the Python process
+}
+
 // runBotocore resolves every scenario in one Python process.
-func runBotocore(ctx context.Context, python string, in []pyInput) (map[string]pyResult, string, error) {
+func runBotocore(ctx context.Context, python string, in []pyInput) (botocoreRun, error) {
+	run := botocoreRun{results: map[string]pyResult{}}
 	payload, err := json.Marshal(in)
 	if err != nil {
-		return nil, "", err
+		return run, err
 	}
 	cmd := exec.CommandContext(ctx, python, "botocore_driver.py")
 	// The interpreter itself starts clean too; the driver then sets each
@@ -242,26 +251,30 @@ func runBotocore(ctx context.Context, python string, in []pyInput) (map[string]p
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, "", err
+		return run, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, "", err
+		return run, err
 	}
-	results := map[string]pyResult{}
+	var decodeErr error
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
 		var r pyResult
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, stderr.String(), fmt.Errorf("driver output %q: %w", sc.Text(), err)
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil && decodeErr == nil {
+			decodeErr = fmt.Errorf("driver output %q: %w", sc.Text(), err)
 		}
-		results[r.Name] = r
+		run.results[r.Name] = r
 	}
-	if err := cmd.Wait(); err != nil {
-		return results, stderr.String(), fmt.Errorf("botocore driver: %w", err)
+	waitErr := cmd.Wait()
+	run.stderr = stderr.String()
+	if cmd.ProcessState != nil {
+		run.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
-	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return results, fmt.Sprintf("[cpu %v]\n", cpu.Round(time.Millisecond)) + stderr.String(), nil
+	if waitErr != nil {
+		return run, fmt.Errorf("botocore driver: %w", waitErr)
+	}
+	return run, decodeErr
 }
 
 // cliResult is what one s3kit invocation printed.

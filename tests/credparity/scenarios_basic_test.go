@@ -119,6 +119,9 @@ func explicitScenarios() []scenario {
 		{name: "explicit/with-profile-region", args: withK("--profile", "p1"),
 			files: kv(confFile, "[profile p1]\nregion = eu-west-1\n", credFile, keys("p1", "P1FILE"))},
 		{name: "explicit/env-token-not-borrowed", args: k, env: kv("AWS_SESSION_TOKEN", "tokenENV")},
+		{name: "explicit/beats-env-and-file", args: k, env: envKeys("ENV04"), files: kv(credFile, keys("default", "FILE04"))},
+		{name: "explicit/token-with-env-and-file-tokens", args: withK("--session-token", "tokenEXPLICIT05"),
+			env: join(envKeys("ENV05"), kv("AWS_SESSION_TOKEN", "tokenENV05")), files: kv(credFile, keys("default", "FILE05")+"aws_session_token = tokenFILE05\n")},
 		{name: "explicit/key-only", args: []string{"--access-key-id", "AKIDONLY0001"}, deviation: partialExplicit()},
 		{name: "explicit/token-only", args: []string{"--session-token", "tokenONLY0001"}, deviation: partialExplicit()},
 		{name: "explicit/secret-and-empty-key", args: []string{"--access-key-id", "", "--secret-access-key", "secretONLY01"},
@@ -167,6 +170,8 @@ func envScenarios() []scenario {
 			files: kv(confFile, "[profile p1]\nregion = us-west-2\n")},
 		{name: "env/explicit-default-profile-disables-env", env: envKeys("ENV0025"), args: []string{"--profile", "default"},
 			files: kv(confFile, "[default]\nregion = us-west-2\n")},
+		{name: "env/explicit-default-profile-uses-file", env: envKeys("ENV0027"), args: []string{"--profile", "default"},
+			files: kv(credFile, keys("default", "FILE0027"))},
 		{name: "env/explicit-default-profile-missing", env: envKeys("ENV0026"), args: []string{"--profile", "default"}},
 	}
 }

@@ -1,7 +1,7 @@
 package credparity
 
 // Scenarios for the providers of §5–§6: credential_process, assume role,
-// web identity, SSO, container, IMDS and the legacy sources.
+// web identity, SSO, container, IMDS, the legacy sources and login.
 
 func processScenarios() []scenario {
 	conf := kv(confFile, "[default]\ncredential_process = {{ROOT}}/proc.sh\n")
@@ -28,6 +28,7 @@ func processScenarios() []scenario {
 		p("process/not-json", `Version: 1`),
 		p("process/expired", `{"Version": 1, "AccessKeyId": "AKIDPROC11", "SecretAccessKey": "s", "Expiration": "{{PAST}}"}`),
 		p("process/expiration-with-offset", `{"Version": 1, "AccessKeyId": "AKIDPROC25", "SecretAccessKey": "s", "Expiration": "2099-01-02T03:04:05+02:00"}`),
+		p("process/expiration-garbage", `{"Version": 1, "AccessKeyId": "AKIDPROC26", "SecretAccessKey": "s", "Expiration": "soon"}`),
 		p("process/empty-access-key", `{"Version": 1, "AccessKeyId": "", "SecretAccessKey": "s"}`),
 		p("process/expiry-30min-no-refresh", `{"Version": 1, "AccessKeyId": "AKIDPROC12", "SecretAccessKey": "s", "Expiration": "{{LATER30}}"}`),
 		{name: "process/nonzero-exit", files: conf, exec: kv("proc.sh", "#!/bin/sh\necho 'token expired, run login' >&2\nexit 3\n")},
@@ -158,6 +159,7 @@ func webIdentitySSOScenarios() []scenario {
 		sso("sso/legacy-role-name-only", "[default]\nsso_role_name = Admin\n", nil),
 		sso("sso/legacy-expired-token", legacy, kv(ssoCache(url), ssoToken(url, "sso-access-token", "{{PAST}}"))),
 		sso("sso/missing-cache", legacy, nil),
+		sso("sso/cache-not-json", legacy, kv(ssoCache(url), "not json")),
 		sso("sso/portal-rejects-token", legacy, kv(ssoCache(url), ssoToken(url, "denied", "{{FUTURE}}"))),
 		sso("sso/session", session, kv(ssoCache("corp"), ssoToken(url, "sso-session-token", "{{FUTURE}}"))),
 		sso("sso/session-cache-keyed-by-name", session, kv(ssoCache(url), ssoToken(url, "sso-session-token", "{{FUTURE}}"))),
@@ -188,8 +190,9 @@ func containerIMDSScenarios() []scenario {
 			"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{{ROOT}}/auth"), files: kv("auth", "file-token")},
 		{name: "container/auth-token-file-newline", env: full("ok", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{{ROOT}}/auth"),
 			files: kv("auth", "file-token\n")},
+		{name: "container/auth-token-file-missing", env: full("ok", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "{{ROOT}}/no-such-auth")},
 		{name: "container/auth-token-crlf", env: full("ok", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\r\nX-Evil: 1")},
-		{name: "container/host-not-allowed", env: kv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds")},
+		{name: "container/host-not-allowed", env: kv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://not-allowed.invalid/creds")},
 		{name: "container/localhost-allowed", env: kv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "{{CONTAINER_LOCALHOST}}/ok")},
 		{name: "container/server-error", env: full("fail500")},
 		{name: "container/expired", env: full("expired")},
@@ -226,6 +229,7 @@ func containerIMDSScenarios() []scenario {
 func legacyScenarios() []scenario {
 	ec2 := "AWSAccessKeyId=AKIDEC2FILE\nAWSSecretKey=secretEC2FILE\n"
 	boto := "[Credentials]\naws_access_key_id = AKIDBOTO\naws_secret_access_key = secretBOTO\n"
+	login := "[default]\nlogin_session = arn:aws:iam::123456789012:user/me\n"
 	return []scenario{
 		{name: "legacy/ec2-credentials-file", env: kv("AWS_CREDENTIAL_FILE", "{{ROOT}}/ec2creds"), files: kv("ec2creds", ec2)},
 		{name: "legacy/ec2-credentials-file-tilde", env: kv("AWS_CREDENTIAL_FILE", "~/ec2creds"), files: kv("~/ec2creds", ec2)},
@@ -234,5 +238,10 @@ func legacyScenarios() []scenario {
 		{name: "legacy/boto-config-env-hides-home-boto", env: kv("BOTO_CONFIG", "{{ROOT}}/none.cfg"), files: kv("~/.boto", boto)},
 		{name: "legacy/credentials-file-beats-boto", files: kv("~/.boto", boto, credFile, keys("default", "FILEBOTO"))},
 		{name: "legacy/ec2-file-beats-boto", env: kv("AWS_CREDENTIAL_FILE", "{{ROOT}}/ec2creds"), files: kv("ec2creds", ec2, "~/.boto", boto)},
+		// login_session (§6.8) needs botocore's optional CRT package, which is
+		// not installed: botocore fails with MissingDependencyException.
+		{name: "login/needs-crt", files: kv(confFile, login)},
+		{name: "login/credentials-file-beats-login", files: kv(confFile, login, credFile, keys("default", "LOGINFILE"))},
+		{name: "login/beats-process", files: kv(confFile, login+"credential_process = {{ROOT}}/none\n")},
 	}
 }

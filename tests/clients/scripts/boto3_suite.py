@@ -10,11 +10,13 @@ CONFIG_JSON: {"endpoint", "key", "secret", "ro_key", "ro_secret",
 import base64
 import datetime
 import hashlib
+import http.client
 import json
 import os
+import re
 import sys
-import urllib.error
-import urllib.request
+import time
+import urllib.parse
 import zlib
 
 import boto3
@@ -39,14 +41,17 @@ s3 = client(cfg["key"], cfg["secret"])
 B = "suite-bucket"
 
 
-def http(method, url, data=None, headers=None):
-    """A raw HTTP request; returns (status, body bytes)."""
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+def raw(method, url, data=None, headers=None):
+    """A raw HTTP request with no implicit headers (urllib would add a
+    Content-Type, which SigV2 presigned URLs sign); returns (status, body)."""
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+        conn.request(method, u.path + ("?" + u.query if u.query else ""), body=data, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
 
 
 def xml_code(body):
@@ -212,39 +217,68 @@ def _():
     expect("suite-resource" not in [b.name for b in res.buckets.all()], "bucket not deleted")
 
 
-@check("presigned GET works; tampered and expired URLs are refused")
-def _():
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": B, "Key": "list/a"}, ExpiresIn=300)
-    status, body = http("GET", url)
-    expect(status == 200 and body == b"list/a", "GET %d %r" % (status, body[:200]))
-    tampered = url.replace("list/a", "list/c")
-    status, body = http("GET", tampered)
-    expect(status == 403 and xml_code(body) == "SignatureDoesNotMatch", "tampered key: %d %s" % (status, xml_code(body)))
-    sig = url.rsplit("X-Amz-Signature=", 1)[1][:64]
-    flipped = url.replace(sig, ("0" if sig[0] != "0" else "1") + sig[1:])
-    status, body = http("GET", flipped)
-    expect(status == 403 and xml_code(body) == "SignatureDoesNotMatch", "tampered signature: %d %s" % (status, xml_code(body)))
-    real = botocore.auth.get_current_datetime
-    botocore.auth.get_current_datetime = lambda *a, **k: real(*a, **k) - datetime.timedelta(hours=2)
+def tamper_signature(url):
+    """Change the first character of the (v2 or v4) signature parameter."""
+    m = re.search(r"(Signature=)([^&])", url)
+    repl = "0" if m.group(2) != "0" else "1"
+    return url[:m.start(2)] + repl + url[m.end(2):]
+
+
+class _TwoHoursAgo:
+    """Stands in for the time module inside botocore.auth (SigV2 presign)."""
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+    def time(self):
+        return time.time() - 7200
+
+
+def presign_expired(c, op, params):
+    """A presigned URL that expired: signed two hours ago for 60 seconds."""
+    real_dt, real_time = botocore.auth.get_current_datetime, botocore.auth.time
+    botocore.auth.get_current_datetime = lambda *a, **k: real_dt(*a, **k) - datetime.timedelta(hours=2)
+    botocore.auth.time = _TwoHoursAgo()
     try:
-        expired = s3.generate_presigned_url("get_object", Params={"Bucket": B, "Key": "list/a"}, ExpiresIn=60)
+        return c.generate_presigned_url(op, Params=params, ExpiresIn=60)
     finally:
-        botocore.auth.get_current_datetime = real
-    status, body = http("GET", expired)
-    expect(status == 403 and xml_code(body) == "AccessDenied", "expired: %d %s" % (status, body[:300]))
+        botocore.auth.get_current_datetime, botocore.auth.time = real_dt, real_time
 
 
-@check("presigned PUT works; a tampered one writes nothing")
-def _():
-    url = s3.generate_presigned_url("put_object", Params={"Bucket": B, "Key": "presigned/put"}, ExpiresIn=300)
-    status, body = http("PUT", url, data=b"via presigned put")
+def presign_checks(c, label):
+    url = c.generate_presigned_url("get_object", Params={"Bucket": B, "Key": "list/a"}, ExpiresIn=300)
+    status, body = raw("GET", url)
+    expect(status == 200 and body == b"list/a", "GET %d %r\n%s" % (status, body[:300], url))
+    status, body = raw("GET", url.replace("list/a", "list/c"))
+    expect(status == 403 and xml_code(body) == "SignatureDoesNotMatch", "tampered key: %d %s" % (status, xml_code(body)))
+    status, body = raw("GET", tamper_signature(url))
+    expect(status == 403 and xml_code(body) == "SignatureDoesNotMatch", "tampered signature: %d %s" % (status, xml_code(body)))
+    expired = presign_expired(c, "get_object", {"Bucket": B, "Key": "list/a"})
+    status, body = raw("GET", expired)
+    expect(status == 403 and xml_code(body) == "AccessDenied", "expired: %d %s\n%s" % (status, body[:300], expired))
+
+    key = "presigned/" + label
+    url = c.generate_presigned_url("put_object", Params={"Bucket": B, "Key": key}, ExpiresIn=300)
+    status, body = raw("PUT", url, data=b"via presigned put")
     expect(status == 200, "PUT %d %r" % (status, body[:300]))
-    got = s3.get_object(Bucket=B, Key="presigned/put")["Body"].read()
+    got = s3.get_object(Bucket=B, Key=key)["Body"].read()
     expect(got == b"via presigned put", "read back %r" % got)
-    tampered = url.replace("presigned/put", "presigned/evil")
-    status, body = http("PUT", tampered, data=b"evil")
+    status, body = raw("PUT", url.replace(key, key + "-evil"), data=b"evil")
     expect(status == 403 and xml_code(body) == "SignatureDoesNotMatch", "tampered PUT: %d %s" % (status, xml_code(body)))
-    expect(not exists("presigned/evil"), "tampered presigned PUT wrote an object")
+    status, body = raw("PUT", presign_expired(c, "put_object", {"Bucket": B, "Key": key + "-late"}), data=b"late")
+    expect(status == 403 and xml_code(body) == "AccessDenied", "expired PUT: %d %s" % (status, xml_code(body)))
+    expect(not exists(key + "-evil") and not exists(key + "-late"), "a refused presigned PUT wrote an object")
+    return url.split("?")[1][:40] + "..."
+
+
+@check("presigned GET and PUT, boto3's default (SigV2 query auth); tampered and expired refused")
+def _():
+    return presign_checks(s3, "v2")
+
+
+@check("presigned GET and PUT with signature_version=s3v4; tampered and expired refused")
+def _():
+    return presign_checks(client(cfg["key"], cfg["secret"], config=Config(signature_version="s3v4")), "v4")
 
 
 @check("wrong secret: SignatureDoesNotMatch and nothing written")
@@ -269,7 +303,7 @@ def _():
         "s3", endpoint_url=E, config=Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1}))
     expect_client_error(lambda: anon.put_object(Bucket=B, Key="auth/unsigned", Body=b"x"), "AccessDenied")
     expect_client_error(lambda: anon.list_objects_v2(Bucket=B), "AccessDenied")
-    status, body = http("PUT", E + "/" + B + "/auth/raw", data=b"raw")
+    status, body = raw("PUT", E + "/" + B + "/auth/raw", data=b"raw")
     expect(status == 403 and xml_code(body) == "AccessDenied", "raw PUT: %d %s" % (status, body[:200]))
     expect(not exists("auth/unsigned") and not exists("auth/raw"), "object written")
 

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Start-up comparison for `s3kit creds` (issue 2, speed section).
+#
+# Builds s3kit and the comparison programs of compat/credbench, prepares a
+# throw-away HOME, and runs hyperfine side by side in two worlds:
+# credentials in the environment, and in ~/.aws/credentials [default].
+# Prints a Markdown table of medians and ratios to stdout.
+#
+# Usage: bench/creds/run.sh [runs]        (needs hyperfine and python3)
+set -eu
+RUNS=${1:-30}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+(cd "$ROOT" && go build -o "$TMP/s3kit" ./cmd/s3kit)
+(cd "$ROOT/compat" && go build -o "$TMP/hello" ./credbench/hello &&
+	go build -o "$TMP/sdkv2" ./credbench/sdkv2 && go build -o "$TMP/minio" ./credbench/minio)
+
+mkdir -p "$TMP/home/.aws"
+printf '[default]\naws_access_key_id = AKIDBENCHFILE\naws_secret_access_key = secretbenchfile\n' >"$TMP/home/.aws/credentials"
+printf '[default]\nregion = us-east-1\n' >"$TMP/home/.aws/config"
+
+PY='import boto3; boto3.Session().get_credentials().get_frozen_credentials()'
+run() { # world-name, extra env assignments...
+	name=$1
+	shift
+	env -i PATH="$PATH" HOME="$TMP/home" AWS_EC2_METADATA_DISABLED=true "$@" \
+		hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$TMP/$name.json" \
+		-n hello "$TMP/hello" \
+		-n "s3kit creds" "$TMP/s3kit creds" \
+		-n "s3kit creds --json" "$TMP/s3kit creds --json" \
+		-n aws-sdk-go-v2 "$TMP/sdkv2" \
+		-n minio-go "$TMP/minio" >/dev/null
+	env -i PATH="$PATH" HOME="$TMP/home" AWS_EC2_METADATA_DISABLED=true "$@" \
+		hyperfine -N --warmup 1 --runs 10 --export-json "$TMP/$name-py.json" \
+		-n boto3 "python3 -c '$PY'" >/dev/null
+}
+run env AWS_ACCESS_KEY_ID=AKIDBENCHENV AWS_SECRET_ACCESS_KEY=secretbenchenv
+run file
+
+python3 - "$TMP" <<'PYEOF'
+import json, sys, os
+tmp = sys.argv[1]
+for world in ("env", "file"):
+    rows = json.load(open(os.path.join(tmp, world + ".json")))["results"]
+    rows += json.load(open(os.path.join(tmp, world + "-py.json")))["results"]
+    med = {r["command"]: r["median"] * 1000 for r in rows}
+    cpu = {r["command"]: (r["user"] + r["system"]) * 1000 for r in rows}
+    base, cbase = med["hello"], cpu["hello"]
+    s3k, cs3k = med["s3kit creds"], cpu["s3kit creds"]
+    print(f"\n#### credentials in {'the environment' if world == 'env' else '~/.aws/credentials'}\n")
+    print("| program | median wall ms | wall × hello | wall ÷ s3kit creds | mean CPU ms (user+sys) | CPU × hello | CPU ÷ s3kit creds |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in ("hello", "s3kit creds", "s3kit creds --json", "aws-sdk-go-v2", "minio-go", "boto3"):
+        m, c = med[name], cpu[name]
+        print(f"| {name} | {m:.2f} | {m / base:.2f} | {m / s3k:.2f} | {c:.2f} | {c / cbase:.2f} | {c / cs3k:.2f} |")
+PYEOF

@@ -1,0 +1,304 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/sigv4"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runningServe is an in-process "s3kit serve".
+type runningServe struct {
+	Banner, Endpoint, KeyID, Secret string
+	Log                             *syncBuffer
+	stop                            func() int
+}
+
+// startServe runs "s3kit serve --addr 127.0.0.1:0 args..." in-process and
+// returns once its banner is printed. The server stops when the test ends.
+func startServe(t *testing.T, env Env, args ...string) *runningServe {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	logs := &syncBuffer{}
+	env.Stdout, env.Stderr = pw, logs
+	code := make(chan int, 1)
+	go func() {
+		code <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env)
+		pw.Close()
+	}()
+	rs := &runningServe{Log: logs}
+	var once sync.Once
+	exit := -1
+	rs.stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case exit = <-code:
+			case <-time.After(15 * time.Second):
+				t.Errorf("serve did not stop within 15s of its context ending")
+			}
+		})
+		return exit
+	}
+	t.Cleanup(func() { rs.stop() })
+
+	var banner strings.Builder
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		banner.WriteString(line + "\n")
+		l := strings.TrimSpace(line)
+		if v, ok := strings.CutPrefix(l, "S3 endpoint:"); ok {
+			rs.Endpoint = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(l, "Access key ID:"); ok {
+			rs.KeyID = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(l, "Secret access key:"); ok {
+			rs.Secret = strings.TrimSpace(v)
+		}
+		if l == bannerEnd {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	rs.Banner = banner.String()
+	if rs.Endpoint == "" {
+		t.Fatalf("no endpoint in the banner (exit %d):\n%s\nlog:\n%s", rs.stop(), rs.Banner, logs)
+	}
+	return rs
+}
+
+// listBuckets sends a signed ListBuckets and returns the status code.
+func listBuckets(t *testing.T, endpoint, id, secret string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, endpoint+"/", nil)
+	if _, err := sigv4.NewSigner().Sign(req, sigv4.SignInput{
+		Credentials: sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret},
+		Service:     "s3", Region: "us-east-1", Time: time.Now(), PayloadHash: sigv4.EmptyPayloadHash,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func serveEnv(t *testing.T) Env {
+	return Env{Home: t.TempDir(), LookupEnv: mapLookup(nil), Now: time.Now}
+}
+
+func TestServeFirstStartThenRestart(t *testing.T) {
+	data := t.TempDir()
+	env := serveEnv(t)
+	first := startServe(t, env, "--data", data)
+	if !strings.HasPrefix(first.KeyID, "AKIA") || len(first.Secret) != 40 {
+		t.Fatalf("first start printed key %q, secret %q:\n%s", first.KeyID, first.Secret, first.Banner)
+	}
+	for _, want := range []string{
+		`aws_access_key_id="` + first.KeyID + `"`,
+		"export AWS_SECRET_ACCESS_KEY=" + first.Secret,
+		"export AWS_ENDPOINT_URL=" + first.Endpoint,
+		"[profile s3kit]\n    endpoint_url = " + first.Endpoint,
+		"aws s3 cp ./file.txt s3://my-bucket/",
+		"s3kit ls s3://my-bucket",
+	} {
+		if !strings.Contains(first.Banner, want) {
+			t.Errorf("first-start banner lacks %q", want)
+		}
+	}
+	resp, err := http.Get(first.Endpoint + HealthPath)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("health: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if got := listBuckets(t, first.Endpoint, first.KeyID, first.Secret); got != http.StatusOK {
+		t.Errorf("ListBuckets with the printed key: %d", got)
+	}
+	if got := listBuckets(t, first.Endpoint, first.KeyID, strings.Repeat("x", 40)); got != http.StatusForbidden {
+		t.Errorf("ListBuckets with a wrong secret: %d, want 403", got)
+	}
+	if code := first.stop(); code != ExitOK {
+		t.Fatalf("graceful stop exit %d; log:\n%s", code, first.Log)
+	}
+	if strings.Contains(first.Log.String(), first.Secret) {
+		t.Errorf("the secret reached the log:\n%s", first.Log)
+	}
+	if !strings.Contains(first.Log.String(), "shutting down") {
+		t.Errorf("no shutdown in the log:\n%s", first.Log)
+	}
+
+	again := startServe(t, env, "--data", data)
+	if again.KeyID != "" || strings.Contains(again.Banner, first.Secret) {
+		t.Errorf("a later start printed a key:\n%s", again.Banner)
+	}
+	if !strings.Contains(again.Banner, "Access keys: 1 in ") || !strings.Contains(again.Banner, "s3kit keys create --data "+data) {
+		t.Errorf("a later start should count keys and say how to create one:\n%s", again.Banner)
+	}
+	if got := listBuckets(t, again.Endpoint, first.KeyID, first.Secret); got != http.StatusOK {
+		t.Errorf("the first key after a restart: %d", got)
+	}
+}
+
+func TestServeWriteProfile(t *testing.T) {
+	data := t.TempDir()
+	env := serveEnv(t)
+	cred := filepath.Join(env.Home, ".aws", "credentials")
+	conf := filepath.Join(env.Home, ".aws", "config")
+
+	first := startServe(t, env, "--data", data, "--write-profile", "dev", "--region", "eu-west-1")
+	first.stop()
+	b, _ := os.ReadFile(cred)
+	c, _ := os.ReadFile(conf)
+	if !strings.Contains(string(b), "[dev]\naws_access_key_id = "+first.KeyID+"\naws_secret_access_key = "+first.Secret+"\n") {
+		t.Fatalf("credentials:\n%s", b)
+	}
+	if !strings.Contains(string(c), "[profile dev]\nendpoint_url = "+first.Endpoint+"\nregion = eu-west-1\n") {
+		t.Fatalf("config:\n%s", c)
+	}
+
+	// A later start keeps the profile's key (its secret is never printed)
+	// and updates the endpoint.
+	second := startServe(t, env, "--data", data, "--write-profile", "dev", "--region", "eu-west-1")
+	second.stop()
+	b2, _ := os.ReadFile(cred)
+	c2, _ := os.ReadFile(conf)
+	if string(b2) != string(b) {
+		t.Errorf("credentials changed although the key is still valid:\n%s", b2)
+	}
+	if !strings.Contains(string(c2), "endpoint_url = "+second.Endpoint+"\n") || strings.Count(string(c2), "[profile dev]") != 1 {
+		t.Errorf("config after restart:\n%s", c2)
+	}
+	if strings.Contains(second.Banner, first.Secret) || !strings.Contains(second.Banner, "with access key "+first.KeyID) {
+		t.Errorf("second banner:\n%s", second.Banner)
+	}
+
+	// Once that key is deleted (another one remains, so this is not a first
+	// start), a start writes a new key into the profile.
+	store, err := keys.Open(data, keys.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := store.Create(context.Background(), keys.CreateOptions{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Delete(context.Background(), first.KeyID); err != nil {
+		t.Fatal(err)
+	}
+	third := startServe(t, env, "--data", data, "--write-profile", "dev")
+	third.stop()
+	b3, _ := os.ReadFile(cred)
+	if strings.Contains(string(b3), first.KeyID) || strings.Contains(string(b3), other.AccessKeyID) || strings.Count(string(b3), "aws_access_key_id") != 1 {
+		t.Errorf("credentials after the key was deleted:\n%s", b3)
+	}
+	if !strings.Contains(third.Banner, "with a new access key") || strings.Contains(third.Banner, "Secret access key") {
+		t.Errorf("third banner:\n%s", third.Banner)
+	}
+	infos, _ := store.List(context.Background())
+	var profileKey string
+	for _, i := range infos {
+		if i.Name == "profile dev" {
+			profileKey = i.AccessKeyID
+		}
+	}
+	if len(infos) != 2 || profileKey == "" || !strings.Contains(string(b3), profileKey) {
+		t.Errorf("keys after the third start: %+v; credentials:\n%s", infos, b3)
+	}
+}
+
+func TestServeRespectsAWSFileVariables(t *testing.T) {
+	env := serveEnv(t)
+	dir := t.TempDir()
+	env.LookupEnv = mapLookup(map[string]string{
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "creds"),
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "conf"),
+	})
+	s := startServe(t, env, "--data", t.TempDir(), "--write-profile", "default")
+	s.stop()
+	b, err := os.ReadFile(filepath.Join(dir, "creds"))
+	if err != nil || !strings.HasPrefix(string(b), "[default]\naws_access_key_id = "+s.KeyID) {
+		t.Errorf("creds: %q %v", b, err)
+	}
+	c, err := os.ReadFile(filepath.Join(dir, "conf"))
+	if err != nil || !strings.HasPrefix(string(c), "[default]\nendpoint_url = ") {
+		t.Errorf("conf (default profile has no 'profile ' prefix): %q %v", c, err)
+	}
+	if _, err := os.Stat(filepath.Join(env.Home, ".aws")); err == nil {
+		t.Error("~/.aws written although the variables point elsewhere")
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"extra argument", []string{"serve", "nope"}, ExitUsage, "unknown command"},
+		{"empty region", []string{"serve", "--region", ""}, ExitUsage, "--region"},
+		{"bad address", []string{"serve", "--addr", "127.0.0.1:notaport"}, ExitFailed, "serve:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := serveEnv(t)
+			code, _, errs := runCLI(t, env, append(tc.args, "--data", t.TempDir())...)
+			if code != tc.code || !strings.Contains(errs, tc.err) {
+				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, errs, tc.code, tc.err)
+			}
+		})
+	}
+}
+
+func TestEndpointURL(t *testing.T) {
+	tests := []struct {
+		addr *net.TCPAddr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}, "http://127.0.0.1:9000"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 9000}, "http://127.0.0.1:9000"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 1}, "http://127.0.0.1:1"},
+		{&net.TCPAddr{Port: 2}, "http://127.0.0.1:2"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 3}, "http://[::1]:3"},
+		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 5), Port: 4}, "http://192.168.1.5:4"},
+	}
+	for _, tc := range tests {
+		if got := endpointURL(tc.addr); got != tc.want {
+			t.Errorf("endpointURL(%v) = %s, want %s", tc.addr, got, tc.want)
+		}
+	}
+}
