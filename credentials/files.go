@@ -1,8 +1,6 @@
 package credentials
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -98,22 +96,21 @@ func sectionName(section string) (string, bool) {
 // regular file means "no file"; an unreadable file is empty (configparser
 // skips files it cannot open).
 func readINI(path string) (*ini.File, error) {
+	// Stat first, as botocore's os.path.isfile does: opening a FIFO or a
+	// device to find out would block.
 	fi, err := os.Stat(path)
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return &ini.File{}, nil
-		}
-		return nil, nil
+		return &ini.File{}, nil
 	}
-	f, err := ini.Parse(data)
+	parsed, err := ini.Parse(data)
 	if err != nil {
 		return nil, &Error{ClassName: ClassConfigParse, Path: path, Msg: "unable to parse config file " + path, Err: err}
 	}
-	return f, nil
+	return parsed, nil
 }
 
 // str returns the plain value of key in a profile's keys.

@@ -347,3 +347,37 @@ func TestAssumeRoleMFA(t *testing.T) {
 		t.Errorf("asked %q, call %v", asked, call)
 	}
 }
+
+// TestIMDSv1FallbackWhenTokenHangs: a token request that never answers
+// (an IMDS hop limit too small for containers) falls back to IMDSv1 like
+// botocore, but within one timeout instead of two.
+func TestIMDSv1FallbackWhenTokenHangs(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPut:
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		case r.URL.Path == "/latest/meta-data/iam/security-credentials/":
+			io.WriteString(w, "role1")
+		case r.URL.Path == "/latest/meta-data/iam/security-credentials/role1":
+			fmt.Fprintf(w, `{"AccessKeyId":"ASIAV1","SecretAccessKey":"S","Token":"T","Expiration":%q}`,
+				fixedNow.Add(6*time.Hour).Format("2006-01-02T15:04:05Z"))
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	o := testWorld{env: map[string]string{"AWS_EC2_METADATA_DISABLED": "<unset>", "AWS_EC2_METADATA_SERVICE_ENDPOINT": srv.URL}}.options(t)
+	start := time.Now()
+	creds, err := resolve(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creds.AccessKeyID != "ASIAV1" {
+		t.Errorf("got %+v", creds)
+	}
+	if took := time.Since(start); took > 1500*time.Millisecond {
+		t.Errorf("took %v, want about one 1 s timeout", took)
+	}
+}

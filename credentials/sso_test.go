@@ -43,11 +43,12 @@ func TestSSOSession(t *testing.T) {
 	refreshable := `,"refreshToken":"R1","clientId":"C","clientSecret":"CS","registrationExpiresAt":"2027-01-01T00:00:00Z"`
 	tests := []struct {
 		name, cacheKey, token, config string
-		wantClass, wantPortalToken   string
+		wantClass, wantPortalToken    string
 	}{
 		{name: "cached token", cacheKey: "my", token: `{"accessToken":"good","expiresAt":"2026-11-27T13:00:00Z"}`, wantPortalToken: "good"},
 		{name: "near expiry is refreshed", cacheKey: "my", token: `{"accessToken":"old","expiresAt":"2026-11-27T12:05:00Z"` + refreshable + `}`, wantPortalToken: "fresh"},
 		{name: "near expiry without refresh data is used as is", cacheKey: "my", token: `{"accessToken":"old","expiresAt":"2026-11-27T12:05:00Z"}`, wantPortalToken: "old"},
+		{name: "expired but refreshable", cacheKey: "my", token: `{"accessToken":"old","expiresAt":"2026-11-27T11:00:00Z"` + refreshable + `}`, wantPortalToken: "fresh"},
 		{name: "expired and not refreshable", cacheKey: "my", token: `{"accessToken":"old","expiresAt":"2026-11-27T11:00:00Z"}`, wantClass: ClassTokenRetrieval},
 		{name: "token cached under the start URL is not found", cacheKey: "https://example.awsapps.com/start",
 			token: `{"accessToken":"good","expiresAt":"2026-11-27T13:00:00Z"}`, wantClass: ClassSSOTokenLoad},

@@ -1,7 +1,6 @@
 package credentials
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -145,7 +144,9 @@ func (c *Config) configFileStep(p *prof) *step {
 	return staticKeysStep(SourceConfigFile, c.w.display(c.files.configPath), p.name, c.files.configProfiles[p.name])
 }
 
-// ec2CredFileStep is the legacy AWS_CREDENTIAL_FILE (§6.9).
+// ec2CredFileStep is the legacy AWS_CREDENTIAL_FILE (§6.9): loose
+// KEY=VALUE lines. As in botocore, a missing file is ConfigNotFound and a
+// file with AWSAccessKeyId but no AWSSecretKey is KeyError.
 func (c *Config) ec2CredFileStep() *step {
 	w := c.w
 	return &step{tag: SourceEC2CredentialFile,
@@ -159,70 +160,87 @@ func (c *Config) ec2CredFileStep() *step {
 			path := w.expandUser(w.getenv("AWS_CREDENTIAL_FILE"))
 			kv, err := readKeyValueFile(path)
 			if err != nil {
-				return Credentials{}, notConfigured("AWS_CREDENTIAL_FILE %s cannot be read", path)
+				return Credentials{}, newErr("ConfigNotFound", SourceEC2CredentialFile, "the specified config file (%s) could not be found", path)
 			}
-			key, secret := kv["AWSAccessKeyId"], kv["AWSSecretKey"]
-			if key == "" {
-				return Credentials{}, notConfigured("AWS_CREDENTIAL_FILE %s has no AWSAccessKeyId", path)
+			key, ok := kv["AWSAccessKeyId"]
+			if !ok {
+				return Credentials{}, notConfigured("AWS_CREDENTIAL_FILE %s has no AWSAccessKeyId", w.display(path))
+			}
+			secret, ok := kv["AWSSecretKey"]
+			if !ok {
+				return Credentials{}, newErr("KeyError", SourceEC2CredentialFile, "%s has AWSAccessKeyId but no AWSSecretKey", path)
 			}
 			return Credentials{AccessKeyID: key, SecretAccessKey: secret, Source: SourceEC2CredentialFile}, nil
 		},
 	}
 }
 
-// readKeyValueFile reads loose KEY=VALUE lines (botocore's parse_key_val_file).
+// readKeyValueFile is botocore's parse_key_val_file: every line (Python
+// text mode, str.splitlines) holding '=' is split at the first one, both
+// sides stripped.
 func readKeyValueFile(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	text := strings.ReplaceAll(strings.ReplaceAll(string(b), "\r\n", "\n"), "\r", "\n")
 	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
+	for _, line := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(line, "=")
 		if !ok {
 			continue
 		}
 		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // botoConfigStep is the legacy boto2 config (§6.9): BOTO_CONFIG, else
-// /etc/boto.cfg then ~/.boto; [Credentials] section.
+// /etc/boto.cfg then ~/.boto; the first with [Credentials]
+// aws_access_key_id wins. Parse errors and a missing secret propagate.
 func (c *Config) botoConfigStep() *step {
 	w := c.w
-	find := func() (string, map[string]ini.Value) {
+	find := func() (string, map[string]ini.Value, error) {
 		var paths []string
 		if v, ok := w.env("BOTO_CONFIG"); ok {
-			paths = []string{w.expandUser(v)}
+			paths = []string{v}
 		} else {
-			paths = []string{"/etc/boto.cfg", w.expandUser("~/.boto")}
+			paths = []string{"/etc/boto.cfg", "~/.boto"}
 		}
 		for _, p := range paths {
+			p = w.expandUser(w.expandVars(p))
 			f, err := readINI(p)
-			if err != nil || f == nil {
-				continue
+			if err != nil {
+				return p, nil, err
 			}
 			if s, ok := f.Section("Credentials"); ok && has(s.Values, "aws_access_key_id") {
-				return p, s.Values
+				return p, s.Values, nil
 			}
 		}
-		return "", nil
+		return "", nil, nil
 	}
 	return &step{tag: SourceBotoConfig,
 		probe: func() (bool, string, error) {
-			p, sec := find()
+			p, sec, err := find()
+			if err != nil {
+				return false, "", err
+			}
 			if sec == nil {
 				return false, "no boto2 config with [Credentials] aws_access_key_id (BOTO_CONFIG, /etc/boto.cfg, ~/.boto)", nil
 			}
-			return true, "[Credentials] in " + p, nil
+			return true, "[Credentials] in " + w.display(p), nil
 		},
 		fetch: func(context.Context) (Credentials, error) {
-			_, sec := find()
+			p, sec, err := find()
+			if err != nil {
+				return Credentials{}, err
+			}
 			if sec == nil {
 				return Credentials{}, notConfigured("no boto2 config")
+			}
+			if !has(sec, "aws_secret_access_key") {
+				return Credentials{}, &Error{ClassName: ClassPartialCredentials, Provider: SourceBotoConfig, Path: p,
+					Msg: "partial credentials found in boto-config, missing: aws_secret_access_key"}
 			}
 			cr := Credentials{Source: SourceBotoConfig}
 			cr.AccessKeyID, _ = str(sec, "aws_access_key_id")

@@ -104,16 +104,17 @@ func (c *Client) preparePayload(cl *call) (*payload, error) {
 		p.body, p.seeker, p.start, p.size = r, r, 0, int64(len(buf))
 	}
 	https := c.endpoint.Scheme == "https"
-	wantCRC := cl.checksum && c.reqChecksum == WhenSupported && (c.quirks.Trailers || c.quirks.ChecksumHeaders)
+	q := c.Quirks()
+	wantCRC := cl.checksum && c.reqChecksum == WhenSupported && (q.Trailers || q.ChecksumHeaders)
 	switch {
-	case wantCRC && c.quirks.Trailers && (https || p.seeker == nil):
+	case wantCRC && q.Trailers && (https || p.seeker == nil):
 		p.mode, p.signed = modeTrailer, !https
 		return p, nil
 	case p.seeker != nil:
 		return p, c.hashSeekable(cl, p, https, wantCRC)
 	case https:
 		p.mode, p.hash = modeUnsigned, sigv4.UnsignedPayload
-	case c.quirks.ChunkedSigned:
+	case q.ChunkedSigned:
 		p.mode = modeChunked
 	default:
 		p.mode, p.hash = modeUnsigned, sigv4.UnsignedPayload

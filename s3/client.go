@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3kit/s3kit/sigv4"
@@ -24,13 +25,16 @@ type credFunc func(ctx context.Context) (c sigv4.Credentials, ok bool, err error
 // Client is an S3 client. It is safe for concurrent use; create one per
 // endpoint and share it. Build it with Session.Client.
 type Client struct {
-	creds        credFunc
-	signer       *sigv4.Signer
-	http         *http.Client
-	region       string
-	endpoint     *url.URL // scheme, host and optional base path
-	virtual      bool     // address buckets as bucket.host
-	quirks       Quirks
+	creds    credFunc
+	signer   *sigv4.Signer
+	http     *http.Client
+	region   string
+	endpoint *url.URL // scheme, host and optional base path
+	virtual  bool     // address buckets as bucket.host
+	quirks   atomic.Pointer[Quirks]
+	// detect: the quirks row is the "unknown" fallback, to be replaced by
+	// the row the first response's Server header names.
+	detect       atomic.Bool
 	retry        retryPolicy
 	reqChecksum  string
 	respChecksum string
@@ -83,7 +87,6 @@ func newClient(cfg clientConfig) (*Client, error) {
 		http:         cfg.httpClient,
 		region:       cfg.region,
 		endpoint:     u,
-		quirks:       q,
 		retry:        newRetryPolicy(cfg.retryMode, cfg.maxAttempts, cfg.backoffBase, cfg.backoffMax),
 		reqChecksum:  orDefault(cfg.requestChecksum, WhenSupported),
 		respChecksum: orDefault(cfg.responseChecksum, WhenSupported),
@@ -91,6 +94,8 @@ func newClient(cfg clientConfig) (*Client, error) {
 		now:          cfg.now,
 		awsDefault:   cfg.endpoint == "",
 	}
+	c.quirks.Store(&q)
+	c.detect.Store(cfg.provider == "" && q.Name == "unknown")
 	switch cfg.addressingStyle {
 	case "", "auto":
 		c.virtual = q.VirtualHost
@@ -155,8 +160,25 @@ func (c *Client) Region() string { return c.region }
 // host style, the bucket is prefixed to its host).
 func (c *Client) Endpoint() string { return c.endpoint.String() }
 
-// Quirks returns the row of the quirks table this client follows.
-func (c *Client) Quirks() Quirks { return c.quirks }
+// Quirks returns the row of the quirks table this client follows. For a
+// custom endpoint without WithProvider, the "unknown" row is replaced by the
+// row a response's Server header names (MinIO, SeaweedFS, Ceph, ...) once
+// the first response arrives; the addressing style never changes.
+func (c *Client) Quirks() Quirks { return *c.quirks.Load() }
+
+// detectProvider switches from the fallback row to the one resp's Server
+// header identifies (first response only).
+func (c *Client) detectProvider(resp *http.Response) {
+	if !c.detect.Load() {
+		return
+	}
+	if q, ok := quirksForServer(resp.Header.Get("Server")); ok && c.detect.CompareAndSwap(true, false) {
+		c.quirks.Store(&q)
+		if c.log != nil {
+			c.log.Debug("s3 provider detected", "provider", q.Name, "server", resp.Header.Get("Server"))
+		}
+	}
+}
 
 // call describes one S3 operation invocation.
 type call struct {
@@ -276,19 +298,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 		}
 		start := time.Now()
 		resp, err := c.attempt(ctx, cl, pl, creds, signed)
-		if c.log != nil {
-			status := 0
-			var e *Error
-			switch {
-			case resp != nil:
-				status = resp.StatusCode
-			case asError(err, &e):
-				status = e.StatusCode
-			}
-			c.log.LogAttrs(ctx, slog.LevelDebug, "s3 request", slog.String("op", cl.op),
-				slog.String("bucket", cl.bucket), slog.String("key", cl.key), slog.Int("attempt", attempt),
-				slog.Int("status", status), slog.Duration("elapsed", time.Since(start)), slog.Any("error", err))
-		}
+		c.logAttempt(ctx, cl, attempt, start, resp, err)
 		if c.retry.limiter != nil {
 			var e *Error
 			c.retry.limiter.observe(asError(err, &e) && isThrottle(e))
@@ -325,6 +335,25 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 	}
 }
 
+// logAttempt records one attempt at debug level: no headers, no query, so
+// neither signatures nor credentials can leak.
+func (c *Client) logAttempt(ctx context.Context, cl *call, attempt int, start time.Time, resp *http.Response, err error) {
+	if c.log == nil {
+		return
+	}
+	status := 0
+	var e *Error
+	switch {
+	case resp != nil:
+		status = resp.StatusCode
+	case asError(err, &e):
+		status = e.StatusCode
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "s3 request", slog.String("op", cl.op),
+		slog.String("bucket", cl.bucket), slog.String("key", cl.key), slog.Int("attempt", attempt),
+		slog.Int("status", status), slog.Duration("elapsed", time.Since(start)), slog.Any("error", err))
+}
+
 // attempt sends cl once.
 func (c *Client) attempt(ctx context.Context, cl *call, pl *payload, creds sigv4.Credentials, signed bool) (*http.Response, error) {
 	opErr := func(err error) error { return &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: err} }
@@ -344,6 +373,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, pl *payload, creds sigv4
 	if err != nil {
 		return nil, opErr(err)
 	}
+	c.detectProvider(resp)
 	if resp.StatusCode >= 300 {
 		e := newResponseError(cl.op, cl.bucket, cl.key, resp)
 		resp.Body.Close()

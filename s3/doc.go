@@ -34,6 +34,12 @@
 //
 // # Endpoints and quirks
 //
+// A request answered with the bucket's real region (x-amz-bucket-region on
+// a 301/307/400/403, or AuthorizationHeaderMalformed's <Region>) is
+// re-signed for that region once and the region remembered for the bucket,
+// as botocore's S3RegionRedirector does; on AWS the request also moves to
+// that region's endpoint.
+//
 // Without an endpoint the client talks to AWS in virtual-hosted style
 // (bucket.s3.region.amazonaws.com). With one, "auto" addressing means path
 // style, as botocore does for custom endpoints. What a server supports —

@@ -186,3 +186,43 @@ func TestRegionRedirect(t *testing.T) {
 		t.Errorf("redirected AWS URL = %s", got)
 	}
 }
+
+func TestProviderDetectedFromServerHeader(t *testing.T) {
+	tests := []struct {
+		name, server, provider string
+		wantRow                string
+		wantCRC                bool
+	}{
+		{name: "MinIO", server: "MinIO", wantRow: "minio", wantCRC: true},
+		{name: "SeaweedFS", server: "SeaweedFS S3", wantRow: "seaweedfs"},
+		{name: "unrecognised proxy", server: "nginx/1.25", wantRow: "unknown"},
+		{name: "explicit provider wins", server: "MinIO", provider: "garage", wantRow: "garage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var crc []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				crc = append(crc, r.Header.Get("X-Amz-Checksum-Crc32"))
+				w.Header().Set("Server", tt.server)
+			}))
+			defer srv.Close()
+			c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.provider = tt.provider })
+			ctx := context.Background()
+			for range 2 {
+				if _, err := c.PutObject(ctx, &PutObjectInput{Bucket: "b", Key: "k", Body: strings.NewReader("data")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.Quirks().Name != tt.wantRow {
+				t.Errorf("row %q, want %q", c.Quirks().Name, tt.wantRow)
+			}
+			if crc[0] != "" && tt.provider == "" {
+				t.Errorf("first request to an unidentified endpoint carried a CRC32: %q", crc[0])
+			}
+			if (crc[1] != "") != tt.wantCRC {
+				t.Errorf("second request CRC32 = %q, want present: %v", crc[1], tt.wantCRC)
+			}
+		})
+	}
+}

@@ -32,6 +32,9 @@ type Quirks struct {
 	ChunkedSigned bool
 	// HostSuffixes recognise the provider from the endpoint host.
 	HostSuffixes []string
+	// ServerHeaders recognise the provider from the prefix of a response's
+	// Server header, for endpoints the host does not identify.
+	ServerHeaders []string
 }
 
 // Providers is the quirks table, looked up by name (WithProvider, or the
@@ -39,22 +42,23 @@ type Quirks struct {
 // released versions of each server:
 //   - AWS: everything (virtual hosts, trailers since 2022, checksum headers).
 //   - s3kit: this module's server; verifies chunked trailers and checksums.
-//   - MinIO: trailers and CRC32 headers since RELEASE.2023-03 (botocore's
-//     2025 defaults work), path style by default.
+//   - MinIO: trailers and CRC32 headers in releases since 2023 (botocore's
+//     2025 defaults work against them), path style by default.
 //   - SeaweedFS, Ceph RGW, Garage: signed chunked uploads yes; trailers and
 //     CRC headers only in recent releases, so the safe choice is off.
-//   - moto: parses trailers and checksum headers.
+//   - moto: parses trailers and checksum headers (exercised by this
+//     package's tests).
 //   - unknown: the safe default for a custom endpoint — path style, no
 //     trailers, no checksum headers, Content-MD5 where the API demands it.
 func Providers() []Quirks {
 	return []Quirks{
 		{Name: "aws", VirtualHost: true, Trailers: true, ChecksumHeaders: true, ChunkedSigned: true,
-			HostSuffixes: []string{".amazonaws.com", ".amazonaws.com.cn"}},
-		{Name: "s3kit", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true},
-		{Name: "minio", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true},
-		{Name: "seaweedfs", ChunkedSigned: true},
-		{Name: "ceph", ChunkedSigned: true},
-		{Name: "garage", ChunkedSigned: true},
+			HostSuffixes: []string{".amazonaws.com", ".amazonaws.com.cn"}, ServerHeaders: []string{"AmazonS3"}},
+		{Name: "s3kit", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true, ServerHeaders: []string{"s3kit"}},
+		{Name: "minio", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true, ServerHeaders: []string{"MinIO"}},
+		{Name: "seaweedfs", ChunkedSigned: true, ServerHeaders: []string{"SeaweedFS"}},
+		{Name: "ceph", ChunkedSigned: true, ServerHeaders: []string{"Ceph"}},
+		{Name: "garage", ChunkedSigned: true, ServerHeaders: []string{"Garage"}},
 		{Name: "moto", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true},
 		{Name: "unknown", ChunkedSigned: true},
 	}
@@ -88,6 +92,22 @@ func QuirksFor(provider, endpoint string) Quirks {
 		}
 	}
 	return rows[len(rows)-1]
+}
+
+// quirksForServer returns the row whose ServerHeaders prefix matches a
+// response's Server header.
+func quirksForServer(server string) (Quirks, bool) {
+	if server == "" {
+		return Quirks{}, false
+	}
+	for _, q := range Providers() {
+		for _, p := range q.ServerHeaders {
+			if strings.HasPrefix(strings.ToLower(server), strings.ToLower(p)) {
+				return q, true
+			}
+		}
+	}
+	return Quirks{}, false
 }
 
 // virtualHostable reports whether bucket can be a DNS label in front of

@@ -207,3 +207,35 @@ func TestStandardRetryQuota(t *testing.T) {
 		t.Errorf("legacy mode made %d requests, want 300 (5 attempts each, no quota)", got)
 	}
 }
+
+func TestAdaptiveRateLimiter(t *testing.T) {
+	var l rateLimiter
+	ctx := context.Background()
+	start := time.Now()
+	for range 20 {
+		if err := l.wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := time.Since(start); d > 50*time.Millisecond {
+		t.Fatalf("disabled limiter waited %v", d)
+	}
+	l.observe(true) // first throttle: 10 requests/s
+	l.observe(true) // second: 7 requests/s
+	start = time.Now()
+	for range 3 {
+		if err := l.wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One token in hand, two more at 7/s: at least ~285 ms.
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Errorf("3 requests after throttling took %v, want ≥ 250ms at 7 req/s", d)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	l.tokens = 0
+	if err := l.wait(cctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("wait with a cancelled context = %v", err)
+	}
+}

@@ -58,7 +58,8 @@ func (s *Session) Region() string { return s.cfg.Region }
 // session's region, endpoint, keys, HTTP client, addressing style, retry
 // and checksum settings for this client only. It validates the settings as
 // botocore does when it creates a client (bad region, addressing style,
-// retry mode, ...).
+// retry mode, ...). WithProfile and WithEnv select what the session loads
+// and have no effect here.
 func (s *Session) Client(opts ...Option) (*Client, error) {
 	o := s.opts
 	o.apply(opts)

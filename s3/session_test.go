@@ -187,11 +187,14 @@ func TestSessionErrors(t *testing.T) {
 		t.Errorf("no credentials: %v, want NoCredentialsError", err)
 	}
 
-	_, err = NewSession(context.Background(), WithEnv(envMap(nil), fakeHome(t, "[default]\ns3 =\n    addressing_style = sideways\n", "")))
-	if err == nil {
-		sess, _ := NewSession(context.Background(), WithEnv(envMap(nil), fakeHome(t, "[default]\ns3 =\n    addressing_style = sideways\n", "")))
-		if _, err := sess.Client(); err == nil {
-			t.Error("an invalid addressing_style was accepted")
-		}
+	// botocore accepts a bad addressing_style in the session and raises
+	// InvalidS3AddressingStyleError when the client is created.
+	sess, err = NewSession(context.Background(), WithEnv(envMap(nil), fakeHome(t, "[default]\ns3 =\n    addressing_style = sideways\n", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sess.Client()
+	if !errors.As(err, &ce) || ce.ClassName != credentials.ClassInvalidAddressingStyle {
+		t.Errorf("bad addressing_style: %v, want InvalidS3AddressingStyleError", err)
 	}
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // authenticate verifies the request's signature and loads its key. It runs
-// before anything is routed or read: a request that fails here changes
-// nothing. Anonymous requests are refused.
+// before any handler and before a byte of the body is read: a request that
+// fails here changes nothing. Anonymous requests are refused.
 func (s *Server) authenticate(ctx context.Context, rq *request) error {
 	if rq.r.Header.Get("Authorization") == "" && isV2Presigned(rq.q) {
 		v, key, err := s.verifyV2Presigned(ctx, rq)

@@ -210,3 +210,23 @@ func TestStreamingBodyChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsignedAmzHeaderRefused adds an x-amz-* header after signing: the
+// server must not act on headers the signature does not cover.
+func TestUnsignedAmzHeaderRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.put("bkt", "src", []byte("x"), nil)
+	req := e.request("PUT", "/bkt/k", []byte("body"), nil)
+	if _, err := e.signer.Sign(req, sigv4.SignInput{Credentials: e.creds, Service: "s3", Region: e.srv.Region,
+		Time: e.clock.Now(), PayloadHash: sigv4.UnsignedPayload}); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Amz-Copy-Source", "/bkt/src")
+	r := e.send(req)
+	if r.status != 403 && r.status != 400 {
+		t.Fatalf("unsigned x-amz-copy-source accepted: %d %s", r.status, r.body)
+	}
+	checkErr(t, e.do("HEAD", "/bkt/k", nil, nil), 404, "NoSuchKey", true)
+}

@@ -80,11 +80,11 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		return nil, err
 	}
 	doc := &s3xml.CopyObjectResult{ETag: info.ETag, LastModified: s3xml.NewTime(info.LastModified)}
-	for alg, v := range info.Meta.Checksums {
-		doc.Set(alg, v)
-	}
-	if info.Meta.ChecksumType != "" && len(info.Meta.Checksums) > 0 {
-		doc.ChecksumType = info.Meta.ChecksumType
+	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
+		for _, alg := range algs {
+			doc.Set(alg, info.Meta.Checksums[alg])
+		}
+		doc.ChecksumType = typ
 	}
 	return &response{doc: doc}, nil
 }

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -137,6 +139,39 @@ func TestDeleteObjects(t *testing.T) {
 	e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", doc(false), nil)
 	e.wantErr(404, "NoSuchBucket", "POST", "/nobucket?delete", doc(false, "a"), nil)
 	e.must(200, "POST", "/bkt?delete", doc(false, many[:1000]...), nil)
+
+	// Answers keep the request's order, failures included.
+	var keys []string
+	for i := range 40 {
+		keys = append(keys, fmt.Sprintf("k%02d", i))
+	}
+	mixed := s3xml.Delete{}
+	for i, k := range keys {
+		o := s3xml.ObjectIdentifier{Key: k}
+		if i%10 == 3 {
+			o.VersionID = "v1"
+		}
+		mixed.Objects = append(mixed.Objects, o)
+	}
+	b, err := s3xml.Marshal(mixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = s3xml.DeleteResult{}
+	e.must(200, "POST", "/bkt?delete", b, nil).decode(t, &res)
+	var deleted, failed []string
+	for _, d := range res.Deleted {
+		deleted = append(deleted, d.Key)
+	}
+	for _, f := range res.Errors {
+		if f.Code != "NoSuchVersion" {
+			t.Errorf("error %+v", f)
+		}
+		failed = append(failed, f.Key)
+	}
+	if len(deleted) != 36 || !slices.IsSorted(deleted) || !slices.Equal(failed, []string{"k03", "k13", "k23", "k33"}) {
+		t.Errorf("deleted %q failed %q", deleted, failed)
+	}
 }
 
 func TestDeleteObjectsDigest(t *testing.T) {

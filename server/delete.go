@@ -2,9 +2,13 @@ package server
 
 import (
 	"context"
+	"sync"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 )
+
+// deleteWorkers bounds the concurrent deletes of one DeleteObjects call.
+const deleteWorkers = 16
 
 // deleteObjects is the multi-object delete: up to 1,000 keys, each
 // answered on its own; quiet mode lists only failures.
@@ -20,9 +24,23 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) (*response, err
 	if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
 		return nil, err
 	}
+	// Keys are deleted concurrently so a durable backend can commit them in
+	// groups; the answer keeps the request's order.
+	errs := make([]error, len(d.Objects))
+	sem := make(chan struct{}, deleteWorkers)
+	var wg sync.WaitGroup
+	for i, o := range d.Objects {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = s.deleteOne(ctx, rq.bucket, o)
+		}()
+	}
+	wg.Wait()
 	doc := &s3xml.DeleteResult{}
-	for _, o := range d.Objects {
-		if err := s.deleteOne(ctx, rq.bucket, o); err != nil {
+	for i, o := range d.Objects {
+		if err := errs[i]; err != nil {
 			e := toError(err)
 			if e.StatusCode() >= 500 {
 				s.log.Error("delete objects", "request_id", rq.id, "key", o.Key, "err", err)

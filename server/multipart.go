@@ -211,7 +211,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		return nil, err
 	}
 	return &response{doc: &s3xml.CompleteMultipartUploadResult{
-		Location: objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag, Checksums: sums,
+		Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag, Checksums: sums,
 	}}, nil
 }
 
@@ -273,13 +273,18 @@ func (s *Server) compositeChecksum(ctx context.Context, mp storage.Multipart, rq
 	return out, nil
 }
 
-// objectURL is the Location S3 reports for a completed upload.
-func objectURL(r *http.Request, bucket, key string) string {
+// objectURL is the Location S3 reports for a completed upload, in the
+// addressing style the request used.
+func (s *Server) objectURL(r *http.Request, bucket, key string) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/" + bucket + "/" + (&url.URL{Path: key}).EscapedPath()
+	path := "/" + bucket + "/" + key
+	if s.virtualBucket(r.Host) != "" {
+		path = "/" + key
+	}
+	return scheme + "://" + r.Host + (&url.URL{Path: path}).EscapedPath()
 }
 
 func (s *Server) abortMultipartUpload(ctx context.Context, rq *request) (*response, error) {

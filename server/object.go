@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/storage"
@@ -71,7 +72,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 		return nil, err
 	}
 	body := rq.bodyReader()
-	opts := storage.PutOptions{Meta: meta, ContentMD5: md5sum, IfNoneMatch: inm, IfMatch: h.Get("If-Match")}
+	opts := storage.PutOptions{Meta: meta, ContentMD5: md5sum, IfNoneMatch: inm, IfMatch: quoteETag(h.Get("If-Match"))}
 	if cs != nil {
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePut
@@ -82,11 +83,13 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r := &response{}
 	r.setHeader("ETag", info.ETag)
-	for alg, v := range info.Meta.Checksums {
-		r.setHeader(s3xml.HeaderChecksumPrefix+alg, v)
-	}
-	if info.Meta.ChecksumType != "" && len(info.Meta.Checksums) > 0 {
-		r.setHeader(s3xml.HeaderChecksumType, info.Meta.ChecksumType)
+	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
+		for _, alg := range algs {
+			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])
+		}
+		if typ != "" {
+			r.setHeader(s3xml.HeaderChecksumType, typ)
+		}
 	}
 	return r, nil
 }
@@ -177,4 +180,14 @@ func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, erro
 		return nil, err
 	}
 	return &response{status: http.StatusNoContent}, nil
+}
+
+// quoteETag puts an entity tag a client sent bare into the quoted form
+// storage compares with.
+func quoteETag(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "*" || strings.HasPrefix(v, `"`) {
+		return v
+	}
+	return `"` + v + `"`
 }

@@ -280,6 +280,8 @@ func TestConditionalPut(t *testing.T) {
 	etag := e.must(200, "HEAD", "/bkt/k", nil, nil).header.Get("ETag")
 	e.wantErr(412, "PreconditionFailed", "PUT", "/bkt/k", []byte("third"), hdr{"If-Match": `"nope"`})
 	e.must(200, "PUT", "/bkt/k", []byte("fourth"), hdr{"If-Match": etag})
+	bare := strings.Trim(e.must(200, "HEAD", "/bkt/k", nil, nil).header.Get("ETag"), `"`)
+	e.must(200, "PUT", "/bkt/k", []byte("fifth"), hdr{"If-Match": bare})
 	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k", []byte("x"), hdr{"If-None-Match": etag})
 }
 
@@ -314,4 +316,18 @@ func TestKeyTooLong(t *testing.T) {
 	e := newEnv(t)
 	e.mkBucket("bkt")
 	e.wantErr(400, "KeyTooLongError", "PUT", "/bkt/"+strings.Repeat("k", 1025), []byte("x"), nil)
+}
+
+func TestVersionIDNull(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.put("bkt", "k", []byte("x"), nil)
+	if r := e.must(200, "GET", "/bkt/k?versionId=null", nil, nil); string(r.body) != "x" {
+		t.Errorf("GET versionId=null: %q", r.body)
+	}
+	e.wantErr(400, "InvalidArgument", "GET", "/bkt/k?versionId=3HL4kqtJlcpXroDTDmJ", nil, nil)
+	e.wantErr(400, "InvalidArgument", "DELETE", "/bkt/k?versionId=3HL4kqtJlcpXroDTDmJ", nil, nil)
+	e.must(204, "DELETE", "/bkt/k?versionId=null", nil, nil)
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
 }

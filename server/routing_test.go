@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/s3test"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/mem"
@@ -30,6 +31,15 @@ func TestVirtualHostStyle(t *testing.T) {
 		t.Errorf("bare domain: %q", r.body)
 	}
 	e.wantErr(404, "NoSuchBucket", "GET", "/k", nil, hdr{"Host": "other.s3.local"})
+
+	var up s3xml.InitiateMultipartUploadResult
+	e.must(200, "POST", "/mp%20key?uploads", nil, host).decode(t, &up)
+	etag := e.must(200, "PUT", "/mp%20key?partNumber=1&uploadId="+up.UploadID, []byte("part"), host).header.Get("ETag")
+	var done s3xml.CompleteMultipartUploadResult
+	e.must(200, "POST", "/mp%20key?uploadId="+up.UploadID, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: etag}), host).decode(t, &done)
+	if done.Location != "http://vbkt.s3.local:9000/mp%20key" || done.Bucket != "vbkt" || done.Key != "mp key" {
+		t.Errorf("complete %+v", done)
+	}
 }
 
 func TestRoutingErrors(t *testing.T) {

@@ -139,6 +139,10 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if err := s.authorize(rq); err != nil {
 		return op, nil, err
 	}
+	// Buckets are unversioned: "null" names the only version there is.
+	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
+		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
+	}
 	resp, err := h(ctx, rq)
 	return op, resp, err
 }

@@ -85,7 +85,9 @@ type chunkedReader struct {
 	sig      *chunkSigner
 	signed   bool
 	trailers bool
-	buf      []byte // verified bytes of the current signed chunk
+	buf      []byte // verified bytes of the current signed chunk (may alias r's buffer)
+	own      []byte // buffer for chunks larger than r's buffer
+	discard  int    // bytes of r to discard once buf is consumed
 	off      int
 	left     int64 // unread bytes of the current unsigned chunk
 	done     bool
@@ -93,7 +95,7 @@ type chunkedReader struct {
 }
 
 func newChunkedReader(body io.Reader, checks *payloadChecks, sig *chunkSigner, signed, trailers bool) *chunkedReader {
-	return &chunkedReader{r: bufio.NewReaderSize(body, 32<<10), checks: checks, sig: sig, signed: signed, trailers: trailers}
+	return &chunkedReader{r: bufio.NewReaderSize(body, 64<<10+4<<10), checks: checks, sig: sig, signed: signed, trailers: trailers}
 }
 
 func (c *chunkedReader) Read(p []byte) (int, error) {
@@ -209,6 +211,14 @@ func (c *chunkedReader) readLine() ([]byte, error) {
 
 // next reads the next chunk header and, for signed chunks, the whole chunk.
 func (c *chunkedReader) next() error {
+	if c.discard > 0 {
+		// The peeked chunk has been consumed; only now may r move on.
+		if _, err := c.r.Discard(c.discard); err != nil {
+			return err
+		}
+		c.discard = 0
+		c.buf = nil
+	}
 	line, err := c.readLine()
 	if err != nil {
 		return err
@@ -236,29 +246,58 @@ func (c *chunkedReader) next() error {
 		c.left = size
 		return nil
 	}
-	if int64(cap(c.buf)) < size {
-		c.buf = make([]byte, size)
-	}
-	c.buf = c.buf[:size]
 	c.off = 0
-	if _, err := io.ReadFull(c.r, c.buf); err != nil {
-		c.buf = c.buf[:0]
+	data, err := c.readChunkData(size)
+	if err != nil {
+		c.buf = nil
 		return err
 	}
-	h := sha256.Sum256(c.buf)
+	h := sha256.Sum256(data)
 	if err := c.sig.verify(chunkPayloadAlg, &h, provided[:]); err != nil {
-		c.buf = c.buf[:0]
+		c.buf = nil
 		return err
 	}
 	if size == 0 {
 		return c.end()
 	}
-	if err := c.readCRLF(); err != nil {
-		c.buf = c.buf[:0]
-		return err
+	if c.discard == 0 {
+		if err := c.readCRLF(); err != nil {
+			return err
+		}
 	}
-	c.checks.write(c.buf)
+	c.checks.write(data)
+	c.buf = data // released only now that the signature checked out
 	return nil
+}
+
+// readChunkData returns the size bytes of a signed chunk. A chunk that
+// fits in the bufio buffer (the common 64 KiB) is peeked in place, with
+// its CRLF checked, and discarded once consumed: no copy. Larger chunks
+// are read into an owned buffer.
+func (c *chunkedReader) readChunkData(size int64) ([]byte, error) {
+	if size+2 <= int64(c.r.Size()) {
+		p, err := c.r.Peek(int(size) + 2)
+		if err != nil {
+			return nil, err
+		}
+		if size > 0 && (p[size] != '\r' || p[size+1] != '\n') {
+			return nil, errInvalidRequest("aws-chunked chunk data is not followed by CRLF")
+		}
+		if size > 0 {
+			c.discard = int(size) + 2
+		} else {
+			c.discard = 0 // the final chunk's CRLF belongs to the trailer section
+		}
+		return p[:size], nil
+	}
+	if int64(cap(c.own)) < size {
+		c.own = make([]byte, size)
+	}
+	data := c.own[:size]
+	if _, err := io.ReadFull(c.r, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // end reads the trailing headers after the final chunk, checks the

@@ -23,6 +23,11 @@
 // signature before that chunk's bytes are released, then the trailer, its
 // signature and its checksum. Memory stays bounded by one chunk.
 //
+// Where real clients disagree, Verify accepts each of them: botocore folds
+// tabs inside header values into spaces, aws-sdk-go-v2 does not (Verify
+// tries the second spelling only when a signed value holds a tab); minio-go
+// ends a signed trailer with "\n\r\n". Signing follows botocore.
+//
 // Error codes follow S3: a wrong x-amz-checksum-* value or Content-MD5 is
 // BadDigest ("The CRC32 you specified did not match the calculated
 // checksum", as S3 answers), a wrong hex payload hash is

@@ -33,7 +33,25 @@ type keyCache struct {
 	m  map[keyID][32]byte
 	// last is the most recently used key: a client signs with one key
 	// for hours, so this skips hashing four strings into the map.
-	last atomic.Pointer[cachedKey]
+	last     atomic.Pointer[cachedKey]
+	lastDate atomic.Pointer[cachedDate]
+}
+
+type cachedDate struct {
+	unix int64
+	s    string
+}
+
+// amzDate formats t as X-Amz-Date, reusing the last result: a client
+// signs many requests within the same second.
+func (c *keyCache) amzDate(t time.Time) string {
+	u := t.Unix()
+	if d := c.lastDate.Load(); d != nil && d.unix == u {
+		return d.s
+	}
+	d := &cachedDate{u, t.UTC().Format(amzDateFormat)}
+	c.lastDate.Store(d)
+	return d.s
 }
 
 type cachedKey struct {
@@ -244,8 +262,7 @@ func (s *Signer) sign(req *http.Request, in SignInput, dbg *signDebug) (string, 
 		req.Header = make(http.Header)
 	}
 	s3 := in.Service == "s3"
-	var dateArr [16]byte
-	amzDate := string(in.Time.UTC().AppendFormat(dateArr[:0], amzDateFormat))
+	amzDate := s.cache.amzDate(in.Time)
 	payload := in.PayloadHash
 	if payload == "" {
 		payload = EmptyPayloadHash

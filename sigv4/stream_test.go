@@ -79,8 +79,14 @@ func TestStreamingRoundTrip(t *testing.T) {
 					if want := size; got.DecodedContentLength != want {
 						t.Errorf("DecodedContentLength %d, want %d", got.DecodedContentLength, want)
 					}
-					data, err := io.ReadAll(got.Body)
-					if err != nil || !bytes.Equal(data, body) {
+					// Read and WriteTo (io.Copy) must both decode it.
+					var out bytes.Buffer
+					if known {
+						_, err = io.Copy(&out, got.Body)
+					} else {
+						_, err = out.ReadFrom(struct{ io.Reader }{got.Body})
+					}
+					if data := out.Bytes(); err != nil || !bytes.Equal(data, body) {
 						t.Fatalf("decoded %d bytes, %v; want %d", len(data), err, n)
 					}
 				})
@@ -201,6 +207,16 @@ func TestStreamingTamper(t *testing.T) {
 			}
 			if _, err2 := got.Body.Read(make([]byte, 10)); errCode(err2) != tc.code {
 				t.Errorf("read after failure = %v, want the same error", err2)
+			}
+			// The same through io.Copy, which uses the reader's WriteTo.
+			req.Body = io.NopCloser(bytes.NewReader(bad))
+			got, err = testVerifier(testTime).Verify(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if _, err := io.Copy(&out, got.Body); errCode(err) != tc.code || out.Len() > tc.released {
+				t.Errorf("io.Copy: %d bytes, %v; want at most %d then %s", out.Len(), err, tc.released, tc.code)
 			}
 		})
 	}

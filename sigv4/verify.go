@@ -56,6 +56,10 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		err error
 	)
 	if auth := req.Header.Get("Authorization"); auth != "" {
+		if isPresigned(req.URL.RawQuery) {
+			return nil, newError(CodeInvalidArgument, http.StatusBadRequest,
+				"only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified")
+		}
 		p, err = parseAuthHeader(auth, req)
 	} else if strings.Contains(req.URL.RawQuery, "AWSAccessKeyId=") {
 		return nil, errInvalidRequest("signature version 2 is not supported; please use " + Algorithm)

@@ -161,6 +161,13 @@ func TestVerifyRejects(t *testing.T) {
 		{"no content sha256", func(r *http.Request) { r.Header.Del("X-Amz-Content-Sha256") }, testTime, CodeInvalidRequest, 400},
 		{"bad content sha256", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", "nope") }, testTime, CodeInvalidArgument, 400},
 		{"no date", func(r *http.Request) { r.Header.Del("X-Amz-Date") }, testTime, CodeAccessDenied, 403},
+		{"header and query auth", func(r *http.Request) {
+			r.URL.RawQuery += "&X-Amz-Signature=" + strings.Repeat("0", 64)
+		}, testTime, CodeInvalidArgument, 400},
+		{"sigv2 presigned", func(r *http.Request) {
+			r.Header.Del("Authorization")
+			r.URL.RawQuery = "AWSAccessKeyId=AKIDTEST&Expires=1&Signature=x"
+		}, testTime, CodeInvalidRequest, 400},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

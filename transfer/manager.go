@@ -37,6 +37,11 @@ type Options struct {
 	// transfers (default Concurrency × PartSize). Only stream uploads buffer:
 	// files are read in place and downloads are written as they arrive.
 	MemoryBudget int64
+	// SkipMultipartVerify skips hashing the chunks of multipart objects to
+	// check them against the ETag. That MD5 pass costs about one CPU
+	// second per GiB; single-part objects are always checked, and uploads
+	// always carry checksums the server verifies.
+	SkipMultipartVerify bool
 	// Progress receives progress events (optional).
 	Progress ProgressFunc
 	// Logger receives debug logs (optional).

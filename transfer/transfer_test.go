@@ -213,6 +213,7 @@ func TestDownloadFile(t *testing.T) {
 		{"single-part larger than a chunk", testPart*3 + 1, 0, true},
 		{"multipart, same part size", testPart*4 + 5, testPart, true},
 		{"multipart, other part size", testPart*4 + 5, testPart * 2, false},
+		{"multipart, verification skipped", testPart*4 + 5, testPart, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,7 +228,7 @@ func TestDownloadFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			var bytesSeen atomic.Int64
-			m := New(fc, Options{PartSize: testPart, Concurrency: 4, Progress: func(e Event) {
+			m := New(fc, Options{PartSize: testPart, Concurrency: 4, SkipMultipartVerify: strings.Contains(tc.name, "skipped"), Progress: func(e Event) {
 				if e.Kind == EventBytes {
 					bytesSeen.Add(e.Bytes)
 				}

@@ -56,10 +56,17 @@ row "s3kit cp" \
 	"$(job files "$NFILES" "$S3KIT" cp "$WORK/many" s3://bench/s3kit/many --recursive --no-progress)" \
 	"$(job files "$NFILES" "$S3KIT" cp s3://bench/s3kit/many "$WORK/outmany" --recursive --no-progress)"
 
+clean
+row "s3kit cp --no-verify" \
+	"$(job MiB "$SIZE_MB" "$S3KIT" cp "$WORK/big" s3://bench/s3kitnv/big --no-progress --no-verify)" \
+	"$(job MiB "$SIZE_MB" "$S3KIT" cp s3://bench/s3kitnv/big "$WORK/out" --no-progress --no-verify)" \
+	"$(job files "$NFILES" "$S3KIT" cp "$WORK/many" s3://bench/s3kitnv/many --recursive --no-progress --no-verify)" \
+	"$(job files "$NFILES" "$S3KIT" cp s3://bench/s3kitnv/many "$WORK/outmany" --recursive --no-progress --no-verify)"
+
 S5CMD=${S5CMD:-$(command -v s5cmd || true)}
 if [ -n "$S5CMD" ]; then
 	clean
-	row "s5cmd $("$S5CMD" version 2>/dev/null | head -1)" \
+	row "s5cmd ${S5CMD_VERSION:-$("$S5CMD" version 2>/dev/null | head -1)}" \
 		"$(job MiB "$SIZE_MB" "$S5CMD" --endpoint-url "$ENDPOINT" cp "$WORK/big" s3://bench/s5/big)" \
 		"$(job MiB "$SIZE_MB" "$S5CMD" --endpoint-url "$ENDPOINT" cp s3://bench/s5/big "$WORK/out")" \
 		"$(job files "$NFILES" "$S5CMD" --endpoint-url "$ENDPOINT" cp "$WORK/many/*" s3://bench/s5/many/)" \
@@ -70,11 +77,13 @@ if command -v rclone >/dev/null; then
 	export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ENDPOINT="$ENDPOINT" \
 		RCLONE_CONFIG_B_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_B_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
 	clean
+	# rclone refuses AWS_CA_BUNDLE with its own transport.
+	rc() { env -u AWS_CA_BUNDLE rclone "$@"; }
 	row "rclone $(rclone version | head -1 | awk '{print $2}')" \
-		"$(job MiB "$SIZE_MB" rclone copyto "$WORK/big" b:bench/rc/big)" \
-		"$(job MiB "$SIZE_MB" rclone copyto b:bench/rc/big "$WORK/out")" \
-		"$(job files "$NFILES" rclone copy "$WORK/many" b:bench/rc/many)" \
-		"$(job files "$NFILES" rclone copy b:bench/rc/many "$WORK/outmany")"
+		"$(job MiB "$SIZE_MB" rc copyto "$WORK/big" b:bench/rc/big)" \
+		"$(job MiB "$SIZE_MB" rc copyto b:bench/rc/big "$WORK/out")" \
+		"$(job files "$NFILES" rc copy "$WORK/many" b:bench/rc/many)" \
+		"$(job files "$NFILES" rc copy b:bench/rc/many "$WORK/outmany")"
 fi
 
 if command -v aws >/dev/null; then

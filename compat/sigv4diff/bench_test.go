@@ -133,7 +133,7 @@ func TestSpeedRatio(t *testing.T) {
 	presignBase.Header.Del("User-Agent")
 	reqP := typicalGET(b, benchURL)
 	reqP.Header.Del("User-Agent")
-	const batch = 2000
+	const batch = 1000
 	measure := func(f func()) time.Duration {
 		start := time.Now()
 		for range batch {
@@ -147,7 +147,7 @@ func TestSpeedRatio(t *testing.T) {
 			best[name] = d
 		}
 	}
-	for range 25 {
+	for range 60 {
 		keep("sign/s3kit", measure(func() { ours.Sign(reqA, in) }))
 		keep("sign/sdk", measure(func() {
 			reqB.Header.Set("X-Amz-Content-Sha256", sigv4.EmptyPayloadHash)

@@ -73,18 +73,9 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err != nil {
 		return fail(err)
 	}
-	n, err := store.Len(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	var first *keys.Key
-	if n == 0 {
-		k, err := store.Create(ctx, keys.CreateOptions{Name: "first key"})
-		if err != nil {
-			return fail(err)
-		}
-		first = &k
-	}
+	// Storage and the listener come before the first key is made, so a
+	// start that fails (data directory in use, port taken) never creates a
+	// key whose secret nobody saw.
 	backend, handler, err := openServer(ctx, dir, store, o, logger, env.Now)
 	if err != nil {
 		return fail(err)
@@ -94,34 +85,66 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 			logger.Error("close storage", "err", err)
 		}
 	}()
-
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return fail(err)
 	}
-	endpoint := endpointURL(ln.Addr())
-	b := banner{Endpoint: endpoint, DataDir: dir, KeyFile: store.Path(), Region: o.Region, Domain: o.Domain, Keys: n, First: first}
-	if o.WriteProfile != "" {
-		if err := writeServeProfile(ctx, env, store, o, endpoint, first, &b); err != nil {
-			ln.Close()
-			return fail(err)
-		}
+	b, err := prepareBanner(ctx, env, store, o, dir, endpointURL(ln.Addr()), logger)
+	if err != nil {
+		ln.Close()
+		return fail(err)
 	}
 	b.write(env.Stdout)
+	if err := serveUntilDone(ctx, ln, handler, logger); err != nil {
+		return fail(err)
+	}
+	return nil
+}
 
+// prepareBanner creates the first key when there is none and writes
+// --write-profile. A profile that cannot be written is reported in the
+// banner and the log, not fatal: the first key's secret must still be shown.
+func prepareBanner(ctx context.Context, env Env, store *keys.Store, o serveOptions, dir, endpoint string, logger *slog.Logger) (banner, error) {
+	n, err := store.Len(ctx)
+	if err != nil {
+		return banner{}, err
+	}
+	b := banner{Endpoint: endpoint, DataDir: dir, KeyFile: store.Path(), Region: o.Region, Domain: o.Domain, Keys: n}
+	if n == 0 {
+		k, err := store.Create(ctx, keys.CreateOptions{Name: "first key"})
+		if err != nil {
+			return banner{}, err
+		}
+		b.First = &k
+	}
+	if o.WriteProfile != "" {
+		if err := writeServeProfile(ctx, env, store, o, endpoint, b.First, &b); err != nil {
+			logger.Error("write profile", "profile", o.WriteProfile, "err", err)
+			b.ProfileError = err
+		}
+	}
+	logger.Info("serving", "endpoint", endpoint, "data", dir, "region", o.Region)
+	return b, nil
+}
+
+// serveUntilDone serves on ln until ctx ends (SIGINT/SIGTERM in main), then
+// shuts down gracefully: it stops accepting, lets requests in flight finish
+// for up to shutdownTimeout, and closes the rest.
+func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           handler, // it answers GET /-/health itself
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// Requests in flight are not cancelled by the signal; Shutdown
+		// waits for them.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	logger.Info("serving", "endpoint", endpoint, "data", dir, "region", o.Region)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fail(err)
+		return err
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", shutdownTimeout)
@@ -132,7 +155,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fail(err)
+		return err
 	}
 	logger.Info("stopped")
 	return nil

@@ -25,6 +25,7 @@ type banner struct {
 	ProfileKeyCreated bool
 	ProfileFiles      awsProfileFiles
 	ProfileWarnings   []string
+	ProfileError      error // --write-profile failed
 }
 
 func (b banner) write(w io.Writer) {
@@ -49,6 +50,10 @@ func (b banner) write(w io.Writer) {
 		p("  New key:   s3kit keys create --data %s", quoteForShell(b.DataDir))
 		p("  List keys: s3kit keys list --data %s", quoteForShell(b.DataDir))
 		p("Then connect as shown in README.md (boto3, aws-cli, s3kit) with endpoint %s.", b.Endpoint)
+	}
+	if b.ProfileError != nil {
+		p("")
+		p("Could not write the profile: %v", b.ProfileError)
 	}
 	if b.Profile != "" {
 		p("")

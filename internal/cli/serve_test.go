@@ -302,3 +302,44 @@ func TestEndpointURL(t *testing.T) {
 		}
 	}
 }
+
+func TestServeWriteProfileFailureStillShowsTheFirstKey(t *testing.T) {
+	env := serveEnv(t)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env.LookupEnv = mapLookup(map[string]string{
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(blocker, "creds"), // a file is in the way
+		"AWS_CONFIG_FILE":             filepath.Join(blocker, "conf"),
+	})
+	s := startServe(t, env, "--data", t.TempDir(), "--write-profile", "dev")
+	if s.Secret == "" || !strings.Contains(s.Banner, "Could not write the profile") {
+		t.Errorf("banner should show the key and the profile error:\n%s", s.Banner)
+	}
+	if got := listBuckets(t, s.Endpoint, s.KeyID, s.Secret); got != http.StatusOK {
+		t.Errorf("server not serving after the profile error: %d", got)
+	}
+}
+
+func TestServeRefusesADataDirInUse(t *testing.T) {
+	data := t.TempDir()
+	first := startServe(t, serveEnv(t), "--data", data)
+	code, _, errs := runCLI(t, serveEnv(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
+	if code != ExitFailed || !strings.Contains(errs, "serve:") {
+		t.Errorf("second server on one data dir: exit %d, %q", code, errs)
+	}
+	n, err := openKeyStoreForTest(t, data).Len(context.Background())
+	if err != nil || n != 1 {
+		t.Errorf("%d keys after the refused start (want the first server's 1): %v", n, err)
+	}
+	_ = first
+}
+
+func openKeyStoreForTest(t *testing.T, dir string) *keys.Store {
+	s, err := keys.Open(dir, keys.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

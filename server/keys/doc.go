@@ -18,7 +18,8 @@
 // its secret in all three. Only Key.Secret itself holds the plain value, for
 // the verifier and for the one time "keys create" prints it.
 //
-// The server consumes a Store through its KeyStore seam; because the server
-// package may not import its own sub-packages' users, the adaptation (one
-// small function) lives with the command that wires them together.
+// The server consumes a Store through its server.KeyStore seam. This package
+// does not import server (the import arrows give everything under server/
+// only sigv4, storage and internal/s3xml), so the one-method adapter lives
+// where the two are wired together: internal/cli's serve_wire.go.
 package keys

@@ -37,6 +37,7 @@ type committer struct {
 	db   *bolt.DB
 	reqs chan *update // unbuffered: a sent update is always taken by the loop
 	quit chan struct{}
+	once sync.Once
 	wg   sync.WaitGroup
 }
 
@@ -60,7 +61,7 @@ func (c *committer) do(fn func(tx *bolt.Tx) error) error {
 }
 
 func (c *committer) close() {
-	close(c.quit)
+	c.once.Do(func() { close(c.quit) })
 	c.wg.Wait()
 }
 

@@ -35,7 +35,8 @@ type Options struct {
 	// Now is the clock for LastModified and creation times (time.Now when nil).
 	Now func() time.Time
 	// InlineMax is the largest body kept inline in the index (0 means
-	// DefaultInlineMax; negative means never inline).
+	// DefaultInlineMax; negative means never inline). Values of 256 KiB
+	// and more act as 256 KiB - 1, the copy buffer's size.
 	InlineMax int
 	// Logger receives startup cleanup reports (slog.Default when nil).
 	Logger *slog.Logger
@@ -61,6 +62,7 @@ type Store struct {
 	maxExtents int
 	log        *slog.Logger
 	bufs       sync.Pool // *[]byte of copyBufSize for streaming bodies
+	closeOnce  sync.Once
 }
 
 // Open opens (creating if needed) the store in dir. It removes leftovers of
@@ -84,9 +86,13 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	db, err := bolt.Open(filepath.Join(dir, "index.db"), 0o600, &bolt.Options{
-		Timeout:        time.Second,
+		Timeout: time.Second,
+		// The freelist is rebuilt on open instead of written per commit.
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
+		// Address space only: avoids remapping (which waits for every
+		// reader) while the index grows to 1 GiB.
+		InitialMmapSize: 1 << 30,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open store index: %w", err)
@@ -109,6 +115,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}); err != nil {
 		return fail(err)
 	}
+	// Make the new directory entries (store dir, data/, index.db) durable;
+	// the parent may be unreadable to us, so its sync is best effort.
+	_ = syncDir(filepath.Dir(filepath.Clean(dir)))
 	for _, d := range []string{dir, filepath.Join(dir, "data")} {
 		if err := syncDir(d); err != nil {
 			return fail(err)
@@ -124,8 +133,14 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close stops the store. Content already opened stays readable.
+// Close stops the store; later calls return ErrClosed (or bbolt's
+// database-not-open error). Content already opened stays readable.
 func (s *Store) Close() error {
+	first := false
+	s.closeOnce.Do(func() { first = true })
+	if !first {
+		return ErrClosed
+	}
 	s.c.close()
 	err := s.db.Close()
 	if derr := s.dataDir.Close(); err == nil {

@@ -3,6 +3,8 @@ package disk
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -232,67 +234,68 @@ func TestSecondOpenFails(t *testing.T) {
 	}
 }
 
-// TestWriteRangeTo checks the sendfile path against ReadAt on a
-// multipart object, for ranges inside and across part boundaries.
+// TestWriteRangeTo checks the sendfile path against the bytes of a
+// three-extent content, for ranges inside and across extent boundaries.
 func TestWriteRangeTo(t *testing.T) {
-	ctx := context.Background()
 	s := open(t, t.TempDir())
 	defer s.Close()
-	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	pool := newCrashPool()
-	whole := pool.data(7, storage.MinPartSize*2+999)
-	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{})
-	var parts []storage.CompletePart
-	for i, chunk := range [][]byte{whole[:storage.MinPartSize], whole[storage.MinPartSize : 2*storage.MinPartSize], whole[2*storage.MinPartSize:]} {
-		p, err := s.UploadPart(ctx, "b", "mp", u.UploadID, i+1, bytes.NewReader(chunk), storage.PartOptions{})
-		if err != nil {
+	whole := pool.data(7, 3000)
+	sizes := []int{1000, 1500, 500}
+	var xs []extent
+	at := 0
+	for i, n := range sizes {
+		id := fmt.Sprintf("%032x", i)
+		if err := os.WriteFile(s.path(id), whole[at:at+n], 0o600); err != nil {
 			t.Fatal(err)
 		}
-		parts = append(parts, storage.CompletePart{PartNumber: i + 1, ETag: p.ETag})
+		xs = append(xs, extent{ID: id, Size: int64(n)})
+		at += n
 	}
-	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts); err != nil {
-		t.Fatal(err)
-	}
-	o, err := s.GetObject(ctx, "b", "mp")
+	c, err := s.openExtents(xs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer o.Content.Close()
-	rw, ok := o.Content.(storage.RangeWriterTo)
-	if !ok {
-		t.Fatal("file-backed content does not implement storage.RangeWriterTo")
-	}
-	m := int64(storage.MinPartSize)
+	defer c.Close()
 	cases := []struct {
 		name   string
 		off, n int64
 	}{
-		{"Whole", 0, int64(len(whole))},
+		{"Whole", 0, 3000},
 		{"InsideFirst", 10, 100},
-		{"AcrossOneBoundary", m - 5, 10},
-		{"AcrossTwoBoundaries", m - 1, m + 2},
-		{"Tail", int64(len(whole)) - 7, 7},
+		{"AcrossOneBoundary", 995, 10},
+		{"AcrossTwoBoundaries", 999, 1502},
+		{"Tail", 2993, 7},
 		{"Empty", 3, 0},
 	}
-	for _, c := range cases {
+	for _, tc := range cases {
 		var buf bytes.Buffer
-		n, err := rw.WriteRangeTo(&buf, c.off, c.n)
-		if err != nil || n != c.n || !bytes.Equal(buf.Bytes(), whole[c.off:c.off+c.n]) {
-			t.Fatalf("%s: WriteRangeTo(%d, %d) = %d, %v; bytes match %v", c.name, c.off, c.n, n, err, bytes.Equal(buf.Bytes(), whole[c.off:c.off+c.n]))
+		n, err := c.WriteRangeTo(&buf, tc.off, tc.n)
+		want := whole[tc.off : tc.off+tc.n]
+		if err != nil || n != tc.n || !bytes.Equal(buf.Bytes(), want) {
+			t.Fatalf("%s: WriteRangeTo(%d, %d) = %d, %v; bytes match %v", tc.name, tc.off, tc.n, n, err, bytes.Equal(buf.Bytes(), want))
+		}
+		got := make([]byte, tc.n)
+		if m, err := c.ReadAt(got, tc.off); (err != nil && !(err == io.EOF && m == int(tc.n))) || !bytes.Equal(got, want) {
+			t.Fatalf("%s: ReadAt(%d, %d) = %d, %v", tc.name, tc.off, tc.n, m, err)
 		}
 	}
-	if _, err := rw.WriteRangeTo(io.Discard, int64(len(whole))-1, 2); err == nil {
+	if _, err := c.WriteRangeTo(io.Discard, 2999, 2); err == nil {
 		t.Fatal("WriteRangeTo past the end succeeded")
 	}
-	// WriteTo continues from the read position.
-	if _, err := o.Content.Seek(m+1, io.SeekStart); err != nil {
+	// WriteTo (what io.Copy uses) continues from the read position.
+	if _, err := c.Seek(1001, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, o.Content); err != nil || !bytes.Equal(buf.Bytes(), whole[m+1:]) {
+	if _, err := io.Copy(&buf, c); err != nil || !bytes.Equal(buf.Bytes(), whole[1001:]) {
 		t.Fatalf("io.Copy after Seek: %d bytes, %v", buf.Len(), err)
+	}
+	// The files are reached through the store, not by the test's paths:
+	// an unlinked extent makes a fresh open report a stale record.
+	os.Remove(s.path(xs[1].ID))
+	if _, err := s.openExtents(xs); !errors.Is(err, errStale) {
+		t.Fatalf("openExtents with a missing file: %v, want errStale", err)
 	}
 }
 
@@ -342,5 +345,27 @@ func TestCompleteAssemblesManyParts(t *testing.T) {
 	}
 	if n := len(dataFiles(t, s)); n != 1 {
 		t.Fatalf("%d content files after assembling, want 1", n)
+	}
+}
+
+// TestClosedStore checks that a closed store refuses work instead of
+// hanging or panicking, and that a second Close is harmless.
+func TestClosedStore(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err == nil {
+		t.Fatal("second Close returned nil")
+	}
+	if err := s.DeleteObject(ctx, "b", "k"); err == nil {
+		t.Fatal("DeleteObject on a closed store succeeded")
+	}
+	if _, err := s.PutObject(ctx, "b", "k", strings.NewReader("x"), storage.PutOptions{}); err == nil {
+		t.Fatal("PutObject on a closed store succeeded")
 	}
 }

@@ -5,5 +5,8 @@
 // object value off to the side and swaps it in under the store's lock, so
 // readers see the old object or the new one, never a mix; open Content keeps
 // the bytes it was opened with because object bytes are never modified in
-// place. Nothing survives the process: use storage/disk for durability.
+// place. Bytes are held as a list of chunks, so large bodies are never
+// re-copied while they grow, and completed multipart uploads and copies
+// share their parts' or source's chunks. Nothing survives the process: use
+// storage/disk for durability.
 package mem

@@ -1,7 +1,6 @@
 package mem
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -44,7 +43,7 @@ type bucket struct {
 
 type object struct {
 	info storage.ObjectInfo
-	data []byte // never modified once stored
+	data chunks // never modified once stored
 }
 
 // New returns an empty Store.
@@ -137,8 +136,8 @@ func (s *Store) PutObject(ctx context.Context, bucketName, key string, body io.R
 		return storage.ObjectInfo{}, err
 	}
 	r := upload.NewReader(ctx, body)
-	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, r); err != nil {
+	data, err := readChunks(r)
+	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: read body: %w", bucketName, key, err)
 	}
 	etag, err := r.Finish(opts.ContentMD5)
@@ -151,8 +150,8 @@ func (s *Store) PutObject(ctx context.Context, bucketName, key string, body io.R
 			return storage.ObjectInfo{}, err
 		}
 	}
-	o := &object{data: buf.Bytes(), info: storage.ObjectInfo{
-		Key: key, Size: int64(buf.Len()), ETag: etag, Meta: upload.CloneMeta(meta),
+	o := &object{data: data, info: storage.ObjectInfo{
+		Key: key, Size: data.size, ETag: etag, Meta: upload.CloneMeta(meta),
 	}}
 	return s.commit(bucketName, o, opts)
 }
@@ -196,7 +195,7 @@ func (s *Store) GetObject(ctx context.Context, bucketName, key string) (*storage
 	if err != nil {
 		return nil, err
 	}
-	return &storage.Object{Info: cloneInfo(o.info), Content: content{bytes.NewReader(o.data)}}, nil
+	return &storage.Object{Info: cloneInfo(o.info), Content: &content{c: o.data}}, nil
 }
 
 // HeadObject implements storage.Backend.
@@ -284,8 +283,3 @@ func cloneInfo(i storage.ObjectInfo) storage.ObjectInfo {
 	}
 	return i
 }
-
-// content is an object's bytes; Close has nothing to release.
-type content struct{ *bytes.Reader }
-
-func (content) Close() error { return nil }

@@ -1,7 +1,6 @@
 package mem
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -21,7 +20,7 @@ type mpUpload struct {
 
 type mpPart struct {
 	info storage.PartInfo
-	data []byte
+	data chunks
 }
 
 // CreateMultipartUpload implements storage.Multipart. Upload IDs increase
@@ -79,8 +78,8 @@ func (s *Store) UploadPart(ctx context.Context, bucketName, key, uploadID string
 		return storage.PartInfo{}, err
 	}
 	r := upload.NewReader(ctx, body)
-	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, r); err != nil {
+	data, err := readChunks(r)
+	if err != nil {
 		return storage.PartInfo{}, fmt.Errorf("upload part %d: read body: %w", partNumber, err)
 	}
 	etag, err := r.Finish(opts.ContentMD5)
@@ -102,8 +101,8 @@ func (s *Store) UploadPart(ctx context.Context, bucketName, key, uploadID string
 	if err != nil {
 		return storage.PartInfo{}, err
 	}
-	p := &mpPart{data: buf.Bytes(), info: storage.PartInfo{
-		PartNumber: partNumber, ETag: etag, Size: int64(buf.Len()), LastModified: s.now(), Checksums: sums,
+	p := &mpPart{data: data, info: storage.PartInfo{
+		PartNumber: partNumber, ETag: etag, Size: data.size, LastModified: s.now(), Checksums: sums,
 	}}
 	u.parts[partNumber] = p
 	return clonePart(p.info), nil
@@ -144,7 +143,7 @@ func (s *Store) ListParts(ctx context.Context, bucketName, key, uploadID string,
 }
 
 // CompleteMultipartUpload implements storage.Multipart. The object shares
-// the parts' bytes through a concatenation done once here.
+// the parts' chunks; no bytes are copied.
 func (s *Store) CompleteMultipartUpload(ctx context.Context, bucketName, key, uploadID string, parts []storage.CompletePart) (storage.ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
@@ -171,10 +170,11 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucketName, key, up
 		sizes[i] = u.parts[p.PartNumber].info.Size
 		size += sizes[i]
 	}
-	data := make([]byte, 0, size)
-	for _, p := range parts {
-		data = append(data, u.parts[p.PartNumber].data...)
+	pieces := make([]chunks, len(parts))
+	for i, p := range parts {
+		pieces[i] = u.parts[p.PartNumber].data
 	}
+	data := concat(pieces...)
 	delete(b.uploads, uploadID)
 	o := &object{data: data, info: storage.ObjectInfo{
 		Key: key, Size: size, ETag: etag, Meta: upload.CloneMeta(u.info.Meta), PartSizes: sizes,

@@ -166,6 +166,13 @@ func testRoundTrip(t *testing.T, f *fixture) {
 				t.Fatalf("read after seek = %q, want %q", rest, data[n-3:])
 			}
 		}
+		if rw, ok := o.Content.(storage.RangeWriterTo); ok && n > 10 {
+			var buf bytes.Buffer
+			off, m := int64(n/3), int64(n/2)
+			if w, err := rw.WriteRangeTo(&buf, off, m); err != nil || w != m || !bytes.Equal(buf.Bytes(), data[off:off+m]) {
+				t.Fatalf("WriteRangeTo(%d, %d) = %d, %v; bytes match %v", off, m, w, err, bytes.Equal(buf.Bytes(), data[off:off+m]))
+			}
+		}
 		o.Content.Close()
 	}
 	if info := f.put("empty", nil); info.ETag != `"d41d8cd98f00b204e9800998ecf8427e"` {

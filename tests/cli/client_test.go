@@ -41,6 +41,7 @@ func (w *world) keys(bucket, prefix string) []string {
 }
 
 func TestBucketAndObjectCommands(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("objects")
 	if r := w.ok("ls"); !strings.Contains(r.stdout, " objects\n") {
@@ -109,6 +110,7 @@ func TestBucketAndObjectCommands(t *testing.T) {
 }
 
 func TestCpDirections(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("directions")
 	dir := t.TempDir()
@@ -151,6 +153,7 @@ func TestCpDirections(t *testing.T) {
 }
 
 func TestRecursiveWithFilters(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("filters")
 	dir := t.TempDir()
@@ -178,6 +181,7 @@ func TestRecursiveWithFilters(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("codes")
 	cases := []struct {
@@ -219,6 +223,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestProfileEndpointAndFlags(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("profiles")
 	// A profile carrying keys and endpoint_url; the environment's are removed.
@@ -262,6 +267,7 @@ func envValue(env []string, key string) string {
 }
 
 func TestDownloadRefusesKeysEscapingTarget(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("traversal")
 	w.runIn([]byte("ok"), "cp", "-", "s3://"+b+"/p/fine")

@@ -54,6 +54,7 @@ func slowWorld(t *testing.T) *world {
 }
 
 func TestInterruptedDownloadLeavesNoPartialFile(t *testing.T) {
+	t.Parallel()
 	w := slowWorld(t)
 	b := w.bucket("interrupt")
 	data := bytes.Repeat([]byte("0123456789abcdef"), 2<<20) // 32 MiB

@@ -65,6 +65,7 @@ func (w *world) remoteSnapshot(bucket string) map[string]string {
 }
 
 func TestDryRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("dryrun")
 	local := t.TempDir()
@@ -112,6 +113,7 @@ func countPrefix(out, prefix string) int {
 }
 
 func TestSyncManyFilesWithChanges(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("syncmany")
 	const n = 2000
@@ -191,6 +193,7 @@ func equalContent(t *testing.T, a, b string) bool {
 }
 
 func TestSyncCompareModes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("syncmodes")
 	local := t.TempDir()
@@ -228,6 +231,7 @@ func TestSyncCompareModes(t *testing.T) {
 }
 
 func TestSyncDeleteRefusesEmptySource(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	b := w.bucket("syncsafe")
 	for i := range 3 {

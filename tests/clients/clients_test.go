@@ -57,23 +57,24 @@ func TestRealClients(t *testing.T) {
 
 	// The clients use distinct buckets and run side by side.
 	t.Run("clients", func(t *testing.T) {
-		t.Run("boto3 credential ways", func(t *testing.T) {
-			t.Parallel()
-			t.Run("keys in code", func(t *testing.T) {
-				runScript(t, py, cleanEnv(t.TempDir()), "boto3_ways.py", "code", srv.Endpoint, srv.KeyID, srv.Secret)
-			})
-			t.Run("environment variables", func(t *testing.T) {
-				runScript(t, py, cleanEnv(t.TempDir(),
-					"AWS_ACCESS_KEY_ID="+srv.KeyID, "AWS_SECRET_ACCESS_KEY="+srv.Secret, "AWS_ENDPOINT_URL="+srv.Endpoint,
-				), "boto3_ways.py", "env")
-			})
-			t.Run("shared credentials file written by --write-profile", func(t *testing.T) {
-				runScript(t, py, cleanEnv(serverHome), "boto3_ways.py", "profile", "s3kit")
-			})
-		})
+		runConcurrently(t,
+		subtest{"boto3 credential ways", func(t *testing.T) {
+			runConcurrently(t,
+				subtest{"keys in code", func(t *testing.T) {
+					runScript(t, py, cleanEnv(t.TempDir()), "boto3_ways.py", "code", srv.Endpoint, srv.KeyID, srv.Secret)
+				}},
+				subtest{"environment variables", func(t *testing.T) {
+					runScript(t, py, cleanEnv(t.TempDir(),
+						"AWS_ACCESS_KEY_ID="+srv.KeyID, "AWS_SECRET_ACCESS_KEY="+srv.Secret, "AWS_ENDPOINT_URL="+srv.Endpoint,
+					), "boto3_ways.py", "env")
+				}},
+				subtest{"shared credentials file written by --write-profile", func(t *testing.T) {
+					runScript(t, py, cleanEnv(serverHome), "boto3_ways.py", "profile", "s3kit")
+				}},
+			)
+		}},
 
-		t.Run("boto3 suite", func(t *testing.T) {
-			t.Parallel()
+		subtest{"boto3 suite", func(t *testing.T) {
 			// Keys created while the server runs must work without a restart.
 			roID, roSecret := createKey(t, bin, data, "--read-only", "--name", "reader")
 			scID, scSecret := createKey(t, bin, data, "--bucket", "scoped-bucket")
@@ -87,8 +88,7 @@ func TestRealClients(t *testing.T) {
 			runScript(t, py, cleanEnv(t.TempDir()), "boto3_suite.py", string(cfg))
 		})
 
-		t.Run("key changes reach the running server within a second", func(t *testing.T) {
-			t.Parallel()
+		subtest{"key changes reach the running server within a second", func(t *testing.T) {
 			created := time.Now()
 			id, secret := createKey(t, bin, data, "--name", "short-lived")
 			if took := untilStatus(t, srv.Endpoint, id, secret, http.StatusOK); took > time.Second {
@@ -101,13 +101,11 @@ func TestRealClients(t *testing.T) {
 			}
 		})
 
-		t.Run("aws-cli v1", func(t *testing.T) {
-			t.Parallel()
+		subtest{"aws-cli v1", func(t *testing.T) {
 			awsCLITests(t, py, srv, serverHome)
 		})
 
-		t.Run("other clients", func(t *testing.T) {
-			t.Parallel()
+		subtest{"other clients", func(t *testing.T) {
 			otherClients(t, srv)
 		})
 	})

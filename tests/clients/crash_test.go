@@ -25,7 +25,7 @@ func TestCrashDuringPuts(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	script := filepath.Join(moduleRoot(t), "tests", "clients", "scripts")
+	script := filepath.Join(moduleRoot(), "tests", "clients", "scripts")
 	cmd := exec.CommandContext(ctx, py.exe, filepath.Join(script, "crash_put.py"), srv.Endpoint, id, secret, "crash")
 	cmd.Env = cleanEnv(t.TempDir())
 	stdout, err := cmd.StdoutPipe()

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,28 +22,42 @@ import (
 )
 
 // moduleRoot is the s3kit module's directory, two levels up from here.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("cannot locate the test file")
-	}
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
 	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
 }
 
-// buildS3kit compiles ./cmd/s3kit into a temporary directory.
+// binPath is where TestMain builds ./cmd/s3kit for this test process; both
+// top-level tests share the one build (a pure function of the process ID,
+// so no package state is needed to pass it along).
+func binPath() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("s3kit-clients-%d", os.Getpid()), "s3kit")
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if !testing.Short() {
+		cmd := exec.Command("go", "build", "-o", binPath(), "./cmd/s3kit")
+		cmd.Dir = moduleRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go build ./cmd/s3kit: %v\n%s", err, out)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(filepath.Dir(binPath()))
+	os.Exit(code)
+}
+
+// buildS3kit returns the s3kit binary TestMain built.
 func buildS3kit(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("real-client suite: skipped in -short mode")
 	}
-	bin := filepath.Join(t.TempDir(), "s3kit")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/s3kit")
-	cmd.Dir = moduleRoot(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/s3kit: %v\n%s", err, out)
+	if _, err := os.Stat(binPath()); err != nil {
+		t.Fatalf("no s3kit binary: TestMain's go build failed (see its output above): %v", err)
 	}
-	return bin
+	return binPath()
 }
 
 // python is the absolute path of the python3 that has boto3. Resolving it
@@ -235,7 +251,7 @@ func runScript(t *testing.T, py python, env []string, name string, args ...strin
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py.exe, append([]string{filepath.Join(moduleRoot(t), "tests", "clients", "scripts", name)}, args...)...)
+	cmd := exec.CommandContext(ctx, py.exe, append([]string{filepath.Join(moduleRoot(), "tests", "clients", "scripts", name)}, args...)...)
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -350,4 +366,27 @@ func untilStatus(t *testing.T, endpoint, id, secret string, want int) time.Durat
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
+}
+
+// subtest is one named piece of a group run by runConcurrently.
+type subtest struct {
+	name string
+	fn   func(t *testing.T)
+}
+
+// runConcurrently runs the subtests side by side and waits for all of them.
+// Unlike t.Parallel it is not capped by -parallel (GOMAXPROCS, 2 here):
+// these subtests spend their time waiting on client processes and the
+// server, not on the test's own CPU.
+func runConcurrently(t *testing.T, subtests ...subtest) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, st := range subtests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t.Run(st.name, st.fn)
+		}()
+	}
+	wg.Wait()
 }
