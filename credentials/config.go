@@ -16,6 +16,10 @@ type Options struct {
 	// Profile is the explicit profile_name. An explicit profile removes the
 	// environment provider from the chain (botocore's rule).
 	Profile string
+	// ProfileSet marks Profile as passed even when it is empty, like
+	// boto3.Session(profile_name=""), which selects the profile named ""
+	// (normally ProfileNotFound).
+	ProfileSet bool
 	// AccessKeyID, SecretAccessKey and SessionToken are explicit keys. Any
 	// non-empty one makes the credentials exactly these three values.
 	AccessKeyID, SecretAccessKey, SessionToken string
@@ -83,7 +87,7 @@ type Config struct {
 func Load(ctx context.Context, o Options) (*Config, error) {
 	w := newWorld(o)
 	c := &Config{w: w, opts: o}
-	c.Profile, c.ProfileSource = selectProfile(w, o.Profile)
+	c.Profile, c.ProfileSource = selectProfile(w, o.Profile, o.ProfileSet)
 	files, err := loadSharedFiles(w)
 	if err != nil {
 		return nil, err
@@ -104,8 +108,8 @@ func Load(ctx context.Context, o Options) (*Config, error) {
 
 // selectProfile applies §3: explicit, AWS_DEFAULT_PROFILE, AWS_PROFILE,
 // "default". Set-but-empty variables select the empty name.
-func selectProfile(w *world, explicit string) (name, source string) {
-	if explicit != "" {
+func selectProfile(w *world, explicit string, set bool) (name, source string) {
+	if explicit != "" || set {
 		return explicit, "explicit"
 	}
 	if v, ok := w.env("AWS_DEFAULT_PROFILE"); ok {

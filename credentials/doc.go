@@ -26,6 +26,27 @@
 //
 // Errors are *Error values whose Class method returns the botocore
 // exception class name ("NoCredentialsError", "ProfileNotFound", ...).
+//
+// Deliberate differences from botocore 1.43.11, all in the outcome's
+// favour or invisible to it:
+//
+//   - partial explicit keys fail at once with PartialCredentialsError
+//     (boto3 signs with the literal secret "None"), as the spec asks;
+//   - deferred sources (assume-role, web identity, SSO) make their STS/SSO
+//     call inside Retrieve, which is boto3's "first use";
+//   - when the IMDS token request is slow, one tokenless (IMDSv1) request is
+//     started beside it, so a silent metadata endpoint costs one timeout
+//     (≈1 s) where botocore pays two; results are the same;
+//   - STS and SSO calls are made once, without botocore's retries of
+//     5xx/throttling answers (the error class is the same);
+//   - an MFA-protected role asks Options.MFAToken again on refresh instead
+//     of failing with RefreshWithMFAUnsupportedError; with no MFAToken it
+//     fails with that class;
+//   - login_session profiles always fail with MissingDependencyException
+//     (s3kit does not implement the DPoP-signed sign-in refresh);
+//   - key names are lower-cased with Go's Unicode tables plus U+0130;
+//     Python's context-dependent final sigma is not reproduced.
+//
 // The outside world (environment, home directory, clock, HTTP client) is
 // an input in Options, so resolutions run side by side in tests.
 package credentials

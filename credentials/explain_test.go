@@ -67,7 +67,7 @@ func TestNoCredentialsListsEveryPlace(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	msg := err.Error()
-	places := []string{"assume-role: profile p has no role_arn", "shared-credentials-file: no profile p in", "config-file: profile p has no aws_access_key_id in",
+	places := []string{"assume-role: profile p has no role_arn", "shared-credentials-file: no file ~/.aws/credentials", "config-file: profile p has no aws_access_key_id in",
 		"AWS_CREDENTIAL_FILE not set", "container-role:", "iam-role: IMDS disabled by AWS_EC2_METADATA_DISABLED"}
 	last := -1
 	for _, p := range places {

@@ -100,10 +100,12 @@ func envCredentials(w *world) (Credentials, error) {
 
 // staticKeysStep builds the shared-credentials-file (§6.2) and config-file
 // (§6.3) providers: they read only their own file's section.
-func staticKeysStep(tag, file, name string, section map[string]ini.Value) *step {
+func staticKeysStep(tag, file string, exists bool, name string, section map[string]ini.Value) *step {
 	return &step{tag: tag,
 		probe: func() (bool, string, error) {
 			switch {
+			case !exists:
+				return false, fmt.Sprintf("no file %s", file), nil
 			case section == nil:
 				return false, fmt.Sprintf("no profile %s in %s", name, file), nil
 			case !has(section, "aws_access_key_id"):
@@ -137,11 +139,11 @@ func (c *Config) sharedCredsStep(p *prof) *step {
 	if s, ok := c.files.creds.Section(p.name); ok {
 		sec = s.Values
 	}
-	return staticKeysStep(SourceSharedCredentials, c.w.display(c.files.credsPath), p.name, sec)
+	return staticKeysStep(SourceSharedCredentials, c.w.display(c.files.credsPath), c.files.creds != nil, p.name, sec)
 }
 
 func (c *Config) configFileStep(p *prof) *step {
-	return staticKeysStep(SourceConfigFile, c.w.display(c.files.configPath), p.name, c.files.configProfiles[p.name])
+	return staticKeysStep(SourceConfigFile, c.w.display(c.files.configPath), c.files.config != nil, p.name, c.files.configProfiles[p.name])
 }
 
 // ec2CredFileStep is the legacy AWS_CREDENTIAL_FILE (§6.9): loose

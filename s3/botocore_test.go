@@ -35,8 +35,8 @@ import botocore.session
 from botocore.config import Config
 fixed = datetime.datetime(2026, 1, 2, 3, 4, 5)
 out = []
+s = botocore.session.get_session()  # one session: the S3 model loads once
 for c in json.loads(sys.argv[1]):
-    s = botocore.session.get_session()
     cfg = Config(s3={"addressing_style": c["Style"]} if c["Style"] else {}, signature_version="s3v4")
     cl = s.create_client("s3", region_name=c["Region"], endpoint_url=c["Endpoint"] or None,
         aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret", config=cfg)

@@ -46,7 +46,9 @@
 // aws-chunked uploads with checksum trailers, x-amz-checksum-* headers,
 // signed chunks — is data: one row per provider in Providers (AWS, s3kit,
 // MinIO, SeaweedFS, Ceph, Garage, moto, and a conservative "unknown" row
-// for custom endpoints). Pick a row with WithProvider.
+// for custom endpoints). Pick a row with WithProvider or the profile's
+// s3.s3kit_provider; otherwise a custom endpoint starts on the "unknown" row
+// and moves to the row its first response's Server header names.
 //
 // # Checksums
 //

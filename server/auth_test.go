@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,4 +230,23 @@ func TestUnsignedAmzHeaderRefused(t *testing.T) {
 		t.Fatalf("unsigned x-amz-copy-source accepted: %d %s", r.status, r.body)
 	}
 	checkErr(t, e.do("HEAD", "/bkt/k", nil, nil), 404, "NoSuchKey", true)
+}
+
+// TestSignatureMismatchExplains checks the error names what the server
+// computed, as AWS does, so users can diff it with what they signed.
+func TestSignatureMismatchExplains(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	const badSecret = "not-the-secret-C0FFEE"
+	r := e.as(e.creds.AccessKeyID, badSecret).wantErr(403, "SignatureDoesNotMatch", "GET", "/bkt/some%20key?list-type=2", nil, nil)
+	var doc s3xml.Error
+	r.decode(t, &doc)
+	if doc.AccessKeyID != e.creds.AccessKeyID || !strings.HasPrefix(doc.StringToSign, "AWS4-HMAC-SHA256\n") ||
+		!strings.HasPrefix(doc.CanonicalRequest, "GET\n/bkt/some%20key\n") || doc.SignatureProvided == "" {
+		t.Errorf("error document does not explain the mismatch:\n%s", r.body)
+	}
+	if strings.Contains(string(r.body), e.creds.SecretAccessKey) || strings.Contains(string(r.body), badSecret) {
+		t.Error("secret in error document")
+	}
 }

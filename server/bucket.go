@@ -206,3 +206,22 @@ func (s *Server) getTagging(ctx context.Context, rq *request) (*response, error)
 	}
 	return &response{doc: &s3xml.Tagging{}}, nil
 }
+
+// getACL answers that the one s3kit owner has full control, the only ACL
+// s3kit has; tools such as s3cmd info read it.
+func (s *Server) getACL(ctx context.Context, rq *request) (*response, error) {
+	var err error
+	if rq.key == "" {
+		_, err = s.backend.HeadBucket(ctx, rq.bucket)
+	} else {
+		_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	owner := &s3xml.Owner{ID: ownerID, DisplayName: ownerID}
+	return &response{doc: &s3xml.AccessControlPolicy{Owner: owner, AccessControlList: []s3xml.Grant{{
+		Grantee:    s3xml.Grantee{Type: "CanonicalUser", ID: ownerID, DisplayName: ownerID},
+		Permission: "FULL_CONTROL",
+	}}}}, nil
+}

@@ -132,3 +132,20 @@ func TestTagging(t *testing.T) {
 	e.wantErr(404, "NoSuchTagSet", "GET", "/bkt?tagging", nil, nil)
 	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k?tagging", nil, nil)
 }
+
+func TestGetACL(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.put("bkt", "k", []byte("x"), nil)
+	for _, path := range []string{"/bkt?acl", "/bkt/k?acl"} {
+		var acl s3xml.AccessControlPolicy
+		e.must(200, "GET", path, nil, nil).decode(t, &acl)
+		if len(acl.AccessControlList) != 1 || acl.AccessControlList[0].Permission != "FULL_CONTROL" ||
+			acl.AccessControlList[0].Grantee.Type != "CanonicalUser" || acl.Owner == nil {
+			t.Errorf("%s: %+v", path, acl)
+		}
+	}
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/missing?acl", nil, nil)
+	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k?acl", nil, nil)
+}

@@ -189,6 +189,12 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	if err != nil {
 		return nil, err
 	}
+	// Storage cannot check a condition atomically with the completion, and
+	// a condition silently ignored would overwrite what the client meant
+	// to protect.
+	if rq.r.Header.Get("If-None-Match") != "" || rq.r.Header.Get("If-Match") != "" {
+		return nil, errMsg(s3xml.CodeNotImplemented, "conditional CompleteMultipartUpload is not supported")
+	}
 	var c s3xml.CompleteMultipartUpload
 	ok, err := readXML(rq, &c)
 	if err != nil {

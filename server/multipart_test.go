@@ -130,6 +130,7 @@ func TestMultipartErrors(t *testing.T) {
 	id := e.createUpload("bkt", "k", nil)
 	e.wantErr(400, "MalformedXML", "POST", "/bkt/k?uploadId="+id, []byte("<CompleteMultipartUpload>"), nil)
 	e.wantErr(400, "MalformedXML", "POST", "/bkt/k?uploadId="+id, completeDoc(t), nil)
+	e.wantErr(501, "NotImplemented", "POST", "/bkt/k?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: `"x"`}), hdr{"If-None-Match": "*"})
 	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/k?partNumber=10001&uploadId="+id, small, nil)
 	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/k?partNumber=x&uploadId="+id, small, nil)
 	e.must(204, "DELETE", "/bkt/k?uploadId="+id, nil, nil)

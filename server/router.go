@@ -34,6 +34,9 @@ func (s *Server) route(rq *request) (string, handler) {
 	if q.Has("tagging") && m == http.MethodGet {
 		return "GetTagging", s.getTagging
 	}
+	if q.Has("acl") && m == http.MethodGet {
+		return "GetACL", s.getACL
+	}
 	if unsupported(q) {
 		return "NotImplemented", s.notImplemented
 	}

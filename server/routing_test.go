@@ -55,7 +55,7 @@ func TestRoutingErrors(t *testing.T) {
 		{"DELETE on service", "DELETE", "/", 405, "MethodNotAllowed"},
 		{"PATCH on object", "PATCH", "/bkt/k", 405, "MethodNotAllowed"},
 		{"POST on object", "POST", "/bkt/k", 405, "MethodNotAllowed"},
-		{"bucket acl", "GET", "/bkt?acl", 501, "NotImplemented"},
+		{"bucket policy", "GET", "/bkt?policy", 501, "NotImplemented"},
 		{"object tagging", "PUT", "/bkt/k?tagging", 501, "NotImplemented"},
 	}
 	for _, tc := range tests {

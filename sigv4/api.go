@@ -33,6 +33,8 @@ type SignInput struct {
 	Time        time.Time
 	// PayloadHash is the hex SHA-256 of the body or one of the constants
 	// above. For service "s3" it is also sent as X-Amz-Content-Sha256.
+	// Empty means an empty body for Sign and UNSIGNED-PAYLOAD for an s3
+	// Presign; SignStreaming sets it itself.
 	PayloadHash string
 	// DisablePathNormalization keeps "." and ".." segments and "//" in the
 	// path for non-S3 services that, like S3, take paths literally. (S3
@@ -41,7 +43,8 @@ type SignInput struct {
 }
 
 // Signer signs requests. It caches derived signing keys per (secret, day,
-// region, service) and is safe for concurrent use.
+// region, service) and is safe for concurrent use; the zero value is
+// ready to use. Keep one per client: the cache is what makes signing cheap.
 type Signer struct{ cache keyCache }
 
 // NewSigner returns a Signer.

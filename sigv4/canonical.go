@@ -92,6 +92,50 @@ func appendCanonicalURI(b []byte, u *url.URL, s3, normalize bool) []byte {
 	return appendURIEncode(b, p, true)
 }
 
+// appendS3WireURI appends the S3 canonical URI of a path as received on
+// the wire: each %XX escape is decoded and every byte re-encoded once, so
+// "/test$file.text" and "/test%24file.text" both become
+// "/test%24file.text" (the AWS documentation's example), while an encoded
+// slash (%2F) stays encoded: it is part of a key, not a separator.
+func appendS3WireURI(b []byte, wire string) []byte {
+	if wire == "" {
+		return append(b, '/')
+	}
+	for i := 0; i < len(wire); i++ {
+		c := wire[i]
+		if c == '%' && i+2 < len(wire) && isHexDigit(wire[i+1]) && isHexDigit(wire[i+2]) {
+			d := unhex(wire[i+1])<<4 | unhex(wire[i+2])
+			i += 2
+			if isUnreserved(d) {
+				b = append(b, d)
+			} else {
+				b = append(b, '%', upperHex[d>>4], upperHex[d&15])
+			}
+			continue
+		}
+		if isUnreserved(c) || c == '/' {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return b
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
 // normalizePath removes "." and ".." segments and empty segments, keeping a
 // trailing slash, as botocore and aws-c-auth do for non-S3 services.
 func normalizePath(p string) string {

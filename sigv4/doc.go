@@ -16,8 +16,10 @@
 // rules: the wire path is normalised and encoded a second time.
 //
 // Verifier.Verify runs the same canonicalisation over what the server
-// received, checks time and signed-header coverage before any crypto, and
-// compares signatures in constant time. The payload is checked as
+// received (for S3 the path as it came over the wire, each escape decoded
+// and re-encoded once, so an encoded slash stays part of the key), checks
+// time and signed-header coverage before any crypto, and compares
+// signatures in constant time. The payload is checked as
 // Verified.Body is read: a hex X-Amz-Content-Sha256, Content-MD5 and
 // x-amz-checksum-* headers at EOF; for aws-chunked bodies every chunk
 // signature before that chunk's bytes are released, then the trailer, its

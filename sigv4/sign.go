@@ -1,7 +1,6 @@
 package sigv4
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"net/http"
@@ -84,19 +83,35 @@ func (c *keyCache) get(secret, day, region, service string) [32]byte {
 
 // deriveKey computes kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, day), region), service), "aws4_request").
 func deriveKey(secret, day, region, service string) [32]byte {
-	k := hmacBytes([]byte("AWS4"+secret), day)
-	k = hmacBytes(k, region)
-	k = hmacBytes(k, service)
-	k = hmacBytes(k, scopeTerm)
-	var out [32]byte
-	copy(out[:], k)
-	return out
+	var kb [4 + 60]byte
+	k := hmacAny(append(append(kb[:0], "AWS4"...), secret...), day)
+	k = hmacAny(k[:], region)
+	k = hmacAny(k[:], service)
+	return hmacAny(k[:], scopeTerm)
 }
 
-func hmacBytes(key []byte, msg string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte(msg))
-	return h.Sum(nil)
+// hmacAny computes HMAC-SHA256 with a key of any length on stack buffers.
+func hmacAny(key []byte, msg string) [32]byte {
+	var k [32]byte
+	if len(key) > 64 {
+		k = sha256.Sum256(key)
+		key = k[:]
+	}
+	var inner [64 + 128]byte
+	b := inner[:64]
+	var outer [96]byte
+	for i := range 64 {
+		var c byte
+		if i < len(key) {
+			c = key[i]
+		}
+		b[i] = c ^ 0x36
+		outer[i] = c ^ 0x5c
+	}
+	b = append(b, msg...)
+	ih := sha256.Sum256(b)
+	copy(outer[64:], ih[:])
+	return sha256.Sum256(outer[:])
 }
 
 // hmacSum computes HMAC-SHA256(key, msg) without heap allocation for the

@@ -413,7 +413,11 @@ func canonicalRequestFor(req *http.Request, p *authParams, spacesOnly bool) ([]b
 	b := make([]byte, 0, 512)
 	b = append(b, req.Method...)
 	b = append(b, '\n')
-	b = appendCanonicalURI(b, req.URL, p.service == "s3", true)
+	if p.service == "s3" {
+		b = appendS3WireURI(b, wirePath(req.URL))
+	} else {
+		b = appendCanonicalURI(b, req.URL, false, true)
+	}
 	b = append(b, '\n')
 	skip := ""
 	if p.presigned {

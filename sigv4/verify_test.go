@@ -337,3 +337,23 @@ func TestPresignRules(t *testing.T) {
 		})
 	}
 }
+
+func TestS3WireURI(t *testing.T) {
+	for _, tc := range []struct{ wire, want string }{
+		{"", "/"},
+		{"/test$file.text", "/test%24file.text"}, // the AWS documentation's example
+		{"/test%24file.text", "/test%24file.text"},
+		{"/b/a%2Fb", "/b/a%2Fb"}, // an encoded slash belongs to the key
+		{"/b/a%2fb", "/b/a%2Fb"},
+		{"/b/a/./../c//d", "/b/a/./../c//d"}, // never normalised
+		{"/%7Euser/%41", "/~user/A"},
+		{"/100%", "/100%25"},
+		{"/50%zz", "/50%25zz"},
+		{"/\xe1\x88\xb4", "/%E1%88%B4"},
+		{"/a+b=c", "/a%2Bb%3Dc"},
+	} {
+		if got := string(appendS3WireURI(nil, tc.wire)); got != tc.want {
+			t.Errorf("appendS3WireURI(%q) = %q, want %q", tc.wire, got, tc.want)
+		}
+	}
+}

@@ -159,7 +159,8 @@ type ListResult struct {
 //
 // Every implementation MUST:
 //   - treat keys as opaque UTF-8 strings: "../x", "a//b", "" segments and
-//     any byte sequence S3 allows never become paths outside its data;
+//     any byte sequence S3 allows never become paths outside its data (the
+//     empty key itself is refused with ErrInvalidArgument);
 //   - list keys in UTF-8 binary (byte) order, with cost proportional to the
 //     page, not to the bucket;
 //   - make a PutObject visible only once it has fully succeeded (readers

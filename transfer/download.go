@@ -26,8 +26,9 @@ type DownloadResult struct {
 	LastModified time.Time
 	// Verified is true when the bytes were checked against the ETag: the
 	// MD5 of a single-part object, or the MD5 of part MD5s of a multipart
-	// object whose part size matches the Manager's PartSize. Other objects
-	// (encrypted, other part sizes) cannot be checked from the ETag alone.
+	// object whose part size matches the Manager's PartSize, unless
+	// Options.SkipVerify. Other objects (other part sizes, SSE-C or
+	// SSE-KMS) cannot be checked from the ETag alone.
 	Verified bool
 }
 
@@ -97,6 +98,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	pr := &progressReporter{m: m, ev: ev}
 	ps := m.opts.PartSize
 	var obj Object
+	var got bool // the response arrived; a later error is a torn body
 	first := md5.New()
 	err := m.slot(ctx, func() error {
 		rc, o, err := m.c.GetObject(ctx, bucket, key, 0, -1)
@@ -104,15 +106,26 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 			return err
 		}
 		defer rc.Close()
-		obj = o
+		obj, got = o, true
 		m.emitStart(ev, o.Size)
 		n := min(o.Size, ps)
-		got, err := io.Copy(io.MultiWriter(io.NewOffsetWriter(w, 0), first), io.LimitReader(rc, n))
-		if err == nil && got != n {
-			err = fmt.Errorf("read %d of %d bytes: %w", got, n, io.ErrUnexpectedEOF)
+		read, err := io.Copy(io.MultiWriter(io.NewOffsetWriter(w, 0), first), io.LimitReader(rc, n))
+		if err == nil && read != n {
+			err = fmt.Errorf("read %d of %d bytes: %w", read, n, io.ErrUnexpectedEOF)
 		}
 		return err
 	})
+	if err != nil && got && ctx.Err() == nil {
+		// The first body broke off: fetch that range again, as for any chunk.
+		var sum []byte
+		err = m.slot(ctx, func() (err error) {
+			sum, err = m.fetchChunk(ctx, w, bucket, key, 0, min(obj.Size, ps), obj.ETag, true)
+			return err
+		})
+		if err == nil {
+			first = fixedHash(sum)
+		}
+	}
 	if err != nil {
 		return DownloadResult{}, err
 	}
@@ -123,7 +136,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	sums[0] = first.Sum(nil)
 	// Hash the other chunks only when their MD5s can be checked: against
 	// a multipart ETag with as many parts as there are chunks.
-	hashChunks := !m.opts.SkipMultipartVerify && !obj.Encrypted && etagParts(obj.ETag) == nchunks && nchunks > 1
+	hashChunks := !m.opts.SkipVerify && !obj.Encrypted && etagParts(obj.ETag) == nchunks && nchunks > 1
 	g, gctx := errgroup.WithContext(ctx)
 	for i := 1; i < nchunks; i++ {
 		off := int64(i) * ps
@@ -147,6 +160,9 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	}
 	if err := ctx.Err(); err != nil {
 		return DownloadResult{}, err
+	}
+	if m.opts.SkipVerify {
+		return res, nil
 	}
 	verified, err := verifyETag(obj, sums, w)
 	res.Verified = verified
@@ -254,3 +270,12 @@ func (nopHash) Sum(b []byte) []byte         { return b }
 func (nopHash) Reset()                      {}
 func (nopHash) Size() int                   { return 0 }
 func (nopHash) BlockSize() int              { return 1 }
+
+// fixedHash is a hash.Hash whose Sum is already known.
+type fixedHash []byte
+
+func (h fixedHash) Write(p []byte) (int, error) { return len(p), nil }
+func (h fixedHash) Sum(b []byte) []byte         { return append(b, h...) }
+func (h fixedHash) Reset()                      {}
+func (h fixedHash) Size() int                   { return len(h) }
+func (h fixedHash) BlockSize() int              { return 1 }

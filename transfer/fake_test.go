@@ -33,6 +33,7 @@ type fakeClient struct {
 	// for the first tearCount reads.
 	tearAfter int64
 	tearCount atomic.Int32
+	tearFirst bool // tear the first (whole-object) GET too
 	// listErrAfter, when > 0, makes listings fail after that many objects.
 	listErrAfter int
 
@@ -46,6 +47,7 @@ type fakeObject struct {
 	data  []byte
 	etag  string
 	mtime time.Time
+	ctype string
 }
 
 func newFake() *fakeClient {
@@ -109,6 +111,11 @@ func (f *fakeClient) PutObject(ctx context.Context, in PutInput) (PutOutput, err
 	}
 	s := md5.Sum(b)
 	f.put(in.Bucket, in.Key, b, hex.EncodeToString(s[:]))
+	f.mu.Lock()
+	o := f.objects[in.Bucket+"/"+in.Key]
+	o.ctype = in.ContentType
+	f.objects[in.Bucket+"/"+in.Key] = o
+	f.mu.Unlock()
 	return PutOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
 }
 
@@ -192,7 +199,7 @@ func (f *fakeClient) HeadObject(ctx context.Context, bucket, key string) (Object
 	if !ok {
 		return Object{}, errors.New("NotFound")
 	}
-	return Object{Key: key, Size: int64(len(o.data)), ETag: o.etag, LastModified: o.mtime}, nil
+	return Object{Key: key, Size: int64(len(o.data)), ETag: o.etag, LastModified: o.mtime, ContentType: o.ctype}, nil
 }
 
 type tornReader struct {
@@ -228,7 +235,7 @@ func (f *fakeClient) GetObject(ctx context.Context, bucket, key string, off, n i
 		b[len(b)/2] ^= 1
 	}
 	var r io.Reader = bytes.NewReader(b)
-	if f.tearAfter > 0 && off > 0 && f.tearCount.Add(-1) >= 0 {
+	if f.tearAfter > 0 && (off > 0 || f.tearFirst) && f.tearCount.Add(-1) >= 0 {
 		r = &tornReader{r: r, n: f.tearAfter}
 	}
 	return io.NopCloser(r), o, nil

@@ -37,11 +37,12 @@ type Options struct {
 	// transfers (default Concurrency × PartSize). Only stream uploads buffer:
 	// files are read in place and downloads are written as they arrive.
 	MemoryBudget int64
-	// SkipMultipartVerify skips hashing the chunks of multipart objects to
-	// check them against the ETag. That MD5 pass costs about one CPU
-	// second per GiB; single-part objects are always checked, and uploads
-	// always carry checksums the server verifies.
-	SkipMultipartVerify bool
+	// SkipVerify skips checking downloads against the ETag. That check
+	// costs an MD5 pass (about one CPU second per GiB) for multipart
+	// objects, and fails wrongly for SSE-KMS and SSE-C objects on servers
+	// whose responses the Client cannot mark Encrypted (their ETag is not
+	// an MD5). Uploads always carry checksums the server verifies.
+	SkipVerify bool
 	// Progress receives progress events (optional).
 	Progress ProgressFunc
 	// Logger receives debug logs (optional).

@@ -214,6 +214,7 @@ func TestDownloadFile(t *testing.T) {
 		{"multipart, same part size", testPart*4 + 5, testPart, true},
 		{"multipart, other part size", testPart*4 + 5, testPart * 2, false},
 		{"multipart, verification skipped", testPart*4 + 5, testPart, false},
+		{"single-part, verification skipped", 100, 0, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,7 +229,7 @@ func TestDownloadFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			var bytesSeen atomic.Int64
-			m := New(fc, Options{PartSize: testPart, Concurrency: 4, SkipMultipartVerify: strings.Contains(tc.name, "skipped"), Progress: func(e Event) {
+			m := New(fc, Options{PartSize: testPart, Concurrency: 4, SkipVerify: strings.Contains(tc.name, "skipped"), Progress: func(e Event) {
 				if e.Kind == EventBytes {
 					bytesSeen.Add(e.Bytes)
 				}
@@ -317,8 +318,8 @@ func TestDownloadRetriesTornBody(t *testing.T) {
 	if _, err := New(fc, Options{PartSize: testPart}).Upload(context.Background(), bytes.NewReader(data), "b", "k"); err != nil {
 		t.Fatal(err)
 	}
-	fc.tearAfter, fc.tearCount = 100, atomic.Int32{}
-	fc.tearCount.Store(2)
+	fc.tearAfter, fc.tearFirst = 100, true
+	fc.tearCount.Store(3)
 	path := filepath.Join(t.TempDir(), "out")
 	res, err := New(fc, Options{PartSize: testPart}).DownloadFile(context.Background(), "b", "k", path)
 	if err != nil {
@@ -407,5 +408,25 @@ func TestCopy(t *testing.T) {
 	var te *Error
 	if !errors.As(err, &te) || te.Op != "copy" || !strings.Contains(err.Error(), "s3://src/missing") {
 		t.Errorf("copy of a missing key: %v", err)
+	}
+}
+
+func TestUploadGuessesContentType(t *testing.T) {
+	cases := []struct{ key, want string }{
+		{"site/index.html", "text/html; charset=utf-8"},
+		{"data.json", "application/json"},
+		{"noext", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			fc := newFake()
+			if _, err := New(fc, Options{}).Upload(context.Background(), strings.NewReader("x"), "b", tc.key); err != nil {
+				t.Fatal(err)
+			}
+			o, _ := fc.HeadObject(context.Background(), "b", tc.key)
+			if o.ContentType != tc.want {
+				t.Errorf("Content-Type %q, want %q", o.ContentType, tc.want)
+			}
+		})
 	}
 }

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"os"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -215,7 +217,8 @@ func (m *Manager) putSingle(ctx context.Context, bucket, key string, body io.Rea
 	err := m.slot(ctx, func() (err error) {
 		out, err = m.c.PutObject(ctx, PutInput{
 			Bucket: bucket, Key: key, Body: body, Size: size,
-			ContentMD5: base64.StdEncoding.EncodeToString(sum[:]),
+			ContentMD5:  base64.StdEncoding.EncodeToString(sum[:]),
+			ContentType: contentType(key),
 		})
 		return err
 	})
@@ -236,7 +239,7 @@ type multipart struct {
 func (m *Manager) startMultipart(ctx context.Context, bucket, key string) (*multipart, error) {
 	var uid string
 	err := m.slot(ctx, func() (err error) {
-		uid, err = m.c.CreateMultipartUpload(ctx, PutInput{Bucket: bucket, Key: key})
+		uid, err = m.c.CreateMultipartUpload(ctx, PutInput{Bucket: bucket, Key: key, ContentType: contentType(key)})
 		return err
 	})
 	if err != nil {
@@ -345,4 +348,10 @@ func wrapErr(op, bucket, key string, err error) error {
 		return err
 	}
 	return &Error{Op: op, Bucket: bucket, Key: key, Err: err}
+}
+
+// contentType guesses an object's Content-Type from its key's extension, as
+// aws-cli's cp does from the file name ("" lets the server default).
+func contentType(key string) string {
+	return mime.TypeByExtension(path.Ext(key))
 }

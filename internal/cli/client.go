@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -50,7 +51,7 @@ func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 		fl.BoolVar(&cf.noProgress, "no-progress", false, "do not show progress bars")
 		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once")
 		fl.Int64Var(&cf.partSize, "part-size", transfer.DefaultPart, "multipart part size in bytes")
-		fl.BoolVar(&cf.noVerify, "no-verify", false, "do not hash multipart downloads to check them against the ETag (saves ~1 CPU s/GiB)")
+		fl.BoolVar(&cf.noVerify, "no-verify", false, "do not check downloads against the ETag (saves ~1 CPU s/GiB; needed for SSE-KMS/SSE-C objects)")
 	}
 }
 
@@ -86,7 +87,7 @@ func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.C
 	if cf.concurrency < 1 {
 		return nil, nil, usageError(errors.New("--concurrency must be at least 1"))
 	}
-	opts := transfer.Options{Concurrency: cf.concurrency, PartSize: cf.partSize, SkipMultipartVerify: cf.noVerify}
+	opts := transfer.Options{Concurrency: cf.concurrency, PartSize: cf.partSize, SkipVerify: cf.noVerify}
 	if p != nil {
 		opts.Progress = p.event
 	}
@@ -149,6 +150,10 @@ func (r *reporter) fail(op string, err error) {
 	if r.json {
 		b, _ := json.Marshal(result{Op: op, Error: err.Error()})
 		fmt.Fprintf(r.env.Stderr, "%s\n", b)
+		return
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, op+" ") {
+		fmt.Fprintf(r.env.Stderr, "s3kit: %s\n", msg) // already says what failed
 		return
 	}
 	fmt.Fprintf(r.env.Stderr, "s3kit: %s failed: %v\n", op, err)

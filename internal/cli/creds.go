@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +16,7 @@ import (
 // credsFlags are the boto3.Session arguments "s3kit creds" accepts.
 type credsFlags struct {
 	profile, region             string
+	profileSet                  bool // --profile given, even as ""
 	accessKey, secretKey, token string
 	json                        bool
 	format                      string
@@ -25,6 +25,7 @@ type credsFlags struct {
 func (f *credsFlags) options(env Env) credentials.Options {
 	return credentials.Options{
 		Profile:         f.profile,
+		ProfileSet:      f.profileSet,
 		Region:          f.region,
 		AccessKeyID:     f.accessKey,
 		SecretAccessKey: f.secretKey,
@@ -67,6 +68,7 @@ Deferred sources (assume-role, web identity, SSO) are resolved fully: the
 STS/SSO call is made, as reading boto3's credentials does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.profileSet = cmd.Flags().Changed("profile")
 			return runCreds(cmd.Context(), env, f)
 		},
 	}
@@ -83,6 +85,7 @@ STS/SSO call is made, as reading boto3's credentials does.`,
 		Short: "Print the resolved credentials unmasked, for other tools",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.profileSet = cmd.Flags().Changed("profile")
 			return runCredsExport(cmd.Context(), env, f)
 		},
 	}
@@ -222,13 +225,11 @@ func writeJSONError(w io.Writer, err error) {
 	_ = writeJSON(w, map[string]string{"error": err.Error(), "error_class": errorClass(err)})
 }
 
-// errorClass is the botocore class of err ("Exception" when it has none).
+// errorClass is the botocore class of err; "Exception" when it has none
+// (a cancelled context, for example).
 func errorClass(err error) string {
 	if c := credentials.ClassOf(err); c != "" {
 		return c
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return "Exception"
 	}
 	return "Exception"
 }
@@ -255,6 +256,9 @@ func writeHuman(w io.Writer, e *credentials.Explanation, now func() time.Time) {
 		fmt.Fprintf(&b, "session token:  %s\n", credentials.Mask(c.SessionToken))
 	} else {
 		b.WriteString("session token:  none\n")
+	}
+	if c.AccountID != "" {
+		fmt.Fprintf(&b, "account:        %s\n", c.AccountID)
 	}
 	if c.CanExpire {
 		fmt.Fprintf(&b, "expires:        %s (in %s)\n", c.Expires.UTC().Format(time.RFC3339),

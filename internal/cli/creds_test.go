@@ -87,6 +87,8 @@ func TestCredsFailure(t *testing.T) {
 		wantClass string
 	}{
 		{"missing profile", []string{"creds", "--json", "--profile", "nope"}, nil, "ProfileNotFound"},
+		{"empty profile argument selects the profile named \"\"", []string{"creds", "--json", "--profile", ""},
+			map[string]string{".aws/credentials": testCreds}, "ProfileNotFound"},
 		{"no credentials", []string{"creds", "--json"}, nil, "NoCredentialsError"},
 		{"parse error", []string{"creds", "--json"}, map[string]string{".aws/config": "junk\n"}, "ConfigParseError"},
 		{"client-creation check", []string{"creds", "--json", "--region", "bad region"}, map[string]string{".aws/credentials": testCreds}, "InvalidRegionError"},

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -64,6 +65,11 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	}
 	if o.Region == "" {
 		return usageError(errors.New("serve: --region must not be empty"))
+	}
+	// The banner prints commands that name the directory; make them work
+	// from any working directory.
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail(err)

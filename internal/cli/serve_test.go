@@ -103,18 +103,8 @@ func startServe(t *testing.T, env Env, args ...string) *runningServe {
 func listBuckets(t *testing.T, endpoint, id, secret string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, endpoint+"/", nil)
-	if _, err := sigv4.NewSigner().Sign(req, sigv4.SignInput{
-		Credentials: sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret},
-		Service:     "s3", Region: "us-east-1", Time: time.Now(), PayloadHash: sigv4.EmptyPayloadHash,
-	}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	code, _ := signedDo(t, req, id, secret)
+	return code
 }
 
 func serveEnv(t *testing.T) Env {
@@ -342,4 +332,39 @@ func openKeyStoreForTest(t *testing.T, dir string) *keys.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// signedDo signs req with the key (for region us-east-1) and sends it.
+func signedDo(t *testing.T, req *http.Request, id, secret string) (int, string) {
+	t.Helper()
+	if _, err := sigv4.NewSigner().Sign(req, sigv4.SignInput{
+		Credentials: sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret},
+		Service:     "s3", Region: "us-east-1", Time: time.Now(), PayloadHash: sigv4.EmptyPayloadHash,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestServeDomainEnablesVirtualHostStyle(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--domain", "s3.test")
+	if !strings.Contains(s.Banner, "Virtual-host style: BUCKET.s3.test") {
+		t.Errorf("banner does not mention the domain:\n%s", s.Banner)
+	}
+	put, _ := http.NewRequest(http.MethodPut, s.Endpoint+"/vhost-bucket", nil)
+	if code, body := signedDo(t, put, s.KeyID, s.Secret); code != http.StatusOK {
+		t.Fatalf("create bucket path-style: %d %s", code, body)
+	}
+	list, _ := http.NewRequest(http.MethodGet, s.Endpoint+"/?list-type=2", nil)
+	list.Host = "vhost-bucket.s3.test:" + list.URL.Port()
+	code, body := signedDo(t, list, s.KeyID, s.Secret)
+	if code != http.StatusOK || !strings.Contains(body, "<Name>vhost-bucket</Name>") {
+		t.Errorf("virtual-host ListObjectsV2: %d %s", code, body)
+	}
 }

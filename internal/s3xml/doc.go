@@ -7,7 +7,10 @@
 // the http://s3.amazonaws.com/doc/2006-03-01/ namespace, Error without one)
 // and unmarshals what S3 and S3-compatible servers send, whatever namespace
 // they declare (Google Cloud Storage uses its own; some servers use none).
-// Round-tripping a value through Marshal and xml.Unmarshal gives it back.
+// Marshal, xml.Unmarshal and Marshal again give the same document; the
+// root element is checked on Unmarshal, so an Error document is never
+// mistaken for a result (CompleteMultipartUpload can answer 200 with one).
+// A test feeds every document to botocore's own S3 parser.
 //
 // Timestamps in documents use S3's millisecond format (TimeFormat) through
 // the Time type; unmarshalling accepts any RFC 3339 time and the HTTP date

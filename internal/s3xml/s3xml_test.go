@@ -45,6 +45,7 @@ func TestRoundTrip(t *testing.T) {
 		{"DeleteResult", &DeleteResult{Deleted: []DeletedObject{{Key: "a"}}, Errors: []DeleteError{{Key: "b", Code: CodeAccessDenied, Message: "Access Denied"}}}, "DeleteResult", true},
 		{"VersioningConfiguration", &VersioningConfiguration{Status: "Enabled"}, "VersioningConfiguration", true},
 		{"Tagging", &Tagging{TagSet: []Tag{{Key: "k", Value: "v"}}}, "Tagging", true},
+		{"AccessControlPolicy", &AccessControlPolicy{Owner: owner, AccessControlList: []Grant{{Grantee: Grantee{Type: "CanonicalUser", ID: "s3kit"}, Permission: "FULL_CONTROL"}}}, "AccessControlPolicy", true},
 		{"Error", &Error{Code: CodeNoSuchKey, Message: "The specified key does not exist.", Key: "k", RequestID: "r"}, "Error", false},
 	}
 	for _, tc := range tests {

@@ -486,3 +486,36 @@ func (r Tagging) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	type plain Tagging
 	return encodeNS(e, plain(r), "Tagging")
 }
+
+// XSINamespace is the XML Schema instance namespace Grantee's type
+// attribute lives in.
+const XSINamespace = "http://www.w3.org/2001/XMLSchema-instance"
+
+// Grantee is who a Grant gives a permission to.
+type Grantee struct {
+	// Type is "CanonicalUser", "Group" or "AmazonCustomerByEmail" (the
+	// xsi:type attribute).
+	Type        string `xml:"http://www.w3.org/2001/XMLSchema-instance type,attr"`
+	ID          string `xml:"ID,omitempty"`
+	DisplayName string `xml:"DisplayName,omitempty"`
+	URI         string `xml:"URI,omitempty"`
+}
+
+// Grant is one entry of an access control list.
+type Grant struct {
+	Grantee    Grantee `xml:"Grantee"`
+	Permission string  `xml:"Permission"`
+}
+
+// AccessControlPolicy is the Get/PutBucketAcl and Get/PutObjectAcl document.
+type AccessControlPolicy struct {
+	XMLName           xml.Name `xml:"AccessControlPolicy"`
+	Owner             *Owner   `xml:"Owner,omitempty"`
+	AccessControlList []Grant  `xml:"AccessControlList>Grant"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r AccessControlPolicy) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain AccessControlPolicy
+	return encodeNS(e, plain(r), "AccessControlPolicy")
+}

@@ -347,3 +347,22 @@ func TestRandomStringRejectsBiasedBytes(t *testing.T) {
 		t.Errorf("randomString = %q, want %q", got, want)
 	}
 }
+
+func TestHandEditInPlaceIsNoticed(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	s := openStore(t, t.TempDir(), clock)
+	k, err := s.Create(ctx, CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An editor that rewrites the file in place keeps its inode; the size
+	// and modification time still give the change away.
+	if err := os.WriteFile(s.Path(), []byte(`{"version":1,"keys":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(DefaultPollInterval)
+	if _, err := s.Lookup(ctx, k.AccessKeyID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("key removed by an in-place edit still found: %v", err)
+	}
+}

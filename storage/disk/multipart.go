@@ -17,6 +17,9 @@ import (
 // CreateMultipartUpload implements storage.Multipart. Upload IDs start with
 // a per-bucket sequence number, so ID order is initiation order.
 func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, meta storage.ObjectMeta) (storage.UploadInfo, error) {
+	if err := upload.CheckKey(key); err != nil {
+		return storage.UploadInfo{}, err
+	}
 	if err := ctx.Err(); err != nil {
 		return storage.UploadInfo{}, err
 	}

@@ -18,6 +18,9 @@ import (
 // touched; the record then replaces the old one in a group commit, and the
 // old content files are unlinked after that commit is durable.
 func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reader, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if err := upload.CheckKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	if _, err := s.HeadBucket(ctx, bucket); err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -252,6 +255,9 @@ func (b *boltCursor) Info() (storage.ObjectInfo, error) {
 // reference (their content files gain a reference), so copying a 1 GiB
 // object costs one index commit.
 func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	if err := upload.CheckKey(dstKey); err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
 	}

@@ -132,6 +132,9 @@ func (s *Store) bucket(name string) (*bucket, error) {
 // PutObject implements storage.Backend. The body is read completely before
 // the store is locked, so a failing or slow body never blocks other users.
 func (s *Store) PutObject(ctx context.Context, bucketName, key string, body io.Reader, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if err := upload.CheckKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	if _, err := s.HeadBucket(ctx, bucketName); err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -264,6 +267,9 @@ func (s *Store) ListObjects(ctx context.Context, bucketName string, opts storage
 // CopyObject implements storage.Copier. The copy shares the source's
 // immutable bytes, so it costs no memory.
 func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	if err := upload.CheckKey(dstKey); err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	src, err := s.lookup(ctx, srcBucket, srcKey)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("copy source: %w", err)

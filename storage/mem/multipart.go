@@ -26,6 +26,9 @@ type mpPart struct {
 // CreateMultipartUpload implements storage.Multipart. Upload IDs increase
 // with initiation, so sorting by ID is sorting by initiation time.
 func (s *Store) CreateMultipartUpload(ctx context.Context, bucketName, key string, meta storage.ObjectMeta) (storage.UploadInfo, error) {
+	if err := upload.CheckKey(key); err != nil {
+		return storage.UploadInfo{}, err
+	}
 	if err := ctx.Err(); err != nil {
 		return storage.UploadInfo{}, err
 	}

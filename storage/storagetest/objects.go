@@ -130,6 +130,11 @@ func testKeyOpacity(t *testing.T, f *fixture) {
 	if err := f.b.DeleteBucket(f.ctx, f.bucket); err != nil {
 		t.Fatalf("DeleteBucket after deleting every key: %v", err)
 	}
+	if err := f.b.CreateBucket(f.ctx, f.bucket, storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.b.PutObject(f.ctx, f.bucket, "", strings.NewReader("x"), storage.PutOptions{})
+	wantErr(t, "PutObject with an empty key", err, storage.ErrInvalidArgument)
 }
 
 func testRoundTrip(t *testing.T, f *fixture) {

@@ -89,6 +89,18 @@ func TestBucketAndObjectCommands(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Equal(got, data) {
 		t.Errorf("GET presigned URL: status %d, %d bytes", resp.StatusCode, len(got))
 	}
+	// Content-Type is guessed from the extension, as aws-cli does.
+	page := writeFile(t, t.TempDir(), "page.html", []byte("<p>hi</p>"))
+	w.ok("cp", page, "s3://"+b+"/page.html")
+	resp, err = http.Get(strings.TrimSpace(w.ok("presign", "s3://"+b+"/page.html").stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("Content-Type of page.html = %q", ct)
+	}
+	w.ok("rm", "s3://"+b+"/page.html")
 	if r := w.ok("presign", "s3://"+b+"/dir/hello.bin"); !strings.Contains(r.stdout, "X-Amz-Expires=3600") {
 		t.Errorf("default expiry is not 3600 s: %s", r.stdout)
 	}

@@ -12,9 +12,10 @@ import (
 )
 
 // TestCrashDuringPuts kills the server with SIGKILL while a boto3 client
-// streams PUTs from 4 threads, restarts it on the same data directory, and
-// checks that every PUT that got its 200 is there byte for byte and that no
-// object (acknowledged or in flight at the kill) is torn.
+// streams PUTs from 4 threads and 12 MiB multipart uploads from a fifth,
+// restarts it on the same data directory, and checks that every upload that
+// got its 200 is there byte for byte and that no object (acknowledged or in
+// flight at the kill) is torn.
 func TestCrashDuringPuts(t *testing.T) {
 	t.Parallel()
 	bin := buildS3kit(t)
@@ -38,10 +39,11 @@ func TestCrashDuringPuts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Kill the server once enough PUTs were acknowledged, with more in
-	// flight; keep collecting acknowledgements until the client gives up.
-	const killAfter = 40
-	var acked []string
+	// Kill the server once enough PUTs — one of them multipart — were
+	// acknowledged, with more in flight (small ones and the next multipart
+	// upload); keep collecting acknowledgements until the client gives up.
+	const killAfter, killAnyway = 40, 400
+	var acked, stopped []string
 	killed := false
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
@@ -49,7 +51,10 @@ func TestCrashDuringPuts(t *testing.T) {
 		if key, ok := strings.CutPrefix(line, "ACK "); ok {
 			acked = append(acked, key)
 		}
-		if len(acked) >= killAfter && !killed {
+		if rest, ok := strings.CutPrefix(line, "STOP "); ok {
+			stopped = append(stopped, rest)
+		}
+		if !killed && (len(acked) >= killAfter && multipartAcked(acked) > 0 || len(acked) >= killAnyway) {
 			srv.Kill()
 			killed = true
 		}
@@ -60,7 +65,8 @@ func TestCrashDuringPuts(t *testing.T) {
 	if !killed {
 		t.Fatalf("the client stopped after %d acknowledgements, before the kill:\n%s", len(acked), stderr.String())
 	}
-	t.Logf("%d PUTs acknowledged before and during the SIGKILL", len(acked))
+	multipart := multipartAcked(acked)
+	t.Logf("%d PUTs acknowledged (%d of them 12 MiB multipart uploads); cut off by the SIGKILL: %v", len(acked), multipart, stopped)
 
 	ackFile := filepath.Join(t.TempDir(), "acked.txt")
 	if err := os.WriteFile(ackFile, []byte(strings.Join(acked, "\n")+"\n"), 0o600); err != nil {
@@ -68,4 +74,15 @@ func TestCrashDuringPuts(t *testing.T) {
 	}
 	again := startServer(t, bin, data, cleanEnv(t.TempDir()))
 	runScript(t, py, cleanEnv(t.TempDir()), "crash_verify.py", again.Endpoint, id, secret, "crash", ackFile)
+}
+
+// multipartAcked counts the acknowledged multipart uploads.
+func multipartAcked(acked []string) int {
+	n := 0
+	for _, k := range acked {
+		if strings.HasPrefix(k, "mp-") {
+			n++
+		}
+	}
+	return n
 }

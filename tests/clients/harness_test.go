@@ -144,7 +144,12 @@ func startServer(t *testing.T, bin, dataDir string, env []string, args ...string
 		p.err = cmd.Wait()
 		close(p.exited)
 	}()
-	t.Cleanup(func() { p.Stop(t) })
+	t.Cleanup(func() {
+		p.Stop(t)
+		if t.Failed() {
+			t.Logf("s3kit serve stderr:\n%s", p.stderr)
+		}
+	})
 
 	lines := make(chan string, 256)
 	go func() {

@@ -13,8 +13,7 @@ import (
 // (Debian packages awscli, s3cmd, rclone); each is skipped with the reason
 // otherwise.
 func otherClients(t *testing.T, srv *serverProc) {
-	t.Run("aws-cli v2", func(t *testing.T) {
-		t.Parallel()
+	runConcurrently(t, subtest{"aws-cli v2", func(t *testing.T) {
 		aws := findAWSv2(t)
 		home := t.TempDir()
 		// Debian's 2.9 predates AWS_ENDPOINT_URL (2.13), so pass the flag.
@@ -28,9 +27,7 @@ func otherClients(t *testing.T, srv *serverProc) {
 			{"s3", "cp", "s3://v2-bucket/in.bin", "out.bin"},
 			{"s3", "rb", "--force", "s3://v2-bucket"},
 		})
-	})
-	t.Run("s3cmd", func(t *testing.T) {
-		t.Parallel()
+	}}, subtest{"s3cmd", func(t *testing.T) {
 		s3cmd, err := exec.LookPath("s3cmd")
 		if err != nil {
 			t.Skip("s3cmd is not installed (Debian package s3cmd)")
@@ -47,9 +44,7 @@ func otherClients(t *testing.T, srv *serverProc) {
 			{"get", "s3://s3cmd-bucket/in.bin", "out.bin"},
 			{"rb", "--recursive", "s3://s3cmd-bucket"},
 		})
-	})
-	t.Run("rclone", func(t *testing.T) {
-		t.Parallel()
+	}}, subtest{"rclone", func(t *testing.T) {
 		rclone, err := exec.LookPath("rclone")
 		if err != nil {
 			t.Skip("rclone is not installed (Debian package rclone)")
@@ -67,7 +62,7 @@ func otherClients(t *testing.T, srv *serverProc) {
 			{"copyto", "s3kit:rclone-bucket/in.bin", "out.bin"},
 			{"purge", "s3kit:rclone-bucket"},
 		})
-	})
+	}})
 }
 
 // roundTrip writes in.bin (9 MiB: multipart for aws-cli v2, whose threshold

@@ -69,6 +69,15 @@ func Unquote(etag string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(etag), `"`), `"`)
 }
 
+// CheckKey rejects the empty key, which S3 cannot address (and bbolt
+// cannot store).
+func CheckKey(key string) error {
+	if key == "" {
+		return fmt.Errorf("empty object key: %w", storage.ErrInvalidArgument)
+	}
+	return nil
+}
+
 // CheckPartNumber rejects part numbers outside 1..MaxPartNumber.
 func CheckPartNumber(n int) error {
 	if n < 1 || n > storage.MaxPartNumber {

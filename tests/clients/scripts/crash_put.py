@@ -1,5 +1,6 @@
 """A stream of PUTs for the crash test: 4 threads upload objects whose bytes
-are derived from their key, printing "ACK <key>" (flushed) after each 200.
+are derived from their key, and a fifth uploads 12 MiB objects in 5 MiB
+multipart parts, each printing "ACK <key>" (flushed) after its 200.
 The server is killed mid-stream; every request then fails and the script
 exits. Retries are off so an acknowledgement means exactly one 200.
 
@@ -9,7 +10,10 @@ usage: crash_put.py ENDPOINT KEY_ID SECRET BUCKET
 import sys
 import threading
 
+import io
+
 import boto3
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
 from common import content
@@ -44,7 +48,24 @@ def worker():
             print("ACK " + key, flush=True)
 
 
-threads = [threading.Thread(target=worker) for _ in range(4)]
+MULTIPART_SIZE = 12 << 20
+
+
+def multipart_worker():
+    tc = TransferConfig(multipart_threshold=5 << 20, multipart_chunksize=5 << 20, max_concurrency=2)
+    for j in range(1000):
+        key = "mp-%04d" % j
+        try:
+            s3.upload_fileobj(io.BytesIO(content(key, MULTIPART_SIZE)), bucket, key, Config=tc)
+        except Exception as e:  # noqa: BLE001 - the server is gone
+            with lock:
+                print("STOP %s %s" % (key, type(e).__name__), flush=True)
+            return
+        with lock:
+            print("ACK " + key, flush=True)
+
+
+threads = [threading.Thread(target=worker) for _ in range(4)] + [threading.Thread(target=multipart_worker)]
 for t in threads:
     t.start()
 for t in threads:
