@@ -9,14 +9,18 @@
 #
 #   bash bench/transfer.sh            # full: 1 GiB, 2,000 files, 10 GiB RSS, 100,000 keys
 #   QUICK=1 bash bench/transfer.sh    # smoke: 128 MiB, 200 files, 256 MiB RSS, 5,000 keys
-#   env knobs: BIG_MB NFILES RSS_MB LIST_N TOOLS="s3kit s5cmd minio awsgo awscli2 rclone boto3"
+#   env knobs: BIG_MB NFILES RSS_MB LIST_N
+#              TOOLS="s3kit s3kitnv s5cmd minio awsgo awscli2 rclone boto3" (s3kitnv:
+#                s3kit cp --no-verify, a diagnostic row outside the ratios)
+#              REPEAT=1 (runs per job and tool; the table shows the median)
 #              NICE=10 (niceness of every measured process), KEEP=1 (keep the work dir)
+#              PROFILE=0 (skip the CPU profile of s3kit's transfer manager, see below)
 #
 # Needs: go, python3 with boto3, /usr/bin/aws (aws-cli v2) and rclone
 # (apt-get install -y awscli rclone), /usr/bin/time. s5cmd is fetched from the
 # Go module proxy and built once into /tmp/s5cmd-v2.3.0 (`go install` refuses
 # the module because of its replace directives). A tool that is missing is
-# reported as "n/a", not skipped silently. Each job runs once; jobs are
+# reported as "n/a", not skipped silently. Each job runs REPEAT times; jobs are
 # interleaved by job, not by tool, so that load drift hits every tool alike.
 # Prints Markdown tables and the issue's target ratios on stdout.
 set -euo pipefail
@@ -28,8 +32,9 @@ NFILES=${NFILES:-2000}
 RSS_MB=${RSS_MB:-10240}
 LIST_N=${LIST_N:-100000}
 if [ -n "${QUICK:-}" ]; then BIG_MB=128; NFILES=200; RSS_MB=256; LIST_N=5000; fi
-TOOLS=${TOOLS:-"s3kit s5cmd minio awsgo awscli2 rclone boto3"}
+TOOLS=${TOOLS:-"s3kit s3kitnv s5cmd minio awsgo awscli2 rclone boto3"}
 NICE=${NICE:-0}
+REPEAT=${REPEAT:-1}
 S5CMD=${S5CMD:-/tmp/s5cmd-v2.3.0}
 
 work=$(mktemp -d /tmp/s3kit-transfer.XXXXXX)
@@ -44,7 +49,7 @@ log() { echo "# $*" >&2; }
 # --- build -----------------------------------------------------------------
 log "building s3kit, peers and loadgen"
 go build -o "$work/bin/s3kit" ./cmd/s3kit
-(cd bench && go build -o "$work/bin/" ./peers/miniocp ./peers/awsgocp ./loadgen)
+(cd bench && go build -o "$work/bin/" ./peers/miniocp ./peers/awsgocp ./peers/s3kitprof ./loadgen)
 if [ ! -x "$S5CMD" ]; then
 	log "building s5cmd v2.3.0 from the Go module proxy into $S5CMD"
 	dir=$(cd /tmp && go mod download -json github.com/peak/s5cmd/v2@v2.3.0 |
@@ -110,6 +115,7 @@ cmdline() {
 	case $j in upmany | downmany) r=1 ;; esac
 	case $t in
 	s3kit) echo "$S3KIT cp --no-progress --endpoint-url $EP $s $d ${r:+--recursive}" ;;
+	s3kitnv) echo "$S3KIT cp --no-progress --no-verify --endpoint-url $EP $s $d ${r:+--recursive}" ;;
 	s5cmd)
 		case $j in
 		upmany) s="$s/*" d="$d/" ;;
@@ -157,17 +163,35 @@ for t in $TOOLS; do
 done
 
 sync
-for t in $active; do job "$t" upbig "$BIG_MB" "$work/big" "s3://bench/$t/big"; done
-for t in $active; do
-	job "$t" downbig "$BIG_MB" "s3://bench/$t/big" "$work/big.out"
+for _ in $(seq "$REPEAT"); do
+	for t in $active; do job "$t" upbig "$BIG_MB" "$work/big" "s3://bench/$t/big"; done
+	for t in $active; do
+		job "$t" downbig "$BIG_MB" "s3://bench/$t/big" "$work/big.out"
+		rm -f "$work/big.out"
+	done
+done
+for _ in $(seq "$REPEAT"); do
+	for t in $active; do job "$t" upmany "$NFILES" "$work/many" "s3://bench/$t/many"; done
+	for t in $active; do
+		mkdir -p "$work/many.out"
+		job "$t" downmany "$NFILES" "s3://bench/$t/many" "$work/many.out"
+		rm -rf "$work/many.out"
+	done
+done
+
+# --- profile: s3kit's transfer manager (what `s3kit cp` runs, at its
+# defaults) downloading and uploading the big file under a CPU profile, via
+# bench/peers/s3kitprof (the CLI has no profiling flag).
+if [ "${PROFILE:-1}" != 0 ]; then
+	log "CPU profile of s3kit's transfer manager, ${BIG_MB} MiB down and up"
+	for d in down up; do
+		if [ $d = down ]; then a=s3://bench/s3kit/big b=$work/big.out; else a=$work/big b=s3://bench/prof/big; fi
+		nice -n "$NICE" "$work/bin/s3kitprof" -endpoint "$EP" -cpuprofile "$work/$d.pprof" $d "$a" "$b" ||
+			log "s3kitprof $d failed"
+		go tool pprof -top -nodecount=25 "$work/bin/s3kitprof" "$work/$d.pprof" >"$work/$d.top" 2>/dev/null || true
+	done
 	rm -f "$work/big.out"
-done
-for t in $active; do job "$t" upmany "$NFILES" "$work/many" "s3://bench/$t/many"; done
-for t in $active; do
-	mkdir -p "$work/many.out"
-	job "$t" downmany "$NFILES" "s3://bench/$t/many" "$work/many.out"
-	rm -rf "$work/many.out"
-done
+fi
 "$S3KIT" rm --recursive --endpoint-url "$EP" s3://bench/ >/dev/null 2>&1 || true
 
 # --- memory: s3kit cp of one RSS_MB file -------------------------------------
@@ -195,25 +219,35 @@ if have awscli2; then ls_aws=$(python3 "$root/bench/peers/firstline.py" nice -n 
 
 # --- report ------------------------------------------------------------------
 python3 - "$results" "$BIG_MB" "$NFILES" "$RSS_MB" "$LIST_N" "$rss_up" "$rss_down" \
-	"$ls_s3kit" "$ls_s5cmd" "$ls_aws" "$S5CMD" <<'PY'
+	"$ls_s3kit" "$ls_s5cmd" "$ls_aws" "$S5CMD" "$work" <<'PY'
 import json, subprocess, sys
-(res, big, nfiles, rss_mb, list_n, rss_up, rss_down, ls_s3kit, ls_s5, ls_aws, s5) = sys.argv[1:]
+(res, big, nfiles, rss_mb, list_n, rss_up, rss_down, ls_s3kit, ls_s5, ls_aws, s5, work) = sys.argv[1:]
 rows = [json.loads(l) for l in open(res)]
-names = {"s3kit": "s3kit cp", "s5cmd": "s5cmd v2.3.0", "minio": "minio-go (miniocp)",
+names = {"s3kit": "s3kit cp", "s3kitnv": "(s3kit cp --no-verify)", "s5cmd": "s5cmd v2.3.0", "minio": "minio-go (miniocp)",
          "awsgo": "aws-sdk-go-v2 manager (awsgocp)", "awscli2": "aws-cli v2 (/usr/bin/aws)",
          "rclone": "rclone", "boto3": "boto3 / s3transfer"}
 jobs = ["upbig", "downbig", "upmany", "downmany"]
-rate = {}
+import statistics
+rate, secs, fails = {}, {}, {}
 for r in rows:
-    rate[(r["tool"], r["job"])] = r["units"] / r["s"] if r["ok"] else None
+    k = (r["tool"], r["job"])
+    if r["ok"]:
+        secs.setdefault(k, []).append(r["s"])
+    else:
+        fails.setdefault(k, []).append(r["err"])
+for k, v in secs.items():
+    rate[k] = next(r["units"] for r in rows if (r["tool"], r["job"]) == k) / statistics.median(v)
+for k in fails:  # a job that failed once counts as failed, not as fast
+    rate.pop(k, None)
 tools = list(dict.fromkeys(r["tool"] for r in rows))
 def cell(t, j):
-    r = next((x for x in rows if x["tool"] == t and x["job"] == j), None)
-    if r is None:
+    k = (t, j)
+    if k in fails:
+        return "FAILED %d/%d (%s)" % (len(fails[k]), len(fails[k]) + len(secs.get(k, [])), fails[k][0][:80].strip())
+    if k not in secs:
         return "n/a"
-    if not r["ok"]:
-        return "FAILED (%s)" % r["err"][:80].strip()
-    return "%.1f (%.2f s)" % (rate[(t, j)], r["s"])
+    v = secs[k]
+    return "%.1f (%.2f s%s)" % (rate[k], statistics.median(v), "" if len(v) == 1 else ", median of %d" % len(v))
 big_label = "%d MiB" % int(big) if int(big) != 1024 else "1 GiB"
 print("| tool | %s up MiB/s | %s down MiB/s | %s x 64 KiB up files/s | %s x 64 KiB down files/s |"
       % (big_label, big_label, nfiles, nfiles))
@@ -261,4 +295,14 @@ for label, v in (("s3kit ls (target: first line <= 100 ms)", ls_s3kit), ("s5cmd 
     fl = "%.0f ms" % (d["first_line_s"] * 1000) if d["first_line_s"] is not None else "none"
     print("| %s | %s | %.2f s | %d%s | %.1f MiB |" % (label, fl, d["total_s"], d["lines"],
           "" if d["rc"] == 0 else " (exit %d)" % d["rc"], d["max_rss_kib"] / 1024))
+import os
+for d in ("down", "up"):
+    p = os.path.join(work, d + ".top")
+    if os.path.exists(p):
+        print()
+        print("CPU profile of s3kit's transfer manager, %s %s (bench/peers/s3kitprof; `go tool pprof -top`):" % (big_label, d))
+        print()
+        print("```")
+        print(open(p).read().rstrip())
+        print("```")
 PY

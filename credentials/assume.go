@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // credential_source values botocore accepts (case-sensitive).
@@ -40,7 +41,12 @@ func hasRoleConfig(p map[string]string) bool {
 // runs (as botocore does); the STS call happens in the same fetch, which
 // is s3kit's "first use".
 func (c *Config) assumeRoleStep(p *prof) *step {
+	var (
+		mu   sync.Mutex
+		last string // how the last fetch got its source credentials
+	)
 	return &step{tag: SourceAssumeRole, deferred: true,
+		detail: func() string { mu.Lock(); defer mu.Unlock(); return last },
 		probe: func() (bool, string, error) {
 			vals, _ := c.flat(p.name)
 			if !hasRoleConfig(vals) {
@@ -53,14 +59,19 @@ func (c *Config) assumeRoleStep(p *prof) *step {
 		},
 		fetch: func(ctx context.Context) (Credentials, error) {
 			visited := []string{p.name}
-			return c.assumeRole(ctx, p.name, &visited)
+			var via string
+			creds, err := c.assumeRole(ctx, p.name, &visited, &via)
+			mu.Lock()
+			last = via
+			mu.Unlock()
+			return creds, err
 		},
 	}
 }
 
 // assumeRole validates profile name's role configuration, resolves its
 // source credentials and calls STS AssumeRole.
-func (c *Config) assumeRole(ctx context.Context, name string, visited *[]string) (Credentials, error) {
+func (c *Config) assumeRole(ctx context.Context, name string, visited *[]string, via *string) (Credentials, error) {
 	prof, _ := c.flat(name)
 	src, hasSrc := prof["source_profile"]
 	credSrc, hasCredSrc := prof["credential_source"]
@@ -84,11 +95,21 @@ func (c *Config) assumeRole(ctx context.Context, name string, visited *[]string)
 		source, err = c.fromCredentialSource(ctx, credSrc, name)
 	} else {
 		*visited = append(*visited, src)
-		source, err = c.fromSourceProfile(ctx, src, visited)
+		source, err = c.fromSourceProfile(ctx, src, visited, via)
 	}
 	if err != nil {
 		return Credentials{}, err
 	}
+	hop := fmt.Sprintf("role %s assumed with %s credentials", prof["role_arn"], source.Source)
+	switch {
+	case hasCredSrc:
+		hop += " (credential_source " + credSrc + ")"
+	case *via != "":
+		hop = *via + ", then " + hop
+	default:
+		hop += " of source profile " + src
+	}
+	*via = hop
 	params := url.Values{"RoleArn": {prof["role_arn"]}}
 	session := prof["role_session_name"]
 	if session == "" {
@@ -152,10 +173,10 @@ func (c *Config) checkSourceProfile(parent, src string, visited []string) error 
 // static keys, or without role_arn, runs the profile sub-chain (web
 // identity without env, sso, credentials file, login, process, config
 // file); otherwise it is assumed recursively.
-func (c *Config) fromSourceProfile(ctx context.Context, name string, visited *[]string) (Credentials, error) {
+func (c *Config) fromSourceProfile(ctx context.Context, name string, visited *[]string, via *string) (Credentials, error) {
 	sp, _ := c.flat(name)
 	if !hasStatic(sp) && hasRoleConfig(sp) {
-		return c.assumeRole(ctx, name, visited)
+		return c.assumeRole(ctx, name, visited, via)
 	}
 	p := c.profileNamed(name, true)
 	steps := []*step{c.webIdentityStep(p), c.ssoStep(p), c.sharedCredsStep(p), c.loginStep(p), c.processStep(p), c.configFileStep(p)}

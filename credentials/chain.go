@@ -22,6 +22,9 @@ type step struct {
 	// network providers cannot tell without a call whether they would
 	// yield, so explain reports them as not checked once a winner exists.
 	network bool
+	// detail, if set, adds what fetch learned to the chosen step's reason
+	// (an assumed role's source credentials).
+	detail func() string
 }
 
 // chain is the ordered provider list of spec §5 for the session's profile.
@@ -108,6 +111,11 @@ func runSteps(ctx context.Context, steps []*step, rec *recorder, none func(looke
 		if err != nil {
 			rec.add(st.tag, StepFailed, err.Error())
 			return Credentials{}, nil, err
+		}
+		if st.detail != nil {
+			if d := st.detail(); d != "" {
+				reason += "; " + d
+			}
 		}
 		rec.add(st.tag, StepChosen, reason)
 		if rec != nil {

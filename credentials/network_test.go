@@ -381,3 +381,24 @@ func TestIMDSv1FallbackWhenTokenHangs(t *testing.T) {
 		t.Errorf("took %v, want about one 1 s timeout", took)
 	}
 }
+
+func TestExplainAssumeRoleNamesItsSource(t *testing.T) {
+	sts := newSTSStub(t)
+	config := "[default]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/outer\nsource_profile = mid\n" +
+		"[profile mid]\nrole_arn = arn:aws:iam::1:role/inner\nsource_profile = base\n" +
+		"[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = SBASE\n"
+	o := testWorld{files: map[string]string{"~/.aws/config": config}, env: map[string]string{"AWS_ENDPOINT_URL_STS": sts.srv.URL}}.options(t)
+	cfg, err := Load(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := cfg.Explain(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen, _ := e.Chosen()
+	want := "role arn:aws:iam::1:role/inner assumed with config-file credentials of source profile base, then role arn:aws:iam::1:role/outer assumed with assume-role credentials"
+	if chosen.Source != "assume-role" || !strings.Contains(chosen.Reason, want) {
+		t.Errorf("chosen %s: %q\nwant it to contain %q", chosen.Source, chosen.Reason, want)
+	}
+}

@@ -106,12 +106,38 @@ func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r.body, r.size = obj.Content, obj.Info.Size
 	if br != nil {
-		if _, err := obj.Content.Seek(br.off, io.SeekStart); err != nil {
-			return r, err
-		}
-		r.body, r.size = io.LimitReader(obj.Content, br.n), br.n
+		r.body, r.size = rangeBody(obj.Content, br.off, br.n), br.n
 	}
 	return r, nil
+}
+
+// rangeBody is the reader for n bytes of c from off. Content that can
+// send a range itself (file-backed: sendfile(2) instead of a copy through
+// user space) gets a reader whose WriteTo, which io.Copy prefers, uses it.
+func rangeBody(c storage.Content, off, n int64) io.Reader {
+	sec := io.NewSectionReader(c, off, n)
+	if rw, ok := c.(storage.RangeWriterTo); ok {
+		return &rangeWriter{SectionReader: sec, rw: rw, off: off, n: n}
+	}
+	return sec
+}
+
+// rangeWriter is a section of content whose WriteTo hands the whole range
+// to storage.RangeWriterTo (when nothing has been read yet).
+type rangeWriter struct {
+	*io.SectionReader
+	rw     storage.RangeWriterTo
+	off, n int64
+}
+
+// WriteTo implements io.WriterTo.
+func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
+	if pos, _ := r.Seek(0, io.SeekCurrent); pos != 0 {
+		return io.Copy(w, struct{ io.Reader }{r.SectionReader})
+	}
+	n, err := r.rw.WriteRangeTo(w, r.off, r.n)
+	_, _ = r.Seek(n, io.SeekStart)
+	return n, err
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {

@@ -9,6 +9,11 @@ import (
 	"github.com/s3kit/s3kit/internal/s3xml"
 )
 
+// serverName is the Server response header on every answer; clients
+// (s3kit's own, see s3/quirks.go) recognise the endpoint by its "s3kit"
+// prefix.
+const serverName = "s3kit"
+
 // response is what a handler answers: a status (200 when 0), headers, and
 // either an XML document or a byte stream.
 type response struct {
@@ -35,6 +40,7 @@ func (r *response) setHeader(name, value string) {
 // status sent and the error code ("" on success).
 func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err error) (int, string) {
 	h := w.Header()
+	h.Set("Server", serverName)
 	h.Set(s3xml.HeaderRequestID, rq.id)
 	h.Set(s3xml.HeaderID2, newHostID())
 	if resp != nil {

@@ -27,7 +27,8 @@ type DownloadResult struct {
 	// Verified is true when the bytes were checked against the ETag: the
 	// MD5 of a single-part object, or the MD5 of part MD5s of a multipart
 	// object whose part size matches the Manager's PartSize, unless
-	// Options.SkipVerify. Other objects (other part sizes, SSE-C or
+	// Options.SkipVerify; objects larger than PartSize only with
+	// Options.VerifyLarge. Other objects (other part sizes, SSE-C or
 	// SSE-KMS) cannot be checked from the ETag alone.
 	Verified bool
 }
@@ -136,7 +137,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	sums[0] = first.Sum(nil)
 	// Hash the other chunks only when their MD5s can be checked: against
 	// a multipart ETag with as many parts as there are chunks.
-	hashChunks := !m.opts.SkipVerify && !obj.Encrypted && etagParts(obj.ETag) == nchunks && nchunks > 1
+	hashChunks := m.opts.VerifyLarge && !m.opts.SkipVerify && !obj.Encrypted && etagParts(obj.ETag) == nchunks && nchunks > 1
 	g, gctx := errgroup.WithContext(ctx)
 	for i := 1; i < nchunks; i++ {
 		off := int64(i) * ps
@@ -161,7 +162,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	if err := ctx.Err(); err != nil {
 		return DownloadResult{}, err
 	}
-	if m.opts.SkipVerify {
+	if m.opts.SkipVerify || (nchunks > 1 && !m.opts.VerifyLarge) {
 		return res, nil
 	}
 	verified, err := verifyETag(obj, sums, w)

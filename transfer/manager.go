@@ -43,6 +43,14 @@ type Options struct {
 	// whose responses the Client cannot mark Encrypted (their ETag is not
 	// an MD5). Uploads always carry checksums the server verifies.
 	SkipVerify bool
+	// VerifyLarge extends the ETag check to objects larger than PartSize:
+	// the MD5 of part MD5s for multipart objects, a second MD5 pass for
+	// large single-part ones. Off by default, as in aws-cli, s3transfer and
+	// s5cmd: on a small machine the MD5 pass costs more CPU than the
+	// transfer itself (about 4× slower downloads of 1 GiB here, see
+	// BENCHMARKS.md), while objects up to PartSize are always checked at no
+	// extra cost (their MD5 is computed as the single GET streams in).
+	VerifyLarge bool
 	// Progress receives progress events (optional).
 	Progress ProgressFunc
 	// Logger receives debug logs (optional).

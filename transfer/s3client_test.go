@@ -34,7 +34,7 @@ func TestAgainstS3kitServer(t *testing.T) {
 	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "tmgr"}); err != nil {
 		t.Fatal(err)
 	}
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4})
+	m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4, VerifyLarge: true})
 	data := make([]byte, 2*transfer.MinPartSize+12345)
 	if _, err := rand.Read(data); err != nil {
 		t.Fatal(err)

@@ -206,15 +206,18 @@ func TestDownloadFile(t *testing.T) {
 		name         string
 		size         int
 		uploadedPart int64 // 0: single PUT
+		verifyLarge  bool
 		wantVerified bool
 	}{
-		{"empty", 0, 0, true},
-		{"small", 100, 0, true},
-		{"single-part larger than a chunk", testPart*3 + 1, 0, true},
-		{"multipart, same part size", testPart*4 + 5, testPart, true},
-		{"multipart, other part size", testPart*4 + 5, testPart * 2, false},
-		{"multipart, verification skipped", testPart*4 + 5, testPart, false},
-		{"single-part, verification skipped", 100, 0, false},
+		{"empty", 0, 0, false, true},
+		{"small", 100, 0, false, true},
+		{"single-part larger than a chunk", testPart*3 + 1, 0, true, true},
+		{"single-part larger than a chunk, default options", testPart*3 + 1, 0, false, false},
+		{"multipart, same part size", testPart*4 + 5, testPart, true, true},
+		{"multipart, same part size, default options", testPart*4 + 5, testPart, false, false},
+		{"multipart, other part size", testPart*4 + 5, testPart * 2, true, false},
+		{"multipart, verification skipped", testPart*4 + 5, testPart, true, false},
+		{"single-part, verification skipped", 100, 0, false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -229,7 +232,7 @@ func TestDownloadFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			var bytesSeen atomic.Int64
-			m := New(fc, Options{PartSize: testPart, Concurrency: 4, SkipVerify: strings.Contains(tc.name, "skipped"), Progress: func(e Event) {
+			m := New(fc, Options{PartSize: testPart, Concurrency: 4, VerifyLarge: tc.verifyLarge, SkipVerify: strings.Contains(tc.name, "skipped"), Progress: func(e Event) {
 				if e.Kind == EventBytes {
 					bytesSeen.Add(e.Bytes)
 				}
@@ -292,7 +295,7 @@ func TestDownloadFailureLeavesNoFile(t *testing.T) {
 			tc.setup(fc)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			m := New(fc, Options{PartSize: testPart, Concurrency: 2, Progress: func(e Event) {
+			m := New(fc, Options{PartSize: testPart, Concurrency: 2, VerifyLarge: true, Progress: func(e Event) {
 				if tc.cancel && e.Kind == EventBytes {
 					cancel()
 				}
@@ -312,6 +315,25 @@ func TestDownloadFailureLeavesNoFile(t *testing.T) {
 	}
 }
 
+// With default options an object that fits in one chunk is still checked
+// against its MD5 ETag: corruption fails the download and leaves no file.
+func TestDownloadDefaultChecksSmallObjects(t *testing.T) {
+	fc := newFake()
+	data := randBytes(t, testPart/2)
+	sum := md5.Sum(data)
+	fc.put("b", "k", data, hex.EncodeToString(sum[:]))
+	fc.corrupt = true
+	dir := t.TempDir()
+	_, err := New(fc, Options{PartSize: testPart}).DownloadFile(context.Background(), "b", "k", filepath.Join(dir, "out"))
+	var ie *IntegrityError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v, want an IntegrityError", err)
+	}
+	if names := onlyFile(t, dir); len(names) != 0 {
+		t.Errorf("directory holds %v after a failed download, want nothing", names)
+	}
+}
+
 func TestDownloadRetriesTornBody(t *testing.T) {
 	fc := newFake()
 	data := randBytes(t, testPart*5)
@@ -321,7 +343,7 @@ func TestDownloadRetriesTornBody(t *testing.T) {
 	fc.tearAfter, fc.tearFirst = 100, true
 	fc.tearCount.Store(3)
 	path := filepath.Join(t.TempDir(), "out")
-	res, err := New(fc, Options{PartSize: testPart}).DownloadFile(context.Background(), "b", "k", path)
+	res, err := New(fc, Options{PartSize: testPart, VerifyLarge: true}).DownloadFile(context.Background(), "b", "k", path)
 	if err != nil {
 		t.Fatal(err)
 	}

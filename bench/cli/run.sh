@@ -44,7 +44,7 @@ job() {
 row() { # tool up_big down_big up_many down_many
 	printf '| %s | %s | %s | %s | %s |\n' "$@"
 }
-echo "| tool | 1 GiB up MiB/s | 1 GiB down MiB/s | ${NFILES}x64KiB up files/s | ${NFILES}x64KiB down files/s |"
+echo "| tool | ${SIZE_MB} MiB up MiB/s | ${SIZE_MB} MiB down MiB/s | ${NFILES}x64KiB up files/s | ${NFILES}x64KiB down files/s |"
 echo "| --- | --- | --- | --- | --- |"
 
 clean() { rm -rf "$WORK/out" "$WORK/outmany"; mkdir -p "$WORK/outmany"; }
@@ -103,6 +103,12 @@ if [ "$SYNC_FILES" -gt 0 ]; then
 	echo "| --- | --- |"
 	echo "| first sync (all uploaded) | $(job files "$SYNC_FILES" "$S3KIT" sync "$WORK/sync" s3://bench/sync --no-progress) |"
 	echo "| second sync (nothing to do; listing + walk) | $(job files "$SYNC_FILES" "$S3KIT" sync "$WORK/sync" s3://bench/sync --no-progress) |"
+	t0=$(now)
+	("$S3KIT" ls s3://bench/sync/ --recursive | head -1 >/dev/null) || true # ls dies of SIGPIPE
+	t1=$(now)
+	echo
+	echo "s3kit ls of the ${SYNC_FILES}-key prefix: first line after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms (process start included)," \
+		"peak RSS $( { /usr/bin/time -f %M "$S3KIT" ls s3://bench/sync/ --recursive >/dev/null; } 2>&1 | tail -1) KiB for the whole listing"
 fi
 echo
 echo "Peak RSS of s3kit cp ${SIZE_MB} MiB upload / download (KiB):" \

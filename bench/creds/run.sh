@@ -1,7 +1,9 @@
 #!/bin/sh
 # Start-up comparison for `s3kit creds` (issue 2, speed section).
 #
-# Builds s3kit and the comparison programs of compat/credbench, prepares a
+# Builds s3kit and the comparison programs of compat/credbench (hello
+# world, aws-sdk-go-v2, minio-go, and s3kitlib: the credentials package
+# without the CLI), prepares a
 # throw-away HOME, and runs hyperfine side by side in two worlds:
 # credentials in the environment, and in ~/.aws/credentials [default].
 # Prints a Markdown table of medians and ratios to stdout.
@@ -15,7 +17,8 @@ trap 'rm -rf "$TMP"' EXIT
 
 (cd "$ROOT" && go build -o "$TMP/s3kit" ./cmd/s3kit)
 (cd "$ROOT/compat" && go build -o "$TMP/hello" ./credbench/hello &&
-	go build -o "$TMP/sdkv2" ./credbench/sdkv2 && go build -o "$TMP/minio" ./credbench/minio)
+	go build -o "$TMP/sdkv2" ./credbench/sdkv2 && go build -o "$TMP/minio" ./credbench/minio &&
+	go build -o "$TMP/s3kitlib" ./credbench/s3kitlib)
 
 mkdir -p "$TMP/home/.aws"
 printf '[default]\naws_access_key_id = AKIDBENCHFILE\naws_secret_access_key = secretbenchfile\n' >"$TMP/home/.aws/credentials"
@@ -30,6 +33,7 @@ run() { # world-name, extra env assignments...
 		-n hello "$TMP/hello" \
 		-n "s3kit creds" "$TMP/s3kit creds" \
 		-n "s3kit creds --json" "$TMP/s3kit creds --json" \
+		-n "credentials package alone" "$TMP/s3kitlib" \
 		-n aws-sdk-go-v2 "$TMP/sdkv2" \
 		-n minio-go "$TMP/minio" >/dev/null
 	env -i PATH="$PATH" HOME="$TMP/home" AWS_EC2_METADATA_DISABLED=true "$@" \
@@ -52,7 +56,7 @@ for world in ("env", "file"):
     print(f"\n#### credentials in {'the environment' if world == 'env' else '~/.aws/credentials'}\n")
     print("| program | median wall ms | wall × hello | wall ÷ s3kit creds | mean CPU ms (user+sys) | CPU × hello | CPU ÷ s3kit creds |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name in ("hello", "s3kit creds", "s3kit creds --json", "aws-sdk-go-v2", "minio-go", "boto3"):
+    for name in ("hello", "s3kit creds", "s3kit creds --json", "credentials package alone", "aws-sdk-go-v2", "minio-go", "boto3"):
         m, c = med[name], cpu[name]
         print(f"| {name} | {m:.2f} | {m / base:.2f} | {m / s3k:.2f} | {c:.2f} | {c / cbase:.2f} | {c / cs3k:.2f} |")
 PYEOF

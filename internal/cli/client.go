@@ -40,6 +40,7 @@ type clientFlags struct {
 	concurrency int
 	partSize    int64
 	noVerify    bool
+	verify      bool
 }
 
 func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
@@ -51,7 +52,8 @@ func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 		fl.BoolVar(&cf.noProgress, "no-progress", false, "do not show progress bars")
 		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once")
 		fl.Int64Var(&cf.partSize, "part-size", transfer.DefaultPart, "multipart part size in bytes")
-		fl.BoolVar(&cf.noVerify, "no-verify", false, "do not check downloads against the ETag (saves ~1 CPU s/GiB; needed for SSE-KMS/SSE-C objects)")
+		fl.BoolVar(&cf.noVerify, "no-verify", false, "do not check downloads against the ETag at all (needed for SSE-KMS/SSE-C objects)")
+		fl.BoolVar(&cf.verify, "verify", false, "also check downloads larger than one part against the ETag (an MD5 pass: ~1 CPU s/GiB); objects up to one part are always checked")
 	}
 }
 
@@ -87,7 +89,7 @@ func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.C
 	if cf.concurrency < 1 {
 		return nil, nil, usageError(errors.New("--concurrency must be at least 1"))
 	}
-	opts := transfer.Options{Concurrency: cf.concurrency, PartSize: cf.partSize, SkipVerify: cf.noVerify}
+	opts := transfer.Options{Concurrency: cf.concurrency, PartSize: cf.partSize, SkipVerify: cf.noVerify, VerifyLarge: cf.verify}
 	if p != nil {
 		opts.Progress = p.event
 	}

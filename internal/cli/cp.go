@@ -308,11 +308,15 @@ func execJob(ctx context.Context, m *transfer.Manager, j job) (int64, error) {
 		size = j.size
 	case "delete":
 		if j.src.s3 {
+			var keyErr error
 			_, err = m.Delete(ctx, j.src.bucket, func(yield func(string) bool) { yield(j.src.key) }, func(k string, e error) {
 				if e != nil {
-					err = fmt.Errorf("delete %s: %w", j.src, e)
+					keyErr = fmt.Errorf("delete %s: %w", j.src, e)
 				}
 			})
+			if err == nil {
+				err = keyErr
+			}
 		} else {
 			err = os.Remove(j.src.path)
 		}

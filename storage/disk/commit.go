@@ -1,7 +1,9 @@
 package disk
 
 import (
+	"encoding/binary"
 	"errors"
+	"os"
 	"sync"
 	"time"
 
@@ -25,8 +27,22 @@ var ErrClosed = errors.New("disk store closed")
 // decided to fail, and must reset any outputs it records, because a group
 // may run it more than once.
 type update struct {
-	fn   func(tx *bolt.Tx) error
+	fn func(tx *bolt.Tx) error
+	// fast, when set, is the same change as an object record to log (see
+	// wal.go); the committer uses it when the whole group qualifies.
+	fast *fastOp
 	done chan error
+}
+
+// fastOp is a write of one object record that may go through the log
+// instead of a bbolt commit. mk gets the object's current stored value
+// (nil when absent), checks preconditions, and returns the new value (nil
+// to delete); like update.fn it may run more than once and must not keep
+// cur. A change whose current object references content files never goes
+// through the log (file reference counts live in the index).
+type fastOp struct {
+	bucket, key string
+	mk          func(cur []byte) ([]byte, error)
 }
 
 // committer applies updates in groups: while one group's transaction is
@@ -35,23 +51,37 @@ type update struct {
 // lone writer is not delayed and a crowd is coalesced naturally.
 type committer struct {
 	db   *bolt.DB
+	log  *wal         // nil when logging is off
+	ov   *overlay     // logged changes not yet in the index (nil with log)
 	reqs chan *update // unbuffered: a sent update is always taken by the loop
 	quit chan struct{}
 	once sync.Once
 	wg   sync.WaitGroup
+	// logBroken is set when a log write failed: groups go through bbolt
+	// until a checkpoint rewrites the log.
+	logBroken bool
 }
 
-func newCommitter(db *bolt.DB) *committer {
-	c := &committer{db: db, reqs: make(chan *update), quit: make(chan struct{})}
+func newCommitter(db *bolt.DB, log *wal, ov *overlay) *committer {
+	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
 	return c
 }
 
+// do applies fn durably and returns its error, like do, but lets the
+// committer log fast instead when it can.
+func (c *committer) doFast(fast *fastOp, fn func(tx *bolt.Tx) error) error {
+	return c.send(&update{fn: fn, fast: fast, done: make(chan error, 1)})
+}
+
 // do applies fn durably and returns its error. It does not give up on
 // context cancellation: once queued, the caller must learn the outcome.
 func (c *committer) do(fn func(tx *bolt.Tx) error) error {
-	u := &update{fn: fn, done: make(chan error, 1)}
+	return c.send(&update{fn: fn, done: make(chan error, 1)})
+}
+
+func (c *committer) send(u *update) error {
 	select {
 	case c.reqs <- u:
 	case <-c.quit:
@@ -77,19 +107,36 @@ func (c *committer) loop() {
 	var lastCommit time.Duration
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
 	for g := 0; ; g++ {
 		var first *update
+		var idleC <-chan time.Time
+		if c.ov != nil && c.ov.len() > 0 {
+			idle.Reset(idleCheckpoint)
+			idleC = idle.C
+		}
 		select {
 		case first = <-c.reqs:
+		case <-idleC:
+			c.run(nil) // checkpoint while nobody is waiting
+			continue
 		case <-c.quit:
+			if c.ov != nil && c.ov.len() > 0 {
+				c.run(nil)
+			}
 			return
 		}
+		idle.Stop()
 		group := []*update{first}
 		target := 0
 		for _, n := range recent {
 			target = max(target, n)
 		}
 		linger := min(lastCommit/2, maxLinger)
+		if os.Getenv("PERF_NOLINGER") != "" {
+			linger = 0
+		}
 		lingering := false
 	gather:
 		for len(group) < maxGroup {
@@ -118,18 +165,39 @@ func (c *committer) loop() {
 			timer.Stop() // Go 1.23+ timers: no stale value to drain
 		}
 		start := time.Now()
-		c.run(group)
+		c.commit(group)
 		lastCommit = time.Since(start)
 		recent[g%len(recent)] = len(group)
 	}
 }
 
-// run commits a group; an update that fails is answered with its error and
-// the rest are retried without it, as bbolt's DB.Batch does.
+// idleCheckpoint is how long the committer waits with logged changes and
+// no requests before folding them into the index.
+const idleCheckpoint = 100 * time.Millisecond
+
+// commit makes a group durable: through the log when every update in it
+// qualifies, through a bbolt commit otherwise.
+func (c *committer) commit(group []*update) {
+	if c.log != nil && !c.logBroken && c.logGroup(group) {
+		if c.log.off >= walMax {
+			c.run(nil)
+		}
+		return
+	}
+	c.run(group)
+}
+
+// run commits a group (and the overlay, when logging is on: a checkpoint)
+// in one bbolt transaction; an update that fails is answered with its
+// error and the rest are retried without it, as bbolt's DB.Batch does.
+// With an empty group it only checkpoints.
 func (c *committer) run(group []*update) {
-	for len(group) > 0 {
+	for {
 		failed, ferr := -1, error(nil)
 		err := c.db.Update(func(tx *bolt.Tx) error {
+			if err := c.fold(tx); err != nil {
+				return err
+			}
 			for i, u := range group {
 				if err := u.fn(tx); err != nil {
 					failed, ferr = i, err
@@ -143,9 +211,116 @@ func (c *committer) run(group []*update) {
 			group = append(group[:failed], group[failed+1:]...)
 			continue
 		}
+		if err == nil && c.log != nil {
+			// The overlay is in the index now; the log starts over.
+			c.ov.clear()
+			c.log.off = 0
+			c.logBroken = false
+		}
 		for _, u := range group {
 			u.done <- err
 		}
 		return
 	}
+}
+
+// fold writes the overlay into tx and records the log position it covers.
+func (c *committer) fold(tx *bolt.Tx) error {
+	if c.log == nil {
+		return nil
+	}
+	if err := c.ov.each(func(k ovKey, v ovVal) error {
+		return applyLogged(tx, k.bucket, k.key, v.del, v.val)
+	}); err != nil && !errors.Is(err, errNoBucketInLog) {
+		return err
+	}
+	return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, c.log.seq))
+}
+
+// applyLogged writes one logged change into the index.
+func applyLogged(tx *bolt.Tx, bucket, key string, del bool, val []byte) error {
+	b := tx.Bucket(bktBuckets).Bucket([]byte(bucket))
+	if b == nil {
+		return errNoBucketInLog
+	}
+	if del {
+		return b.Bucket(bktObjects).Delete([]byte(key))
+	}
+	return b.Bucket(bktObjects).Put([]byte(key), val)
+}
+
+// logGroup makes a group durable through the log and answers it. It
+// returns false, having answered no one, when an update does not qualify
+// (no fast form, or the object it replaces references content files).
+func (c *committer) logGroup(group []*update) bool {
+	for _, u := range group {
+		if u.fast == nil {
+			return false
+		}
+	}
+	errs := make([]error, len(group))
+	var recs []walRec
+	logged := make([]bool, len(group))
+	staged := map[ovKey]ovVal{} // this group's own changes, for later updates to the same key
+	ok := true
+	err := c.db.View(func(tx *bolt.Tx) error {
+		for i, u := range group {
+			k := ovKey{u.fast.bucket, u.fast.key}
+			b, err := bucketOf(tx, k.bucket)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			cur, found := staged[k]
+			if !found {
+				cur, found = c.ov.get(k.bucket, k.key)
+			}
+			if !found {
+				cur.val = b.Bucket(bktObjects).Get([]byte(k.key))
+			}
+			if cur.del {
+				cur.val = nil
+			}
+			if cur.val != nil {
+				var rec objRecord
+				if _, err := decodeObject(cur.val, &rec); err != nil {
+					errs[i] = err
+					continue
+				}
+				if len(rec.Extents) > 0 {
+					ok = false
+					return nil
+				}
+			}
+			val, err := u.fast.mk(cur.val)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			if cur.val == nil && val == nil {
+				continue // deleting what is not there
+			}
+			staged[k] = ovVal{val: val, del: val == nil}
+			recs = append(recs, walRec{bucket: k.bucket, key: k.key, del: val == nil, val: val})
+			logged[i] = true
+		}
+		return nil
+	})
+	if !ok {
+		return false
+	}
+	if err == nil && len(recs) > 0 {
+		if err = c.log.append(recs); err != nil {
+			c.logBroken = true
+		} else {
+			c.ov.add(recs)
+		}
+	}
+	for i, u := range group {
+		if errs[i] == nil && (logged[i] || err != nil) {
+			errs[i] = err
+		}
+		u.done <- errs[i]
+	}
+	return true
 }

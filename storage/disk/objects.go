@@ -21,7 +21,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	if err := upload.CheckKey(key); err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	if _, err := s.HeadBucket(ctx, bucket); err != nil {
+	if err := s.bucketExists(ctx, bucket); err != nil {
 		return storage.ObjectInfo{}, err
 	}
 	r := upload.NewReader(ctx, body)
@@ -60,12 +60,43 @@ func (s *Store) putSpool(ctx context.Context, bucket, key string, r *upload.Read
 	return s.commitObject(bucket, key, rec, sp.inline, opts)
 }
 
+// bucketExists returns ErrNoSuchBucket when bucket does not exist, without
+// decoding its info as HeadBucket does (a PUT checks before receiving).
+func (s *Store) bucketExists(ctx context.Context, bucket string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		_, err := bucketOf(tx, bucket)
+		return err
+	})
+}
+
 // commitObject makes rec (with inline data, if any) the object at key,
 // checking opts' preconditions in the same transaction. Extents in rec gain
 // a reference; the replaced object's extents lose one.
 func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, opts storage.PutOptions) (storage.ObjectInfo, error) {
 	var freed []string
-	err := s.c.do(func(tx *bolt.Tx) error {
+	// mk checks the preconditions against the current value and encodes
+	// the new record.
+	mk := func(cur []byte) ([]byte, error) {
+		var old objRecord
+		if cur != nil {
+			if _, err := decodeObject(cur, &old); err != nil {
+				return nil, err
+			}
+		}
+		if err := upload.CheckPreconditions(opts, cur != nil, old.ETag); err != nil {
+			return nil, fmt.Errorf("put %s/%s: %w", bucket, key, err)
+		}
+		rec.Mod = s.now().UnixNano()
+		return encodeObject(&rec, inline), nil
+	}
+	var fast *fastOp
+	if len(rec.Extents) == 0 {
+		fast = &fastOp{bucket: bucket, key: key, mk: mk}
+	}
+	err := s.c.doFast(fast, func(tx *bolt.Tx) error {
 		freed = nil
 		b, err := bucketOf(tx, bucket)
 		if err != nil {
@@ -79,11 +110,10 @@ func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, o
 				return err
 			}
 		}
-		if err := upload.CheckPreconditions(opts, cur != nil, old.ETag); err != nil {
-			return fmt.Errorf("put %s/%s: %w", bucket, key, err)
+		val, err := mk(cur)
+		if err != nil {
+			return err
 		}
-		rec.Mod = s.now().UnixNano()
-		val := encodeObject(&rec, inline)
 		rf := newRefs(tx)
 		for _, x := range rec.Extents {
 			if err := rf.add(x.ID, 1); err != nil {
@@ -113,9 +143,13 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 		}
 		var rec objRecord
 		var data []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
+		err := s.view(bucket, key, func(tx *bolt.Tx) error {
 			inline, err := s.readRecord(tx, bucket, key, &rec)
 			data = bytes.Clone(inline)
+			return err
+		}, func(v ovVal) error {
+			inline, err := s.readLogged(bucket, key, v, &rec)
+			data = inline // logged values are never modified
 			return err
 		})
 		if err != nil {
@@ -160,8 +194,11 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string) (storage.Obj
 		return storage.ObjectInfo{}, err
 	}
 	var rec objRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(bucket, key, func(tx *bolt.Tx) error {
 		_, err := s.readRecord(tx, bucket, key, &rec)
+		return err
+	}, func(v ovVal) error {
+		_, err := s.readLogged(bucket, key, v, &rec)
 		return err
 	})
 	if err != nil {
@@ -170,13 +207,35 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string) (storage.Obj
 	return rec.info(key), nil
 }
 
+// view reads an object: from the overlay when it holds the object's latest
+// change (logged), from the index otherwise. The committer moves entries
+// from the overlay only after the index commit holding them is durable,
+// so a reader that misses the overlay finds the change in the index.
+func (s *Store) view(bucket, key string, index func(tx *bolt.Tx) error, logged func(ovVal) error) error {
+	if s.ov != nil {
+		if v, ok := s.ov.get(bucket, key); ok {
+			return logged(v)
+		}
+	}
+	return s.db.View(index)
+}
+
+// readLogged decodes a logged value like readRecord.
+func (s *Store) readLogged(bucket, key string, v ovVal, rec *objRecord) ([]byte, error) {
+	if v.del {
+		return nil, fmt.Errorf("%s/%s: %w", bucket, key, storage.ErrNoSuchKey)
+	}
+	return decodeObject(v.val, rec)
+}
+
 // DeleteObject implements storage.Backend.
 func (s *Store) DeleteObject(ctx context.Context, bucket, key string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var freed []string
-	err := s.c.do(func(tx *bolt.Tx) error {
+	fast := &fastOp{bucket: bucket, key: key, mk: func([]byte) ([]byte, error) { return nil, nil }}
+	err := s.c.doFast(fast, func(tx *bolt.Tx) error {
 		freed = nil
 		b, err := bucketOf(tx, bucket)
 		if err != nil {
@@ -213,6 +272,12 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string) error {
 func (s *Store) ListObjects(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListResult, error) {
 	if err := ctx.Err(); err != nil {
 		return storage.ListResult{}, err
+	}
+	if s.ov != nil && s.ov.has(bucket) {
+		// Fold logged changes into the index so the cursor sees them.
+		if err := s.c.do(func(*bolt.Tx) error { return nil }); err != nil {
+			return storage.ListResult{}, err
+		}
 	}
 	var res storage.ListResult
 	err := s.db.View(func(tx *bolt.Tx) error {

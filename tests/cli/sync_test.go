@@ -263,3 +263,52 @@ func TestSyncDeleteRefusesEmptySource(t *testing.T) {
 		t.Errorf("--force should delete everything: %s", r)
 	}
 }
+
+func TestSyncBetweenBucketsAndJSONResults(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	src, dst := w.bucket("sync-src"), w.bucket("sync-dst")
+	local := t.TempDir()
+	for _, f := range []string{"a", "b/c", "b-d"} {
+		writeFile(t, local, f, []byte(f))
+	}
+	r := w.ok("cp", local, "s3://"+src+"/p", "--recursive", "--json")
+	var lines []struct {
+		Op, Source, Target string
+		Size               int64
+	}
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var e struct {
+			Op, Source, Target string
+			Size               int64
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("cp --json line %q: %v", l, err)
+		}
+		lines = append(lines, e)
+	}
+	if len(lines) != 3 || lines[0].Op != "upload" || !strings.HasPrefix(lines[0].Target, "s3://"+src+"/p/") || lines[0].Size != 1 && lines[0].Size != 3 {
+		t.Errorf("cp --json results: %+v", lines)
+	}
+	w.runIn([]byte("stale"), "cp", "-", "s3://"+dst+"/q/stale")
+	r = w.ok("sync", "s3://"+src+"/p", "s3://"+dst+"/q", "--delete")
+	if countPrefix(r.stdout, "copy: ") != 3 || countPrefix(r.stdout, "delete: s3://"+dst+"/q/stale") != 1 {
+		t.Errorf("sync between buckets:\n%s", r)
+	}
+	if got := w.keys(dst, ""); !slices.Equal(got, []string{"q/a", "q/b-d", "q/b/c"}) {
+		t.Errorf("destination keys %v", got)
+	}
+	// Down with --delete: a local file missing from the bucket goes.
+	down := t.TempDir()
+	writeFile(t, down, "extra", []byte("x"))
+	r = w.ok("sync", "s3://"+dst+"/q/", down, "--delete", "--json")
+	if strings.Count(r.stdout, `"op":"download"`) != 3 || strings.Count(r.stdout, `"op":"delete"`) != 1 {
+		t.Errorf("sync down --delete --json:\n%s", r)
+	}
+	if _, err := os.Stat(filepath.Join(down, "extra")); !os.IsNotExist(err) {
+		t.Error("sync --delete kept a local file missing from the bucket")
+	}
+	if !equalContent(t, local, down) {
+		t.Error("trees differ after sync down")
+	}
+}

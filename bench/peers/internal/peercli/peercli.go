@@ -22,6 +22,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -59,6 +60,7 @@ func Main(ctx context.Context, name string, args []string, stderr io.Writer, new
 	fl.StringVar(&cfg.Endpoint, "endpoint", os.Getenv("AWS_ENDPOINT_URL"), "S3 endpoint URL")
 	fl.StringVar(&cfg.Region, "region", "us-east-1", "region")
 	conc := fl.Int("c", 16, "objects in flight for updir/downdir")
+	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fl.Parse(args); err != nil {
 		return &UsageError{Msg: err.Error()}
 	}
@@ -74,7 +76,23 @@ func Main(ctx context.Context, name string, args []string, stderr io.Writer, new
 	if err != nil {
 		return fmt.Errorf("new client: %w", err)
 	}
-	cmd, src, dst := fl.Arg(0), fl.Arg(1), fl.Arg(2)
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return errors.Join(err, f.Close())
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	return run(ctx, c, fl.Arg(0), fl.Arg(1), fl.Arg(2), *conc)
+}
+
+func run(ctx context.Context, c Client, cmd, src, dst string, conc int) error {
 	switch cmd {
 	case "up":
 		b, k, err := parseURL(dst)
@@ -93,13 +111,13 @@ func Main(ctx context.Context, name string, args []string, stderr io.Writer, new
 		if err != nil {
 			return err
 		}
-		return upDir(ctx, c, src, b, k, *conc)
+		return upDir(ctx, c, src, b, k, conc)
 	case "downdir":
 		b, k, err := parseURL(src)
 		if err != nil {
 			return err
 		}
-		return downDir(ctx, c, b, k, dst, *conc)
+		return downDir(ctx, c, b, k, dst, conc)
 	}
 	return &UsageError{Msg: "unknown subcommand " + cmd}
 }
