@@ -4,6 +4,7 @@
 // Layout of a data directory:
 //
 //	index.db    bbolt: buckets, object records, uploads, parts, file refcounts
+//	wal         write-ahead log of small object writes not yet in index.db
 //	data/<id>   content files, named by random IDs (keys never become paths)
 //
 // Small objects (up to Options.InlineMax, 64 KiB by default) live inline in
@@ -14,6 +15,21 @@
 // multipart steps that arrive while a commit is being fsynced are applied
 // together in the next bbolt transaction, so 16 concurrent writers pay for
 // about one fsync between them instead of sixteen.
+//
+// Small writes are cheaper still through the write-ahead log (wal, see
+// wal.go; Options.DisableLog turns it off). A group made only of inline
+// PUTs and deletes whose current objects have no content files is
+// appended to the log and made durable with one fdatasync (a bbolt commit
+// needs page writes and two), then kept in an in-memory overlay that GET
+// and HEAD consult before the index. A checkpoint folds the overlay into
+// bbolt in one ordinary commit, recording the last log sequence number it
+// covers, and the log starts over: when the log reaches 16 MiB, after
+// 100 ms without writes, before any other index change (which runs in the
+// same transaction), before a listing of a bucket with logged changes,
+// and at Close. Open replays log records past the recorded sequence
+// number, stopping at the first torn or stale one. Acknowledged writes are
+// therefore on disk before the reply either way, and the index only ever
+// holds fully committed bbolt transactions.
 //
 // An object record lists its content as extents (file ID, size). A
 // completed multipart upload references its part files in order instead of
