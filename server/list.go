@@ -124,7 +124,7 @@ func (s *Server) listObjects(ctx context.Context, rq *request) (*response, error
 	if res.IsTruncated && p.delimiter != "" {
 		doc.NextMarker = p.enc(res.NextAfter)
 	}
-	return &response{doc: doc}, nil
+	return xmlBody(marshalListV1(doc)), nil
 }
 
 // encodeToken and decodeToken make continuation tokens opaque.
@@ -165,7 +165,7 @@ func (s *Server) listObjectsV2(ctx context.Context, rq *request) (*response, err
 	if res.IsTruncated {
 		doc.NextContinuationToken = encodeToken(res.NextAfter)
 	}
-	return &response{doc: doc}, nil
+	return xmlBody(marshalListV2(doc)), nil
 }
 
 // listObjectVersions answers for unversioned buckets: every object is its

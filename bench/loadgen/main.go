@@ -70,7 +70,7 @@ func client(o options) *s3.Client {
 		// plain requests.
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-		HTTPClient: awsHTTPClient(o.workers),
+		HTTPClient:                 awsHTTPClient(o.workers),
 	})
 }
 
@@ -226,4 +226,3 @@ func (zeroReader) Read(p []byte) (int, error) {
 type discardAt struct{}
 
 func (discardAt) WriteAt(p []byte, off int64) (int, error) { return len(p), nil }
-
