@@ -44,13 +44,16 @@ func benchStore(b *testing.B, opts Options) *Store {
 
 // BenchmarkPutObject4KiB16 is 16 concurrent durable 4 KiB PUTs.
 func BenchmarkPutObject4KiB16(b *testing.B) {
-	for _, inline := range []int{DefaultInlineMax, -1} {
-		name := "inline"
-		if inline < 0 {
-			name = "file"
-		}
-		b.Run(name, func(b *testing.B) {
-			s := benchStore(b, Options{InlineMax: inline})
+	for _, bc := range []struct {
+		name string
+		opts Options
+	}{
+		{"inline", Options{}},                              // write-ahead log, one fdatasync per group
+		{"inline-nolog", Options{DisableLog: true}},        // bbolt commit per group
+		{"file", Options{InlineMax: -1, DisableLog: true}}, // own file + fsync + dir fsync + commit
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s := benchStore(b, bc.opts)
 			body := bytes.Repeat([]byte("s3kit!!!"), 512)
 			var n atomic.Int64
 			b.SetBytes(int64(len(body)))

@@ -3,7 +3,6 @@ package disk
 import (
 	"encoding/binary"
 	"errors"
-	"os"
 	"sync"
 	"time"
 
@@ -134,9 +133,6 @@ func (c *committer) loop() {
 			target = max(target, n)
 		}
 		linger := min(lastCommit/2, maxLinger)
-		if os.Getenv("PERF_NOLINGER") != "" {
-			linger = 0
-		}
 		lingering := false
 	gather:
 		for len(group) < maxGroup {
@@ -192,7 +188,7 @@ func (c *committer) commit(group []*update) {
 // error and the rest are retried without it, as bbolt's DB.Batch does.
 // With an empty group it only checkpoints.
 func (c *committer) run(group []*update) {
-	for {
+	for first := true; first || len(group) > 0; first = false {
 		failed, ferr := -1, error(nil)
 		err := c.db.Update(func(tx *bolt.Tx) error {
 			if err := c.fold(tx); err != nil {
@@ -230,8 +226,11 @@ func (c *committer) fold(tx *bolt.Tx) error {
 		return nil
 	}
 	if err := c.ov.each(func(k ovKey, v ovVal) error {
-		return applyLogged(tx, k.bucket, k.key, v.del, v.val)
-	}); err != nil && !errors.Is(err, errNoBucketInLog) {
+		if err := applyLogged(tx, k.bucket, k.key, v.del, v.val); !errors.Is(err, errNoBucketInLog) {
+			return err
+		}
+		return nil // cannot happen (see errNoBucketInLog); skip the entry
+	}); err != nil {
 		return err
 	}
 	return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, c.log.seq))
