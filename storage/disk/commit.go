@@ -175,7 +175,7 @@ const idleCheckpoint = 100 * time.Millisecond
 // qualifies, through a bbolt commit otherwise.
 func (c *committer) commit(group []*update) {
 	if c.log != nil && !c.logBroken && c.logGroup(group) {
-		if c.log.off >= walMax {
+		if c.log.off >= walMax || c.ov.len() >= walMaxEntries {
 			c.run(nil)
 		}
 		return

@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -33,6 +35,10 @@ const (
 	// walMax is the log size (since the last checkpoint) that triggers a
 	// checkpoint; it also bounds the overlay's memory.
 	walMax = 16 << 20
+	// walMaxEntries also triggers a checkpoint: it bounds the work one
+	// checkpoint does, and so how long a listing that waits for one
+	// (listings read the index) can stall after a burst of small writes.
+	walMaxEntries = 16384
 	// walHeader is the length and checksum before each payload.
 	walHeader = 8
 
@@ -234,11 +240,24 @@ func (o *overlay) add(recs []walRec) {
 	}
 }
 
-// each calls fn for every entry. Only the committer, the one writer, may
+// each calls fn for every entry in (bucket, key) order: bbolt inserts
+// keys in order far faster than scattered ones (a checkpoint of 100,000
+// logged keys took 5.5 s in map order), so the checkpoint, and a listing
+// that waits for it, stays short. Only the committer, the one writer, may
 // call it, so it reads without the lock.
 func (o *overlay) each(fn func(ovKey, ovVal) error) error {
-	for k, v := range o.m {
-		if err := fn(k, v); err != nil {
+	keys := make([]ovKey, 0, len(o.m))
+	for k := range o.m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b ovKey) int {
+		if c := strings.Compare(a.bucket, b.bucket); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	for _, k := range keys {
+		if err := fn(k, o.m[k]); err != nil {
 			return err
 		}
 	}
