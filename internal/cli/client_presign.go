@@ -18,12 +18,9 @@ func newPresignCmd(env Env) *cobra.Command {
 		Short: "Print a presigned GET URL for an object",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loc, err := parseLocation(args[0])
+			loc, err := objectArg("presign", args[0])
 			if err != nil {
-				return usageError(err)
-			}
-			if !loc.s3 || loc.key == "" {
-				return usageError(fmt.Errorf("presign: %q is not an object URL (s3://bucket/key)", args[0]))
+				return err
 			}
 			if expires < 1 || expires > 7*24*3600 {
 				return usageError(errors.New("presign: --expires-in must be between 1 and 604800 seconds"))
@@ -52,12 +49,9 @@ func newCatCmd(env Env) *cobra.Command {
 		Short: "Write an object to stdout",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loc, err := parseLocation(args[0])
+			loc, err := objectArg("cat", args[0])
 			if err != nil {
-				return usageError(err)
-			}
-			if !loc.s3 || loc.key == "" {
-				return usageError(fmt.Errorf("cat: %q is not an object URL (s3://bucket/key)", args[0]))
+				return err
 			}
 			c, err := f.client(cmd.Context(), env)
 			if err != nil {

@@ -109,6 +109,34 @@ func deleteKeys(ctx context.Context, m *transfer.Manager, rep *reporter, bucket 
 	}
 }
 
+// objectArg parses an s3://bucket/key argument of command op, or returns
+// a usage error.
+func objectArg(op, arg string) (location, error) {
+	loc, err := parseLocation(arg)
+	if err != nil {
+		return location{}, usageError(err)
+	}
+	if !loc.s3 || loc.key == "" {
+		return location{}, usageError(fmt.Errorf("%s: %q is not an object URL (s3://bucket/key)", op, arg))
+	}
+	return loc, nil
+}
+
+// transferArgs parses the SOURCE and TARGET of command op (cp, mv, sync),
+// at least one of which must be an s3:// URL, or returns a usage error.
+func transferArgs(op, srcArg, dstArg string) (src, dst location, err error) {
+	if src, err = parseLocation(srcArg); err != nil {
+		return src, dst, usageError(err)
+	}
+	if dst, err = parseLocation(dstArg); err != nil {
+		return src, dst, usageError(err)
+	}
+	if !src.s3 && !dst.s3 {
+		return src, dst, usageError(fmt.Errorf("%s: at least one side must be an s3:// URL", op))
+	}
+	return src, dst, nil
+}
+
 func bucketArg(arg string) (string, error) {
 	loc, err := parseLocation(arg)
 	if err != nil {

@@ -77,16 +77,9 @@ func (j job) dstString() string {
 }
 
 func runCp(ctx context.Context, env Env, f *cpFlags, srcArg, dstArg string, move bool) error {
-	src, err := parseLocation(srcArg)
+	src, dst, err := transferArgs("cp", srcArg, dstArg)
 	if err != nil {
-		return usageError(err)
-	}
-	dst, err := parseLocation(dstArg)
-	if err != nil {
-		return usageError(err)
-	}
-	if !src.s3 && !dst.s3 {
-		return usageError(errors.New("cp: at least one side must be an s3:// URL"))
+		return err
 	}
 	if f.recursive && (src.path == "-" || dst.path == "-") {
 		return usageError(errors.New("cp: --recursive cannot read stdin or write stdout"))

@@ -52,16 +52,9 @@ when SOURCE is missing or empty unless --force is given.`,
 }
 
 func runSync(ctx context.Context, env Env, f *syncFlags, srcArg, dstArg string) error {
-	src, err := parseLocation(srcArg)
+	src, dst, err := transferArgs("sync", srcArg, dstArg)
 	if err != nil {
-		return usageError(err)
-	}
-	dst, err := parseLocation(dstArg)
-	if err != nil {
-		return usageError(err)
-	}
-	if !src.s3 && !dst.s3 {
-		return usageError(errors.New("sync: at least one side must be an s3:// URL"))
+		return err
 	}
 	if src.path == "-" || dst.path == "-" {
 		return usageError(errors.New("sync: cannot sync a stream"))
