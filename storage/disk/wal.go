@@ -51,7 +51,10 @@ var (
 	keySeq  = []byte("walSeq") // in meta: last log record folded into the index
 )
 
-var crcTable = crc32.MakeTable(crc32.Castagnoli)
+// crcTable returns the CRC32C table. It is built on first use (the
+// standard library caches it), not at package init, so a process that
+// never opens a store (`s3kit creds`) does not pay for it.
+func crcTable() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) }
 
 // walRec is one logged change: the object record's new stored value, or a
 // deletion (del, val nil).
@@ -118,7 +121,7 @@ func appendWalRec(buf []byte, r *walRec) []byte {
 	}
 	payload := buf[start+walHeader:]
 	binary.BigEndian.PutUint32(buf[start:], uint32(len(payload)))
-	binary.BigEndian.PutUint32(buf[start+4:], crc32.Checksum(payload, crcTable))
+	binary.BigEndian.PutUint32(buf[start+4:], crc32.Checksum(payload, crcTable()))
 	return buf
 }
 
@@ -136,7 +139,7 @@ func readWal(f *os.File, applied uint64) ([]walRec, error) {
 			break // torn
 		}
 		payload := data[walHeader : walHeader+int(n)]
-		if crc32.Checksum(payload, crcTable) != binary.BigEndian.Uint32(data[4:]) {
+		if crc32.Checksum(payload, crcTable()) != binary.BigEndian.Uint32(data[4:]) {
 			break
 		}
 		r, ok := parseWalRec(payload)
