@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,6 +32,10 @@ type Client struct {
 	region   string
 	endpoint *url.URL // scheme, host and optional base path
 	virtual  bool     // address buckets as bucket.host
+	// loopback: the endpoint is on this machine, where nobody between
+	// client and server can alter a body, so checksummed bodies travel
+	// unsigned, as over https (see preparePayload).
+	loopback bool
 	quirks   atomic.Pointer[Quirks]
 	// detect: the quirks row is the "unknown" fallback, to be replaced by
 	// the row the first response's Server header names.
@@ -93,6 +98,7 @@ func newClient(cfg clientConfig) (*Client, error) {
 		log:          cfg.logger,
 		now:          cfg.now,
 		awsDefault:   cfg.endpoint == "",
+		loopback:     isLoopback(u.Hostname()),
 	}
 	c.quirks.Store(&q)
 	c.detect.Store(cfg.provider == "" && q.Name == "unknown")
@@ -138,6 +144,16 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// isLoopback reports whether host names this machine's loopback interface:
+// "localhost" or an address in 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // awsEndpoint is botocore's endpoint for S3 in region (the legacy global

@@ -203,7 +203,7 @@ func TestProviderDetectedFromServerHeader(t *testing.T) {
 			var crc []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.Copy(io.Discard, r.Body)
-				crc = append(crc, r.Header.Get("X-Amz-Checksum-Crc32"))
+				crc = append(crc, r.Header.Get("X-Amz-Checksum-Crc32")+r.Header.Get("X-Amz-Trailer"))
 				w.Header().Set("Server", tt.server)
 			}))
 			defer srv.Close()
