@@ -86,7 +86,9 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	}); err != nil {
 		return storage.PartInfo{}, err
 	}
-	r := upload.NewReader(ctx, body)
+	h, release := s.md5.get()
+	defer release()
+	r := upload.NewReaderHash(ctx, body, h)
 	sp, err := s.receive(r, false)
 	if err != nil {
 		return storage.PartInfo{}, fmt.Errorf("upload part %d: read body: %w", partNumber, err)
