@@ -71,7 +71,11 @@ func (s *Signer) SignStreaming(req *http.Request, in SignInput, body io.Reader, 
 	if err != nil {
 		return err
 	}
-	enc := &chunkEncoder{src: body, want: size, chunk: make([]byte, opts.ChunkSize), sum: sum, alg: opts.Trailer}
+	chunk := opts.ChunkSize
+	if size >= 0 && size < int64(chunk) {
+		chunk = max(int(size), 1) // a small body needs no full-size buffer
+	}
+	enc := &chunkEncoder{src: body, want: size, chunk: make([]byte, chunk), sum: sum, alg: opts.Trailer}
 	if size >= 0 {
 		enc.src = io.LimitReader(body, size+1)
 	}
@@ -119,14 +123,17 @@ func EncodedLength(size int64, opts ChunkedOptions) int64 {
 	return total + 2
 }
 
-// chunkEncoder frames a body as aws-chunked, one chunk at a time.
+// chunkEncoder frames a body as aws-chunked, one chunk at a time. A
+// chunk goes out as three pieces (framing before, the data itself, framing
+// after), so the data is never copied into a second buffer.
 type chunkEncoder struct {
 	src    io.Reader
 	want   int64 // decoded size promised, -1 if unknown
 	read   int64
 	chunk  []byte
-	out    []byte
-	off    int
+	head   []byte // chunk-size line (and signature) before the data
+	tail   []byte // CRLF after the data, or the final chunk and trailer
+	out    [3][]byte
 	signer *chunkSigner // nil for unsigned chunks
 	sum    hash.Hash
 	alg    ChecksumAlgorithm
@@ -134,8 +141,16 @@ type chunkEncoder struct {
 	err    error
 }
 
+// Read implements io.Reader.
 func (e *chunkEncoder) Read(p []byte) (int, error) {
-	for e.off >= len(e.out) {
+	for {
+		for i := range e.out {
+			if len(e.out[i]) > 0 {
+				n := copy(p, e.out[i])
+				e.out[i] = e.out[i][n:]
+				return n, nil
+			}
+		}
 		if e.err != nil {
 			return 0, e.err
 		}
@@ -144,9 +159,6 @@ func (e *chunkEncoder) Read(p []byte) (int, error) {
 		}
 		e.err = e.fill()
 	}
-	n := copy(p, e.out[e.off:])
-	e.off += n
-	return n, nil
 }
 
 // fill encodes the next chunk (or the final chunk and trailer) into out.
@@ -160,44 +172,49 @@ func (e *chunkEncoder) fill() error {
 	if e.want >= 0 && e.read > e.want {
 		return errors.New("sigv4: body longer than the declared " + strconv.FormatInt(e.want, 10) + " bytes")
 	}
-	e.out, e.off = e.out[:0], 0
 	if n > 0 {
 		if e.sum != nil {
 			e.sum.Write(data)
 		}
-		e.out = e.appendChunk(e.out, data)
+		e.head = e.appendChunkHeader(e.head[:0], data)
+		e.tail = append(e.tail[:0], "\r\n"...)
+		e.out = [3][]byte{e.head, data, e.tail}
 		return nil
 	}
 	if e.want >= 0 && e.read != e.want {
 		return errors.New("sigv4: body shorter than the declared " + strconv.FormatInt(e.want, 10) + " bytes")
 	}
 	e.done = true
-	e.out = e.appendChunk(e.out, nil)
+	out := e.appendChunkHeader(e.tail[:0], nil)
 	if e.sum != nil {
-		start := len(e.out)
-		e.out = append(e.out, e.alg.HeaderName()...)
-		e.out = append(e.out, ':')
-		e.out = append(e.out, ChecksumBase64(e.sum)...)
-		e.out = append(e.out, '\n')
+		start := len(out)
+		out = append(out, e.alg.HeaderName()...)
+		out = append(out, ':')
+		out = append(out, ChecksumBase64(e.sum)...)
+		out = append(out, '\n')
 		var sig [64]byte
 		if e.signer != nil {
 			// The trailer signature covers "name:value\n".
-			h := sha256.Sum256(e.out[start:])
+			h := sha256.Sum256(out[start:])
 			sig = e.signer.sign(chunkTrailerAlg, &h)
 		}
-		e.out[len(e.out)-1] = '\r'
-		e.out = append(e.out, '\n')
+		out[len(out)-1] = '\r'
+		out = append(out, '\n')
 		if e.signer != nil {
-			e.out = append(e.out, trailerSigName+":"...)
-			e.out = append(e.out, sig[:]...)
-			e.out = append(e.out, "\r\n"...)
+			out = append(out, trailerSigName+":"...)
+			out = append(out, sig[:]...)
+			out = append(out, "\r\n"...)
 		}
 	}
-	e.out = append(e.out, "\r\n"...)
+	out = append(out, "\r\n"...)
+	e.tail = out
+	e.out = [3][]byte{out}
 	return nil
 }
 
-func (e *chunkEncoder) appendChunk(b, data []byte) []byte {
+// appendChunkHeader appends the size line of a chunk holding data (with
+// its signature when chunks are signed).
+func (e *chunkEncoder) appendChunkHeader(b, data []byte) []byte {
 	b = strconv.AppendInt(b, int64(len(data)), 16)
 	if e.signer != nil {
 		h := sha256.Sum256(data)
@@ -205,10 +222,5 @@ func (e *chunkEncoder) appendChunk(b, data []byte) []byte {
 		b = append(b, chunkSigPrefix...)
 		b = append(b, sig[:]...)
 	}
-	b = append(b, "\r\n"...)
-	if len(data) > 0 {
-		b = append(b, data...)
-		b = append(b, "\r\n"...)
-	}
-	return b
+	return append(b, "\r\n"...)
 }

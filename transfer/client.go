@@ -43,10 +43,10 @@ type Client interface {
 	UploadPartCopy(ctx context.Context, in PartInput, srcBucket, srcKey string, first, last int64) (PartOutput, error)
 }
 
-// PartChecksummer is implemented by clients that protect every UploadPart
-// body with a checksum of their own (such as x-amz-checksum-crc32, which
-// the server verifies). The Manager then skips computing Content-MD5 for
-// parts, saving a pass over every byte.
+// PartChecksummer is implemented by clients that protect every PutObject
+// and UploadPart body with a checksum of their own (such as
+// x-amz-checksum-crc32, which the server verifies). The Manager then skips
+// computing Content-MD5, saving a pass over every byte.
 type PartChecksummer interface {
 	ChecksumsParts() bool
 }

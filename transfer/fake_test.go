@@ -25,6 +25,8 @@ type fakeClient struct {
 	nextID  int
 	now     time.Time
 
+	// putMD5s records the Content-MD5 of every PutObject.
+	putMD5s []string
 	// failPart, when set, is consulted before each UploadPart.
 	failPart func(n int) error
 	// corrupt flips a byte in every GetObject body.
@@ -109,6 +111,9 @@ func (f *fakeClient) PutObject(ctx context.Context, in PutInput) (PutOutput, err
 	if err := checkMD5(b, in.ContentMD5); err != nil {
 		return PutOutput{}, err
 	}
+	f.mu.Lock()
+	f.putMD5s = append(f.putMD5s, in.ContentMD5)
+	f.mu.Unlock()
 	s := md5.Sum(b)
 	f.put(in.Bucket, in.Key, b, hex.EncodeToString(s[:]))
 	f.mu.Lock()

@@ -452,3 +452,45 @@ func TestUploadGuessesContentType(t *testing.T) {
 		})
 	}
 }
+
+// checksummingFake is a client that checksums bodies itself.
+type checksummingFake struct{ *fakeClient }
+
+func (checksummingFake) ChecksumsParts() bool { return true }
+
+// A client that checksums bodies itself gets no Content-MD5 on single
+// PUTs (the file is read once); any other client gets one.
+func TestSinglePutContentMD5(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "small")
+	if err := os.WriteFile(path, []byte("small body"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		sums    bool
+		wantMD5 bool
+	}{{"plain client", false, true}, {"checksumming client", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake()
+			var c Client = f
+			if tc.sums {
+				c = checksummingFake{f}
+			}
+			m := New(c, Options{})
+			if _, err := m.UploadFile(context.Background(), path, "b", "k"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Upload(context.Background(), strings.NewReader("streamed"), "b", "s"); err != nil {
+				t.Fatal(err)
+			}
+			if len(f.putMD5s) != 2 {
+				t.Fatalf("%d PUTs, want 2", len(f.putMD5s))
+			}
+			for i, got := range f.putMD5s {
+				if (got != "") != tc.wantMD5 {
+					t.Errorf("PUT %d Content-MD5 %q, want present: %v", i, got, tc.wantMD5)
+				}
+			}
+		})
+	}
+}

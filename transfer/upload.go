@@ -72,9 +72,13 @@ func (m *Manager) uploadReaderAt(ctx context.Context, r io.ReaderAt, size int64,
 	pr := &progressReporter{m: m, ev: Event{Op: "upload", Bucket: bucket, Key: key}}
 	if size < m.opts.MultipartThreshold {
 		body := io.NewSectionReader(r, 0, size)
-		sum, err := md5Of(body)
-		if err != nil {
-			return UploadResult{}, err
+		var sum *[16]byte
+		if !m.clientSums {
+			s, err := md5Of(body)
+			if err != nil {
+				return UploadResult{}, err
+			}
+			sum = &s
 		}
 		res, err := m.putSingle(ctx, bucket, key, body, size, sum)
 		if err == nil {
@@ -144,7 +148,12 @@ func (m *Manager) upload(ctx context.Context, r io.Reader, bucket, key string) (
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		defer m.putBuf(buf)
 		body := bytes.NewReader(buf[:nr])
-		res, err := m.putSingle(ctx, bucket, key, body, int64(nr), md5.Sum(buf[:nr]))
+		var sum *[16]byte
+		if !m.clientSums {
+			s := md5.Sum(buf[:nr])
+			sum = &s
+		}
+		res, err := m.putSingle(ctx, bucket, key, body, int64(nr), sum)
 		if err == nil {
 			pr.add(int64(nr))
 		}
@@ -209,17 +218,20 @@ func (m *Manager) upload(ctx context.Context, r io.Reader, bucket, key string) (
 	return up.finish(ctx, g.Wait(), total)
 }
 
-func (m *Manager) putSingle(ctx context.Context, bucket, key string, body io.ReadSeeker, size int64, sum [16]byte) (UploadResult, error) {
+// putSingle sends body with one PutObject. sum is its MD5, sent as
+// Content-MD5; it is nil when the client checksums bodies itself (a CRC32
+// the server verifies), which spares reading the body twice.
+func (m *Manager) putSingle(ctx context.Context, bucket, key string, body io.ReadSeeker, size int64, sum *[16]byte) (UploadResult, error) {
 	if _, err := body.Seek(0, io.SeekStart); err != nil {
 		return UploadResult{}, err
 	}
+	in := PutInput{Bucket: bucket, Key: key, Body: body, Size: size, ContentType: contentType(key)}
+	if sum != nil {
+		in.ContentMD5 = base64.StdEncoding.EncodeToString(sum[:])
+	}
 	var out PutOutput
 	err := m.slot(ctx, func() (err error) {
-		out, err = m.c.PutObject(ctx, PutInput{
-			Bucket: bucket, Key: key, Body: body, Size: size,
-			ContentMD5:  base64.StdEncoding.EncodeToString(sum[:]),
-			ContentType: contentType(key),
-		})
+		out, err = m.c.PutObject(ctx, in)
 		return err
 	})
 	if err != nil {
