@@ -203,11 +203,46 @@ func (m *Manager) fetchOnce(ctx context.Context, w io.WriterAt, h hash.Hash, buc
 		return false, errObjectChanged
 	}
 	h.Reset()
-	got, err := io.Copy(io.MultiWriter(io.NewOffsetWriter(w, off), h), io.LimitReader(rc, n))
+	got, err := m.copyAt(w, off, h, rc, n)
 	if err == nil && got != n {
 		err = fmt.Errorf("read %d of %d bytes: %w", got, n, io.ErrUnexpectedEOF)
 	}
 	return err != nil, err
+}
+
+// copyBufSize is the unit in which downloads are read and written: large
+// enough that a 1 GiB file takes a few thousand system calls, not the
+// 65,536 of io.Copy's 32 KiB buffer.
+const copyBufSize = 512 << 10
+
+// copyAt copies up to n bytes of r to w at off, hashing them with h. Each
+// buffer is filled before it is written, so writes are copyBufSize long.
+func (m *Manager) copyAt(w io.WriterAt, off int64, h hash.Hash, r io.Reader, n int64) (int64, error) {
+	bp, _ := m.copyBufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, copyBufSize)
+		bp = &b
+	}
+	defer m.copyBufs.Put(bp)
+	buf := *bp
+	var done int64
+	for done < n {
+		k, rerr := io.ReadFull(r, buf[:min(int64(len(buf)), n-done)])
+		if k > 0 {
+			h.Write(buf[:k])
+			if _, err := w.WriteAt(buf[:k], off+done); err != nil {
+				return done, err
+			}
+			done += int64(k)
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			return done, nil
+		}
+		if rerr != nil {
+			return done, rerr
+		}
+	}
+	return done, nil
 }
 
 // verifyETag checks the downloaded bytes against obj's ETag where that is

@@ -65,6 +65,8 @@ type Manager struct {
 	slots *semaphore.Weighted
 	mem   *semaphore.Weighted
 	bufs  sync.Pool
+	// copyBufs holds *[]byte of copyBufSize for downloads.
+	copyBufs sync.Pool
 	// clientSums: the client checksums part bodies (PartChecksummer).
 	clientSums bool
 	// copyThreshold is the largest single CopyObject (MaxCopySize; tests
