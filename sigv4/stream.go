@@ -141,15 +141,18 @@ type chunkEncoder struct {
 	err    error
 }
 
-// Read implements io.Reader.
+// Read implements io.Reader. One call fills p across the pieces of the
+// current chunk, so a caller's write is never just the framing.
 func (e *chunkEncoder) Read(p []byte) (int, error) {
 	for {
+		n := 0
 		for i := range e.out {
-			if len(e.out[i]) > 0 {
-				n := copy(p, e.out[i])
-				e.out[i] = e.out[i][n:]
-				return n, nil
-			}
+			k := copy(p[n:], e.out[i])
+			e.out[i] = e.out[i][k:]
+			n += k
+		}
+		if n > 0 || len(p) == 0 {
+			return n, nil
 		}
 		if e.err != nil {
 			return 0, e.err
