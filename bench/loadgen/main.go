@@ -103,6 +103,10 @@ func run(ctx context.Context, o options) error {
 		rand.Read(payload)
 	}
 	key := func(i int) string { return fmt.Sprintf("%s%08d", o.prefix, i) }
+	// parts is -c for the single-object ops, which run one operation whose
+	// transfer manager moves -c parts at once (o.workers is set to 1 for
+	// them below, after these closures are built).
+	parts := o.workers
 	var op func(ctx context.Context, i int) (int64, error)
 	n := o.n
 	switch o.op {
@@ -127,7 +131,7 @@ func run(ctx context.Context, o options) error {
 		op = func(ctx context.Context, i int) (int64, error) {
 			up := manager.NewUploader(c, func(u *manager.Uploader) {
 				u.PartSize = o.partSize
-				u.Concurrency = o.workers
+				u.Concurrency = parts
 			})
 			_, err := up.Upload(ctx, &s3.PutObjectInput{Bucket: &o.bucket, Key: aws.String("big"),
 				Body: io.LimitReader(zeroReader{}, o.size)})
@@ -139,7 +143,7 @@ func run(ctx context.Context, o options) error {
 		op = func(ctx context.Context, i int) (int64, error) {
 			dl := manager.NewDownloader(c, func(d *manager.Downloader) {
 				d.PartSize = o.partSize
-				d.Concurrency = o.workers
+				d.Concurrency = parts
 			})
 			if o.op == "bigget" {
 				dl.Concurrency = 1
