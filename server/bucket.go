@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
@@ -66,18 +67,53 @@ func (s *Server) notImplemented(ctx context.Context, rq *request) (*response, er
 	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement this operation")
 }
 
+// maxBuckets is the largest ListBuckets page S3 allows, and the page it
+// sends when a request does not ask for a size.
+const maxBuckets = 10000
+
+// listBuckets answers ListBuckets with S3's pagination: prefix and
+// bucket-region filter, max-buckets (1 to 10,000) sizes the page, and an
+// opaque ContinuationToken in the answer resumes after the page's last
+// bucket.
 func (s *Server) listBuckets(ctx context.Context, rq *request) (*response, error) {
+	limit := maxBuckets
+	if rq.q.Has("max-buckets") {
+		v := rq.q.Get("max-buckets")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, errArg("max-buckets", v, "Provided max-buckets not an integer or within integer range")
+		}
+		if n < 1 || n > maxBuckets {
+			return nil, errArg("max-buckets", v, "Argument max-buckets must be an integer between 1 and %d", maxBuckets)
+		}
+		limit = n
+	}
+	after := ""
+	if tok := rq.q.Get("continuation-token"); tok != "" {
+		var err error
+		if after, err = decodeToken(tok); err != nil {
+			return nil, err
+		}
+	}
+	prefix, region := rq.q.Get("prefix"), rq.q.Get("bucket-region")
 	all, err := s.backend.ListBuckets(ctx)
 	if err != nil {
 		return nil, err
 	}
-	prefix := rq.q.Get("prefix")
 	doc := &s3xml.ListAllMyBucketsResult{Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}, Prefix: prefix}
 	for _, b := range all {
-		if !rq.k.CanUseBucket(b.Name) || !strings.HasPrefix(b.Name, prefix) {
+		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || !rq.k.CanUseBucket(b.Name) {
 			continue
 		}
-		doc.Buckets = append(doc.Buckets, s3xml.Bucket{Name: b.Name, CreationDate: s3xml.NewTime(b.Created), BucketRegion: s.bucketRegion(b)})
+		br := s.bucketRegion(b)
+		if region != "" && br != region {
+			continue
+		}
+		if len(doc.Buckets) == limit {
+			doc.ContinuationToken = encodeToken(doc.Buckets[limit-1].Name)
+			break
+		}
+		doc.Buckets = append(doc.Buckets, s3xml.Bucket{Name: b.Name, CreationDate: s3xml.NewTime(b.Created), BucketRegion: br})
 	}
 	return &response{doc: doc}, nil
 }

@@ -1,11 +1,14 @@
 package server_test
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/s3test"
+	"github.com/s3kit/s3kit/server"
 )
 
 func TestCreateBucketNames(t *testing.T) {
@@ -148,4 +151,89 @@ func TestGetACL(t *testing.T) {
 	}
 	e.wantErr(404, "NoSuchKey", "GET", "/bkt/missing?acl", nil, nil)
 	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k?acl", nil, nil)
+}
+
+// TestListBucketsPages checks ListBuckets' pagination as S3 answers it:
+// prefix and bucket-region filter, max-buckets sizes pages, and the
+// ContinuationToken of one page resumes after its last bucket.
+func TestListBucketsPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	names := []string{"a-1", "a-2", "a-3", "b-1", "b-2"}
+	for _, n := range names {
+		e.mkBucket(n)
+	}
+	list := func(query string) s3xml.ListAllMyBucketsResult {
+		t.Helper()
+		var res s3xml.ListAllMyBucketsResult
+		e.must(200, "GET", "/?"+query, nil, nil).decode(t, &res)
+		return res
+	}
+	namesOf := func(res s3xml.ListAllMyBucketsResult) []string {
+		var out []string
+		for _, b := range res.Buckets {
+			out = append(out, b.Name)
+		}
+		return out
+	}
+
+	if res := list(""); !slices.Equal(namesOf(res), names) || res.ContinuationToken != "" || res.Prefix != "" {
+		t.Errorf("all: %v token %q prefix %q", namesOf(res), res.ContinuationToken, res.Prefix)
+	}
+	if res := list("prefix=a-"); !slices.Equal(namesOf(res), names[:3]) || res.Prefix != "a-" || res.ContinuationToken != "" {
+		t.Errorf("prefix a-: %v token %q prefix %q", namesOf(res), res.ContinuationToken, res.Prefix)
+	}
+	if res := list("bucket-region=us-east-1"); !slices.Equal(namesOf(res), names) {
+		t.Errorf("bucket-region us-east-1: %v", namesOf(res))
+	}
+	if res := list("bucket-region=eu-west-1"); len(res.Buckets) != 0 {
+		t.Errorf("bucket-region eu-west-1: %v", namesOf(res))
+	}
+
+	// Walk every page of two with a prefix, as SDK paginators do.
+	var got []string
+	query := "max-buckets=2&prefix=a-"
+	for pages := 0; ; pages++ {
+		if pages > 3 {
+			t.Fatal("pagination does not end")
+		}
+		res := list(query)
+		got = append(got, namesOf(res)...)
+		if res.ContinuationToken == "" {
+			break
+		}
+		query = "max-buckets=2&prefix=a-&continuation-token=" + url.QueryEscape(res.ContinuationToken)
+	}
+	if !slices.Equal(got, names[:3]) {
+		t.Errorf("paged with prefix: %v", got)
+	}
+	if res := list("max-buckets=5"); len(res.Buckets) != 5 || res.ContinuationToken != "" {
+		t.Errorf("max-buckets=5 of 5: %v token %q", namesOf(res), res.ContinuationToken)
+	}
+
+	for _, q := range []string{"max-buckets=0", "max-buckets=10001", "max-buckets=-1", "max-buckets=x", "max-buckets=", "continuation-token=%21%21"} {
+		e.wantErr(400, "InvalidArgument", "GET", "/?"+q, nil, nil)
+	}
+}
+
+// TestListBucketsPagesRestrictedKey checks that a key limited to some
+// buckets pages through those only: hidden buckets neither fill a page nor
+// earn a ContinuationToken.
+func TestListBucketsPagesRestrictedKey(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, s3test.WithKeys(server.Key{AccessKeyID: "SOME", Secret: "some-secret", Buckets: []string{"b-1", "b-3"}}))
+	for _, n := range []string{"b-0", "b-1", "b-2", "b-3", "b-4"} {
+		e.mkBucket(n)
+	}
+	some := e.as("SOME", "some-secret")
+	var res s3xml.ListAllMyBucketsResult
+	some.must(200, "GET", "/?max-buckets=1", nil, nil).decode(t, &res)
+	if len(res.Buckets) != 1 || res.Buckets[0].Name != "b-1" || res.ContinuationToken == "" {
+		t.Fatalf("first page: %+v token %q", res.Buckets, res.ContinuationToken)
+	}
+	var next s3xml.ListAllMyBucketsResult
+	some.must(200, "GET", "/?continuation-token="+url.QueryEscape(res.ContinuationToken)+"&max-buckets=1", nil, nil).decode(t, &next)
+	if len(next.Buckets) != 1 || next.Buckets[0].Name != "b-3" || next.ContinuationToken != "" {
+		t.Errorf("second page: %+v token %q", next.Buckets, next.ContinuationToken)
+	}
 }

@@ -59,20 +59,6 @@ func (s *Server) list(ctx context.Context, bucket string, p listParams, after st
 	return s.backend.ListObjects(ctx, bucket, storage.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter, After: after, MaxKeys: p.maxKeys})
 }
 
-func (p listParams) contents(objs []storage.ObjectInfo, owner bool) []s3xml.Object {
-	out := make([]s3xml.Object, 0, len(objs))
-	for _, o := range objs {
-		e := s3xml.Object{Key: p.enc(o.Key), LastModified: s3xml.NewTime(o.LastModified), ETag: o.ETag,
-			Size: o.Size, StorageClass: s3xml.StorageClassStandard}
-		e.ChecksumAlgorithm, e.ChecksumType = checksumAlgorithms(o.Meta)
-		if owner {
-			e.Owner = &s3xml.Owner{ID: ownerID, DisplayName: ownerID}
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 // checksumAlgorithms lists the algorithms an object has checksums for, as
 // listings report them.
 func checksumAlgorithms(m storage.ObjectMeta) ([]string, string) {
@@ -117,14 +103,13 @@ func (s *Server) listObjects(ctx context.Context, rq *request) (*response, error
 	doc := &s3xml.ListBucketResult{
 		Name: rq.bucket, Prefix: p.enc(p.prefix), Marker: p.enc(marker), MaxKeys: p.maxKeys,
 		Delimiter: p.enc(p.delimiter), EncodingType: p.encodingType(), IsTruncated: res.IsTruncated,
-		Contents: p.contents(res.Objects, true), CommonPrefixes: p.prefixes(res.CommonPrefixes),
 	}
 	// S3 sends NextMarker only with a delimiter; without one clients
 	// continue from the last key.
 	if res.IsTruncated && p.delimiter != "" {
 		doc.NextMarker = p.enc(res.NextAfter)
 	}
-	return xmlBody(marshalListV1(doc)), nil
+	return xmlBody(marshalListV1(doc, p, &res)), nil
 }
 
 // encodeToken and decodeToken make continuation tokens opaque.
@@ -157,15 +142,13 @@ func (s *Server) listObjectsV2(ctx context.Context, rq *request) (*response, err
 	doc := &s3xml.ListBucketResultV2{
 		Name: rq.bucket, Prefix: p.enc(p.prefix), MaxKeys: p.maxKeys, Delimiter: p.enc(p.delimiter),
 		EncodingType: p.encodingType(), IsTruncated: res.IsTruncated, ContinuationToken: tok,
-		StartAfter:     p.enc(rq.q.Get("start-after")),
-		KeyCount:       len(res.Objects) + len(res.CommonPrefixes),
-		Contents:       p.contents(res.Objects, rq.q.Get("fetch-owner") == "true"),
-		CommonPrefixes: p.prefixes(res.CommonPrefixes),
+		StartAfter: p.enc(rq.q.Get("start-after")),
+		KeyCount:   len(res.Objects) + len(res.CommonPrefixes),
 	}
 	if res.IsTruncated {
 		doc.NextContinuationToken = encodeToken(res.NextAfter)
 	}
-	return xmlBody(marshalListV2(doc)), nil
+	return xmlBody(marshalListV2(doc, p, &res, rq.q.Get("fetch-owner") == "true")), nil
 }
 
 // listObjectVersions answers for unversioned buckets: every object is its

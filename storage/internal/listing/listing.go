@@ -6,6 +6,7 @@
 package listing
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,6 +37,10 @@ func Successor(p string) (string, bool) {
 	}
 	return "", false
 }
+
+// firstCap is how many objects a page has room for before it first grows:
+// small listings stay small, and a full page of 1,000 grows twice.
+const firstCap = 64
 
 // Page returns one page of a listing from c.
 func Page(c Cursor, opts storage.ListOptions) (storage.ListResult, error) {
@@ -79,6 +84,11 @@ func Page(c Cursor, opts storage.ListOptions) (storage.ListResult, error) {
 		info, err := c.Info()
 		if err != nil {
 			return storage.ListResult{}, err
+		}
+		if len(res.Objects) == cap(res.Objects) {
+			// ObjectInfo is over 200 bytes: grow fourfold towards the
+			// limit rather than through ten doublings and copies.
+			res.Objects = slices.Grow(res.Objects, min(limit, max(firstCap, 4*cap(res.Objects)))-len(res.Objects))
 		}
 		res.Objects = append(res.Objects, info)
 		res.NextAfter = k
