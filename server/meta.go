@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"hash"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 
@@ -83,20 +84,21 @@ func stripAWSChunked(enc string) string {
 // the whole object, as S3 does.
 func setObjectHeaders(h http.Header, info storage.ObjectInfo, withChecksums bool) {
 	m := info.Meta
-	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
-	h.Set("ETag", info.ETag)
-	h.Set("Accept-Ranges", "bytes")
+	// Names are in canonical form: assigning skips h.Set's canonicalising.
+	h["Last-Modified"] = []string{info.LastModified.UTC().Format(http.TimeFormat)}
+	h["Etag"] = []string{info.ETag}
+	h["Accept-Ranges"] = []string{"bytes"}
 	ct := m.ContentType
 	if ct == "" {
 		ct = defaultContentType
 	}
-	h.Set("Content-Type", ct)
-	for name, v := range map[string]string{
-		"Content-Encoding": m.ContentEncoding, "Content-Disposition": m.ContentDisposition,
-		"Content-Language": m.ContentLanguage, "Cache-Control": m.CacheControl, "Expires": m.Expires,
+	h["Content-Type"] = []string{ct}
+	for _, f := range [...]struct{ name, v string }{
+		{"Content-Encoding", m.ContentEncoding}, {"Content-Disposition", m.ContentDisposition},
+		{"Content-Language", m.ContentLanguage}, {"Cache-Control", m.CacheControl}, {"Expires", m.Expires},
 	} {
-		if v != "" {
-			h.Set(name, v)
+		if f.v != "" {
+			h[f.name] = []string{f.v}
 		}
 	}
 	for k, v := range m.UserMeta {
@@ -132,14 +134,23 @@ type checksummer struct {
 }
 
 // newChecksummer returns nil when the request declares no checksum.
+// checksumHeaders pairs each checksum algorithm with its header's
+// canonical name (indexing an http.Header with it allocates nothing).
+var checksumHeaders = func() (hs []struct{ alg, key string }) {
+	for _, a := range s3xml.ChecksumAlgorithms() {
+		hs = append(hs, struct{ alg, key string }{a, textproto.CanonicalMIMEHeaderKey(s3xml.HeaderChecksumPrefix + a)})
+	}
+	return hs
+}()
+
 func newChecksummer(h http.Header) (*checksummer, error) {
 	var alg, want string
-	for _, a := range s3xml.ChecksumAlgorithms() {
-		if v := h.Get(s3xml.HeaderChecksumPrefix + a); v != "" {
+	for _, c := range checksumHeaders {
+		if v := h[c.key]; len(v) > 0 && v[0] != "" {
 			if alg != "" {
 				return nil, errMsg(s3xml.CodeInvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 			}
-			alg, want = a, v
+			alg, want = c.alg, v[0]
 		}
 	}
 	if alg == "" {

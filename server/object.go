@@ -189,16 +189,22 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 		r.status = http.StatusPartialContent
 		r.header.Set("Content-Range", br.contentRange(info.Size))
 	}
-	for param, header := range map[string]string{
-		"response-content-type": "Content-Type", "response-content-language": "Content-Language",
-		"response-expires": "Expires", "response-cache-control": "Cache-Control",
-		"response-content-disposition": "Content-Disposition", "response-content-encoding": "Content-Encoding",
-	} {
-		if v := rq.q.Get(param); v != "" {
-			r.header.Set(header, v)
+	if len(rq.q) > 0 {
+		for _, o := range responseOverrides {
+			if v := rq.q.Get(o.param); v != "" {
+				r.header.Set(o.header, v)
+			}
 		}
 	}
 	return br, nil
+}
+
+// responseOverrides are the response-* query parameters GET and HEAD
+// accept, and the header each sets.
+var responseOverrides = [...]struct{ param, header string }{
+	{"response-content-type", "Content-Type"}, {"response-content-language", "Content-Language"},
+	{"response-expires", "Expires"}, {"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"}, {"response-content-encoding", "Content-Encoding"},
 }
 
 func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, error) {

@@ -16,6 +16,11 @@ import (
 // allAlgorithms lists the checksum algorithms in a fixed order.
 var allAlgorithms = [...]ChecksumAlgorithm{CRC32, CRC32C, CRC64NVME, SHA1, SHA256}
 
+// checksumHeaderKeys are allAlgorithms' header names in canonical form, so
+// looking them up in an http.Header allocates nothing.
+var checksumHeaderKeys = [len(allAlgorithms)]string{"X-Amz-Checksum-Crc32", "X-Amz-Checksum-Crc32c",
+	"X-Amz-Checksum-Crc64nvme", "X-Amz-Checksum-Sha1", "X-Amz-Checksum-Sha256"}
+
 // checksumWant is a checksum the request promised for its decoded payload.
 type checksumWant struct {
 	alg  ChecksumAlgorithm
@@ -99,8 +104,8 @@ func newChecks(req *http.Request, payloadHash string, streaming bool) (*payloadC
 		}
 		c.md5, c.wantMD5 = md5.New(), d
 	}
-	for _, alg := range allAlgorithms {
-		v := req.Header.Get(alg.HeaderName())
+	for i, alg := range allAlgorithms {
+		v := headerGet(req.Header, checksumHeaderKeys[i])
 		if v == "" {
 			continue
 		}
@@ -126,8 +131,9 @@ func newChecks(req *http.Request, payloadHash string, streaming bool) (*payloadC
 	return c, nil
 }
 
-// newPayloadReader wraps req.Body according to its payload hash. seed is
-// nil for anonymous requests.
+// newPayloadReader wraps req.Body according to its payload hash. seed
+// chains a streaming payload's signatures; it is nil for anonymous
+// requests and for payloads that are not streamed.
 func newPayloadReader(req *http.Request, payloadHash string, seed *chunkSigner) (io.Reader, int64, error) {
 	body := req.Body
 	if body == nil {
@@ -209,4 +215,12 @@ func ContentEncoding(h http.Header) string {
 		}
 	}
 	return strings.Join(keep, ",")
+}
+
+// headerGet is h.Get for a name already in canonical form.
+func headerGet(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

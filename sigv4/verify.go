@@ -15,6 +15,12 @@ import (
 
 const defaultMaxSkew = 15 * time.Minute
 
+// verifyKeys caches the signing keys Verify derives (Verifier values are
+// cheap to make per request, so the cache is the package's): a server sees
+// the same few (secret, day, region, service) over and over. It is
+// bounded, and only a request naming a known access key reaches it.
+var verifyKeys keyCache
+
 // authParams is what a request claims about its signature.
 type authParams struct {
 	presigned     bool
@@ -91,7 +97,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	} else if err != nil {
 		return nil, fmt.Errorf("sigv4: look up access key: %w", err)
 	}
-	key := deriveKey(secret, p.day, p.region, p.service)
+	key := verifyKeys.get(secret, p.day, p.region, p.service)
 	cr, sts, ok, err := checkSignature(req, p, &key, false)
 	if err != nil {
 		return nil, err
@@ -115,9 +121,12 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			SignatureProvided: p.signature,
 		}
 	}
-	seed := &chunkSigner{key: key, amzDate: p.amzDate, accessKey: p.accessKey}
-	seed.scope = string(appendScope(nil, p.day, p.region, p.service))
-	copy(seed.prev[:], p.signature)
+	var seed *chunkSigner // only a streaming payload chains signatures
+	if ph := p.payloadHash; ph == StreamingPayload || ph == StreamingPayloadTrailer || ph == StreamingUnsignedPayloadTrailer {
+		seed = &chunkSigner{key: key, amzDate: p.amzDate, accessKey: p.accessKey}
+		seed.scope = string(appendScope(nil, p.day, p.region, p.service))
+		copy(seed.prev[:], p.signature)
+	}
 	body, n, err := newPayloadReader(req, p.payloadHash, seed)
 	if err != nil {
 		return nil, err
@@ -362,6 +371,55 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
+// canonicalSigned returns the canonical form of a signed header's name;
+// the names clients usually sign are spelled out, because
+// textproto.CanonicalMIMEHeaderKey allocates for lower-case input.
+func canonicalSigned(name string) string {
+	switch name {
+	case "x-amz-date":
+		return "X-Amz-Date"
+	case "x-amz-content-sha256":
+		return "X-Amz-Content-Sha256"
+	case "x-amz-security-token":
+		return "X-Amz-Security-Token"
+	case "content-type":
+		return "Content-Type"
+	case "content-md5":
+		return "Content-Md5"
+	case "content-encoding":
+		return "Content-Encoding"
+	case "x-amz-decoded-content-length":
+		return "X-Amz-Decoded-Content-Length"
+	case "x-amz-trailer":
+		return "X-Amz-Trailer"
+	case "amz-sdk-invocation-id":
+		return "Amz-Sdk-Invocation-Id"
+	case "amz-sdk-request":
+		return "Amz-Sdk-Request"
+	case "x-amz-sdk-checksum-algorithm":
+		return "X-Amz-Sdk-Checksum-Algorithm"
+	case "x-amz-checksum-crc32":
+		return "X-Amz-Checksum-Crc32"
+	case "x-amz-checksum-crc32c":
+		return "X-Amz-Checksum-Crc32c"
+	case "x-amz-checksum-crc64nvme":
+		return "X-Amz-Checksum-Crc64nvme"
+	case "x-amz-checksum-sha1":
+		return "X-Amz-Checksum-Sha1"
+	case "x-amz-checksum-sha256":
+		return "X-Amz-Checksum-Sha256"
+	case "range":
+		return "Range"
+	case "if-match":
+		return "If-Match"
+	case "if-none-match":
+		return "If-None-Match"
+	case "x-amz-copy-source":
+		return "X-Amz-Copy-Source"
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
+}
+
 // headerValues returns the values of a signed header as the server saw them.
 func headerValues(req *http.Request, name string, scratch *[1]string) []string {
 	switch name {
@@ -382,7 +440,7 @@ func headerValues(req *http.Request, name string, scratch *[1]string) []string {
 			return req.TransferEncoding
 		}
 	}
-	if v, ok := req.Header[textproto.CanonicalMIMEHeaderKey(name)]; ok {
+	if v, ok := req.Header[canonicalSigned(name)]; ok {
 		return v
 	}
 	for k, v := range req.Header {
