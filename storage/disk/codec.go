@@ -152,3 +152,39 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 	}
 	return d.b, nil
 }
+
+// skip passes over a string without copying it.
+func (d *dec) skip() {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return
+	}
+	d.b = d.b[n:]
+}
+
+// objectHasExtents reports whether a stored object record references
+// content files, without decoding (and allocating) the rest of it.
+func objectHasExtents(val []byte) (bool, error) {
+	if len(val) == 0 || val[0] != objRecordVersion {
+		return false, fmt.Errorf("%w: object record version", errCorrupt)
+	}
+	d := dec{b: val[1:]}
+	d.uvarint()   // size
+	d.skip()      // ETag
+	d.varint()    // Mod
+	for range 7 { // the ObjectMeta strings, as encodeObject writes them
+		d.skip()
+	}
+	for range 2 { // UserMeta, Checksums
+		for n := d.count(); n > 0 && d.err == nil; n-- {
+			d.skip()
+			d.skip()
+		}
+	}
+	for n := d.count(); n > 0 && d.err == nil; n-- { // PartSizes
+		d.uvarint()
+	}
+	n := d.count()
+	return n > 0, d.err
+}

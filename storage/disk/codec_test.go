@@ -41,6 +41,9 @@ func TestObjectRecordRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(got, c.rec) || !bytes.Equal(inline, c.inline) {
 				t.Fatalf("round trip = %+v %q, want %+v %q", got, inline, c.rec, c.inline)
 			}
+			if ext, err := objectHasExtents(val); err != nil || ext != (len(c.rec.Extents) > 0) {
+				t.Fatalf("objectHasExtents = %v, %v; record has %d extents", ext, err, len(c.rec.Extents))
+			}
 			// Every truncation is detected or decodes to a shorter inline
 			// tail; none panics.
 			for i := 0; i < len(val)-len(c.inline); i++ {
@@ -57,7 +60,11 @@ func FuzzDecodeObject(f *testing.F) {
 	f.Add([]byte{objRecordVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, val []byte) {
 		var rec objRecord
-		if _, err := decodeObject(val, &rec); err != nil {
+		_, err := decodeObject(val, &rec)
+		if ext, herr := objectHasExtents(val); err == nil && (herr != nil || ext != (len(rec.Extents) > 0)) {
+			t.Fatalf("objectHasExtents = %v, %v for a record with %d extents", ext, herr, len(rec.Extents))
+		}
+		if err != nil {
 			return
 		}
 		// Whatever decodes must re-encode to a record that decodes the same.

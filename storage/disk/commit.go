@@ -59,10 +59,22 @@ type committer struct {
 	// logBroken is set when a log write failed: groups go through bbolt
 	// until a checkpoint rewrites the log.
 	logBroken bool
+	// ckpt receives the outcome of the background checkpoint in flight
+	// (nil when there is none).
+	ckpt chan error
+	// maxEntries is the overlay size that triggers a checkpoint
+	// (walMaxEntries unless a test lowers it).
+	maxEntries int
+	// failCheckpoint, when set (by tests), can fail background checkpoints.
+	failCheckpoint func() error
 }
 
-func newCommitter(db *bolt.DB, log *wal, ov *overlay) *committer {
-	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{})}
+func newCommitter(db *bolt.DB, log *wal, ov *overlay, opts Options) *committer {
+	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{}),
+		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint}
+	if opts.logMaxEntries > 0 {
+		c.maxEntries = opts.logMaxEntries
+	}
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -111,18 +123,24 @@ func (c *committer) loop() {
 	for g := 0; ; g++ {
 		var first *update
 		var idleC <-chan time.Time
-		if c.ov != nil && c.ov.len() > 0 {
+		if c.ckpt == nil && c.ov != nil && (c.ov.len() > 0 || c.ov.hasOld()) {
 			idle.Reset(idleCheckpoint)
 			idleC = idle.C
 		}
 		select {
 		case first = <-c.reqs:
+		case err := <-c.ckpt: // nil channel when no checkpoint runs
+			c.finishCheckpoint(err)
+			continue
 		case <-idleC:
-			c.run(nil) // checkpoint while nobody is waiting
+			c.checkpoint() // while nobody is waiting
 			continue
 		case <-c.quit:
-			if c.ov != nil && c.ov.len() > 0 {
-				c.run(nil)
+			if c.ov != nil {
+				c.waitCheckpoint()
+				if c.ov.len() > 0 || c.ov.hasOld() {
+					c.run(nil)
+				}
 			}
 			return
 		}
@@ -175,19 +193,80 @@ const idleCheckpoint = 100 * time.Millisecond
 // qualifies, through a bbolt commit otherwise.
 func (c *committer) commit(group []*update) {
 	if c.log != nil && !c.logBroken && c.logGroup(group) {
-		if c.log.off >= walMax || c.ov.len() >= walMaxEntries {
-			c.run(nil)
+		if c.log.off >= walMax || c.ov.len() >= c.maxEntries {
+			c.checkpoint()
 		}
 		return
 	}
 	c.run(group)
 }
 
+// checkpoint starts folding the current log file into the index in the
+// background. While one still runs the log keeps growing; only at twice
+// its limits does the committer wait for it (so memory and the next
+// checkpoint's work stay bounded). After a failed checkpoint it folds
+// everything in the foreground instead.
+func (c *committer) checkpoint() {
+	if c.ckpt != nil {
+		if c.log.off < 2*walMax && c.ov.len() < 2*c.maxEntries {
+			return
+		}
+		c.waitCheckpoint()
+	}
+	if c.ov.hasOld() {
+		c.run(nil)
+		return
+	}
+	if c.ov.len() == 0 {
+		return
+	}
+	frozen := c.ov.freeze()
+	seq := c.log.seq
+	c.log.switchFile()
+	done := make(chan error, 1)
+	c.ckpt = done
+	failCheckpoint := c.failCheckpoint
+	go func() {
+		done <- c.db.Update(func(tx *bolt.Tx) error {
+			if err := foldMap(tx, frozen); err != nil {
+				return err
+			}
+			if failCheckpoint != nil {
+				if err := failCheckpoint(); err != nil {
+					return err
+				}
+			}
+			return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, seq))
+		})
+	}()
+}
+
+// waitCheckpoint waits for the background checkpoint, if one runs.
+func (c *committer) waitCheckpoint() {
+	if c.ckpt != nil {
+		c.finishCheckpoint(<-c.ckpt)
+	}
+}
+
+// finishCheckpoint takes a background checkpoint's outcome. After a
+// failure the frozen layer stays (readers still find it there, and its
+// file still holds its records), and the next bbolt commit folds it in.
+func (c *committer) finishCheckpoint(err error) {
+	c.ckpt = nil
+	if err == nil {
+		c.ov.dropOld()
+	}
+}
+
 // run commits a group (and the overlay, when logging is on: a checkpoint)
 // in one bbolt transaction; an update that fails is answered with its
 // error and the rest are retried without it, as bbolt's DB.Batch does.
-// With an empty group it only checkpoints.
+// With an empty group it only checkpoints. It first waits for a background
+// checkpoint, so the index has every logged change in log order.
 func (c *committer) run(group []*update) {
+	if c.log != nil {
+		c.waitCheckpoint()
+	}
 	for first := true; first || len(group) > 0; first = false {
 		failed, ferr := -1, error(nil)
 		err := c.db.Update(func(tx *bolt.Tx) error {
@@ -220,20 +299,29 @@ func (c *committer) run(group []*update) {
 	}
 }
 
-// fold writes the overlay into tx and records the log position it covers.
+// fold writes the overlay (a frozen layer left by a failed checkpoint,
+// then the current one) into tx and records the log position it covers.
 func (c *committer) fold(tx *bolt.Tx) error {
 	if c.log == nil {
 		return nil
 	}
-	if err := c.ov.each(func(k ovKey, v ovVal) error {
+	if err := foldMap(tx, c.ov.old); err != nil {
+		return err
+	}
+	if err := foldMap(tx, c.ov.m); err != nil {
+		return err
+	}
+	return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, c.log.seq))
+}
+
+// foldMap writes one overlay layer into tx.
+func foldMap(tx *bolt.Tx, m map[ovKey]ovVal) error {
+	return each(m, func(k ovKey, v ovVal) error {
 		if err := applyLogged(tx, k.bucket, k.key, v.del, v.val); !errors.Is(err, errNoBucketInLog) {
 			return err
 		}
 		return nil // cannot happen (see errNoBucketInLog); skip the entry
-	}); err != nil {
-		return err
-	}
-	return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, c.log.seq))
+	})
 }
 
 // applyLogged writes one logged change into the index.
@@ -281,12 +369,12 @@ func (c *committer) logGroup(group []*update) bool {
 				cur.val = nil
 			}
 			if cur.val != nil {
-				var rec objRecord
-				if _, err := decodeObject(cur.val, &rec); err != nil {
+				ext, err := objectHasExtents(cur.val)
+				if err != nil {
 					errs[i] = err
 					continue
 				}
-				if len(rec.Extents) > 0 {
+				if ext {
 					ok = false
 					return nil
 				}

@@ -102,8 +102,10 @@ func crashChild(spec string) {
 	var dir string
 	var round int
 	fmt.Sscanf(spec, "%d %s", &round, &dir)
+	// Checkpoint every few logged writes, so kills land in and around
+	// background checkpoints and log file switches too.
 	ctx := context.Background()
-	s, err := Open(ctx, dir, Options{})
+	s, err := Open(ctx, dir, Options{logMaxEntries: 3})
 	if err != nil {
 		fmt.Println("fatal", err)
 		os.Exit(2)

@@ -21,13 +21,16 @@
 // PUTs and deletes whose current objects have no content files is
 // appended to the log and made durable with one fdatasync (a bbolt commit
 // needs page writes and two), then kept in an in-memory overlay that GET
-// and HEAD consult before the index. A checkpoint folds the overlay into
-// bbolt in one ordinary commit, recording the last log sequence number it
-// covers, and the log starts over: when the log reaches 16 MiB, after
-// 100 ms without writes, before any other index change (which runs in the
-// same transaction), before a listing of a bucket with logged changes,
-// and at Close. Open replays log records past the recorded sequence
-// number, stopping at the first torn or stale one. Acknowledged writes are
+// and HEAD consult before the index. The log is two files (wal, wal.1)
+// used in turn. A checkpoint freezes the current overlay layer and folds
+// it into bbolt in a background commit recording the last sequence number
+// it covers, while new records go to the other file from offset 0; it
+// starts when the log reaches 8 MiB or 8,192 entries, and after 100 ms
+// without writes. Any other index change, a listing of a bucket with
+// logged changes, and Close wait for a running checkpoint and fold the
+// rest in the same transaction. Open replays the chain of records that
+// follows the recorded sequence number (across both files), stopping at
+// the first torn or stale record, then empties both files. Acknowledged writes are
 // therefore on disk before the reply either way, and the index only ever
 // holds fully committed bbolt transactions.
 //

@@ -79,9 +79,10 @@ func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, o
 	var freed []string
 	// mk checks the preconditions against the current value and encodes
 	// the new record.
+	conditional := opts.IfMatch != "" || opts.IfNoneMatch != ""
 	mk := func(cur []byte) ([]byte, error) {
 		var old objRecord
-		if cur != nil {
+		if cur != nil && conditional { // only preconditions look at the old record
 			if _, err := decodeObject(cur, &old); err != nil {
 				return nil, err
 			}

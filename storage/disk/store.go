@@ -49,6 +49,11 @@ type Options struct {
 	// per extent, so uploads with more parts are copied into one file at
 	// Complete.
 	MaxExtents int
+
+	// For tests: a lower checkpoint trigger (entries), and a hook that can
+	// fail background checkpoints.
+	logMaxEntries  int
+	failCheckpoint func() error
 }
 
 // DefaultMaxExtents bounds the part files one object references.
@@ -111,7 +116,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 			s.dataDir.Close()
 		}
 		if s.journal != nil {
-			s.journal.f.Close()
+			s.journal.close()
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -142,18 +147,30 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err := s.removeOrphans(ctx); err != nil {
 		return fail(err)
 	}
-	s.c = newCommitter(db, s.journal, s.ov)
+	s.c = newCommitter(db, s.journal, s.ov, opts)
 	return s, nil
 }
 
 // openLog opens the write-ahead log and folds the records a crash left in
-// it into the index (see wal.go). With the log disabled it still folds in
-// what an earlier run logged, then removes the file.
+// it into the index (see wal.go), then empties its files. With the log
+// disabled it still folds in what an earlier run logged, then removes the
+// files.
 func (s *Store) openLog(disable bool) error {
-	path := filepath.Join(s.dir, walName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("open log: %w", err)
+	var files [2]*os.File
+	closeAll := func() {
+		for _, f := range files {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}
+	for i, name := range []string{walName, walName1} {
+		f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("open log: %w", err)
+		}
+		files[i] = f
 	}
 	var applied uint64
 	if err := s.db.View(func(tx *bolt.Tx) error {
@@ -162,12 +179,12 @@ func (s *Store) openLog(disable bool) error {
 		}
 		return nil
 	}); err != nil {
-		f.Close()
+		closeAll()
 		return err
 	}
-	recs, err := readWal(f, applied)
+	recs, err := readWalFiles(files[:], applied)
 	if err != nil {
-		f.Close()
+		closeAll()
 		return err
 	}
 	if len(recs) > 0 {
@@ -185,19 +202,34 @@ func (s *Store) openLog(disable bool) error {
 			return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, applied))
 		})
 		if err != nil {
-			f.Close()
+			closeAll()
 			return fmt.Errorf("replay log: %w", err)
 		}
 		s.log.Info("storage: replayed write-ahead log", "dir", s.dir, "records", len(recs))
 	}
 	if disable {
-		f.Close()
-		if err := os.Remove(path); err != nil {
-			return fmt.Errorf("remove log: %w", err)
+		closeAll()
+		for _, name := range []string{walName, walName1} {
+			if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
+				return fmt.Errorf("remove log: %w", err)
+			}
 		}
 		return nil
 	}
-	s.journal = &wal{f: f, seq: applied}
+	// Everything in the files is in the index now. Empty them, so that no
+	// record written before a crash (a torn one's successors included) can
+	// later pass for the continuation of a new chain.
+	for _, f := range files {
+		if err := f.Truncate(0); err != nil {
+			closeAll()
+			return fmt.Errorf("empty log: %w", err)
+		}
+		if err := f.Sync(); err != nil {
+			closeAll()
+			return fmt.Errorf("empty log: %w", err)
+		}
+	}
+	s.journal = &wal{files: files, seq: applied}
 	s.ov = newOverlay()
 	return nil
 }
@@ -217,7 +249,7 @@ func (s *Store) Close() error {
 		err = derr
 	}
 	if s.journal != nil {
-		if jerr := s.journal.f.Close(); err == nil {
+		if jerr := s.journal.close(); err == nil {
 			err = jerr
 		}
 	}

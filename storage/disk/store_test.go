@@ -22,7 +22,15 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func open(t *testing.T, dir string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), dir, Options{Logger: quiet, Now: func() time.Time { return time.Unix(1700000000, 0) }})
+	return openWith(t, dir, func(*Options) {})
+}
+
+// openWith opens dir with the test defaults as changed by mod.
+func openWith(t *testing.T, dir string, mod func(*Options)) *Store {
+	t.Helper()
+	opts := Options{Logger: quiet, Now: func() time.Time { return time.Unix(1700000000, 0) }}
+	mod(&opts)
+	s, err := Open(context.Background(), dir, opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -85,7 +93,7 @@ func TestKeysNeverBecomePaths(t *testing.T) {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		switch {
-		case p == root || rel == "." || rel == "data" || rel == "index.db" || rel == walName:
+		case p == root || rel == "." || rel == "data" || rel == "index.db" || rel == walName || rel == walName1:
 		case strings.HasPrefix(rel, ".."):
 			t.Errorf("file outside the store: %s", p)
 		case !id.MatchString(rel):

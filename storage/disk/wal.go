@@ -23,22 +23,37 @@ import (
 //	u32 payload length | u32 CRC-32C of payload | payload
 //	payload: u64 seq | uvarint len + bucket | uvarint len + key | op byte | value
 //
-// Sequence numbers grow by one per record and are never reused. The index
-// stores the last sequence number a checkpoint folded in (key walSeq in
-// bucket meta); after a checkpoint the log is rewritten from offset 0, so
-// stale records may follow the live ones. Replay therefore starts only if
-// the first record is the checkpoint's successor and stops at the first
-// record that is torn, fails its checksum or breaks the sequence.
+// The log is two files, wal and wal.1, used in turn: a checkpoint freezes
+// the records of the current file and folds them into the index in the
+// background while new records go to the other file from offset 0, so
+// writers never wait for a checkpoint (unless the log outgrows twice its
+// limit while one is still running).
+//
+// Sequence numbers grow by one per record. The index stores the last
+// sequence number a checkpoint folded in (key walSeq in bucket meta). A
+// file is always rewritten from offset 0, so stale records may follow its
+// live ones. A file's chain is its records from offset 0 for as long as
+// they are whole, pass their checksum and number consecutively. Replay
+// takes the chain that starts at the checkpoint's successor, then the
+// other file's chain if it starts where that one ends. After replay, Open
+// empties both files, so no record left from before a crash can ever
+// extend a chain written after it.
 
 const (
-	walName = "wal"
 	// walMax is the log size (since the last checkpoint) that triggers a
 	// checkpoint; it also bounds the overlay's memory.
-	walMax = 16 << 20
+	walMax int64 = 8 << 20
 	// walMaxEntries also triggers a checkpoint: it bounds the work one
 	// checkpoint does, and so how long a listing that waits for one
 	// (listings read the index) can stall after a burst of small writes.
-	walMaxEntries = 16384
+	// Tests lower it through Options.logMaxEntries.
+	walMaxEntries = 8192
+)
+
+const (
+	walName = "wal"
+	// walName1 is the log's second file.
+	walName1 = "wal.1"
 	// walHeader is the length and checksum before each payload.
 	walHeader = 8
 
@@ -65,13 +80,33 @@ type walRec struct {
 	val         []byte
 }
 
-// wal is the log file. It is used only by the committer goroutine (and by
-// Open before that starts).
+// wal is the log's two files. It is used only by the committer goroutine
+// (and by Open before that starts).
 type wal struct {
-	f   *os.File
-	off int64  // end of the live records
-	seq uint64 // last sequence number handed out
-	buf []byte // reused encoding buffer
+	files [2]*os.File
+	cur   int    // the file records are appended to
+	off   int64  // end of the live records in the current file
+	seq   uint64 // last sequence number handed out
+	buf   []byte // reused encoding buffer
+}
+
+// switchFile makes the other file current, from offset 0. Its old
+// records must all be folded into the index.
+func (w *wal) switchFile() {
+	w.cur ^= 1
+	w.off = 0
+}
+
+func (w *wal) close() error {
+	var err error
+	for _, f := range w.files {
+		if f != nil {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+	}
+	return err
 }
 
 // walBufKeep is the largest encoding buffer kept between appends.
@@ -95,10 +130,11 @@ func (w *wal) append(recs []walRec) error {
 		buf = appendWalRec(buf, &recs[i])
 	}
 	w.buf = buf
-	if _, err := w.f.WriteAt(buf, w.off); err != nil {
+	f := w.files[w.cur]
+	if _, err := f.WriteAt(buf, w.off); err != nil {
 		return fmt.Errorf("write log: %w", err)
 	}
-	if err := fdatasync(w.f); err != nil {
+	if err := fdatasync(f); err != nil {
 		return fmt.Errorf("sync log: %w", err)
 	}
 	w.off += int64(len(buf))
@@ -125,9 +161,53 @@ func appendWalRec(buf []byte, r *walRec) []byte {
 	return buf
 }
 
-// readWal returns the live records of a log whose checkpoint is at seq
-// applied (see the format above).
+// readWal returns the live records of one log file whose checkpoint is at
+// seq applied: its chain, if that starts at applied+1 (see the format
+// above).
 func readWal(f *os.File, applied uint64) ([]walRec, error) {
+	recs, err := readChain(f)
+	if err != nil || len(recs) == 0 || recs[0].seq != applied+1 {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// readWalFiles returns the live records of the log's files (nil entries
+// are skipped) whose checkpoint is at seq applied.
+func readWalFiles(files []*os.File, applied uint64) ([]walRec, error) {
+	chains := make([][]walRec, len(files))
+	for i, f := range files {
+		if f == nil {
+			continue
+		}
+		var err error
+		if chains[i], err = readChain(f); err != nil {
+			return nil, err
+		}
+	}
+	var recs []walRec
+	for next, used := applied+1, 0; used < len(chains); used++ {
+		found := false
+		for i, c := range chains {
+			if len(c) > 0 && c[0].seq == next {
+				recs = append(recs, c...)
+				next = c[len(c)-1].seq + 1
+				chains[i] = nil
+				found = true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return recs, nil
+}
+
+// readChain returns a log file's chain: its records from offset 0 up to
+// the first one that is torn, fails its checksum or does not follow its
+// predecessor's sequence number.
+func readChain(f *os.File) ([]walRec, error) {
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
 		return nil, fmt.Errorf("read log: %w", err)
@@ -143,7 +223,7 @@ func readWal(f *os.File, applied uint64) ([]walRec, error) {
 			break
 		}
 		r, ok := parseWalRec(payload)
-		if !ok || r.seq != applied+uint64(len(recs))+1 {
+		if !ok || len(recs) > 0 && r.seq != recs[len(recs)-1].seq+1 {
 			break // stale, or the end of the live records
 		}
 		recs = append(recs, r)
@@ -199,12 +279,22 @@ type ovVal struct {
 }
 
 // overlay holds the logged changes not yet folded into the index. Readers
-// look here first; the committer adds to it after a log write is durable
-// and empties it after a checkpoint commit is.
+// look here first; the committer adds to it after a log write is durable.
+// It has two layers: the current one (m), and the one a background
+// checkpoint is folding into the index (old, frozen: never modified, and
+// dropped only after the checkpoint commit is durable). A lookup checks m,
+// then old, under one lock, so a reader that misses both finds the change
+// in the index.
 type overlay struct {
-	mu      sync.RWMutex
-	m       map[ovKey]ovVal
-	buckets map[string]int // entries per bucket
+	mu         sync.RWMutex
+	m          map[ovKey]ovVal
+	buckets    map[string]int // entries per bucket
+	old        map[ovKey]ovVal
+	oldBuckets map[string]int
+	// spare and spareBuckets are a dropped frozen layer's emptied maps,
+	// kept for the next freeze (a map regrown from nothing costs more).
+	spare        map[ovKey]ovVal
+	spareBuckets map[string]int
 }
 
 func newOverlay() *overlay {
@@ -214,7 +304,11 @@ func newOverlay() *overlay {
 func (o *overlay) get(bucket, key string) (ovVal, bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	v, ok := o.m[ovKey{bucket, key}]
+	k := ovKey{bucket, key}
+	if v, ok := o.m[k]; ok {
+		return v, true
+	}
+	v, ok := o.old[k]
 	return v, ok
 }
 
@@ -222,14 +316,19 @@ func (o *overlay) get(bucket, key string) (ovVal, bool) {
 func (o *overlay) has(bucket string) bool {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
-	return o.buckets[bucket] > 0
+	return o.buckets[bucket] > 0 || o.oldBuckets[bucket] > 0
 }
 
+// len returns the number of entries in the current layer.
 func (o *overlay) len() int {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	return len(o.m)
 }
+
+// hasOld reports whether a frozen layer exists (only the committer calls
+// it, and only the committer changes old).
+func (o *overlay) hasOld() bool { return o.old != nil }
 
 func (o *overlay) add(recs []walRec) {
 	o.mu.Lock()
@@ -243,14 +342,43 @@ func (o *overlay) add(recs []walRec) {
 	}
 }
 
-// each calls fn for every entry in (bucket, key) order: bbolt inserts
+// freeze makes the current layer the frozen one and starts an empty one.
+// There must be no frozen layer.
+func (o *overlay) freeze() map[ovKey]ovVal {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.old, o.oldBuckets = o.m, o.buckets
+	o.m, o.buckets = o.spare, o.spareBuckets
+	o.spare, o.spareBuckets = nil, nil
+	if o.m == nil {
+		o.m, o.buckets = map[ovKey]ovVal{}, map[string]int{}
+	}
+	return o.old
+}
+
+// dropOld forgets the frozen layer once its checkpoint is durable. No
+// reader holds its maps (lookups copy values out under the lock), so they
+// are emptied for reuse.
+func (o *overlay) dropOld() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.old != nil {
+		clear(o.old)
+		clear(o.oldBuckets)
+		o.spare, o.spareBuckets = o.old, o.oldBuckets
+	}
+	o.old, o.oldBuckets = nil, nil
+}
+
+// each calls fn for every entry of m in (bucket, key) order: bbolt inserts
 // keys in order far faster than scattered ones (a checkpoint of 100,000
 // logged keys took 5.5 s in map order), so the checkpoint, and a listing
-// that waits for it, stays short. Only the committer, the one writer, may
-// call it, so it reads without the lock.
-func (o *overlay) each(fn func(ovKey, ovVal) error) error {
-	keys := make([]ovKey, 0, len(o.m))
-	for k := range o.m {
+// that waits for it, stays short. m must not change meanwhile: it is a
+// frozen layer, or the current one read by the committer (its only
+// writer), so it reads without the lock.
+func each(m map[ovKey]ovVal, fn func(ovKey, ovVal) error) error {
+	keys := make([]ovKey, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b ovKey) int {
@@ -260,16 +388,18 @@ func (o *overlay) each(fn func(ovKey, ovVal) error) error {
 		return strings.Compare(a.key, b.key)
 	})
 	for _, k := range keys {
-		if err := fn(k, o.m[k]); err != nil {
+		if err := fn(k, m[k]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// clear empties both layers once a commit holding them is durable.
 func (o *overlay) clear() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	clear(o.m)
 	clear(o.buckets)
+	o.old, o.oldBuckets = nil, nil
 }
