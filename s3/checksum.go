@@ -14,9 +14,9 @@ import (
 // skipped, as botocore skips them. Under when_required the client does not
 // ask for checksums (unless GetObjectInput.ChecksumMode), but still checks
 // one the server sends, as botocore does.
-func (c *Client) verifyingBody(body io.ReadCloser, sums Checksums, bucket, key string) io.ReadCloser {
+func (c *Client) verifyingBody(body io.ReadCloser, sums Checksums, bucket, key string) (io.ReadCloser, bool) {
 	if strings.EqualFold(sums.Type, "COMPOSITE") {
-		return body
+		return body, false
 	}
 	for _, cand := range []struct{ alg, value string }{
 		{"CRC64NVME", sums.CRC64NVME}, {"CRC32C", sums.CRC32C}, {"CRC32", sums.CRC32},
@@ -26,15 +26,15 @@ func (c *Client) verifyingBody(body io.ReadCloser, sums Checksums, bucket, key s
 			continue
 		}
 		if strings.Contains(cand.value, "-") {
-			return body
+			return body, false
 		}
 		h, err := newHash(cand.alg)
 		if err != nil {
-			return body // an algorithm we cannot compute is not verified
+			return body, false // an algorithm we cannot compute is not verified
 		}
-		return &checkedBody{rc: body, h: h, alg: cand.alg, want: cand.value, bucket: bucket, key: key}
+		return &checkedBody{rc: body, h: h, alg: cand.alg, want: cand.value, bucket: bucket, key: key}, true
 	}
-	return body
+	return body, false
 }
 
 // checkedBody hashes what is read and compares at EOF.

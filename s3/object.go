@@ -124,6 +124,8 @@ type GetObjectOutput struct {
 	// checksum and validation is enabled, reading to EOF verifies it and a
 	// mismatch is returned by Read as a *ChecksumError.
 	Body io.ReadCloser
+	// ChecksumVerified is true when Body verifies such a checksum at EOF.
+	ChecksumVerified bool
 }
 
 // GetObject starts downloading an object and returns as soon as the
@@ -137,7 +139,7 @@ func (c *Client) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectO
 	}
 	out := &GetObjectOutput{ObjectInfo: objectInfoFromResponse(resp), Body: resp.Body}
 	if in.Range == "" && in.PartNumber == 0 && resp.StatusCode == http.StatusOK {
-		out.Body = c.verifyingBody(resp.Body, out.Checksums, in.Bucket, in.Key)
+		out.Body, out.ChecksumVerified = c.verifyingBody(resp.Body, out.Checksums, in.Bucket, in.Key)
 	}
 	return out, nil
 }

@@ -99,6 +99,10 @@ type Object struct {
 	// Encrypted is true when the object is stored with SSE-KMS or SSE-C,
 	// whose ETags are not the MD5 of the content.
 	Encrypted bool
+	// Checksummed is set by GetObject when the body it returns verifies a
+	// full-object checksum (such as x-amz-checksum-crc32) once read to EOF,
+	// and fails the read on a mismatch.
+	Checksummed bool
 }
 
 // DeleteFailure is one key a batch delete could not remove.

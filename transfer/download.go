@@ -99,7 +99,8 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	pr := &progressReporter{m: m, ev: ev}
 	ps := m.opts.PartSize
 	var obj Object
-	var got bool // the response arrived; a later error is a torn body
+	var got bool     // the response arrived; a later error is a torn body
+	var checked bool // the body verified a full-object checksum at EOF
 	first := md5.New()
 	err := m.slot(ctx, func() error {
 		rc, o, err := m.c.GetObject(ctx, bucket, key, 0, -1)
@@ -110,9 +111,23 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 		obj, got = o, true
 		m.emitStart(ev, o.Size)
 		n := min(o.Size, ps)
-		read, err := io.Copy(io.MultiWriter(io.NewOffsetWriter(w, 0), first), io.LimitReader(rc, n))
+		// A whole object whose body checks a full-object checksum (CRC32
+		// and the like, cheap) needs no MD5 pass: read it to EOF instead.
+		var h hash.Hash = first
+		if o.Checksummed && o.Size <= ps && !m.opts.SkipVerify {
+			h, checked = nopHash{}, true
+		}
+		read, err := m.copyAt(w, 0, h, rc, n)
 		if err == nil && read != n {
 			err = fmt.Errorf("read %d of %d bytes: %w", read, n, io.ErrUnexpectedEOF)
+		}
+		if err == nil && checked {
+			var one [1]byte
+			if _, err = io.ReadAtLeast(rc, one[:], 1); err == io.EOF {
+				err = nil
+			} else if err == nil {
+				err = fmt.Errorf("object longer than its %d bytes", n)
+			}
 		}
 		return err
 	})
@@ -124,7 +139,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 			return err
 		})
 		if err == nil {
-			first = fixedHash(sum)
+			first, checked = fixedHash(sum), false
 		}
 	}
 	if err != nil {
@@ -163,6 +178,10 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 		return DownloadResult{}, err
 	}
 	if m.opts.SkipVerify || (nchunks > 1 && !m.opts.VerifyLarge) {
+		return res, nil
+	}
+	if checked {
+		res.Verified = true
 		return res, nil
 	}
 	verified, err := verifyETag(obj, sums, w)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"iter"
 	"slices"
@@ -31,6 +32,9 @@ type fakeClient struct {
 	failPart func(n int) error
 	// corrupt flips a byte in every GetObject body.
 	corrupt bool
+	// checksummed makes whole-object GETs carry a checksum their body
+	// verifies at EOF (as s3.Client does with x-amz-checksum-*).
+	checksummed bool
 	// tearAfter, when > 0, makes ranged bodies fail after that many bytes
 	// for the first tearCount reads.
 	tearAfter int64
@@ -240,10 +244,34 @@ func (f *fakeClient) GetObject(ctx context.Context, bucket, key string, off, n i
 		b[len(b)/2] ^= 1
 	}
 	var r io.Reader = bytes.NewReader(b)
+	if f.checksummed && off == 0 && int(n) == len(data) {
+		o.Checksummed = true
+		r = &eofChecked{r: r, h: md5.New(), want: md5.Sum(data)}
+	}
 	if f.tearAfter > 0 && (off > 0 || f.tearFirst) && f.tearCount.Add(-1) >= 0 {
 		r = &tornReader{r: r, n: f.tearAfter}
 	}
 	return io.NopCloser(r), o, nil
+}
+
+// errChecksum is what an eofChecked body returns on a mismatch.
+var errChecksum = errors.New("checksum mismatch at EOF")
+
+// eofChecked hashes what is read and fails the read that reaches EOF if
+// the sum differs, as s3.Client's verifying bodies do.
+type eofChecked struct {
+	r    io.Reader
+	h    hash.Hash
+	want [16]byte
+}
+
+func (e *eofChecked) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.h.Write(p[:n])
+	if err == io.EOF && !bytes.Equal(e.h.Sum(nil), e.want[:]) {
+		return n, errChecksum
+	}
+	return n, err
 }
 
 func (f *fakeClient) ListObjects(ctx context.Context, bucket, prefix string) iter.Seq2[Object, error] {

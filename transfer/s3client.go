@@ -92,7 +92,9 @@ func (a s3Client) GetObject(ctx context.Context, bucket, key string, off, n int6
 	if err != nil {
 		return nil, Object{}, err
 	}
-	return out.Body, objectFromInfo(key, out.ObjectInfo), nil
+	o := objectFromInfo(key, out.ObjectInfo)
+	o.Checksummed = out.ChecksumVerified
+	return out.Body, o, nil
 }
 
 func (a s3Client) ListObjects(ctx context.Context, bucket, prefix string) iter.Seq2[Object, error] {

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -490,6 +491,40 @@ func TestSinglePutContentMD5(t *testing.T) {
 				if (got != "") != tc.wantMD5 {
 					t.Errorf("PUT %d Content-MD5 %q, want present: %v", i, got, tc.wantMD5)
 				}
+			}
+		})
+	}
+}
+
+// An object whose GET body verifies a full-object checksum is checked by
+// it (no MD5 pass); a mismatch is caught, refetched and, still wrong,
+// fails the download with no file left.
+func TestDownloadChecksummedBody(t *testing.T) {
+	for _, corrupt := range []bool{false, true} {
+		t.Run(fmt.Sprintf("corrupt=%v", corrupt), func(t *testing.T) {
+			fc := newFake()
+			data := randBytes(t, testPart/2)
+			sum := md5.Sum(data)
+			fc.put("b", "k", data, hex.EncodeToString(sum[:]))
+			fc.checksummed, fc.corrupt = true, corrupt
+			dir := t.TempDir()
+			out := filepath.Join(dir, "out")
+			res, err := New(fc, Options{PartSize: testPart}).DownloadFile(context.Background(), "b", "k", out)
+			if corrupt {
+				var ie *IntegrityError
+				if !errors.As(err, &ie) {
+					t.Fatalf("err = %v, want an IntegrityError", err)
+				}
+				if names := onlyFile(t, dir); len(names) != 0 {
+					t.Errorf("directory holds %v after a failed download", names)
+				}
+				return
+			}
+			if err != nil || !res.Verified {
+				t.Fatalf("err = %v, verified = %v", err, res.Verified)
+			}
+			if got, _ := os.ReadFile(out); !bytes.Equal(got, data) {
+				t.Error("downloaded bytes differ")
 			}
 		})
 	}
