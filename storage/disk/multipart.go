@@ -86,9 +86,7 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	}); err != nil {
 		return storage.PartInfo{}, err
 	}
-	h, release := s.md5.get()
-	defer release()
-	r := upload.NewReaderHash(ctx, body, h)
+	r := upload.NewReader(ctx, body)
 	sp, err := s.receive(r, false)
 	if err != nil {
 		return storage.PartInfo{}, fmt.Errorf("upload part %d: read body: %w", partNumber, err)

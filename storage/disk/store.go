@@ -73,7 +73,6 @@ type Store struct {
 	maxExtents int
 	log        *slog.Logger
 	bufs       sync.Pool // *[]byte of copyBufSize for streaming bodies
-	md5        md5Hashers
 	closeOnce  sync.Once
 }
 
@@ -243,7 +242,6 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.c.close()
-	s.md5.close()
 	err := s.db.Close()
 	if derr := s.dataDir.Close(); err == nil {
 		err = derr

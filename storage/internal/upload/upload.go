@@ -32,12 +32,6 @@ func NewReader(ctx context.Context, r io.Reader) *Reader {
 	return &Reader{ctx: ctx, r: r, h: md5.New()}
 }
 
-// NewReaderHash wraps r, hashing with h, which must compute MD5 (a backend
-// may bring a faster MD5 implementation than crypto/md5).
-func NewReaderHash(ctx context.Context, r io.Reader, h hash.Hash) *Reader {
-	return &Reader{ctx: ctx, r: r, h: h}
-}
-
 // Read implements io.Reader.
 func (r *Reader) Read(p []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {

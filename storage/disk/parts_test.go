@@ -13,9 +13,8 @@ import (
 	"github.com/s3kit/s3kit/storage"
 )
 
-// TestConcurrentPartsETags uploads many parts at once, so that most are
-// hashed by the multi-lane MD5 server, and checks every part ETag, the
-// composite ETag and the assembled bytes against crypto/md5.
+// TestConcurrentPartsETags uploads many parts at once and checks every
+// part ETag, the composite ETag and the assembled bytes against crypto/md5.
 func TestConcurrentPartsETags(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, t.TempDir())
