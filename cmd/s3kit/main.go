@@ -12,8 +12,12 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], cli.OSEnv())
+	args := os.Args[1:]
+	ctx, stop := context.Background(), context.CancelFunc(func() {})
+	if cli.CancelOnSignal(args) {
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	}
+	code := cli.Main(ctx, args, cli.OSEnv())
 	stop()
 	os.Exit(code)
 }

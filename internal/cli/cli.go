@@ -1,6 +1,7 @@
 // Package cli implements the s3kit command line. Each command lives in its own
-// file and is registered by newRootCmd; main only builds a context, calls Main
-// and exits with the code it returns.
+// file and is registered by newRootCmd and in the commands table (Main builds
+// only the invoked command when it can); main only builds a context, calls
+// Main and exits with the code it returns.
 //
 // Exit codes follow the contract in design.md: 0 success, 1 an operation
 // failed, 2 a usage error.
@@ -111,7 +112,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Stdin == nil {
 		env.Stdin = eofReader{}
 	}
-	root := newRootCmd(env)
+	return execute(ctx, newCmdTree(env, args), args, env)
+}
+
+// execute runs the command line args on root and returns the exit code.
+func execute(ctx context.Context, root *cobra.Command, args []string, env Env) int {
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
@@ -154,7 +159,61 @@ func isCobraUsageError(err error) bool {
 	return strings.HasPrefix(err.Error(), "unknown command ")
 }
 
-func newRootCmd(env Env) *cobra.Command {
+// commands lists the top-level commands by name, in the order the full tree
+// registers them. Main uses it to build only the invoked command (start-up
+// time, issue 2); TestLazyTreeMatchesFull keeps it in step with newRootCmd.
+var commands = []struct {
+	name string
+	make func(Env) *cobra.Command
+}{
+	{"serve", newServeCmd},
+	{"keys", newKeysCmd},
+	{"creds", newCredsCmd},
+	{"ls", newLsCmd},
+	{"cp", func(env Env) *cobra.Command { return newCpCmd(env, false) }},
+	{"mv", func(env Env) *cobra.Command { return newCpCmd(env, true) }},
+	{"rm", newRmCmd},
+	{"mb", newMbCmd},
+	{"rb", newRbCmd},
+	{"sync", newSyncCmd},
+	{"presign", newPresignCmd},
+	{"cat", newCatCmd},
+}
+
+// CancelOnSignal reports whether main should run the command line args
+// with a context that SIGINT and SIGTERM cancel, so the command can stop
+// cleanly (serve shuts down, cp and sync remove partial files and abort
+// uploads). "s3kit creds" opts out: it has nothing to clean up, and
+// signal.Notify starts a thread and two goroutines, a measurable part of
+// its start-up (issue 2), so there the signals keep their default action
+// and end the process.
+func CancelOnSignal(args []string) bool {
+	return len(args) == 0 || args[0] != "creds"
+}
+
+// newCmdTree returns the command tree for args. When args starts with the
+// name of a top-level command, cobra would dispatch to that command and
+// consult no other, so only that one is built (with the default
+// "completion" command off: it can only run as the first argument).
+// Anything else — help, completion, flags first, unknown or no command —
+// gets the full tree, so help, suggestions and shell completion list every
+// command.
+func newCmdTree(env Env, args []string) *cobra.Command {
+	if len(args) > 0 {
+		for _, c := range commands {
+			if c.name == args[0] {
+				root := newBareRoot()
+				root.CompletionOptions.DisableDefaultCmd = true
+				root.AddCommand(c.make(env))
+				wrapArgs(root)
+				return root
+			}
+		}
+	}
+	return newRootCmd(env)
+}
+
+func newBareRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "s3kit",
 		Short:         "S3 made simple, transparent and fast: a local S3 server, credentials explained, and fast transfers",
@@ -164,6 +223,12 @@ func newRootCmd(env Env) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageMarker{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
+	return root
+}
+
+// newRootCmd builds the full command tree.
+func newRootCmd(env Env) *cobra.Command {
+	root := newBareRoot()
 	root.AddCommand(
 		newServeCmd(env),
 		newKeysCmd(env),
