@@ -4,7 +4,7 @@ GO ?= go
 .PHONY: test build vet fmt-check
 
 build:
-	$(GO) build -o bin/s3kit ./cmd/s3kit
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/s3kit ./cmd/s3kit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
