@@ -184,7 +184,7 @@ var commands = []struct {
 // TuneGC sets the garbage collector for the command line args: "serve"
 // keeps many small short-lived allocations per request and little live
 // heap, so it collects at 400% heap growth instead of 100% (about a fifth
-// less server CPU per small GET), bounded by a 48 MiB soft memory limit so
+// less server CPU per small GET), bounded by a 32 MiB soft memory limit so
 // a large upload still stays far below 64 MiB of RSS. GOGC or GOMEMLIMIT in
 // the environment leave the runtime's settings alone.
 func TuneGC(args []string, lookupEnv func(string) (string, bool)) {
@@ -197,7 +197,7 @@ func TuneGC(args []string, lookupEnv func(string) (string, bool)) {
 		return
 	}
 	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(48 << 20)
+	debug.SetMemoryLimit(32 << 20)
 }
 
 // CancelOnSignal reports whether main should run the command line args
