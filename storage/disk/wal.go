@@ -97,6 +97,16 @@ func (w *wal) switchFile() {
 	w.off = 0
 }
 
+// truncate empties both log files (best effort).
+func (w *wal) truncate() {
+	for _, f := range w.files {
+		if f != nil {
+			_ = f.Truncate(0)
+		}
+	}
+	w.off = 0
+}
+
 func (w *wal) close() error {
 	var err error
 	for _, f := range w.files {

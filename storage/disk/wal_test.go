@@ -388,3 +388,32 @@ func TestFailedCheckpoint(t *testing.T) {
 		s.Close()
 	}
 }
+
+// A clean Close leaves empty log files (the next Open reads nothing) and
+// every logged write in the index.
+func TestCloseEmptiesLog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		mustPut(t, s, fmt.Sprintf("k%d", i), []byte(fmt.Sprintf("v%d", i)))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"wal", "wal.1"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.Size() != 0 {
+			t.Errorf("%s holds %d bytes after Close, want 0", name, fi.Size())
+		}
+	}
+	s = open(t, dir)
+	defer s.Close()
+	for i := range 50 {
+		if got := mustRead(t, s, fmt.Sprintf("k%d", i)); string(got) != fmt.Sprintf("v%d", i) {
+			t.Fatalf("k%d reads %q after reopen", i, got)
+		}
+	}
+}
