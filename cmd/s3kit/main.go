@@ -13,7 +13,6 @@ import (
 
 func main() {
 	args := os.Args[1:]
-	cli.TuneGC(args, os.LookupEnv)
 	ctx, stop := context.Background(), context.CancelFunc(func() {})
 	if cli.CancelOnSignal(args) {
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -179,25 +178,6 @@ var commands = []struct {
 	{"sync", newSyncCmd},
 	{"presign", newPresignCmd},
 	{"cat", newCatCmd},
-}
-
-// TuneGC sets the garbage collector for the command line args: "serve"
-// keeps many small short-lived allocations per request and little live
-// heap, so it collects at 400% heap growth instead of 100% (about a fifth
-// less server CPU per small GET), bounded by a 32 MiB soft memory limit so
-// a large upload still stays far below 64 MiB of RSS. GOGC or GOMEMLIMIT in
-// the environment leave the runtime's settings alone.
-func TuneGC(args []string, lookupEnv func(string) (string, bool)) {
-	if len(args) == 0 || args[0] != "serve" {
-		return
-	}
-	_, gogc := lookupEnv("GOGC")
-	_, limit := lookupEnv("GOMEMLIMIT")
-	if gogc || limit {
-		return
-	}
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(32 << 20)
 }
 
 // CancelOnSignal reports whether main should run the command line args
