@@ -1,7 +1,7 @@
 // Package cli implements the s3kit command line. Each command lives in its own
-// file and is registered by newRootCmd and in the commands table (Main builds
-// only the invoked command when it can); main only builds a context, calls
-// Main and exits with the code it returns.
+// file and is registered in the commands table (Main builds only the invoked
+// command when it can); main only builds a context, calls Main and exits with
+// the code it returns.
 //
 // Exit codes follow the contract in design.md: 0 success, 1 an operation
 // failed, 2 a usage error.
@@ -159,9 +159,9 @@ func isCobraUsageError(err error) bool {
 	return strings.HasPrefix(err.Error(), "unknown command ")
 }
 
-// commands lists the top-level commands by name, in the order the full tree
-// registers them. Main uses it to build only the invoked command (start-up
-// time, issue 2); TestLazyTreeMatchesFull keeps it in step with newRootCmd.
+// commands lists the top-level commands by name, in the order help shows
+// them. newRootCmd builds all of them; Main builds only the invoked one when
+// it can (start-up time, issue 2).
 var commands = []struct {
 	name string
 	make func(Env) *cobra.Command
@@ -229,12 +229,9 @@ func newBareRoot() *cobra.Command {
 // newRootCmd builds the full command tree.
 func newRootCmd(env Env) *cobra.Command {
 	root := newBareRoot()
-	root.AddCommand(
-		newServeCmd(env),
-		newKeysCmd(env),
-		newCredsCmd(env),
-	)
-	root.AddCommand(newClientCmds(env)...)
+	for _, c := range commands {
+		root.AddCommand(c.make(env))
+	}
 	// Argument-count errors from cobra.Args validators are usage errors too.
 	wrapArgs(root)
 	return root

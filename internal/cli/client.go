@@ -15,22 +15,6 @@ import (
 	"github.com/s3kit/s3kit/transfer"
 )
 
-// newClientCmds builds the S3 client commands (ls, cp, mv, rm, mb, rb, sync,
-// presign, cat).
-func newClientCmds(env Env) []*cobra.Command {
-	return []*cobra.Command{
-		newLsCmd(env),
-		newCpCmd(env, false),
-		newCpCmd(env, true),
-		newRmCmd(env),
-		newMbCmd(env),
-		newRbCmd(env),
-		newSyncCmd(env),
-		newPresignCmd(env),
-		newCatCmd(env),
-	}
-}
-
 // clientFlags are the flags every client command takes.
 type clientFlags struct {
 	endpointURL string
