@@ -26,8 +26,9 @@ func newID() (string, error) {
 // referenced by the index.
 type spool struct {
 	s      *Store
-	inline []byte
-	id     string // "" when inline
+	inline []byte  // in bp until release
+	bp     *[]byte // the pooled buffer holding inline
+	id     string  // "" when inline
 	f      *os.File
 	size   int64
 }
@@ -44,9 +45,10 @@ func (s *Store) receive(r io.Reader, inline bool) (*spool, error) {
 		var err error
 		n, err = io.ReadFull(r, buf[:limit])
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			sp.inline = append([]byte(nil), buf[:n]...)
+			// The body stays in the pooled buffer (no copy) until the
+			// caller has encoded it into its record and calls release.
+			sp.inline, sp.bp = buf[:n], bp
 			sp.size = int64(n)
-			s.bufs.Put(bp)
 			return sp, nil
 		}
 		if err != nil {
@@ -167,12 +169,22 @@ func (sp *spool) persist() error {
 
 // discard removes an uncommitted content file.
 func (sp *spool) discard() {
+	sp.release()
 	if sp.f != nil {
 		sp.f.Close()
 		sp.f = nil
 	}
 	if sp.id != "" {
 		os.Remove(sp.s.path(sp.id))
+	}
+}
+
+// release returns an inline body's buffer to the pool; sp.inline is
+// invalid afterwards.
+func (sp *spool) release() {
+	if sp.bp != nil {
+		sp.s.bufs.Put(sp.bp)
+		sp.bp, sp.inline = nil, nil
 	}
 }
 

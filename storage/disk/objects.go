@@ -33,6 +33,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	if err != nil {
 		sp.discard()
 	}
+	sp.release()
 	return info, err
 }
 
@@ -74,11 +75,16 @@ func (s *Store) bucketExists(ctx context.Context, bucket string) error {
 
 // commitObject makes rec (with inline data, if any) the object at key,
 // checking opts' preconditions in the same transaction. Extents in rec gain
-// a reference; the replaced object's extents lose one.
+// a reference; the replaced object's extents lose one. inline is not used
+// after commitObject returns.
 func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, opts storage.PutOptions) (storage.ObjectInfo, error) {
 	var freed []string
-	// mk checks the preconditions against the current value and encodes
-	// the new record.
+	// The record is encoded here, in the caller's goroutine: the
+	// committer runs groups one at a time, so copying a body there would
+	// serialise every writer behind it.
+	rec.Mod = s.now().UnixNano()
+	val := encodeObject(&rec, inline)
+	// mk checks the preconditions against the current value.
 	conditional := opts.IfMatch != "" || opts.IfNoneMatch != ""
 	mk := func(cur []byte) ([]byte, error) {
 		var old objRecord
@@ -90,8 +96,7 @@ func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, o
 		if err := upload.CheckPreconditions(opts, cur != nil, old.ETag); err != nil {
 			return nil, fmt.Errorf("put %s/%s: %w", bucket, key, err)
 		}
-		rec.Mod = s.now().UnixNano()
-		return encodeObject(&rec, inline), nil
+		return val, nil
 	}
 	var fast *fastOp
 	if len(rec.Extents) == 0 {

@@ -87,7 +87,9 @@ type wal struct {
 	cur   int    // the file records are appended to
 	off   int64  // end of the live records in the current file
 	seq   uint64 // last sequence number handed out
-	buf   []byte // reused encoding buffer
+	buf   []byte // reused encoding buffer for record heads
+	// heads and pieces are reused slices for append's vectored write.
+	heads, pieces [][]byte
 }
 
 // switchFile makes the other file current, from offset 0. Its old
@@ -125,33 +127,62 @@ const walBufKeep = 1 << 20
 // append writes recs (assigning their sequence numbers) and makes them
 // durable. On failure the log may hold part of them; the caller must stop
 // logging until a checkpoint rewrites the log.
+//
+// Only the records' heads are encoded into a buffer; the values (object
+// records with their inline bodies) go to the file from where they are,
+// in one vectored write, so the committer copies no body.
 func (w *wal) append(recs []walRec) error {
 	size := 0
 	for i := range recs {
-		size += walHeader + 8 + 2*binary.MaxVarintLen64 + len(recs[i].bucket) + len(recs[i].key) + 1 + len(recs[i].val)
+		size += walHeader + 8 + 2*binary.MaxVarintLen64 + len(recs[i].bucket) + len(recs[i].key) + 1
 	}
 	if cap(w.buf) < size || cap(w.buf) > walBufKeep && size <= walBufKeep {
 		w.buf = make([]byte, 0, size)
 	}
-	buf := w.buf[:0]
+	buf := w.buf[:0] // large enough: no reallocation below
+	heads := w.heads[:0]
 	for i := range recs {
 		w.seq++
 		recs[i].seq = w.seq
-		buf = appendWalRec(buf, &recs[i])
+		start := len(buf)
+		buf = appendWalRec(buf, &recs[i], false)
+		heads = append(heads, buf[start:])
 	}
 	w.buf = buf
+	pieces := w.pieces[:0]
+	n := 0
+	for i := range recs {
+		pieces = append(pieces, heads[i])
+		n += len(heads[i])
+		if !recs[i].del && len(recs[i].val) > 0 {
+			pieces = append(pieces, recs[i].val)
+			n += len(recs[i].val)
+		}
+	}
 	f := w.files[w.cur]
-	if _, err := f.WriteAt(buf, w.off); err != nil {
+	err := writeVec(f, pieces, w.off)
+	w.heads, w.pieces = clearTail(heads), clearTail(pieces)
+	if err != nil {
 		return fmt.Errorf("write log: %w", err)
 	}
 	if err := fdatasync(f); err != nil {
 		return fmt.Errorf("sync log: %w", err)
 	}
-	w.off += int64(len(buf))
+	w.off += int64(n)
 	return nil
 }
 
-func appendWalRec(buf []byte, r *walRec) []byte {
+// clearTail drops s's references (to values that the overlay may release
+// later) and keeps its capacity.
+func clearTail(s [][]byte) [][]byte {
+	clear(s)
+	return s[:0]
+}
+
+// appendWalRec appends r's record to buf: the whole record when withVal is
+// set, otherwise everything but the value, which must then follow it in
+// the file (the header's length and checksum cover it either way).
+func appendWalRec(buf []byte, r *walRec, withVal bool) []byte {
 	start := len(buf)
 	buf = append(buf, 0, 0, 0, 0, 0, 0, 0, 0) // walHeader, filled in below
 	buf = binary.BigEndian.AppendUint64(buf, r.seq)
@@ -159,15 +190,22 @@ func appendWalRec(buf []byte, r *walRec) []byte {
 	buf = append(buf, r.bucket...)
 	buf = binary.AppendUvarint(buf, uint64(len(r.key)))
 	buf = append(buf, r.key...)
+	var val []byte
 	if r.del {
 		buf = append(buf, opDelete)
 	} else {
 		buf = append(buf, opPut)
-		buf = append(buf, r.val...)
+		val = r.val
+	}
+	if withVal {
+		buf = append(buf, val...)
+		val = nil
 	}
 	payload := buf[start+walHeader:]
-	binary.BigEndian.PutUint32(buf[start:], uint32(len(payload)))
-	binary.BigEndian.PutUint32(buf[start+4:], crc32.Checksum(payload, crcTable()))
+	crc := crc32.Checksum(payload, crcTable())
+	crc = crc32.Update(crc, crcTable(), val)
+	binary.BigEndian.PutUint32(buf[start:], uint32(len(payload)+len(val)))
+	binary.BigEndian.PutUint32(buf[start+4:], crc)
 	return buf
 }
 

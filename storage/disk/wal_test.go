@@ -22,7 +22,7 @@ import (
 func walBytes(recs ...walRec) []byte {
 	var b []byte
 	for i := range recs {
-		b = appendWalRec(b, &recs[i])
+		b = appendWalRec(b, &recs[i], true)
 	}
 	return b
 }
