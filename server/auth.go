@@ -22,23 +22,7 @@ func (s *Server) authenticate(ctx context.Context, rq *request) error {
 		rq.v, rq.k, rq.body = v, key, v.Body
 		return nil
 	}
-	var key Key
-	found := false
-	ver := sigv4.Verifier{
-		Now: s.now,
-		Lookup: func(ctx context.Context, id string) (string, error) {
-			k, err := s.keys.Lookup(ctx, id)
-			if errors.Is(err, ErrUnknownKey) {
-				return "", fmt.Errorf("%w: %w", sigv4.ErrUnknownAccessKey, err)
-			}
-			if err != nil {
-				return "", err
-			}
-			key, found = k, true
-			return k.Secret, nil
-		},
-	}
-	v, err := ver.Verify(ctx, rq.r)
+	v, err := s.verifier.Verify(ctx, rq.r)
 	if err != nil {
 		var se *sigv4.Error
 		if !errors.As(err, &se) && errors.Is(err, sigv4.ErrUnknownAccessKey) {
@@ -50,16 +34,27 @@ func (s *Server) authenticate(ctx context.Context, rq *request) error {
 	if v.Anonymous {
 		return errCode(s3xml.CodeAccessDenied)
 	}
-	if !found {
-		if key, err = s.keys.Lookup(ctx, v.AccessKeyID); err != nil {
-			return err
-		}
+	key, err := s.keys.Lookup(ctx, v.AccessKeyID)
+	if err != nil {
+		return err
 	}
 	if v.Region != "" && v.Region != s.region {
 		return s.wrongRegion(v)
 	}
 	rq.v, rq.k, rq.body = v, key, v.Body
 	return nil
+}
+
+// secretOf is the verifier's SecretLookup: the secret of a stored key.
+func (s *Server) secretOf(ctx context.Context, id string) (string, error) {
+	k, err := s.keys.Lookup(ctx, id)
+	if errors.Is(err, ErrUnknownKey) {
+		return "", fmt.Errorf("%w: %w", sigv4.ErrUnknownAccessKey, err)
+	}
+	if err != nil {
+		return "", err
+	}
+	return k.Secret, nil
 }
 
 // wrongRegion is AWS's answer to a request signed for another region; it

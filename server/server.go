@@ -60,6 +60,8 @@ type Server struct {
 	domain  string
 	log     *slog.Logger
 	now     func() time.Time
+	// verifier checks SigV4; one per server, so its key cache lasts.
+	verifier sigv4.Verifier
 }
 
 // New returns a Server for cfg.
@@ -76,6 +78,7 @@ func New(cfg Config) *Server {
 	}
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
+	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
 	return s
 }
 

@@ -90,11 +90,18 @@ type SecretLookup func(ctx context.Context, accessKeyID string) (secret string, 
 // ErrUnknownAccessKey is returned (wrapped) by a SecretLookup for keys it does not know.
 var ErrUnknownAccessKey = errors.New("unknown access key")
 
-// Verifier checks signed requests in a server.
+// Verifier checks signed requests in a server. It is safe for concurrent
+// use; make one per server and keep it (it caches derived signing keys),
+// and do not copy it after first use.
 type Verifier struct {
 	Lookup  SecretLookup
 	Now     func() time.Time
 	MaxSkew time.Duration // default 15 min
+
+	// keys caches the signing keys Verify derives: a server sees the same
+	// few (secret, day, region, service) over and over. It is bounded, and
+	// only a request naming a known access key reaches it.
+	keys keyCache
 }
 
 // Verified is a request whose signature checked out.

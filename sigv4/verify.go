@@ -15,12 +15,6 @@ import (
 
 const defaultMaxSkew = 15 * time.Minute
 
-// verifyKeys caches the signing keys Verify derives (Verifier values are
-// cheap to make per request, so the cache is the package's): a server sees
-// the same few (secret, day, region, service) over and over. It is
-// bounded, and only a request naming a known access key reaches it.
-var verifyKeys keyCache
-
 // authParams is what a request claims about its signature.
 type authParams struct {
 	presigned     bool
@@ -97,7 +91,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	} else if err != nil {
 		return nil, fmt.Errorf("sigv4: look up access key: %w", err)
 	}
-	key := verifyKeys.get(secret, p.day, p.region, p.service)
+	key := v.keys.get(secret, p.day, p.region, p.service)
 	cr, sts, ok, err := checkSignature(req, p, &key, false)
 	if err != nil {
 		return nil, err
