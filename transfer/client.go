@@ -112,4 +112,5 @@ type DeleteFailure struct {
 	Message string
 }
 
+// Error implements error.
 func (f *DeleteFailure) Error() string { return f.Code + ": " + f.Message }

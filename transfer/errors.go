@@ -15,6 +15,7 @@ type Error struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *Error) Error() string {
 	target := "s3://" + e.Bucket + "/" + e.Key
 	switch {
@@ -26,6 +27,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s %s: %v", e.Op, target, e.Err)
 }
 
+// Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // IntegrityError reports bytes whose digest did not match what S3 claims.
@@ -36,6 +38,7 @@ type IntegrityError struct {
 	Got      string
 }
 
+// Error implements error.
 func (e *IntegrityError) Error() string {
 	return fmt.Sprintf("integrity check failed: %s: expected %s, got %s", e.What, e.Expected, e.Got)
 }

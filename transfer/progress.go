@@ -15,6 +15,7 @@ const (
 	EventFailed
 )
 
+// String returns the kind's name.
 func (k EventKind) String() string {
 	switch k {
 	case EventStart:

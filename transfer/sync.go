@@ -28,6 +28,7 @@ const (
 	ActionDelete
 )
 
+// String returns the action's name.
 func (a Action) String() string {
 	switch a {
 	case ActionCopy:

@@ -85,6 +85,7 @@ type ExitError struct {
 	Silent bool
 }
 
+// Error implements error.
 func (e *ExitError) Error() string {
 	if e.Err == nil {
 		return fmt.Sprintf("exit %d", e.Code)
@@ -92,6 +93,7 @@ func (e *ExitError) Error() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns the error that decided the exit status.
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // usageError marks err as a usage error (exit 2).
