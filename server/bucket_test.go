@@ -150,7 +150,54 @@ func TestGetACL(t *testing.T) {
 		}
 	}
 	e.wantErr(404, "NoSuchKey", "GET", "/bkt/missing?acl", nil, nil)
-	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k?acl", nil, nil)
+}
+
+// TestACLsDisabled checks S3's default "bucket owner enforced" object
+// ownership: a request that would set an ACL fails with
+// AccessControlListNotSupported (InvalidBucketAclWithObjectOwnership for
+// CreateBucket) and changes nothing; the canned ACLs that keep the owner's
+// full control are accepted.
+func TestACLsDisabled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.put("bkt", "k", []byte("old"), nil)
+
+	// Writes carrying an ACL.
+	for _, h := range []hdr{{"X-Amz-Acl": "public-read"}, {"X-Amz-Acl": "authenticated-read"}, {"X-Amz-Grant-Read": `uri="http://acs.amazonaws.com/groups/global/AllUsers"`}} {
+		e.wantErr(400, "AccessControlListNotSupported", "PUT", "/bkt/k", []byte("new"), h)
+		e.wantErr(400, "AccessControlListNotSupported", "PUT", "/bkt/new", []byte("new"), h)
+		e.wantErr(400, "AccessControlListNotSupported", "POST", "/bkt/k?uploads", nil, h)
+		copyH := hdr{"X-Amz-Copy-Source": "/bkt/k"}
+		for k, v := range h {
+			copyH[k] = v
+		}
+		e.wantErr(400, "AccessControlListNotSupported", "PUT", "/bkt/copy", nil, copyH)
+	}
+	if got := e.must(200, "GET", "/bkt/k", nil, nil).body; string(got) != "old" {
+		t.Errorf("object changed to %q by a refused write", got)
+	}
+	for _, k := range []string{"new", "copy"} {
+		e.wantErr(404, "NoSuchKey", "HEAD", "/bkt/"+k, nil, nil)
+	}
+	e.wantErr(400, "InvalidBucketAclWithObjectOwnership", "PUT", "/public", nil, hdr{"X-Amz-Acl": "public-read"})
+	e.wantErr(404, "NoSuchBucket", "HEAD", "/public", nil, nil)
+
+	// Canned ACLs that change nothing.
+	for _, acl := range []string{"private", "bucket-owner-full-control"} {
+		e.put("bkt", "ok-"+acl, []byte("x"), hdr{"X-Amz-Acl": acl})
+		e.must(200, "PUT", "/bkt/k?acl", nil, hdr{"X-Amz-Acl": acl})
+		e.must(200, "PUT", "/bkt?acl", nil, hdr{"X-Amz-Acl": acl})
+	}
+	e.must(200, "PUT", "/private-bkt", nil, hdr{"X-Amz-Acl": "private"})
+
+	// PutObjectAcl / PutBucketAcl that would grant anything.
+	e.wantErr(400, "AccessControlListNotSupported", "PUT", "/bkt/k?acl", nil, hdr{"X-Amz-Acl": "public-read"})
+	e.wantErr(400, "AccessControlListNotSupported", "PUT", "/bkt?acl", nil, hdr{"X-Amz-Acl": "public-read-write"})
+	policy := []byte(`<AccessControlPolicy><Owner><ID>x</ID></Owner><AccessControlList/></AccessControlPolicy>`)
+	e.wantErr(400, "AccessControlListNotSupported", "PUT", "/bkt/k?acl", policy, nil)
+	e.wantErr(404, "NoSuchKey", "PUT", "/bkt/missing?acl", nil, hdr{"X-Amz-Acl": "private"})
+	e.wantErr(404, "NoSuchBucket", "PUT", "/nobkt?acl", nil, hdr{"X-Amz-Acl": "private"})
 }
 
 // TestListBucketsPages checks ListBuckets' pagination as S3 answers it:

@@ -37,6 +37,9 @@ func (s *Server) route(rq *request) (string, handler) {
 	if q.Has("acl") && m == http.MethodGet {
 		return "GetACL", s.getACL
 	}
+	if q.Has("acl") && m == http.MethodPut {
+		return "PutACL", s.putACL
+	}
 	if unsupported(q) {
 		return "NotImplemented", s.notImplemented
 	}

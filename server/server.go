@@ -142,6 +142,11 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if err := s.authorize(rq); err != nil {
 		return op, nil, err
 	}
+	if setsACL(op) {
+		if err := checkACLHeaders(op, r.Header); err != nil {
+			return op, nil, err
+		}
+	}
 	// Buckets are unversioned: "null" names the only version there is.
 	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
 		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")

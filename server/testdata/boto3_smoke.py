@@ -59,6 +59,28 @@ assert got["Metadata"] == {"color": "blue"}, got["Metadata"]
 assert got.get("ChecksumCRC32"), got
 print("checksum:", got["ChecksumCRC32"], flush=True)
 
+step("ACLs disabled, as on S3 by default")
+try:
+    s3.put_object(Bucket=bucket, Key="public", Body=b"x", ACL="public-read")
+    raise SystemExit("put_object with ACL=public-read accepted")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "AccessControlListNotSupported", e.response
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response
+try:
+    s3.head_object(Bucket=bucket, Key="public")
+    raise SystemExit("refused put_object wrote the object")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "404", e.response
+s3.put_object(Bucket=bucket, Key="owned", Body=b"x", ACL="bucket-owner-full-control")
+s3.put_object_acl(Bucket=bucket, Key="owned", ACL="bucket-owner-full-control")
+try:
+    s3.put_object_acl(Bucket=bucket, Key="owned", ACL="public-read")
+    raise SystemExit("put_object_acl public-read accepted")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "AccessControlListNotSupported", e.response
+grants = s3.get_object_acl(Bucket=bucket, Key="owned")["Grants"]
+assert [g["Permission"] for g in grants] == ["FULL_CONTROL"], grants
+
 step("head_object / range")
 h = s3.head_object(Bucket=bucket, Key="dir/a b+c.txt")
 assert h["ContentLength"] == len(body)
