@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"s3":              {"credentials", "sigv4", "internal/s3xml", "golang.org/x/sync"},
 	"transfer":        {"s3", "sigv4", "golang.org/x/sync"},
 	"storage":         {"storage"},
-	"storage/disk":    {"storage", "go.etcd.io/bbolt", "golang.org/x/sync"},
+	"storage/disk":    {"storage", "go.etcd.io/bbolt", "golang.org/x/sync", "golang.org/x/sys"},
 	"server":          {"sigv4", "storage", "internal/s3xml", "golang.org/x/sync"},
 	"s3test":          {"server", "storage", "sigv4"},
 	"internal/cli":    {"*"},
