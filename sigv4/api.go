@@ -95,6 +95,11 @@ type Verifier struct {
 	Lookup  SecretLookup
 	Now     func() time.Time
 	MaxSkew time.Duration // default 15 min
+	// ChecksumHeadersNotPayload is set for a request whose x-amz-checksum-*
+	// headers describe something other than its payload, so they are not
+	// checked against it: S3's CompleteMultipartUpload carries the whole
+	// object's checksum there, while its payload is the XML part list.
+	ChecksumHeadersNotPayload bool
 }
 
 // Verified is a request whose signature checked out.

@@ -72,7 +72,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	} else if isPresigned(req.URL.RawQuery) {
 		p, err = parseQueryAuth(req)
 	} else {
-		body, n, err := newPayloadReader(req, "", nil)
+		body, n, err := newPayloadReader(req, "", nil, v.ChecksumHeadersNotPayload)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 		seed.scope = string(appendScope(nil, p.day, p.region, p.service))
 		copy(seed.prev[:], p.signature)
 	}
-	body, n, err := newPayloadReader(req, p.payloadHash, seed)
+	body, n, err := newPayloadReader(req, p.payloadHash, seed, v.ChecksumHeadersNotPayload)
 	if err != nil {
 		return nil, err
 	}

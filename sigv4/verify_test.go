@@ -241,6 +241,29 @@ func TestVerifyPayloadMismatch(t *testing.T) {
 	}
 }
 
+// TestVerifyChecksumHeadersNotPayload: a CompleteMultipartUpload's
+// x-amz-checksum-* header is the object's checksum, not its XML body's, so
+// neither a different value nor a composite "-N" one fails the body.
+func TestVerifyChecksumHeadersNotPayload(t *testing.T) {
+	body := []byte("<CompleteMultipartUpload/>")
+	for _, v := range []string{"AAAAAA==", "AAAAAA==-3"} {
+		req := newPut(t, "http://h/b/k?uploadId=1", body)
+		req.Header.Set("X-Amz-Checksum-Crc32", v)
+		if _, err := NewSigner().Sign(req, testInput(hexSHA(body))); err != nil {
+			t.Fatal(err)
+		}
+		ver := testVerifier(testTime)
+		ver.ChecksumHeadersNotPayload = true
+		got, err := ver.Verify(context.Background(), onWire(t, req))
+		if err != nil {
+			t.Fatalf("%s: Verify = %v", v, err)
+		}
+		if data, err := io.ReadAll(got.Body); err != nil || !bytes.Equal(data, body) {
+			t.Fatalf("%s: read %q, %v", v, data, err)
+		}
+	}
+}
+
 func TestVerifyAnonymous(t *testing.T) {
 	req := onWire(t, newPut(t, "http://h/b/k", []byte("x")))
 	got, err := testVerifier(testTime).Verify(context.Background(), req)
