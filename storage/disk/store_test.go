@@ -125,7 +125,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	p1 := bytes.Repeat([]byte("1"), storage.MinPartSize)
 	e1, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{})
 	e2, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("tail"), storage.PartOptions{})
-	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: e1.ETag}, {PartNumber: 2, ETag: e2.ETag}}); err != nil {
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: e1.ETag}, {PartNumber: 2, ETag: e2.ETag}}, storage.CompleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CopyObject(ctx, "b", "large", "b", "large-copy", nil); err != nil {
@@ -185,7 +185,7 @@ func TestUnreferencedFilesRemoved(t *testing.T) {
 			s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("two"), storage.PartOptions{})
 			s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("uno"), storage.PartOptions{}) // replaces
 			p1, _ = s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("one"), storage.PartOptions{})
-			_, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: p1.ETag}})
+			_, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: p1.ETag}}, storage.CompleteOptions{})
 			return err
 		}, 1},
 		{"abort frees parts", func() error {
@@ -335,13 +335,13 @@ func TestCompleteAssemblesManyParts(t *testing.T) {
 		parts = append(parts, storage.CompletePart{PartNumber: i + 1, ETag: p.ETag})
 	}
 	// Rules are still checked before anything is copied.
-	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{parts[1], parts[0]}); err == nil {
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{parts[1], parts[0]}, storage.CompleteOptions{}); err == nil {
 		t.Fatal("Complete with descending parts succeeded")
 	}
 	if n := len(dataFiles(t, s)); n != 2 {
 		t.Fatalf("%d content files after a rejected Complete, want the 2 parts", n)
 	}
-	info, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts)
+	info, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts, storage.CompleteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -287,5 +287,8 @@ func cloneInfo(i storage.ObjectInfo) storage.ObjectInfo {
 	if i.PartSizes != nil {
 		i.PartSizes = append([]int64(nil), i.PartSizes...)
 	}
+	if i.PartChecksums != nil {
+		i.PartChecksums = append([]string(nil), i.PartChecksums...)
+	}
 	return i
 }
