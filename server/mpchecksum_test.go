@@ -190,3 +190,24 @@ func TestMultipartChecksumRules(t *testing.T) {
 		}
 	})
 }
+
+// TestUploadPartCopyChecksum: a copied part gets the upload's algorithm's
+// checksum, so the completed object has one.
+func TestUploadPartCopyChecksum(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	src := bytes.Repeat([]byte("source bytes "), 1000)
+	e.must(200, "PUT", "/bkt/src", src, nil)
+	id := e.createUpload("bkt", "dst", hdr{s3xml.HeaderChecksumAlgorithm: "CRC32C"})
+	var res s3xml.CopyPartResult
+	e.must(200, "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-99"}).decode(t, &res)
+	if want := sumB64(t, "CRC32C", src[:100]); res.ChecksumCRC32C != want {
+		t.Fatalf("CopyPartResult CRC32C %q, want %q", res.ChecksumCRC32C, want)
+	}
+	var done s3xml.CompleteMultipartUploadResult
+	e.must(200, "POST", "/bkt/dst?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: res.ETag}), nil).decode(t, &done)
+	if want := compositeB64(t, "CRC32C", src[:100]); done.ChecksumCRC32C != want {
+		t.Errorf("Complete CRC32C %q, want %q", done.ChecksumCRC32C, want)
+	}
+}

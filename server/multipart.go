@@ -136,12 +136,48 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	body := io.NewSectionReader(obj.Content, br.off, br.n)
-	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), pn, body, storage.PartOptions{})
+	uploadID := rq.q.Get("uploadId")
+	var body io.Reader = io.NewSectionReader(obj.Content, br.off, br.n)
+	var opts storage.PartOptions
+	alg, err := uploadAlgorithm(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
-	return &response{doc: &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}}, nil
+	if alg != "" {
+		// S3 checksums a copied part in the upload's algorithm, as it does
+		// an uploaded one, so that Complete can compute the object's.
+		h, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+		if err != nil {
+			return nil, err
+		}
+		body = io.TeeReader(body, h)
+		opts.BeforeCommit = func(sums map[string]string) error {
+			sums[alg] = sigv4.ChecksumBase64(h)
+			return nil
+		}
+	}
+	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
+	if err != nil {
+		return nil, err
+	}
+	doc := &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}
+	if alg != "" {
+		doc.Set(alg, part.Checksums[alg])
+	}
+	return &response{doc: doc}, nil
+}
+
+// uploadAlgorithm is the checksum algorithm an upload declared at
+// creation ("" for none); an unknown upload is NoSuchUpload.
+func uploadAlgorithm(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (string, error) {
+	res, err := mp.ListParts(ctx, bucket, key, uploadID, storage.ListPartsOptions{MaxParts: 1})
+	if err != nil || len(res.Upload.Meta.Checksums) != 1 {
+		return "", err
+	}
+	for alg := range res.Upload.Meta.Checksums {
+		return alg, nil
+	}
+	return "", nil
 }
 
 func (s *Server) listParts(ctx context.Context, rq *request) (*response, error) {
