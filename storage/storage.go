@@ -71,6 +71,10 @@ type ObjectMeta struct {
 	Checksums map[string]string
 	// ChecksumType is "FULL_OBJECT" or "COMPOSITE" ("" when no checksum).
 	ChecksumType string
+	// Tags are the object's tags (S3 object tagging), key to value; nil
+	// when it has none. Unlike the rest of the meta they can change after
+	// the upload (Tagger).
+	Tags map[string]string
 }
 
 // ObjectInfo describes a stored object.
@@ -298,6 +302,15 @@ type Multipart interface {
 	CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, opts CompleteOptions) (ObjectInfo, error)
 	AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error
 	ListMultipartUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (ListUploadsResult, error)
+}
+
+// Tagger is implemented by backends that change an object's tags in place.
+type Tagger interface {
+	// PutObjectTagging replaces the tags of the object at key (nil or empty
+	// removes them) and returns its info. Its bytes, ETag and LastModified
+	// stay as they are (S3 object tagging is not a new version). It
+	// returns ErrNoSuchKey when there is no object.
+	PutObjectTagging(ctx context.Context, bucket, key string, tags map[string]string) (ObjectInfo, error)
 }
 
 // Copier is implemented by backends that copy objects without streaming

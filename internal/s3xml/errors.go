@@ -80,6 +80,7 @@ const (
 	CodeInvalidRange                       = "InvalidRange"
 	CodeInvalidRequest                     = "InvalidRequest"
 	CodeInvalidStorageClass                = "InvalidStorageClass"
+	CodeInvalidTag                         = "InvalidTag"
 	CodeInvalidToken                       = "InvalidToken"
 	CodeInvalidURI                         = "InvalidURI"
 	CodeKeyTooLongError                    = "KeyTooLongError"
@@ -184,6 +185,8 @@ func errorRow(code string) (int, string) {
 		return 416, "The requested range is not satisfiable"
 	case CodeInvalidRequest:
 		return 400, "Invalid Request"
+	case CodeInvalidTag:
+		return 400, "The tag provided was not a valid tag."
 	case CodeInvalidStorageClass:
 		return 400, "The storage class you specified is not valid"
 	case CodeInvalidToken:

@@ -10,12 +10,13 @@ import (
 // decodes one per key, and JSON made a 1,000-key page several times
 // slower. Layout (version 1): version byte, then fields in objRecord order
 // as uvarints, varints and length-prefixed strings, maps as a count and
-// sorted pairs, then the inline data. Version 2 adds the part checksums
-// (a count and strings) after the extents; records without them are still
-// written as version 1, so most records stay readable by older builds.
+// sorted pairs, then the inline data. Version 2 adds, after the extents,
+// the part checksums (a count and strings) and the tags (a map); records
+// without either are still written as version 1, so most records stay
+// readable by older builds.
 const (
-	objRecordVersion              = 1
-	objRecordVersionPartChecksums = 2
+	objRecordVersion   = 1
+	objRecordVersionV2 = 2
 )
 
 type enc struct{ b []byte }
@@ -39,8 +40,8 @@ func (e *enc) strMap(m map[string]string) {
 func encodeObject(rec *objRecord, inline []byte) []byte {
 	e := enc{b: make([]byte, 0, 128+len(inline))}
 	version := byte(objRecordVersion)
-	if rec.PartChecksums != nil {
-		version = objRecordVersionPartChecksums
+	if rec.PartChecksums != nil || len(rec.Meta.Tags) > 0 {
+		version = objRecordVersionV2
 	}
 	e.b = append(e.b, version)
 	e.uvarint(uint64(rec.Size))
@@ -61,11 +62,12 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 		e.str(x.ID)
 		e.uvarint(uint64(x.Size))
 	}
-	if version == objRecordVersionPartChecksums {
+	if version == objRecordVersionV2 {
 		e.uvarint(uint64(len(rec.PartChecksums)))
 		for _, v := range rec.PartChecksums {
 			e.str(v)
 		}
+		e.strMap(rec.Meta.Tags)
 	}
 	return append(e.b, inline...)
 }
@@ -162,11 +164,14 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
 		}
 	}
-	if val[0] == objRecordVersionPartChecksums {
-		rec.PartChecksums = make([]string, d.count())
-		for i := range rec.PartChecksums {
-			rec.PartChecksums[i] = d.str()
+	if val[0] == objRecordVersionV2 {
+		if n := d.count(); n > 0 {
+			rec.PartChecksums = make([]string, n)
+			for i := range rec.PartChecksums {
+				rec.PartChecksums[i] = d.str()
+			}
 		}
+		rec.Meta.Tags = d.strMap()
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -213,5 +218,5 @@ func objectHasExtents(val []byte) (bool, error) {
 // knownVersion reports whether val starts with a record version this
 // build decodes.
 func knownVersion(val []byte) bool {
-	return len(val) > 0 && (val[0] == objRecordVersion || val[0] == objRecordVersionPartChecksums)
+	return len(val) > 0 && (val[0] == objRecordVersion || val[0] == objRecordVersionV2)
 }

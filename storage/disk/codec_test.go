@@ -36,6 +36,10 @@ func TestObjectRecordRoundTrip(t *testing.T) {
 			Extents:       []extent{{ID: "0123456789abcdef0123456789abcdef", Size: 5 << 20}, {ID: "ff", Size: 7}},
 			PartChecksums: []string{"AAAAAQ==", "AAAAAg=="},
 		}, []byte("tail")},
+		{"Tags", objRecord{
+			Size: 3, ETag: `"t"`, Mod: 2,
+			Meta: storage.ObjectMeta{ContentType: "a/b", Tags: map[string]string{"k": "v", "empty": "", "ü": "日本"}},
+		}, []byte("abc")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

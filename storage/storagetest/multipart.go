@@ -343,12 +343,12 @@ func testCopier(t *testing.T, nb func(t *testing.T) storage.Backend) {
 	}
 	for _, n := range []int{10, 200 << 10} {
 		data := payload(int64(50+n), n)
-		meta := storage.ObjectMeta{ContentType: "x/src", UserMeta: map[string]string{"k": "v"}}
+		meta := storage.ObjectMeta{ContentType: "x/src", UserMeta: map[string]string{"k": "v"}, Tags: map[string]string{"t": "1"}}
 		if _, err := f.b.PutObject(f.ctx, f.bucket, "src", bytes.NewReader(data), storage.PutOptions{Meta: meta}); err != nil {
 			t.Fatal(err)
 		}
 		info, err := copier.CopyObject(f.ctx, f.bucket, "src", "dst", "kept", nil)
-		if err != nil || info.ETag != etagOf(data) || info.Size != int64(n) || info.Meta.ContentType != "x/src" || info.Meta.UserMeta["k"] != "v" {
+		if err != nil || info.ETag != etagOf(data) || info.Size != int64(n) || info.Meta.ContentType != "x/src" || info.Meta.UserMeta["k"] != "v" || info.Meta.Tags["t"] != "1" {
 			t.Fatalf("CopyObject(COPY) = %+v, %v", info, err)
 		}
 		repl := storage.ObjectMeta{ContentType: "x/new"}

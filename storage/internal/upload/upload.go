@@ -153,7 +153,17 @@ func CheckPreconditions(opts storage.PutOptions, exists bool, currentETag string
 func CloneMeta(m storage.ObjectMeta) storage.ObjectMeta {
 	m.UserMeta = cloneMap(m.UserMeta)
 	m.Checksums = cloneMap(m.Checksums)
+	m.Tags = CloneTags(m.Tags)
 	return m
+}
+
+// CloneTags copies a tag set; an empty one becomes nil, so "no tags" has
+// one form.
+func CloneTags(tags map[string]string) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	return cloneMap(tags)
 }
 
 func cloneMap(m map[string]string) map[string]string {
