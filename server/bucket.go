@@ -235,22 +235,6 @@ func checkBucketName(name string) error {
 
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
-// getTagging answers that objects carry no tags (s3kit stores none) and
-// that buckets have no tag set, as S3 answers for untagged resources.
-// Tools such as aws-cli v2 read object tags when copying.
-func (s *Server) getTagging(ctx context.Context, rq *request) (*response, error) {
-	if rq.key == "" {
-		if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
-			return nil, err
-		}
-		return nil, errCode(s3xml.CodeNoSuchTagSet)
-	}
-	if _, err := s.backend.HeadObject(ctx, rq.bucket, rq.key); err != nil {
-		return nil, err
-	}
-	return &response{doc: &s3xml.Tagging{}}, nil
-}
-
 // getACL answers that the one s3kit owner has full control, the only ACL
 // s3kit has; tools such as s3cmd info read it.
 func (s *Server) getACL(ctx context.Context, rq *request) (*response, error) {
