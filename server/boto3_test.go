@@ -95,3 +95,12 @@ func debianAWSCRT(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestBoto3Tagging runs object tagging through real boto3: put_object's
+// Tagging, get/put/delete_object_tagging, TagCount, copy_object's
+// TaggingDirective and the limit errors.
+func TestBoto3Tagging(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t, s3test.WithDisk())
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_tagging.py", nil))
+}
