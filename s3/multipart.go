@@ -29,6 +29,10 @@ type CreateMultipartUploadInput struct {
 	// ChecksumAlgorithm declares the algorithm parts will carry (e.g.
 	// "CRC32"); empty declares none, as botocore does by default.
 	ChecksumAlgorithm string
+	// ChecksumType is "COMPOSITE" (S3's default, except for CRC64NVME) or
+	// "FULL_OBJECT" (CRCs only): whether the object's checksum is one of
+	// its part checksums or the CRC of all its bytes.
+	ChecksumType string
 }
 
 // CreateMultipartUpload starts a multipart upload and returns its upload ID.
@@ -36,6 +40,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 	h := http.Header{}
 	in.ObjectHeaders.apply(h)
 	set(h, s3xml.HeaderChecksumAlgorithm, in.ChecksumAlgorithm)
+	set(h, s3xml.HeaderChecksumType, in.ChecksumType)
 	var res s3xml.InitiateMultipartUploadResult
 	cl := &call{op: "CreateMultipartUpload", method: http.MethodPost, bucket: in.Bucket, key: in.Key,
 		header: h, query: url.Values{"uploads": {""}}}

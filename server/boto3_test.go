@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,13 @@ import (
 // runBoto3 runs testdata/boto3_smoke.py against srv in a clean environment.
 func runBoto3(t *testing.T, srv *s3test.Server, args ...string) string {
 	t.Helper()
+	return runBoto3Script(t, srv, "testdata/boto3_smoke.py", nil, args...)
+}
+
+// runBoto3Script runs a boto3 script against srv in a clean environment
+// plus env ("NAME=value").
+func runBoto3Script(t *testing.T, srv *s3test.Server, script string, env []string, args ...string) string {
+	t.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}
@@ -23,10 +31,11 @@ func runBoto3(t *testing.T, srv *s3test.Server, args ...string) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "python3", append([]string{"testdata/boto3_smoke.py"}, args...)...)
+	cmd := exec.CommandContext(ctx, "python3", append([]string{script}, args...)...)
 	home := t.TempDir()
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + home,
 		"AWS_CONFIG_FILE=" + home + "/none", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/none"}, srv.Env()...)
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
@@ -46,4 +55,52 @@ func TestBoto3(t *testing.T) {
 	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithTLS(), s3test.WithDisk())
 	t.Log(runBoto3(t, srv, "--expect-trailer"))
+}
+
+// TestBoto3MultipartChecksums uploads multi-part files with boto3's
+// upload_file (default CRC32 COMPOSITE, CRC32C, and a precomputed whole-file
+// CRC32 that makes the upload FULL_OBJECT) and checks that head_object and
+// get_object with ChecksumMode=ENABLED return what a local computation
+// gives, with botocore validating whole-object and part values.
+func TestBoto3MultipartChecksums(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("uploads 16 MiB several times with boto3")
+	}
+	var env []string
+	if dir := debianAWSCRT(t); dir != "" {
+		env = append(env, "PYTHONPATH="+dir)
+	}
+	srv := s3test.NewServer(t, s3test.WithDisk())
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_mpchecksums.py", env))
+}
+
+// debianAWSCRT returns a directory holding only Debian's awscrt (package
+// python3-awscrt, which Debian's awscli brings), to put on PYTHONPATH:
+// botocore computes CRC32C only with awscrt, and a pip-installed boto3
+// does not see Debian's dist-packages. "" when it is not installed; with
+// a Python it was not built for, the import fails and the script skips
+// CRC32C.
+func debianAWSCRT(t *testing.T) string {
+	const dist = "/usr/lib/python3/dist-packages"
+	if _, err := os.Stat(dist + "/awscrt"); err != nil {
+		return ""
+	}
+	libs, _ := filepath.Glob(dist + "/_awscrt*.so")
+	dir := t.TempDir()
+	for _, src := range append(libs, dist+"/awscrt") {
+		if err := os.Symlink(src, filepath.Join(dir, filepath.Base(src))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestBoto3Tagging runs object tagging through real boto3: put_object's
+// Tagging, get/put/delete_object_tagging, TagCount, copy_object's
+// TaggingDirective and the limit errors.
+func TestBoto3Tagging(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t, s3test.WithDisk())
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_tagging.py", nil))
 }

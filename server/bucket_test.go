@@ -133,7 +133,7 @@ func TestTagging(t *testing.T) {
 	}
 	e.wantErr(404, "NoSuchKey", "GET", "/bkt/missing?tagging", nil, nil)
 	e.wantErr(404, "NoSuchTagSet", "GET", "/bkt?tagging", nil, nil)
-	e.wantErr(501, "NotImplemented", "PUT", "/bkt/k?tagging", nil, nil)
+	e.wantErr(501, "NotImplemented", "PUT", "/bkt?tagging", nil, nil)
 }
 
 func TestGetACL(t *testing.T) {

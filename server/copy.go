@@ -55,6 +55,10 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	default:
 		return nil, errArg(s3xml.HeaderMetadataDirective, directive, "Unknown metadata directive.")
 	}
+	tagDirective, err := taggingDirective(h)
+	if err != nil {
+		return nil, err
+	}
 	if srcBucket == rq.bucket && srcKey == rq.key && directive != s3xml.MetadataDirectiveReplace {
 		return nil, errMsg(s3xml.CodeInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
@@ -74,6 +78,20 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		// The bytes are the same, so their checksums still hold.
 		m.Checksums, m.ChecksumType = src.Meta.Checksums, src.Meta.ChecksumType
 		meta = &m
+	}
+	// Tags follow their own directive: COPY keeps the source's, REPLACE
+	// takes x-amz-tagging (none when absent).
+	switch {
+	case tagDirective == taggingReplace:
+		if meta == nil {
+			m := src.Meta
+			meta = &m
+		}
+		if meta.Tags, err = tagsFromHeader(h.Get(s3xml.HeaderTagging)); err != nil {
+			return nil, err
+		}
+	case meta != nil:
+		meta.Tags = src.Meta.Tags
 	}
 	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta)
 	if err != nil {

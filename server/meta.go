@@ -63,6 +63,11 @@ func metaFromHeaders(h http.Header) (storage.ObjectMeta, error) {
 	if size > maxUserMeta {
 		return m, errCode(s3xml.CodeMetadataTooLarge)
 	}
+	tags, err := tagsFromHeader(h.Get(s3xml.HeaderTagging))
+	if err != nil {
+		return m, err
+	}
+	m.Tags = tags
 	return m, nil
 }
 
@@ -120,6 +125,9 @@ func setObjectHeaders(h http.Header, info storage.ObjectInfo, withChecksums bool
 	}
 	if len(info.PartSizes) > 0 {
 		h.Set(s3xml.HeaderMPPartsCount, strconv.Itoa(len(info.PartSizes)))
+	}
+	if len(m.Tags) > 0 {
+		h.Set(s3xml.HeaderTaggingCount, strconv.Itoa(len(m.Tags)))
 	}
 }
 

@@ -2,12 +2,11 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
+
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/sigv4"
@@ -51,12 +50,13 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 		}
 		// The algorithm is recorded with an empty value: the object's
 		// checksum is known only once its parts are.
+		typ, err := uploadChecksumType(a, h.Get(s3xml.HeaderChecksumType))
+		if err != nil {
+			return nil, err
+		}
 		alg = string(a)
 		meta.Checksums = map[string]string{alg: ""}
-		meta.ChecksumType = strings.ToUpper(h.Get(s3xml.HeaderChecksumType))
-		if meta.ChecksumType == "" {
-			meta.ChecksumType = "COMPOSITE"
-		}
+		meta.ChecksumType = typ
 	}
 	u, err := mp.CreateMultipartUpload(ctx, rq.bucket, rq.key, meta)
 	if err != nil {
@@ -136,12 +136,48 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	body := io.NewSectionReader(obj.Content, br.off, br.n)
-	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), pn, body, storage.PartOptions{})
+	uploadID := rq.q.Get("uploadId")
+	var body io.Reader = io.NewSectionReader(obj.Content, br.off, br.n)
+	var opts storage.PartOptions
+	alg, err := uploadAlgorithm(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
-	return &response{doc: &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}}, nil
+	if alg != "" {
+		// S3 checksums a copied part in the upload's algorithm, as it does
+		// an uploaded one, so that Complete can compute the object's.
+		h, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+		if err != nil {
+			return nil, err
+		}
+		body = io.TeeReader(body, h)
+		opts.BeforeCommit = func(sums map[string]string) error {
+			sums[alg] = sigv4.ChecksumBase64(h)
+			return nil
+		}
+	}
+	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
+	if err != nil {
+		return nil, err
+	}
+	doc := &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}
+	if alg != "" {
+		doc.Set(alg, part.Checksums[alg])
+	}
+	return &response{doc: doc}, nil
+}
+
+// uploadAlgorithm is the checksum algorithm an upload declared at
+// creation ("" for none); an unknown upload is NoSuchUpload.
+func uploadAlgorithm(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (string, error) {
+	res, err := mp.ListParts(ctx, bucket, key, uploadID, storage.ListPartsOptions{MaxParts: 1})
+	if err != nil || len(res.Upload.Meta.Checksums) != 1 {
+		return "", err
+	}
+	for alg := range res.Upload.Meta.Checksums {
+		return alg, nil
+	}
+	return "", nil
 }
 
 func (s *Server) listParts(ctx context.Context, rq *request) (*response, error) {
@@ -196,15 +232,14 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		return nil, errMsg(s3xml.CodeNotImplemented, "conditional CompleteMultipartUpload is not supported")
 	}
 	var c s3xml.CompleteMultipartUpload
-	ok, err := readXML(rq, &c)
+	ok, err := decodeXML(rq, &c, false)
 	if err != nil {
 		return nil, err
 	}
 	if !ok || len(c.Parts) == 0 {
 		return nil, errMsg(s3xml.CodeMalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
 	}
-	uploadID := rq.q.Get("uploadId")
-	sums, err := s.compositeChecksum(ctx, mp, rq, uploadID, c.Parts)
+	cc, err := parseCompleteChecksum(rq.r.Header, c.Parts)
 	if err != nil {
 		return nil, err
 	}
@@ -212,71 +247,21 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	for i, p := range c.Parts {
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
-	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, uploadID, parts)
+	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), parts,
+		storage.CompleteOptions{BeforeCommit: cc.beforeCommit})
 	if err != nil {
 		return nil, err
 	}
-	return &response{doc: &s3xml.CompleteMultipartUploadResult{
-		Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag, Checksums: sums,
-	}}, nil
-}
-
-// compositeChecksum checks the part checksums a Complete request names
-// against the stored ones (a mismatch is InvalidPart, as S3 answers) and,
-// when the upload declared an algorithm and every part has its checksum,
-// returns S3's composite checksum: the checksum of the concatenated raw
-// part checksums, suffixed "-N". It costs a ListParts only when checksums
-// are in play.
-func (s *Server) compositeChecksum(ctx context.Context, mp storage.Multipart, rq *request, uploadID string, want []s3xml.CompletedPart) (s3xml.Checksums, error) {
-	var out s3xml.Checksums
-	given := false
-	for _, p := range want {
-		if p.Checksums != (s3xml.Checksums{}) {
-			given = true
-		}
+	doc := &s3xml.CompleteMultipartUploadResult{
+		Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag,
 	}
-	first, err := mp.ListParts(ctx, rq.bucket, rq.key, uploadID, storage.ListPartsOptions{MaxParts: maxListKeys})
-	if err != nil || (!given && len(first.Upload.Meta.Checksums) == 0) {
-		return out, err
+	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
+		for _, alg := range algs {
+			doc.Checksums.Set(alg, info.Meta.Checksums[alg])
+		}
+		doc.Checksums.ChecksumType = typ
 	}
-	stored := map[int]storage.PartInfo{}
-	for res := first; ; {
-		for _, p := range res.Parts {
-			stored[p.PartNumber] = p
-		}
-		if !res.IsTruncated {
-			break
-		}
-		if res, err = mp.ListParts(ctx, rq.bucket, rq.key, uploadID, storage.ListPartsOptions{PartNumberMarker: res.NextPartNumberMarker, MaxParts: maxListKeys}); err != nil {
-			return out, err
-		}
-	}
-	for _, p := range want {
-		for _, alg := range s3xml.ChecksumAlgorithms() {
-			if v := p.Get(alg); v != "" && stored[p.PartNumber].Checksums[alg] != v {
-				return out, errCode(s3xml.CodeInvalidPart)
-			}
-		}
-	}
-	for alg := range first.Upload.Meta.Checksums {
-		if first.Upload.Meta.ChecksumType != "COMPOSITE" {
-			break
-		}
-		h, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
-		if err != nil {
-			break
-		}
-		for _, p := range want {
-			raw, err := base64.StdEncoding.DecodeString(stored[p.PartNumber].Checksums[alg])
-			if err != nil || len(raw) == 0 {
-				return out, nil
-			}
-			h.Write(raw)
-		}
-		out.Set(alg, sigv4.ChecksumBase64(h)+"-"+strconv.Itoa(len(want)))
-		out.ChecksumType = "COMPOSITE"
-	}
-	return out, nil
+	return &response{doc: doc}, nil
 }
 
 // objectURL is the Location S3 reports for a completed upload, in the

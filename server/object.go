@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
@@ -181,9 +182,14 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 	if err != nil {
 		return nil, err
 	}
-	full := br == nil || (br.off == 0 && br.n == info.Size && len(info.PartSizes) <= 1)
-	if full && h.Get(s3xml.HeaderChecksumMode) == s3xml.ChecksumModeEnabled {
-		setObjectHeaders(r.header, info, true)
+	if h.Get(s3xml.HeaderChecksumMode) == s3xml.ChecksumModeEnabled {
+		switch pn := rq.q.Get("partNumber"); {
+		case pn != "" && len(info.PartSizes) > 0:
+			setPartChecksum(r.header, info, pn)
+		case br == nil || (br.off == 0 && br.n == info.Size && len(info.PartSizes) <= 1):
+			// A range is checksummed only when it is the whole object.
+			setObjectHeaders(r.header, info, true)
+		}
 	}
 	if br != nil {
 		r.status = http.StatusPartialContent
@@ -197,6 +203,27 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 		}
 	}
 	return br, nil
+}
+
+// setPartChecksum answers GET/HEAD with partNumber of a multipart object
+// as S3 does: a COMPOSITE object's part carries its own checksum (the one
+// UploadPart computed); a FULL_OBJECT object's part has one only when it
+// is the whole object. pn has been validated by partRange.
+func setPartChecksum(h http.Header, info storage.ObjectInfo, pn string) {
+	n, _ := strconv.Atoi(pn)
+	m := info.Meta
+	if len(m.Checksums) != 1 || len(info.PartChecksums) != len(info.PartSizes) || n < 1 || n > len(info.PartChecksums) {
+		return
+	}
+	if m.ChecksumType != checksumComposite && len(info.PartSizes) > 1 {
+		return
+	}
+	for alg := range m.Checksums {
+		h.Set(s3xml.HeaderChecksumPrefix+alg, info.PartChecksums[n-1])
+	}
+	if m.ChecksumType != "" {
+		h.Set(s3xml.HeaderChecksumType, m.ChecksumType)
+	}
 }
 
 // responseOverrides are the response-* query parameters GET and HEAD

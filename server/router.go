@@ -31,8 +31,15 @@ func (s *Server) route(rq *request) (string, handler) {
 		}
 		return "", nil
 	}
-	if q.Has("tagging") && m == http.MethodGet {
-		return "GetTagging", s.getTagging
+	if q.Has("tagging") {
+		switch {
+		case m == http.MethodGet:
+			return "GetObjectTagging", s.getTagging
+		case m == http.MethodPut && rq.key != "":
+			return "PutObjectTagging", s.putObjectTagging
+		case m == http.MethodDelete && rq.key != "":
+			return "DeleteObjectTagging", s.deleteObjectTagging
+		}
 	}
 	if q.Has("acl") && m == http.MethodGet {
 		return "GetACL", s.getACL

@@ -88,8 +88,9 @@ func (c *payloadChecks) finish() error {
 	return nil
 }
 
-// newChecks reads Content-MD5, x-amz-checksum-* and x-amz-trailer from req.
-func newChecks(req *http.Request, payloadHash string, streaming bool) (*payloadChecks, error) {
+// newChecks reads Content-MD5, x-amz-checksum-* (unless skipSums) and
+// x-amz-trailer from req.
+func newChecks(req *http.Request, payloadHash string, streaming, skipSums bool) (*payloadChecks, error) {
 	c := &payloadChecks{trailer: -1, wantN: -1}
 	if isHex64(payloadHash) {
 		if _, err := hex.Decode(c.wantSHA[:], []byte(payloadHash)); err != nil {
@@ -106,7 +107,7 @@ func newChecks(req *http.Request, payloadHash string, streaming bool) (*payloadC
 	}
 	for i, alg := range allAlgorithms {
 		v := headerGet(req.Header, checksumHeaderKeys[i])
-		if v == "" {
+		if v == "" || skipSums {
 			continue
 		}
 		if d, err := base64.StdEncoding.DecodeString(v); err != nil || len(v) != alg.encodedLen() || len(d) == 0 {
@@ -133,8 +134,9 @@ func newChecks(req *http.Request, payloadHash string, streaming bool) (*payloadC
 
 // newPayloadReader wraps req.Body according to its payload hash. seed
 // chains a streaming payload's signatures; it is nil for anonymous
-// requests and for payloads that are not streamed.
-func newPayloadReader(req *http.Request, payloadHash string, seed *chunkSigner) (io.Reader, int64, error) {
+// requests and for payloads that are not streamed. skipSums leaves
+// x-amz-checksum-* headers unchecked (see checksumsDescribePayload).
+func newPayloadReader(req *http.Request, payloadHash string, seed *chunkSigner, skipSums bool) (io.Reader, int64, error) {
 	body := req.Body
 	if body == nil {
 		body = http.NoBody
@@ -147,7 +149,7 @@ func newPayloadReader(req *http.Request, payloadHash string, seed *chunkSigner) 
 	}
 	streaming := payloadHash == StreamingPayload || payloadHash == StreamingPayloadTrailer ||
 		payloadHash == StreamingUnsignedPayloadTrailer
-	checks, err := newChecks(req, payloadHash, streaming)
+	checks, err := newChecks(req, payloadHash, streaming, skipSums)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -241,6 +241,40 @@ func TestVerifyPayloadMismatch(t *testing.T) {
 	}
 }
 
+// TestVerifyChecksumHeadersNotPayload: a CompleteMultipartUpload's
+// x-amz-checksum-* header is the object's checksum, not its XML body's, so
+// neither a different value nor a composite "-N" one fails the body; the
+// same header on an UploadPart (PUT with uploadId) still describes its body.
+func TestVerifyChecksumHeadersNotPayload(t *testing.T) {
+	body := []byte("<CompleteMultipartUpload/>")
+	signed := func(method, url, sum string) *http.Request {
+		req := newPut(t, url, body)
+		req.Method = method
+		req.Header.Set("X-Amz-Checksum-Crc32", sum)
+		if _, err := NewSigner().Sign(req, testInput(hexSHA(body))); err != nil {
+			t.Fatal(err)
+		}
+		return onWire(t, req)
+	}
+	for _, v := range []string{"AAAAAA==", "AAAAAA==-3"} {
+		got, err := testVerifier(testTime).Verify(context.Background(), signed(http.MethodPost, "http://h/b/k?uploadId=1", v))
+		if err != nil {
+			t.Fatalf("%s: Verify = %v", v, err)
+		}
+		if data, err := io.ReadAll(got.Body); err != nil || !bytes.Equal(data, body) {
+			t.Fatalf("%s: read %q, %v", v, data, err)
+		}
+	}
+	got, err := testVerifier(testTime).Verify(context.Background(), signed(http.MethodPut, "http://h/b/k?partNumber=1&uploadId=1", "AAAAAA=="))
+	if err == nil {
+		_, err = io.ReadAll(got.Body)
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("UploadPart with a wrong CRC32 header: %v, want a checksum error", err)
+	}
+}
+
 func TestVerifyAnonymous(t *testing.T) {
 	req := onWire(t, newPut(t, "http://h/b/k", []byte("x")))
 	got, err := testVerifier(testTime).Verify(context.Background(), req)

@@ -71,6 +71,10 @@ type ObjectMeta struct {
 	Checksums map[string]string
 	// ChecksumType is "FULL_OBJECT" or "COMPOSITE" ("" when no checksum).
 	ChecksumType string
+	// Tags are the object's tags (S3 object tagging), key to value; nil
+	// when it has none. Unlike the rest of the meta they can change after
+	// the upload (Tagger).
+	Tags map[string]string
 }
 
 // ObjectInfo describes a stored object.
@@ -87,6 +91,11 @@ type ObjectInfo struct {
 	// assembled from, in order (nil for a single-part upload). GET with
 	// partNumber uses it.
 	PartSizes []int64
+	// PartChecksums holds, for a multipart object whose Meta.Checksums
+	// names one algorithm, each part's checksum in that algorithm (base64,
+	// in PartSizes order), so GET with partNumber can return the part's
+	// own checksum as S3 does. Nil when any part lacked one.
+	PartChecksums []string
 }
 
 // Content is an open, immutable view of one object's bytes. It stays valid
@@ -222,6 +231,19 @@ type PartOptions struct {
 	BeforeCommit func(checksums map[string]string) error
 }
 
+// CompleteOptions controls how a multipart upload is completed.
+type CompleteOptions struct {
+	// BeforeCommit, when set, is called once the part list has been
+	// validated and before the object becomes visible, with a copy of the
+	// upload's metadata and the listed parts in list order (with their
+	// stored checksums). It may fill in meta, for example the object's
+	// checksum, which depends on the parts. It may be called more than
+	// once for one completion (a retried transaction), so it must depend
+	// only on its arguments. An error aborts the completion: nothing is
+	// committed, the upload stays open and the error is returned as is.
+	BeforeCommit func(meta *ObjectMeta, parts []PartInfo) error
+}
+
 // CompletePart names one part in CompleteMultipartUpload.
 type CompletePart struct {
 	PartNumber int
@@ -267,16 +289,28 @@ type ListUploadsResult struct {
 // number (last one wins); on Complete require the listed parts to exist with
 // matching ETags (ErrInvalidPart), in ascending order (ErrInvalidPartOrder),
 // each but the last at least MinPartSize (ErrEntityTooSmall); compute the
-// composite ETag "\"hex(md5(concat(part md5s)))-N\""; make the completed
-// object visible atomically, replacing any previous one; and return
-// ErrNoSuchUpload for unknown or finished upload IDs.
+// composite ETag "\"hex(md5(concat(part md5s)))-N\""; store the metadata
+// as CompleteOptions.BeforeCommit leaves it and, when it names exactly one
+// checksum algorithm that every listed part has, the parts' checksums
+// (ObjectInfo.PartChecksums); make the completed object visible
+// atomically, replacing any previous one; and return ErrNoSuchUpload for
+// unknown or finished upload IDs.
 type Multipart interface {
 	CreateMultipartUpload(ctx context.Context, bucket, key string, meta ObjectMeta) (UploadInfo, error)
 	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, body io.Reader, opts PartOptions) (PartInfo, error)
 	ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (ListPartsResult, error)
-	CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart) (ObjectInfo, error)
+	CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, opts CompleteOptions) (ObjectInfo, error)
 	AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error
 	ListMultipartUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (ListUploadsResult, error)
+}
+
+// Tagger is implemented by backends that change an object's tags in place.
+type Tagger interface {
+	// PutObjectTagging replaces the tags of the object at key (nil or empty
+	// removes them) and returns its info. Its bytes, ETag and LastModified
+	// stay as they are (S3 object tagging is not a new version). It
+	// returns ErrNoSuchKey when there is no object.
+	PutObjectTagging(ctx context.Context, bucket, key string, tags map[string]string) (ObjectInfo, error)
 }
 
 // Copier is implemented by backends that copy objects without streaming

@@ -82,6 +82,7 @@ const (
 	CodeInvalidRange                        = "InvalidRange"
 	CodeInvalidRequest                      = "InvalidRequest"
 	CodeInvalidStorageClass                 = "InvalidStorageClass"
+	CodeInvalidTag                          = "InvalidTag"
 	CodeInvalidToken                        = "InvalidToken"
 	CodeInvalidURI                          = "InvalidURI"
 	CodeKeyTooLongError                     = "KeyTooLongError"
@@ -186,6 +187,8 @@ func errorRow(code string) (int, string) {
 		return 416, "The requested range is not satisfiable"
 	case CodeInvalidRequest:
 		return 400, "Invalid Request"
+	case CodeInvalidTag:
+		return 400, "The tag provided was not a valid tag."
 	case CodeAccessControlListNotSupported:
 		return 400, "The bucket does not allow ACLs"
 	case CodeInvalidBucketACLWithObjectOwnership:

@@ -10,8 +10,14 @@ import (
 // decodes one per key, and JSON made a 1,000-key page several times
 // slower. Layout (version 1): version byte, then fields in objRecord order
 // as uvarints, varints and length-prefixed strings, maps as a count and
-// sorted pairs, then the inline data.
-const objRecordVersion = 1
+// sorted pairs, then the inline data. Version 2 adds, after the extents,
+// the part checksums (a count and strings) and the tags (a map); records
+// without either are still written as version 1, so most records stay
+// readable by older builds.
+const (
+	objRecordVersion   = 1
+	objRecordVersionV2 = 2
+)
 
 type enc struct{ b []byte }
 
@@ -33,7 +39,11 @@ func (e *enc) strMap(m map[string]string) {
 // encodeObject lays out rec followed by the inline data.
 func encodeObject(rec *objRecord, inline []byte) []byte {
 	e := enc{b: make([]byte, 0, 128+len(inline))}
-	e.b = append(e.b, objRecordVersion)
+	version := byte(objRecordVersion)
+	if rec.PartChecksums != nil || len(rec.Meta.Tags) > 0 {
+		version = objRecordVersionV2
+	}
+	e.b = append(e.b, version)
 	e.uvarint(uint64(rec.Size))
 	e.str(rec.ETag)
 	e.b = binary.AppendVarint(e.b, rec.Mod)
@@ -51,6 +61,13 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 	for _, x := range rec.Extents {
 		e.str(x.ID)
 		e.uvarint(uint64(x.Size))
+	}
+	if version == objRecordVersionV2 {
+		e.uvarint(uint64(len(rec.PartChecksums)))
+		for _, v := range rec.PartChecksums {
+			e.str(v)
+		}
+		e.strMap(rec.Meta.Tags)
 	}
 	return append(e.b, inline...)
 }
@@ -124,7 +141,7 @@ func (d *dec) strMap() map[string]string {
 // decodeObject parses an object record and returns its inline data
 // (aliasing val: copy it before the transaction ends).
 func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
-	if len(val) == 0 || val[0] != objRecordVersion {
+	if !knownVersion(val) {
 		return nil, fmt.Errorf("%w: object record version", errCorrupt)
 	}
 	d := dec{b: val[1:]}
@@ -147,6 +164,15 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
 		}
 	}
+	if val[0] == objRecordVersionV2 {
+		if n := d.count(); n > 0 {
+			rec.PartChecksums = make([]string, n)
+			for i := range rec.PartChecksums {
+				rec.PartChecksums[i] = d.str()
+			}
+		}
+		rec.Meta.Tags = d.strMap()
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -166,7 +192,7 @@ func (d *dec) skip() {
 // objectHasExtents reports whether a stored object record references
 // content files, without decoding (and allocating) the rest of it.
 func objectHasExtents(val []byte) (bool, error) {
-	if len(val) == 0 || val[0] != objRecordVersion {
+	if !knownVersion(val) {
 		return false, fmt.Errorf("%w: object record version", errCorrupt)
 	}
 	d := dec{b: val[1:]}
@@ -187,4 +213,10 @@ func objectHasExtents(val []byte) (bool, error) {
 	}
 	n := d.count()
 	return n > 0, d.err
+}
+
+// knownVersion reports whether val starts with a record version this
+// build decodes.
+func knownVersion(val []byte) bool {
+	return len(val) > 0 && (val[0] == objRecordVersion || val[0] == objRecordVersionV2)
 }

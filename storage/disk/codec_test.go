@@ -29,6 +29,17 @@ func TestObjectRecordRoundTrip(t *testing.T) {
 			PartSizes: []int64{5 << 20, 7},
 			Extents:   []extent{{ID: "0123456789abcdef0123456789abcdef", Size: 5 << 20}, {ID: "ff", Size: 7}},
 		}, nil},
+		{"PartChecksums", objRecord{
+			Size: 11, ETag: `"abc-2"`, Mod: 1,
+			Meta:          storage.ObjectMeta{Checksums: map[string]string{"CRC32": "AAAAAw==-2"}, ChecksumType: "COMPOSITE"},
+			PartSizes:     []int64{5 << 20, 7},
+			Extents:       []extent{{ID: "0123456789abcdef0123456789abcdef", Size: 5 << 20}, {ID: "ff", Size: 7}},
+			PartChecksums: []string{"AAAAAQ==", "AAAAAg=="},
+		}, []byte("tail")},
+		{"Tags", objRecord{
+			Size: 3, ETag: `"t"`, Mod: 2,
+			Meta: storage.ObjectMeta{ContentType: "a/b", Tags: map[string]string{"k": "v", "empty": "", "ü": "日本"}},
+		}, []byte("abc")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -57,6 +68,7 @@ func TestObjectRecordRoundTrip(t *testing.T) {
 
 func FuzzDecodeObject(f *testing.F) {
 	f.Add(encodeObject(&objRecord{Size: 1, ETag: "e", PartSizes: []int64{1}}, []byte("x")))
+	f.Add(encodeObject(&objRecord{Size: 1, ETag: "e", PartSizes: []int64{1}, PartChecksums: []string{"x"}}, []byte("x")))
 	f.Add([]byte{objRecordVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, val []byte) {
 		var rec objRecord

@@ -167,7 +167,7 @@ func crashOp(ctx context.Context, s *Store, pool crashPool, key string, seed int
 		}
 		parts = append(parts, storage.CompletePart{PartNumber: n + 1, ETag: p.ETag})
 	}
-	_, err = s.CompleteMultipartUpload(ctx, crashBucket, key, u.UploadID, parts)
+	_, err = s.CompleteMultipartUpload(ctx, crashBucket, key, u.UploadID, parts, storage.CompleteOptions{})
 	return err
 }
 

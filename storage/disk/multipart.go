@@ -228,7 +228,7 @@ func deleteUpload(b *bolt.Bucket, rf *refs, uploadID string) error {
 // into one new file (in-kernel copy_file_range where available), so a GET
 // never needs thousands of file descriptors. Either way the record swap,
 // the part removal and the reference changes are one transaction.
-func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []storage.CompletePart) (storage.ObjectInfo, error) {
+func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []storage.CompletePart, opts storage.CompleteOptions) (storage.ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -248,7 +248,15 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 		if err != nil {
 			return err
 		}
-		rec = objRecord{ETag: etag, Meta: up.Meta, Mod: s.now().UnixNano()}
+		infos := make([]storage.PartInfo, len(listed))
+		for i, p := range listed {
+			infos[i] = p.info(parts[i].PartNumber)
+		}
+		meta, partSums, err := upload.FinishMeta(up.Meta, infos, opts)
+		if err != nil {
+			return err
+		}
+		rec = objRecord{ETag: etag, Meta: meta, Mod: s.now().UnixNano(), PartChecksums: partSums}
 		rf := newRefs(tx)
 		for i, p := range listed {
 			rec.PartSizes = append(rec.PartSizes, p.Size)

@@ -376,3 +376,30 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 	s.unlink(freed)
 	return rec.info(dstKey), nil
 }
+
+// PutObjectTagging implements storage.Tagger: the object's record is
+// rewritten with the new tags, its content (files or inline bytes), ETag
+// and modification time untouched.
+func (s *Store) PutObjectTagging(ctx context.Context, bucket, key string, tags map[string]string) (storage.ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	var rec objRecord
+	err := s.c.do(func(tx *bolt.Tx) error {
+		rec = objRecord{}
+		inline, err := s.readRecord(tx, bucket, key, &rec)
+		if err != nil {
+			return err
+		}
+		rec.Meta.Tags = upload.CloneTags(tags)
+		b, err := bucketOf(tx, bucket)
+		if err != nil {
+			return err
+		}
+		return b.Bucket(bktObjects).Put([]byte(key), encodeObject(&rec, inline))
+	})
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	return rec.info(key), nil
+}

@@ -64,7 +64,7 @@ func TestConcurrentPartsETags(t *testing.T) {
 		sums = append(sums, sum[:]...)
 		complete[i] = storage.CompletePart{PartNumber: i + 1, ETag: etags[i]}
 	}
-	info, err := s.CompleteMultipartUpload(ctx, "b", "big", up.UploadID, complete)
+	info, err := s.CompleteMultipartUpload(ctx, "b", "big", up.UploadID, complete, storage.CompleteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

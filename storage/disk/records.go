@@ -35,12 +35,14 @@ type objRecord struct {
 	Meta      storage.ObjectMeta
 	PartSizes []int64
 	Extents   []extent
+	// PartChecksums is ObjectInfo.PartChecksums.
+	PartChecksums []string
 }
 
 func (r *objRecord) info(key string) storage.ObjectInfo {
 	return storage.ObjectInfo{
 		Key: key, Size: r.Size, ETag: r.ETag, LastModified: time.Unix(0, r.Mod).UTC(),
-		Meta: r.Meta, PartSizes: r.PartSizes,
+		Meta: r.Meta, PartSizes: r.PartSizes, PartChecksums: r.PartChecksums,
 	}
 }
 

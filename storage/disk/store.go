@@ -22,6 +22,7 @@ var (
 	_ storage.Backend   = (*Store)(nil)
 	_ storage.Multipart = (*Store)(nil)
 	_ storage.Copier    = (*Store)(nil)
+	_ storage.Tagger    = (*Store)(nil)
 
 	_ storage.RangeWriterTo = (*fileContent)(nil)
 	_ io.WriterTo           = (*fileContent)(nil)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -121,11 +122,22 @@ func TestReopenKeepsEverything(t *testing.T) {
 	small, large := []byte("small"), bytes.Repeat([]byte("L"), 1<<20)
 	mustPut(t, s, "small", small)
 	mustPut(t, s, "large", large)
-	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{ContentType: "a/b"})
+	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{ContentType: "a/b",
+		Checksums: map[string]string{"CRC32": ""}, ChecksumType: "COMPOSITE", Tags: map[string]string{"t": "mp"}})
 	p1 := bytes.Repeat([]byte("1"), storage.MinPartSize)
-	e1, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{})
-	e2, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("tail"), storage.PartOptions{})
-	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: e1.ETag}, {PartNumber: 2, ETag: e2.ETag}}); err != nil {
+	partSum := func(v string) storage.PartOptions {
+		return storage.PartOptions{BeforeCommit: func(sums map[string]string) error { sums["CRC32"] = v; return nil }}
+	}
+	e1, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 1, bytes.NewReader(p1), partSum("AAAAAQ=="))
+	e2, _ := s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("tail"), partSum("AAAAAg=="))
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: e1.ETag}, {PartNumber: 2, ETag: e2.ETag}},
+		storage.CompleteOptions{BeforeCommit: func(m *storage.ObjectMeta, _ []storage.PartInfo) error {
+			m.Checksums["CRC32"] = "AAAAAw==-2"
+			return nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutObjectTagging(ctx, "b", "small", map[string]string{"t": "small"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CopyObject(ctx, "b", "large", "b", "large-copy", nil); err != nil {
@@ -147,6 +159,14 @@ func TestReopenKeepsEverything(t *testing.T) {
 		if got := mustRead(t, s, key); !bytes.Equal(got, want) {
 			t.Fatalf("%s after reopen: %d bytes, want %d", key, len(got), len(want))
 		}
+	}
+	mp, err := s.HeadObject(ctx, "b", "mp")
+	if err != nil || mp.Meta.Checksums["CRC32"] != "AAAAAw==-2" || mp.Meta.Tags["t"] != "mp" ||
+		!reflect.DeepEqual(mp.PartChecksums, []string{"AAAAAQ==", "AAAAAg=="}) {
+		t.Fatalf("multipart object after reopen = %+v, %v", mp, err)
+	}
+	if sm, err := s.HeadObject(ctx, "b", "small"); err != nil || sm.Meta.Tags["t"] != "small" {
+		t.Fatalf("tags of small after reopen = %+v, %v", sm.Meta, err)
 	}
 	parts, err := s.ListParts(ctx, "b", "pending", pending.UploadID, storage.ListPartsOptions{})
 	if err != nil || len(parts.Parts) != 1 || parts.Parts[0].PartNumber != 3 {
@@ -185,7 +205,7 @@ func TestUnreferencedFilesRemoved(t *testing.T) {
 			s.UploadPart(ctx, "b", "mp", u.UploadID, 2, strings.NewReader("two"), storage.PartOptions{})
 			s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("uno"), storage.PartOptions{}) // replaces
 			p1, _ = s.UploadPart(ctx, "b", "mp", u.UploadID, 1, strings.NewReader("one"), storage.PartOptions{})
-			_, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: p1.ETag}})
+			_, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{{PartNumber: 1, ETag: p1.ETag}}, storage.CompleteOptions{})
 			return err
 		}, 1},
 		{"abort frees parts", func() error {
@@ -335,13 +355,13 @@ func TestCompleteAssemblesManyParts(t *testing.T) {
 		parts = append(parts, storage.CompletePart{PartNumber: i + 1, ETag: p.ETag})
 	}
 	// Rules are still checked before anything is copied.
-	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{parts[1], parts[0]}); err == nil {
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, []storage.CompletePart{parts[1], parts[0]}, storage.CompleteOptions{}); err == nil {
 		t.Fatal("Complete with descending parts succeeded")
 	}
 	if n := len(dataFiles(t, s)); n != 2 {
 		t.Fatalf("%d content files after a rejected Complete, want the 2 parts", n)
 	}
-	info, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts)
+	info, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts, storage.CompleteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

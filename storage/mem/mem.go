@@ -17,6 +17,7 @@ var (
 	_ storage.Backend   = (*Store)(nil)
 	_ storage.Multipart = (*Store)(nil)
 	_ storage.Copier    = (*Store)(nil)
+	_ storage.Tagger    = (*Store)(nil)
 )
 
 // Options configure a Store.
@@ -282,10 +283,35 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 	return s.commit(dstBucket, &object{info: info, data: src.data}, storage.PutOptions{})
 }
 
+// PutObjectTagging implements storage.Tagger. The object is replaced by one
+// with the same bytes and info but the new tags.
+func (s *Store) PutObjectTagging(ctx context.Context, bucketName, key string, tags map[string]string) (storage.ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucket(bucketName)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	o, ok := b.objects[key]
+	if !ok {
+		return storage.ObjectInfo{}, fmt.Errorf("%s/%s: %w", bucketName, key, storage.ErrNoSuchKey)
+	}
+	info := cloneInfo(o.info)
+	info.Meta.Tags = upload.CloneTags(tags)
+	b.objects[key] = &object{info: info, data: o.data}
+	return cloneInfo(info), nil
+}
+
 func cloneInfo(i storage.ObjectInfo) storage.ObjectInfo {
 	i.Meta = upload.CloneMeta(i.Meta)
 	if i.PartSizes != nil {
 		i.PartSizes = append([]int64(nil), i.PartSizes...)
+	}
+	if i.PartChecksums != nil {
+		i.PartChecksums = append([]string(nil), i.PartChecksums...)
 	}
 	return i
 }

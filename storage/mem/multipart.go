@@ -147,7 +147,7 @@ func (s *Store) ListParts(ctx context.Context, bucketName, key, uploadID string,
 
 // CompleteMultipartUpload implements storage.Multipart. The object shares
 // the parts' chunks; no bytes are copied.
-func (s *Store) CompleteMultipartUpload(ctx context.Context, bucketName, key, uploadID string, parts []storage.CompletePart) (storage.ObjectInfo, error) {
+func (s *Store) CompleteMultipartUpload(ctx context.Context, bucketName, key, uploadID string, parts []storage.CompletePart, opts storage.CompleteOptions) (storage.ObjectInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -169,18 +169,21 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucketName, key, up
 	}
 	var size int64
 	sizes := make([]int64, len(parts))
-	for i, p := range parts {
-		sizes[i] = u.parts[p.PartNumber].info.Size
-		size += sizes[i]
-	}
+	listed := make([]storage.PartInfo, len(parts))
 	pieces := make([]chunks, len(parts))
 	for i, p := range parts {
-		pieces[i] = u.parts[p.PartNumber].data
+		mp := u.parts[p.PartNumber]
+		sizes[i], listed[i], pieces[i] = mp.info.Size, mp.info, mp.data
+		size += sizes[i]
+	}
+	meta, partSums, err := upload.FinishMeta(u.info.Meta, listed, opts)
+	if err != nil {
+		return storage.ObjectInfo{}, err
 	}
 	data := concat(pieces...)
 	delete(b.uploads, uploadID)
 	o := &object{data: data, info: storage.ObjectInfo{
-		Key: key, Size: size, ETag: etag, Meta: upload.CloneMeta(u.info.Meta), PartSizes: sizes,
+		Key: key, Size: size, ETag: etag, Meta: meta, PartSizes: sizes, PartChecksums: partSums,
 	}}
 	return s.commitLocked(b, o, storage.PutOptions{})
 }

@@ -67,6 +67,7 @@ func testMultipart(t *testing.T, nb func(t *testing.T) storage.Backend) {
 	}{
 		{"CompleteAssemblesInOrder", testMPComplete},
 		{"CompleteRules", testMPRules},
+		{"CompleteChecksums", testMPChecksums},
 		{"AbortAndFinished", testMPAbort},
 		{"PartFailures", testMPPartFailures},
 		{"ListParts", testMPListParts},
@@ -97,7 +98,7 @@ func testMPComplete(t *testing.T, f *mpFixture) {
 	f.wantContent("big", old) // not visible before Complete
 	info, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "big", id, []storage.CompletePart{
 		{PartNumber: 1, ETag: etagOf(p1)}, {PartNumber: 2, ETag: strings.Trim(etagOf(p2), `"`)}, {PartNumber: 3, ETag: etagOf(p3)},
-	})
+	}, storage.CompleteOptions{})
 	if err != nil {
 		t.Fatalf("CompleteMultipartUpload: %v", err)
 	}
@@ -122,7 +123,7 @@ func testMPComplete(t *testing.T, f *mpFixture) {
 		t.Fatalf("ReadAt across a part boundary = %v", err)
 	}
 	o.Content.Close()
-	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "big", id, []storage.CompletePart{{PartNumber: 1, ETag: etagOf(p1)}})
+	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "big", id, []storage.CompletePart{{PartNumber: 1, ETag: etagOf(p1)}}, storage.CompleteOptions{})
 	wantErr(t, "Complete twice", err, storage.ErrNoSuchUpload)
 }
 
@@ -144,7 +145,7 @@ func testMPRules(t *testing.T, f *mpFixture) {
 		{"SmallNonLast", []storage.CompletePart{cp(1, etagOf(small)), cp(2, etagOf(big))}, storage.ErrEntityTooSmall},
 	}
 	for _, c := range cases {
-		_, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "k", id, c.parts)
+		_, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "k", id, c.parts, storage.CompleteOptions{})
 		wantErr(t, c.name, err, c.want)
 		if _, _, err := f.tryGet("k"); !errors.Is(err, storage.ErrNoSuchKey) {
 			t.Fatalf("%s: object visible after a failed Complete (%v)", c.name, err)
@@ -152,7 +153,7 @@ func testMPRules(t *testing.T, f *mpFixture) {
 	}
 	// A failed Complete leaves the upload usable; a subset of parts is fine
 	// and a small last part is allowed.
-	info, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "k", id, []storage.CompletePart{cp(2, etagOf(big)), cp(3, etagOf(small))})
+	info, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "k", id, []storage.CompletePart{cp(2, etagOf(big)), cp(3, etagOf(small))}, storage.CompleteOptions{})
 	if err != nil {
 		t.Fatalf("Complete(2,3) after failed attempts: %v", err)
 	}
@@ -163,7 +164,7 @@ func testMPRules(t *testing.T, f *mpFixture) {
 	// A single small part is a valid upload.
 	id = f.create("one")
 	f.part("one", id, 7, small)
-	if _, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "one", id, []storage.CompletePart{cp(7, etagOf(small))}); err != nil {
+	if _, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "one", id, []storage.CompletePart{cp(7, etagOf(small))}, storage.CompleteOptions{}); err != nil {
 		t.Fatalf("Complete of one small part: %v", err)
 	}
 	f.wantContent("one", small)
@@ -188,7 +189,7 @@ func testMPAbort(t *testing.T, f *mpFixture) {
 	wantErr(t, "ListParts after abort", err, storage.ErrNoSuchUpload)
 	_, err = f.mp.UploadPart(f.ctx, f.bucket, "k", id, 2, strings.NewReader("x"), storage.PartOptions{})
 	wantErr(t, "UploadPart after abort", err, storage.ErrNoSuchUpload)
-	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "k", id, []storage.CompletePart{cp(1, etagOf([]byte("x")))})
+	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "k", id, []storage.CompletePart{cp(1, etagOf([]byte("x")))}, storage.CompleteOptions{})
 	wantErr(t, "Complete after abort", err, storage.ErrNoSuchUpload)
 	if res, _ := f.mp.ListMultipartUploads(f.ctx, f.bucket, storage.ListUploadsOptions{}); len(res.Uploads) != 0 {
 		t.Fatalf("ListMultipartUploads after abort = %+v", res.Uploads)
@@ -342,12 +343,12 @@ func testCopier(t *testing.T, nb func(t *testing.T) storage.Backend) {
 	}
 	for _, n := range []int{10, 200 << 10} {
 		data := payload(int64(50+n), n)
-		meta := storage.ObjectMeta{ContentType: "x/src", UserMeta: map[string]string{"k": "v"}}
+		meta := storage.ObjectMeta{ContentType: "x/src", UserMeta: map[string]string{"k": "v"}, Tags: map[string]string{"t": "1"}}
 		if _, err := f.b.PutObject(f.ctx, f.bucket, "src", bytes.NewReader(data), storage.PutOptions{Meta: meta}); err != nil {
 			t.Fatal(err)
 		}
 		info, err := copier.CopyObject(f.ctx, f.bucket, "src", "dst", "kept", nil)
-		if err != nil || info.ETag != etagOf(data) || info.Size != int64(n) || info.Meta.ContentType != "x/src" || info.Meta.UserMeta["k"] != "v" {
+		if err != nil || info.ETag != etagOf(data) || info.Size != int64(n) || info.Meta.ContentType != "x/src" || info.Meta.UserMeta["k"] != "v" || info.Meta.Tags["t"] != "1" {
 			t.Fatalf("CopyObject(COPY) = %+v, %v", info, err)
 		}
 		repl := storage.ObjectMeta{ContentType: "x/new"}
@@ -380,5 +381,81 @@ func testCopier(t *testing.T, nb func(t *testing.T) storage.Backend) {
 	info, data := f.get("src")
 	if string(data) != "overwritten source" || info.Meta.ContentType != "self" {
 		t.Fatalf("self-copy: %q %+v", data, info.Meta)
+	}
+}
+
+// testMPChecksums checks CompleteOptions.BeforeCommit: it sees the upload's
+// meta and the listed parts with their checksums, what it sets is stored,
+// the part checksums of the object's one algorithm are kept in order, and
+// its error aborts the completion.
+func testMPChecksums(t *testing.T, f *mpFixture) {
+	u, err := f.mp.CreateMultipartUpload(f.ctx, f.bucket, "sums", storage.ObjectMeta{
+		ContentType: "a/b", Checksums: map[string]string{"CRC32": ""}, ChecksumType: "COMPOSITE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, p2 := payload(31, storage.MinPartSize), payload(32, 10)
+	upload := func(n int, data []byte, sum string) {
+		t.Helper()
+		_, err := f.mp.UploadPart(f.ctx, f.bucket, "sums", u.UploadID, n, bytes.NewReader(data), storage.PartOptions{
+			BeforeCommit: func(sums map[string]string) error { sums["CRC32"] = sum; return nil }})
+		if err != nil {
+			t.Fatalf("UploadPart(%d): %v", n, err)
+		}
+	}
+	upload(1, p1, "AAAAAQ==")
+	upload(2, p2, "AAAAAg==")
+	parts := []storage.CompletePart{cp(1, etagOf(p1)), cp(2, etagOf(p2))}
+
+	errHook := errors.New("hook refused")
+	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "sums", u.UploadID, parts, storage.CompleteOptions{
+		BeforeCommit: func(*storage.ObjectMeta, []storage.PartInfo) error { return errHook }})
+	wantErr(t, "Complete with a failing BeforeCommit", err, errHook)
+	if _, _, err := f.tryGet("sums"); !errors.Is(err, storage.ErrNoSuchKey) {
+		t.Fatalf("object after a refused Complete: %v, want ErrNoSuchKey", err)
+	}
+
+	var seen []storage.PartInfo
+	var seenMeta storage.ObjectMeta
+	info, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "sums", u.UploadID, parts, storage.CompleteOptions{
+		BeforeCommit: func(m *storage.ObjectMeta, ps []storage.PartInfo) error {
+			seen, seenMeta = ps, *m
+			m.Checksums = map[string]string{"CRC32": "AAAAAw==-2"}
+			return nil
+		}})
+	if err != nil {
+		t.Fatalf("Complete after a refused one: %v", err)
+	}
+	if len(seen) != 2 || seen[0].PartNumber != 1 || seen[1].Size != int64(len(p2)) || seen[1].Checksums["CRC32"] != "AAAAAg==" {
+		t.Fatalf("BeforeCommit saw parts %+v", seen)
+	}
+	if seenMeta.ContentType != "a/b" || seenMeta.ChecksumType != "COMPOSITE" {
+		t.Fatalf("BeforeCommit saw meta %+v, want the upload's", seenMeta)
+	}
+	head, err := f.b.HeadObject(f.ctx, f.bucket, "sums")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []storage.ObjectInfo{info, head} {
+		if got.Meta.Checksums["CRC32"] != "AAAAAw==-2" || got.Meta.ChecksumType != "COMPOSITE" ||
+			!reflect.DeepEqual(got.PartChecksums, []string{"AAAAAQ==", "AAAAAg=="}) {
+			t.Fatalf("completed object: checksums %v type %q parts %v", got.Meta.Checksums, got.Meta.ChecksumType, got.PartChecksums)
+		}
+	}
+
+	// Without part checksums, an algorithm declared at create gives no
+	// checksum at all.
+	u2, err := f.mp.CreateMultipartUpload(f.ctx, f.bucket, "nosums", storage.ObjectMeta{
+		Checksums: map[string]string{"SHA256": ""}, ChecksumType: "COMPOSITE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.part("nosums", u2.UploadID, 1, p2)
+	info, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "nosums", u2.UploadID, []storage.CompletePart{cp(1, etagOf(p2))}, storage.CompleteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Meta.Checksums) != 0 || info.Meta.ChecksumType != "" || info.PartChecksums != nil {
+		t.Fatalf("object from parts without checksums: checksums %v type %q parts %v", info.Meta.Checksums, info.Meta.ChecksumType, info.PartChecksums)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -192,15 +193,18 @@ func testMetadata(t *testing.T, f *fixture) {
 		CacheControl: "max-age=60", Expires: "Thu, 01 Dec 1994 16:00:00 GMT",
 		UserMeta:  map[string]string{"color": "Blue Sky", "empty": ""},
 		Checksums: map[string]string{"CRC32": "AAAAAA=="}, ChecksumType: "FULL_OBJECT",
+		Tags: map[string]string{"project": "blue", "empty": ""},
 	}
 	want := meta
 	want.UserMeta = map[string]string{"color": "Blue Sky", "empty": ""}
 	want.Checksums = map[string]string{"CRC32": "AAAAAA=="}
+	want.Tags = map[string]string{"project": "blue", "empty": ""}
 	if _, err := f.b.PutObject(f.ctx, f.bucket, "m", strings.NewReader("hi"), storage.PutOptions{Meta: meta}); err != nil {
 		t.Fatal(err)
 	}
 	meta.UserMeta["color"] = "changed after put"
 	meta.Checksums["CRC32"] = "changed"
+	meta.Tags["project"] = "changed"
 	info, _ := f.get("m")
 	if !reflect.DeepEqual(info.Meta, want) {
 		t.Fatalf("GetObject meta = %+v, want %+v", info.Meta, want)
@@ -370,4 +374,47 @@ func testDelete(t *testing.T, f *fixture) {
 	if res, _ := f.b.ListObjects(f.ctx, f.bucket, storage.ListOptions{}); len(res.Objects) != 0 {
 		t.Fatalf("ListObjects after delete = %v", keysOf(res.Objects))
 	}
+}
+
+// testTagger checks storage.Tagger: tags change in place, nothing else
+// does, for an inline-sized and a larger object.
+func testTagger(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	f := newFixture(t, nb)
+	tg, ok := f.b.(storage.Tagger)
+	if !ok {
+		t.Skip("backend does not implement storage.Tagger")
+	}
+	for _, n := range []int{10, 300 << 10} {
+		key := fmt.Sprintf("tagged-%d", n)
+		data := payload(int64(n), n)
+		put, err := f.b.PutObject(f.ctx, f.bucket, key, bytes.NewReader(data), storage.PutOptions{
+			Meta: storage.ObjectMeta{ContentType: "x/y", Tags: map[string]string{"old": "1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tags := map[string]string{"a": "b", "c": ""}
+		info, err := tg.PutObjectTagging(f.ctx, f.bucket, key, tags)
+		if err != nil {
+			t.Fatalf("PutObjectTagging: %v", err)
+		}
+		tags["a"] = "changed by the caller"
+		got, body := f.get(key)
+		for _, i := range []storage.ObjectInfo{info, got} {
+			if !reflect.DeepEqual(i.Meta.Tags, map[string]string{"a": "b", "c": ""}) || i.ETag != put.ETag ||
+				!i.LastModified.Equal(put.LastModified) || i.Meta.ContentType != "x/y" || i.Size != int64(n) {
+				t.Fatalf("%d bytes: after PutObjectTagging %+v, put %+v", n, i, put)
+			}
+		}
+		if !bytes.Equal(body, data) {
+			t.Fatalf("%d bytes: content changed by PutObjectTagging", n)
+		}
+		if _, err := tg.PutObjectTagging(f.ctx, f.bucket, key, map[string]string{}); err != nil {
+			t.Fatal(err)
+		}
+		if head, _ := f.b.HeadObject(f.ctx, f.bucket, key); head.Meta.Tags != nil {
+			t.Fatalf("%d bytes: tags after removing them: %v", n, head.Meta.Tags)
+		}
+	}
+	_, err := tg.PutObjectTagging(f.ctx, f.bucket, "missing", map[string]string{"a": "b"})
+	wantErr(t, "PutObjectTagging of a missing key", err, storage.ErrNoSuchKey)
 }

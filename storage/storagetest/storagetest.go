@@ -38,6 +38,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"Concurrency", testConcurrency},
 		{"Multipart", testMultipart},
 		{"Copier", testCopier},
+		{"Tagger", testTagger},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })

@@ -153,7 +153,17 @@ func CheckPreconditions(opts storage.PutOptions, exists bool, currentETag string
 func CloneMeta(m storage.ObjectMeta) storage.ObjectMeta {
 	m.UserMeta = cloneMap(m.UserMeta)
 	m.Checksums = cloneMap(m.Checksums)
+	m.Tags = CloneTags(m.Tags)
 	return m
+}
+
+// CloneTags copies a tag set; an empty one becomes nil, so "no tags" has
+// one form.
+func CloneTags(tags map[string]string) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	return cloneMap(tags)
 }
 
 func cloneMap(m map[string]string) map[string]string {
@@ -165,4 +175,47 @@ func cloneMap(m map[string]string) map[string]string {
 		c[k] = v
 	}
 	return c
+}
+
+// FinishMeta is the metadata and part checksums a completed multipart
+// object is stored with: a copy of the upload's meta as opts.BeforeCommit
+// leaves it and, when it names exactly one checksum algorithm with a
+// value, every listed part's checksum in that algorithm (nil when a part
+// has none). parts are the listed parts in list order.
+func FinishMeta(up storage.ObjectMeta, parts []storage.PartInfo, opts storage.CompleteOptions) (storage.ObjectMeta, []string, error) {
+	meta := CloneMeta(up)
+	if opts.BeforeCommit != nil {
+		ps := make([]storage.PartInfo, len(parts))
+		for i, p := range parts {
+			p.Checksums = cloneMap(p.Checksums)
+			ps[i] = p
+		}
+		if err := opts.BeforeCommit(&meta, ps); err != nil {
+			return meta, nil, err
+		}
+	}
+	// An algorithm recorded at creation whose value never came (parts
+	// without checksums) is no checksum.
+	for alg, v := range meta.Checksums {
+		if v == "" {
+			delete(meta.Checksums, alg)
+		}
+	}
+	if len(meta.Checksums) == 0 {
+		meta.Checksums, meta.ChecksumType = nil, ""
+	}
+	if len(meta.Checksums) != 1 {
+		return meta, nil, nil
+	}
+	var alg string
+	for a := range meta.Checksums {
+		alg = a
+	}
+	sums := make([]string, len(parts))
+	for i, p := range parts {
+		if sums[i] = p.Checksums[alg]; sums[i] == "" {
+			return meta, nil, nil
+		}
+	}
+	return meta, sums, nil
 }

@@ -1,0 +1,213 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/s3test"
+	"github.com/s3kit/s3kit/sigv4"
+)
+
+// sumB64 is alg's checksum of b as S3 spells it, computed here.
+func sumB64(t *testing.T, alg string, b []byte) string {
+	t.Helper()
+	h, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Write(b)
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+// compositeB64 is S3's COMPOSITE checksum of parts: alg over the
+// concatenated raw part checksums, then "-N".
+func compositeB64(t *testing.T, alg string, parts ...[]byte) string {
+	t.Helper()
+	var raws []byte
+	for _, p := range parts {
+		raw, _ := base64.StdEncoding.DecodeString(sumB64(t, alg, p))
+		raws = append(raws, raw...)
+	}
+	return fmt.Sprintf("%s-%d", sumB64(t, alg, raws), len(parts))
+}
+
+// mpChecksumUpload uploads parts with alg's checksum headers to a new
+// upload created with h and returns the upload ID and the Complete parts.
+func (e *env) mpChecksumUpload(key, alg string, h hdr, parts ...[]byte) (string, []s3xml.CompletedPart) {
+	e.t.Helper()
+	id := e.createUpload("bkt", key, h)
+	var done []s3xml.CompletedPart
+	for i, p := range parts {
+		sum := sumB64(e.t, alg, p)
+		r := e.must(200, "PUT", fmt.Sprintf("/bkt/%s?partNumber=%d&uploadId=%s", key, i+1, id), p,
+			hdr{s3xml.HeaderChecksumPrefix + alg: sum})
+		cp := s3xml.CompletedPart{PartNumber: i + 1, ETag: r.header.Get("ETag")}
+		cp.Set(alg, sum)
+		done = append(done, cp)
+	}
+	return id, done
+}
+
+func TestMultipartObjectChecksums(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, s3test.WithDisk())
+	e.mkBucket("bkt")
+	p1 := bytes.Repeat([]byte("0123456789abcdef"), 5<<20/16)
+	p2 := []byte(strings.Repeat("tail of the object ", 40))
+	whole := append(append([]byte{}, p1...), p2...)
+	tests := []struct {
+		alg, typ string // typ "" leaves x-amz-checksum-type out of Create
+		wantType string
+	}{
+		{"CRC32", "", "COMPOSITE"},
+		{"CRC32C", "COMPOSITE", "COMPOSITE"},
+		{"SHA1", "", "COMPOSITE"},
+		{"SHA256", "COMPOSITE", "COMPOSITE"},
+		{"CRC32", "FULL_OBJECT", "FULL_OBJECT"},
+		{"CRC32C", "FULL_OBJECT", "FULL_OBJECT"},
+		{"CRC64NVME", "", "FULL_OBJECT"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.alg+"/"+tc.wantType, func(t *testing.T) {
+			e := e.sub(t)
+			key := strings.ToLower(tc.alg + "-" + tc.wantType)
+			h := hdr{s3xml.HeaderChecksumAlgorithm: tc.alg}
+			if tc.typ != "" {
+				h[s3xml.HeaderChecksumType] = tc.typ
+			}
+			id, parts := e.mpChecksumUpload(key, tc.alg, h, p1, p2)
+			want := compositeB64(t, tc.alg, p1, p2)
+			if tc.wantType == "FULL_OBJECT" {
+				want = sumB64(t, tc.alg, whole)
+			}
+			var done s3xml.CompleteMultipartUploadResult
+			e.must(200, "POST", "/bkt/"+key+"?uploadId="+id, completeDoc(t, parts...), nil).decode(t, &done)
+			if done.Get(tc.alg) != want || done.ChecksumType != tc.wantType {
+				t.Errorf("Complete: %s %q (%s), want %q (%s)", tc.alg, done.Get(tc.alg), done.ChecksumType, want, tc.wantType)
+			}
+			mode := hdr{s3xml.HeaderChecksumMode: "ENABLED"}
+			name := s3xml.HeaderChecksumPrefix + tc.alg
+			for _, m := range []string{"HEAD", "GET"} {
+				if got := e.must(200, m, "/bkt/"+key, nil, nil).header.Get(name); got != "" {
+					t.Errorf("%s without checksum mode: %s %q", m, name, got)
+				}
+				r := e.must(200, m, "/bkt/"+key, nil, mode)
+				if got := r.header.Get(name); got != want || r.header.Get(s3xml.HeaderChecksumType) != tc.wantType {
+					t.Errorf("%s: %s %q (%s), want %q (%s)", m, name, got, r.header.Get(s3xml.HeaderChecksumType), want, tc.wantType)
+				}
+			}
+			// A range is not the object: no checksum, whatever the type.
+			r := e.must(206, "GET", "/bkt/"+key, nil, hdr{s3xml.HeaderChecksumMode: "ENABLED", "Range": "bytes=0-9"})
+			if got := r.header.Get(name); got != "" {
+				t.Errorf("ranged GET: %s %q", name, got)
+			}
+			// partNumber: a COMPOSITE object's part has its own checksum; a
+			// FULL_OBJECT object's part of several has none.
+			wantPart := sumB64(t, tc.alg, p2)
+			if tc.wantType == "FULL_OBJECT" {
+				wantPart = ""
+			}
+			for _, m := range []string{"HEAD", "GET"} {
+				r := e.must(206, m, "/bkt/"+key+"?partNumber=2", nil, mode)
+				if got := r.header.Get(name); got != wantPart {
+					t.Errorf("%s partNumber=2: %s %q, want %q", m, name, got, wantPart)
+				}
+			}
+		})
+	}
+}
+
+func TestMultipartChecksumRules(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	body := []byte("the only part")
+	t.Run("Create", func(t *testing.T) {
+		e := e.sub(t)
+		for _, h := range []hdr{
+			{s3xml.HeaderChecksumAlgorithm: "SHA256", s3xml.HeaderChecksumType: "FULL_OBJECT"},
+			{s3xml.HeaderChecksumAlgorithm: "SHA1", s3xml.HeaderChecksumType: "FULL_OBJECT"},
+			{s3xml.HeaderChecksumAlgorithm: "CRC64NVME", s3xml.HeaderChecksumType: "COMPOSITE"},
+			{s3xml.HeaderChecksumAlgorithm: "CRC32", s3xml.HeaderChecksumType: "PARTIAL"},
+		} {
+			e.wantErr(400, "InvalidRequest", "POST", "/bkt/k?uploads", nil, h)
+		}
+	})
+	t.Run("FullObjectVerified", func(t *testing.T) {
+		e := e.sub(t)
+		id, parts := e.mpChecksumUpload("full", "CRC32C", hdr{s3xml.HeaderChecksumAlgorithm: "CRC32C", s3xml.HeaderChecksumType: "FULL_OBJECT"}, body)
+		doc := completeDoc(t, parts...)
+		path := "/bkt/full?uploadId=" + id
+		right := sumB64(t, "CRC32C", body)
+		e.wantErr(400, "BadDigest", "POST", path, doc, hdr{"X-Amz-Checksum-Crc32c": sumB64(t, "CRC32C", []byte("other"))})
+		e.wantErr(400, "InvalidRequest", "POST", path, doc, hdr{"X-Amz-Checksum-Crc32c": "not base64"})
+		e.wantErr(400, "InvalidRequest", "POST", path, doc, hdr{"X-Amz-Checksum-Crc32c": right, s3xml.HeaderChecksumType: "COMPOSITE"})
+		e.wantErr(400, "InvalidRequest", "POST", path, doc, hdr{"X-Amz-Checksum-Crc32c": right, "X-Amz-Checksum-Crc32": right})
+		// The failures left the upload open.
+		var done s3xml.CompleteMultipartUploadResult
+		e.must(200, "POST", path, doc, hdr{"X-Amz-Checksum-Crc32c": right, s3xml.HeaderChecksumType: "FULL_OBJECT"}).decode(t, &done)
+		if done.ChecksumCRC32C != right || done.ChecksumType != "FULL_OBJECT" {
+			t.Errorf("Complete: %+v, want CRC32C %s", done.Checksums, right)
+		}
+		// The one part of a FULL_OBJECT object is the object: its part
+		// checksum is the object's.
+		r := e.must(206, "GET", "/bkt/full?partNumber=1", nil, hdr{s3xml.HeaderChecksumMode: "ENABLED"})
+		if got := r.header.Get("X-Amz-Checksum-Crc32c"); got != right {
+			t.Errorf("partNumber=1 checksum %q, want %q", got, right)
+		}
+	})
+	t.Run("CompositeVerified", func(t *testing.T) {
+		e := e.sub(t)
+		id, parts := e.mpChecksumUpload("comp", "SHA256", hdr{s3xml.HeaderChecksumAlgorithm: "SHA256"}, body)
+		doc := completeDoc(t, parts...)
+		path := "/bkt/comp?uploadId=" + id
+		want := compositeB64(t, "SHA256", body)
+		e.wantErr(400, "BadDigest", "POST", path, doc, hdr{"X-Amz-Checksum-Sha256": sumB64(t, "SHA256", body) + "-2"})
+		e.wantErr(400, "InvalidRequest", "POST", path, doc, hdr{"X-Amz-Checksum-Sha256": sumB64(t, "SHA256", body) + "-x"})
+		var done s3xml.CompleteMultipartUploadResult
+		e.must(200, "POST", path, doc, hdr{"X-Amz-Checksum-Sha256": want}).decode(t, &done)
+		if done.ChecksumSHA256 != want || done.ChecksumType != "COMPOSITE" {
+			t.Errorf("Complete: %+v, want SHA256 %s", done.Checksums, want)
+		}
+	})
+	t.Run("NoAlgorithm", func(t *testing.T) {
+		// Without an algorithm at Create the object has no checksum, and a
+		// final checksum in Complete is ignored, as S3 does.
+		e := e.sub(t)
+		id, parts := e.mpChecksumUpload("none", "CRC32", nil, body)
+		var done s3xml.CompleteMultipartUploadResult
+		e.must(200, "POST", "/bkt/none?uploadId="+id, completeDoc(t, parts...), hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("x"))}).decode(t, &done)
+		if done.Checksums != (s3xml.Checksums{}) {
+			t.Errorf("Complete of an upload without algorithm: %+v", done.Checksums)
+		}
+		r := e.must(200, "HEAD", "/bkt/none", nil, hdr{s3xml.HeaderChecksumMode: "ENABLED"})
+		if got := r.header.Get("X-Amz-Checksum-Crc32"); got != "" {
+			t.Errorf("HEAD: checksum %q", got)
+		}
+	})
+}
+
+// TestUploadPartCopyChecksum: a copied part gets the upload's algorithm's
+// checksum, so the completed object has one.
+func TestUploadPartCopyChecksum(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	src := bytes.Repeat([]byte("source bytes "), 1000)
+	e.must(200, "PUT", "/bkt/src", src, nil)
+	id := e.createUpload("bkt", "dst", hdr{s3xml.HeaderChecksumAlgorithm: "CRC32C"})
+	var res s3xml.CopyPartResult
+	e.must(200, "PUT", "/bkt/dst?partNumber=1&uploadId="+id, nil, hdr{"X-Amz-Copy-Source": "/bkt/src", "X-Amz-Copy-Source-Range": "bytes=0-99"}).decode(t, &res)
+	if want := sumB64(t, "CRC32C", src[:100]); res.ChecksumCRC32C != want {
+		t.Fatalf("CopyPartResult CRC32C %q, want %q", res.ChecksumCRC32C, want)
+	}
+	var done s3xml.CompleteMultipartUploadResult
+	e.must(200, "POST", "/bkt/dst?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: res.ETag}), nil).decode(t, &done)
+	if want := compositeB64(t, "CRC32C", src[:100]); done.ChecksumCRC32C != want {
+		t.Errorf("Complete CRC32C %q, want %q", done.ChecksumCRC32C, want)
+	}
+}

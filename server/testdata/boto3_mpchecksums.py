@@ -1,0 +1,122 @@
+"""Multipart checksums against a running s3kit server, with real boto3.
+
+upload_file of a multi-part file with boto3's defaults (CRC32, COMPOSITE),
+with ChecksumAlgorithm=CRC32C (needs awscrt in botocore; skipped without
+it), and with a precomputed whole-file CRC32 (FULL_OBJECT, verified by the
+server at Complete); then head_object and get_object with
+ChecksumMode=ENABLED, whose values must equal a local computation and which
+botocore validates where it can (whole-object FULL_OBJECT values and part
+values; composite "-N" values it skips).
+
+Credentials, region and endpoint come from the environment
+(s3test.Server.Env). Prints one line per step; exits non-zero on failure.
+"""
+import base64
+import hashlib
+import os
+import sys
+import tempfile
+import zlib
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.compat import HAS_CRT
+from botocore.exceptions import ClientError
+from botocore.httpchecksum import StreamingChecksumBody
+
+s3 = boto3.client("s3")
+bucket = "mp-checksums"
+s3.create_bucket(Bucket=bucket)
+
+chunk = TransferConfig().multipart_chunksize  # boto3's default part size
+data = os.urandom(2 * chunk + 12345)  # three parts, the last short
+parts = [data[i:i + chunk] for i in range(0, len(data), chunk)]
+tmp = tempfile.mkdtemp()
+src = os.path.join(tmp, "src.bin")
+with open(src, "wb") as f:
+    f.write(data)
+
+
+def step(name):
+    print("step", name, flush=True)
+
+
+def crc32(b):
+    return zlib.crc32(b).to_bytes(4, "big")
+
+
+def crc32c(b):
+    from awscrt import checksums
+    return checksums.crc32c(b).to_bytes(4, "big")
+
+
+def b64(raw):
+    return base64.b64encode(raw).decode()
+
+
+def composite(fn):
+    return "%s-%d" % (b64(fn(b"".join(fn(p) for p in parts))), len(parts))
+
+
+def check_object(key, field, want, want_type, part_fn=None):
+    """head and get with ChecksumMode=ENABLED return want; the bytes match."""
+    h = s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    assert h.get(field) == want, (key, field, h.get(field), want)
+    assert h.get("ChecksumType") == want_type, (key, h.get("ChecksumType"))
+    assert h["ETag"].endswith('-%d"' % len(parts)), h["ETag"]
+    g = s3.get_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    assert g.get(field) == want and g.get("ChecksumType") == want_type, (key, g.get(field), want)
+    # botocore validates a whole-object value while reading (a composite
+    # "-N" one it cannot, and skips).
+    assert isinstance(g["Body"], StreamingChecksumBody) == ("-" not in want), (key, type(g["Body"]))
+    assert g["Body"].read() == data, key
+    if part_fn is not None:
+        # A COMPOSITE object's part carries the part's own checksum, which
+        # botocore validates against the part's bytes.
+        p = s3.get_object(Bucket=bucket, Key=key, PartNumber=2, ChecksumMode="ENABLED")
+        assert p.get(field) == b64(part_fn(parts[1])), (key, p.get(field))
+        assert isinstance(p["Body"], StreamingChecksumBody), type(p["Body"])
+        assert p["Body"].read() == parts[1], key
+    # A range is not the object: no checksum.
+    r = s3.get_object(Bucket=bucket, Key=key, Range="bytes=10-99", ChecksumMode="ENABLED")
+    assert field not in r, (key, r.get(field))
+    assert r["Body"].read() == data[10:100], key
+    print(key, field, want, want_type, flush=True)
+
+
+step("upload_file defaults (CRC32 COMPOSITE)")
+s3.upload_file(src, bucket, "default.bin")
+check_object("default.bin", "ChecksumCRC32", composite(crc32), "COMPOSITE", crc32)
+
+step("download_file")
+dst = os.path.join(tmp, "dst.bin")
+s3.download_file(bucket, "default.bin", dst)
+with open(dst, "rb") as f:
+    assert hashlib.sha256(f.read()).digest() == hashlib.sha256(data).digest()
+
+step("upload_file ChecksumAlgorithm=CRC32C")
+if HAS_CRT:
+    s3.upload_file(src, bucket, "crc32c.bin", ExtraArgs={"ChecksumAlgorithm": "CRC32C"})
+    check_object("crc32c.bin", "ChecksumCRC32C", composite(crc32c), "COMPOSITE", crc32c)
+else:
+    print("skip: botocore computes CRC32C only with awscrt, which is not installed", flush=True)
+
+step("upload_file with a whole-file CRC32 (FULL_OBJECT)")
+full = b64(crc32(data))
+s3.upload_file(src, bucket, "full.bin", ExtraArgs={"ChecksumCRC32": full})
+check_object("full.bin", "ChecksumCRC32", full, "FULL_OBJECT")
+
+step("upload_file with a wrong whole-file CRC32")
+try:
+    s3.upload_file(src, bucket, "wrong.bin", ExtraArgs={"ChecksumCRC32": b64(crc32(b"other"))})
+    sys.exit("a wrong full-object checksum was accepted")
+except Exception as e:  # s3transfer wraps the ClientError
+    cause = e if isinstance(e, ClientError) else e.__cause__ or e.__context__
+    assert isinstance(cause, ClientError) and cause.response["Error"]["Code"] == "BadDigest", repr(e)
+try:
+    s3.head_object(Bucket=bucket, Key="wrong.bin")
+    sys.exit("the refused upload created an object")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "404", e.response
+
+print("\nOK", flush=True)
