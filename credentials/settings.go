@@ -313,8 +313,11 @@ var sizeSuffixes = []struct {
 	{"kb", 1 << 10}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"tb", 1 << 40},
 }
 
-// parseSize is aws-cli's human_readable_to_bytes: an integer, or a number
-// with a binary suffix (KB = KiB = 1024).
+// ParseSize is aws-cli's human_readable_to_bytes, for sizes in the s3
+// block and on command lines: an integer (bytes), or an integer with a
+// binary suffix, case-insensitive (KB = KiB = 1024, MB = MiB, GB, TB).
+func ParseSize(v string) (int64, error) { return parseSize(v) }
+
 func parseSize(v string) (int64, error) {
 	s := strings.ToLower(strings.TrimSpace(v))
 	for _, sf := range sizeSuffixes {

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/s3kit/s3kit/credentials"
+	"github.com/spf13/pflag"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -22,20 +25,49 @@ type clientFlags struct {
 	region      string
 	noProgress  bool
 	concurrency int
-	partSize    int64
+	partSize    sizeFlag
 	noVerify    bool
 	verify      bool
+	flags       *pflag.FlagSet // to tell flags given from defaults
 }
+
+// sizeFlag is a byte count given as aws-cli writes sizes: 8388608, 8MB,
+// 8MiB (binary multiples either way).
+type sizeFlag int64
+
+func (f *sizeFlag) String() string {
+	switch n := int64(*f); {
+	case n != 0 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + "GiB"
+	case n != 0 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	default:
+		return strconv.FormatInt(n, 10)
+	}
+}
+
+func (f *sizeFlag) Set(v string) error {
+	n, err := credentials.ParseSize(v)
+	if err != nil {
+		return fmt.Errorf("not a size (bytes, or a number with KB/MB/GB/KiB/MiB/GiB): %q", v)
+	}
+	*f = sizeFlag(n)
+	return nil
+}
+
+func (f *sizeFlag) Type() string { return "size" }
 
 func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 	fl := cmd.Flags()
+	cf.flags = fl
 	fl.StringVar(&cf.endpointURL, "endpoint-url", "", "S3 endpoint URL (default: the profile's endpoint_url, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
 	fl.StringVar(&cf.profile, "profile", "", "profile from the shared config and credentials files")
 	fl.StringVar(&cf.region, "region", "", "region (default: the profile's, AWS_REGION, or us-east-1)")
 	if transfers {
 		fl.BoolVar(&cf.noProgress, "no-progress", false, "do not show progress bars")
-		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once")
-		fl.Int64Var(&cf.partSize, "part-size", transfer.DefaultPart, "multipart part size in bytes")
+		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once (when not given: the profile's s3 max_concurrent_requests, else 16)")
+		cf.partSize = transfer.DefaultPart
+		fl.Var(&cf.partSize, "part-size", "multipart part size, e.g. 16MB (when not given: the profile's s3 multipart_chunksize, else 8MiB)")
 		fl.BoolVar(&cf.noVerify, "no-verify", false, "do not check downloads against the ETag at all (needed for SSE-KMS/SSE-C objects)")
 		fl.BoolVar(&cf.verify, "verify", false, "also check downloads larger than one part against the ETag (an MD5 pass: ~1 CPU s/GiB); objects up to one part are always checked")
 	}
@@ -43,6 +75,15 @@ func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 
 // client resolves a session the way boto3 would and returns its S3 client.
 func (cf *clientFlags) client(ctx context.Context, env Env) (*s3.Client, error) {
+	sess, err := cf.session(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return sess.Client()
+}
+
+// session resolves the session the way boto3 would.
+func (cf *clientFlags) session(ctx context.Context, env Env) (*s3.Session, error) {
 	opts := []s3.Option{s3.WithEnv(env.LookupEnv, env.Home)}
 	if cf.profile != "" {
 		opts = append(opts, s3.WithProfile(cf.profile))
@@ -53,27 +94,24 @@ func (cf *clientFlags) client(ctx context.Context, env Env) (*s3.Client, error) 
 	if cf.endpointURL != "" {
 		opts = append(opts, s3.WithEndpointURL(cf.endpointURL))
 	}
-	sess, err := s3.NewSession(ctx, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return sess.Client()
+	return s3.NewSession(ctx, opts...)
 }
 
 // manager returns a transfer manager over the S3 client, reporting progress
 // to p (which may be nil).
 func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.Client, *transfer.Manager, error) {
-	c, err := cf.client(ctx, env)
+	sess, err := cf.session(ctx, env)
 	if err != nil {
 		return nil, nil, err
 	}
-	if cf.partSize < transfer.MinPartSize || cf.partSize > transfer.MaxPartSize {
-		return nil, nil, usageError(fmt.Errorf("--part-size must be between %d and %d", transfer.MinPartSize, transfer.MaxPartSize))
+	c, err := sess.Client()
+	if err != nil {
+		return nil, nil, err
 	}
-	if cf.concurrency < 1 {
-		return nil, nil, usageError(errors.New("--concurrency must be at least 1"))
+	opts, err := cf.transferOptions(sess.Config().S3)
+	if err != nil {
+		return nil, nil, err
 	}
-	opts := transfer.Options{Concurrency: cf.concurrency, PartSize: cf.partSize, SkipVerify: cf.noVerify, VerifyLarge: cf.verify}
 	if p != nil {
 		opts.Progress = p.event
 	}
@@ -174,4 +212,32 @@ func opFailed(err error) error {
 		return err
 	}
 	return &ExitError{Code: ExitFailed, Err: err}
+}
+
+// transferOptions are the flags' transfer settings. As in aws-cli, the
+// profile's s3 block (multipart_chunksize, multipart_threshold,
+// max_concurrent_requests) applies where no flag is given.
+func (cf *clientFlags) transferOptions(s3cfg credentials.S3Settings) (transfer.Options, error) {
+	opts := transfer.Options{Concurrency: cf.concurrency, PartSize: int64(cf.partSize), SkipVerify: cf.noVerify, VerifyLarge: cf.verify}
+	given := func(flag string) bool { return cf.flags != nil && cf.flags.Changed(flag) }
+	tr, raw := s3cfg.Transfer, s3cfg.Raw
+	if _, ok := raw["multipart_chunksize"]; ok && !given("part-size") {
+		opts.PartSize = tr.MultipartChunksize
+		if opts.PartSize < transfer.MinPartSize || opts.PartSize > transfer.MaxPartSize {
+			return opts, usageError(fmt.Errorf("s3 multipart_chunksize in the config must be between 5MiB and 5GiB, not %d", opts.PartSize))
+		}
+	}
+	if _, ok := raw["multipart_threshold"]; ok {
+		opts.MultipartThreshold = max(tr.MultipartThreshold, 1)
+	}
+	if _, ok := raw["max_concurrent_requests"]; ok && !given("concurrency") {
+		opts.Concurrency = tr.MaxConcurrentRequests
+	}
+	if opts.PartSize < transfer.MinPartSize || opts.PartSize > transfer.MaxPartSize {
+		return opts, usageError(fmt.Errorf("--part-size must be between 5MiB and 5GiB, not %d", opts.PartSize))
+	}
+	if opts.Concurrency < 1 {
+		return opts, usageError(errors.New("--concurrency must be at least 1"))
+	}
+	return opts, nil
 }

@@ -304,3 +304,48 @@ func TestDownloadRefusesKeysEscapingTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferSettings: as in aws-cli, the profile's s3 block sets the part
+// size and multipart threshold, flags win over it, and sizes may be written
+// with aws-cli's suffixes (16MB = 16 MiB). The part count shows in the
+// multipart ETag's "-N" suffix.
+func TestTransferSettings(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	b := w.bucket("settings")
+	dir := t.TempDir()
+	writeFile(t, dir, "f", randData(t, 12<<20))
+	writeFile(t, dir, "small", randData(t, 3<<20))
+	parts := func(key string) string {
+		t.Helper()
+		r := w.ok("ls", "--json", "s3://"+b+"/"+key)
+		var o struct{ ETag string }
+		if err := json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), &o); err != nil {
+			t.Fatalf("ls --json: %v\n%s", err, r)
+		}
+		if i := strings.LastIndexByte(o.ETag, '-'); i >= 0 {
+			return o.ETag[i+1:]
+		}
+		return "single"
+	}
+	f := filepath.Join(dir, "f")
+
+	w.ok("cp", f, "s3://"+b+"/default")
+	writeFile(t, w.home, ".aws/config", []byte("[default]\ns3 =\n  multipart_chunksize = 5MB\n  multipart_threshold = 1MB\n  max_concurrent_requests = 2\n"))
+	w.ok("cp", f, "s3://"+b+"/config")
+	w.ok("cp", filepath.Join(dir, "small"), "s3://"+b+"/small")
+	w.ok("cp", "--part-size", "6MiB", f, "s3://"+b+"/flag")
+	w.ok("cp", "--part-size", "12582912", f, "s3://"+b+"/bytes") // one part: the threshold is 1MB
+	for key, want := range map[string]string{"default": "2", "config": "3", "small": "1", "flag": "2", "bytes": "1"} {
+		if got := parts(key); got != want {
+			t.Errorf("%s: %s parts, want %s", key, got, want)
+		}
+	}
+	if r := w.run("cp", "--part-size", "lots", f, "s3://"+b+"/x"); r.code != 2 || !strings.Contains(r.stderr, "not a size") {
+		t.Errorf("--part-size lots: %s", r)
+	}
+	writeFile(t, w.home, ".aws/config", []byte("[default]\ns3 =\n  multipart_chunksize = 1MB\n"))
+	if r := w.run("cp", f, "s3://"+b+"/x"); r.code != 2 || !strings.Contains(r.stderr, "multipart_chunksize") {
+		t.Errorf("a 1MB multipart_chunksize in the config: %s", r)
+	}
+}
