@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Alternating A/B rounds of bench/loadgen against several servers started
+# side by side, reporting per round: ops/s, the server's CPU per operation
+# (utime+stime from /proc) and its context switches per operation. CPU per
+# op moves far less than ops/s on a shared machine, so this is the way to
+# compare two builds of the server.
+#
+#   bash bench/abserver.sh ROUNDS NAME=BINARY[:GOMAXPROCS] ...
+#   e.g. go build -o /tmp/old ./cmd/s3kit   (at the old commit)
+#        go build -o /tmp/new ./cmd/s3kit
+#        bash bench/abserver.sh 5 old=/tmp/old new=/tmp/new gofakes3=gofakes3
+#   env: OP=put|get (default put), SIZE=4096, N=5000 operations per round, C=16 workers
+#
+# BINARY "gofakes3" runs bench/gofakes3srv (in memory, no auth). Linux only
+# (/proc). Servers bind 127.0.0.1 on free ports and are stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+rounds=$1; shift
+work=$(mktemp -d /tmp/s3kit-ab.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+(cd bench && go build -o "$work/loadgen" ./loadgen && go build -o "$work/gofakes3srv" ./gofakes3srv)
+OP=${OP:-put} SIZE=${SIZE:-4096} N=${N:-5000} C=${C:-16}
+
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+declare -A ep ak sk pid
+names=()
+for v in "$@"; do
+	name=${v%%=*} spec=${v#*=}
+	bin=${spec%%:*} procs=${spec#"$bin"}; procs=${procs#:}
+	port=$(freeport); ep[$name]=http://127.0.0.1:$port; names+=("$name")
+	if [ "$bin" = gofakes3 ]; then
+		"$work/gofakes3srv" -addr "127.0.0.1:$port" >/dev/null 2>&1 &
+		ak[$name]=x sk[$name]=y
+	else
+		keyjson=$("$bin" keys create --data "$work/$name" --name ab --json)
+		ak[$name]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["access_key_id"])' "$keyjson")
+		sk[$name]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret_access_key"])' "$keyjson")
+		GOMAXPROCS=${procs:-$(nproc)} "$bin" serve --addr "127.0.0.1:$port" --data "$work/$name" >/dev/null 2>&1 &
+	fi
+	pid[$name]=$!; pids+=($!)
+done
+for name in "${names[@]}"; do
+	for _ in $(seq 100); do curl -s -o /dev/null "${ep[$name]}/" && break; sleep 0.1; done
+done
+lg() { "$work/loadgen" -json -endpoint "${ep[$1]}" -access-key "${ak[$1]}" -secret-key "${sk[$1]}" -n "$N" -c "$C" -size "$SIZE" -op "$2"; }
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s+=$2} END {print s}'; }
+if [ "$OP" = get ]; then for name in "${names[@]}"; do lg "$name" put >/dev/null; done; fi
+tick=$(getconf CLK_TCK)
+echo "| round |$(printf ' %s |' "${names[@]}")"
+echo "| --- |$(printf -- ' --- |%.0s' "${names[@]}")"
+for r in $(seq "$rounds"); do
+	row="| $r |"
+	for name in "${names[@]}"; do
+		p=${pid[$name]}
+		c0=$(cpu "$p") s0=$(switches "$p")
+		ops=$(lg "$name" "$OP" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ops_per_s"]))')
+		c1=$(cpu "$p") s1=$(switches "$p")
+		row="$row $ops ops/s, $(( (c1 - c0) * 1000000 / tick / N )) us/op, $(awk -v a="$s0" -v b="$s1" -v n="$N" 'BEGIN { printf "%.1f", (b - a) / n }') cs/op |"
+	done
+	echo "$row"
+done
