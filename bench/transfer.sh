@@ -21,7 +21,9 @@
 # Go module proxy and built once into /tmp/s5cmd-v2.3.0 (`go install` refuses
 # the module because of its replace directives). A tool that is missing is
 # reported as "n/a", not skipped silently. Each job runs REPEAT times; jobs are
-# interleaved by job, not by tool, so that load drift hits every tool alike.
+# interleaved by job, not by tool, so that load drift hits every tool alike;
+# the tool order rotates with each repetition, and every job starts after a
+# sync (outside its timer) so none pays for another's dirty page cache.
 # Prints Markdown tables and the issue's target ratios on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -139,6 +141,9 @@ job() {
 	local t=$1 j=$2 units=$3 s=$4 d=$5 cmd t0 t1 ok=true err=
 	cmd=$(cmdline "$t" "$j" "$s" "$d")
 	log "$t $j: $cmd"
+	# Flush what earlier jobs left dirty (downloaded files, removed ones), so
+	# no tool pays for the previous one's writeback inside its timer.
+	sync
 	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086 # cmd is a word list by design (no spaces in paths)
 	set -f # s5cmd's wildcards are its own, not the shell's
@@ -162,17 +167,25 @@ for t in $TOOLS; do
 	if have "$t"; then active="$active $t"; else log "$t not installed: n/a"; fi
 done
 
+# rotated N: the active tools, starting at the Nth (1-based, wrapping), so
+# that no tool is always the first to run after another job's phase.
+rotated() {
+	local -a ts
+	read -r -a ts <<<"$active"
+	local n=${#ts[@]} i
+	for ((i = 0; i < n; i++)); do printf '%s ' "${ts[(($1 - 1 + i) % n)]}"; done
+}
 sync
-for _ in $(seq "$REPEAT"); do
-	for t in $active; do job "$t" upbig "$BIG_MB" "$work/big" "s3://bench/$t/big"; done
-	for t in $active; do
+for r in $(seq "$REPEAT"); do
+	for t in $(rotated "$r"); do job "$t" upbig "$BIG_MB" "$work/big" "s3://bench/$t/big"; done
+	for t in $(rotated "$r"); do
 		job "$t" downbig "$BIG_MB" "s3://bench/$t/big" "$work/big.out"
 		rm -f "$work/big.out"
 	done
 done
-for _ in $(seq "$REPEAT"); do
-	for t in $active; do job "$t" upmany "$NFILES" "$work/many" "s3://bench/$t/many"; done
-	for t in $active; do
+for r in $(seq "$REPEAT"); do
+	for t in $(rotated "$r"); do job "$t" upmany "$NFILES" "$work/many" "s3://bench/$t/many"; done
+	for t in $(rotated "$r"); do
 		mkdir -p "$work/many.out"
 		job "$t" downmany "$NFILES" "s3://bench/$t/many" "$work/many.out"
 		rm -rf "$work/many.out"
