@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -153,6 +154,12 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	// Hash the other chunks only when their MD5s can be checked: against
 	// a multipart ETag with as many parts as there are chunks.
 	hashChunks := m.opts.VerifyLarge && !m.opts.SkipVerify && !obj.Encrypted && etagParts(obj.ETag) == nchunks && nchunks > 1
+	// The chunks are fetched in parallel but written one at a time: a
+	// buffered write holds the file's inode lock anyway, and writers queued
+	// on it in the kernel spin (in a guest whose page-cache pages are slow
+	// to touch, 16 spinning writers turned a 1 GiB download from 0.8 s into
+	// 2-4 s of mostly system time). Waiting on a mutex parks instead.
+	cw := &serialWriterAt{w: w}
 	g, gctx := errgroup.WithContext(ctx)
 	for i := 1; i < nchunks; i++ {
 		off := int64(i) * ps
@@ -162,7 +169,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 		}
 		g.Go(func() error {
 			defer m.slots.Release(1)
-			sum, err := m.fetchChunk(gctx, w, bucket, key, off, n, obj.ETag, hashChunks)
+			sum, err := m.fetchChunk(gctx, cw, bucket, key, off, n, obj.ETag, hashChunks)
 			if err != nil {
 				return fmt.Errorf("range %d-%d: %w", off, off+n-1, err)
 			}
@@ -227,6 +234,18 @@ func (m *Manager) fetchOnce(ctx context.Context, w io.WriterAt, h hash.Hash, buc
 		err = fmt.Errorf("read %d of %d bytes: %w", got, n, io.ErrUnexpectedEOF)
 	}
 	return err != nil, err
+}
+
+// serialWriterAt passes WriteAt calls to w one at a time.
+type serialWriterAt struct {
+	mu sync.Mutex
+	w  io.WriterAt
+}
+
+func (s *serialWriterAt) WriteAt(p []byte, off int64) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.WriteAt(p, off)
 }
 
 // copyBufSize is the unit in which downloads are read and written: large
