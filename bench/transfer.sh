@@ -21,7 +21,8 @@
 # Go module proxy and built once into /tmp/s5cmd-v2.3.0 (`go install` refuses
 # the module because of its replace directives). A tool that is missing is
 # reported as "n/a", not skipped silently. Each job runs REPEAT times; jobs are
-# interleaved by job, not by tool, so that load drift hits every tool alike;
+# interleaved by tool within each repetition of a job, so that load drift
+# hits every tool alike;
 # the tool order rotates with each repetition, and every job starts after a
 # sync (outside its timer) so none pays for another's dirty page cache.
 # Prints Markdown tables and the target ratios on stdout.
@@ -175,9 +176,16 @@ rotated() {
 	local n=${#ts[@]} i
 	for ((i = 0; i < n; i++)); do printf '%s ' "${ts[(($1 - 1 + i) % n)]}"; done
 }
+# All repetitions of a job run before the next job starts, so a download
+# follows another download, not the uploads (overwriting a 1 GiB object
+# frees the old one's pages, and in a VM guest the next process to touch
+# freshly freed memory pays for it: that made whichever download came first
+# after the uploads 2-3x slower, whatever the tool).
 sync
 for r in $(seq "$REPEAT"); do
 	for t in $(rotated "$r"); do job "$t" upbig "$BIG_MB" "$work/big" "s3://bench/$t/big"; done
+done
+for r in $(seq "$REPEAT"); do
 	for t in $(rotated "$r"); do
 		job "$t" downbig "$BIG_MB" "s3://bench/$t/big" "$work/big.out"
 		rm -f "$work/big.out"
@@ -185,6 +193,8 @@ for r in $(seq "$REPEAT"); do
 done
 for r in $(seq "$REPEAT"); do
 	for t in $(rotated "$r"); do job "$t" upmany "$NFILES" "$work/many" "s3://bench/$t/many"; done
+done
+for r in $(seq "$REPEAT"); do
 	for t in $(rotated "$r"); do
 		mkdir -p "$work/many.out"
 		job "$t" downmany "$NFILES" "s3://bench/$t/many" "$work/many.out"
