@@ -47,6 +47,9 @@ func (s *Server) route(rq *request) (string, handler) {
 	if q.Has("acl") && m == http.MethodPut {
 		return "PutACL", s.putACL
 	}
+	if q.Has("attributes") && m == http.MethodGet && rq.key != "" {
+		return "GetObjectAttributes", s.getObjectAttributes
+	}
 	if unsupported(q) {
 		return "NotImplemented", s.notImplemented
 	}

@@ -519,3 +519,38 @@ func (r AccessControlPolicy) MarshalXML(e *xml.Encoder, _ xml.StartElement) erro
 	type plain AccessControlPolicy
 	return encodeNS(e, plain(r), "AccessControlPolicy")
 }
+
+// GetObjectAttributesResponse is the GetObjectAttributes response; only
+// the attributes the request named are set.
+type GetObjectAttributesResponse struct {
+	XMLName      xml.Name              `xml:"GetObjectAttributesResponse"`
+	ETag         string                `xml:"ETag,omitempty"` // without quotes
+	Checksum     *Checksums            `xml:"Checksum,omitempty"`
+	ObjectParts  *ObjectAttributeParts `xml:"ObjectParts,omitempty"`
+	StorageClass string                `xml:"StorageClass,omitempty"`
+	ObjectSize   *int64                `xml:"ObjectSize,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r GetObjectAttributesResponse) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain GetObjectAttributesResponse
+	return encodeNS(e, plain(r), "GetObjectAttributesResponse")
+}
+
+// ObjectAttributeParts is GetObjectAttributes' ObjectParts: a page of the
+// parts a multipart object was assembled from.
+type ObjectAttributeParts struct {
+	PartsCount           int          `xml:"PartsCount"`
+	PartNumberMarker     *int         `xml:"PartNumberMarker,omitempty"`
+	NextPartNumberMarker *int         `xml:"NextPartNumberMarker,omitempty"`
+	MaxParts             *int         `xml:"MaxParts,omitempty"`
+	IsTruncated          *bool        `xml:"IsTruncated,omitempty"`
+	Parts                []ObjectPart `xml:"Part"`
+}
+
+// ObjectPart is one Part of ObjectAttributeParts.
+type ObjectPart struct {
+	PartNumber int   `xml:"PartNumber"`
+	Size       int64 `xml:"Size"`
+	Checksums
+}

@@ -119,4 +119,40 @@ try:
 except ClientError as e:
     assert e.response["Error"]["Code"] == "404", e.response
 
+step("get_object_attributes")
+attrs = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
+a = s3.get_object_attributes(Bucket=bucket, Key="default.bin", ObjectAttributes=attrs)
+head = s3.head_object(Bucket=bucket, Key="default.bin")
+assert a["ETag"] == head["ETag"].strip('"'), (a["ETag"], head["ETag"])
+assert a["ObjectSize"] == len(data) and a["StorageClass"] == "STANDARD", a
+# The composite value without its "-N" suffix, as S3 gives it here.
+assert a["Checksum"] == {"ChecksumCRC32": composite(crc32).split("-")[0], "ChecksumType": "COMPOSITE"}, a["Checksum"]
+op = a["ObjectParts"]
+assert op["TotalPartsCount"] == len(parts) and op["IsTruncated"] is False, op
+assert [(p["PartNumber"], p["Size"], p["ChecksumCRC32"]) for p in op["Parts"]] == \
+    [(i + 1, len(p), b64(crc32(p))) for i, p in enumerate(parts)], op["Parts"]
+page = s3.get_object_attributes(Bucket=bucket, Key="default.bin", ObjectAttributes=["ObjectParts"],
+                                MaxParts=1, PartNumberMarker=1)["ObjectParts"]
+assert [p["PartNumber"] for p in page["Parts"]] == [2] and page["IsTruncated"] is True, page
+assert page["NextPartNumberMarker"] == 2, page
+f = s3.get_object_attributes(Bucket=bucket, Key="full.bin", ObjectAttributes=["Checksum", "ObjectParts"])
+assert f["Checksum"] == {"ChecksumCRC32": full, "ChecksumType": "FULL_OBJECT"}, f["Checksum"]
+assert f["ObjectParts"] == {"TotalPartsCount": len(parts)}, f["ObjectParts"]
+s3.put_object(Bucket=bucket, Key="single", Body=b"single")
+one = s3.get_object_attributes(Bucket=bucket, Key="single", ObjectAttributes=attrs)
+assert "ObjectParts" not in one and one["ObjectSize"] == 6, one
+assert one["Checksum"]["ChecksumType"] == "FULL_OBJECT" and one["Checksum"]["ChecksumCRC32"] == b64(crc32(b"single")), one
+for bad in (["Nope"],):
+    try:
+        s3.get_object_attributes(Bucket=bucket, Key="single", ObjectAttributes=bad)
+        sys.exit("an unknown attribute was accepted")
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "InvalidArgument", e.response
+try:
+    s3.get_object_attributes(Bucket=bucket, Key="missing", ObjectAttributes=["ETag"])
+    sys.exit("attributes of a missing key")
+except ClientError as e:
+    assert e.response["Error"]["Code"] == "NoSuchKey", e.response
+print(a, flush=True)
+
 print("\nOK", flush=True)
