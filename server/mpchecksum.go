@@ -118,6 +118,14 @@ func (cc *completeChecksum) beforeCommit(meta *storage.ObjectMeta, parts []stora
 	if cc.typ != "" && cc.typ != meta.ChecksumType {
 		return errMsg(s3xml.CodeInvalidRequest, "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", meta.ChecksumType)
 	}
+	if meta.ChecksumType == checksumComposite {
+		// S3 requires the part checksums a composite checksum is made of.
+		for _, p := range cc.listed {
+			if p.Get(alg) == "" {
+				return errMsg(s3xml.CodeInvalidRequest, "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.", strings.ToLower(alg), p.PartNumber)
+			}
+		}
+	}
 	sum, err := objectChecksum(sigv4.ChecksumAlgorithm(alg), meta.ChecksumType, parts)
 	if err != nil || sum == "" {
 		return err

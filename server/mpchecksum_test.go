@@ -206,7 +206,13 @@ func TestUploadPartCopyChecksum(t *testing.T) {
 		t.Fatalf("CopyPartResult CRC32C %q, want %q", res.ChecksumCRC32C, want)
 	}
 	var done s3xml.CompleteMultipartUploadResult
-	e.must(200, "POST", "/bkt/dst?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: res.ETag}), nil).decode(t, &done)
+	// As on S3, a composite upload's Complete must list each part's checksum.
+	bare := completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: res.ETag})
+	if r := e.wantErr(400, "InvalidRequest", "POST", "/bkt/dst?uploadId="+id, bare, nil); !bytes.Contains(r.body, []byte("missing for part 1")) {
+		t.Errorf("Complete without part checksums: %s", r.body)
+	}
+	listed := completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: res.ETag, Checksums: s3xml.Checksums{ChecksumCRC32C: res.ChecksumCRC32C}})
+	e.must(200, "POST", "/bkt/dst?uploadId="+id, listed, nil).decode(t, &done)
 	if want := compositeB64(t, "CRC32C", src[:100]); done.ChecksumCRC32C != want {
 		t.Errorf("Complete CRC32C %q, want %q", done.ChecksumCRC32C, want)
 	}
