@@ -62,13 +62,7 @@ func setsACL(op string) bool {
 // the canned ACLs that leave the owner's full control in place are
 // accepted (as no-ops).
 func (s *Server) putACL(ctx context.Context, rq *request) (*response, error) {
-	var err error
-	if rq.key == "" {
-		_, err = s.backend.HeadBucket(ctx, rq.bucket)
-	} else {
-		_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
-	}
-	if err != nil {
+	if err := s.targetExists(ctx, rq); err != nil {
 		return nil, err
 	}
 	// Read (and so verify) the body: an AccessControlPolicy document is

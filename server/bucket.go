@@ -235,16 +235,22 @@ func checkBucketName(name string) error {
 
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
-// getACL answers that the one s3kit owner has full control, the only ACL
-// s3kit has; tools such as s3cmd info read it.
-func (s *Server) getACL(ctx context.Context, rq *request) (*response, error) {
+// targetExists checks that the request's object (or, without a key, its
+// bucket) exists: NoSuchKey or NoSuchBucket otherwise.
+func (s *Server) targetExists(ctx context.Context, rq *request) error {
 	var err error
 	if rq.key == "" {
 		_, err = s.backend.HeadBucket(ctx, rq.bucket)
 	} else {
 		_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
 	}
-	if err != nil {
+	return err
+}
+
+// getACL answers that the one s3kit owner has full control, the only ACL
+// s3kit has; tools such as s3cmd info read it.
+func (s *Server) getACL(ctx context.Context, rq *request) (*response, error) {
+	if err := s.targetExists(ctx, rq); err != nil {
 		return nil, err
 	}
 	owner := &s3xml.Owner{ID: ownerID, DisplayName: ownerID}

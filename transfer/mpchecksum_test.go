@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/s3kit/s3kit/s3"
-	"github.com/s3kit/s3kit/s3test"
 	"github.com/s3kit/s3kit/transfer"
 )
 
@@ -21,20 +20,7 @@ import (
 // bytes' CRC and verifies the download.
 func TestDownloadMultipartChecksums(t *testing.T) {
 	ctx := context.Background()
-	srv := s3test.NewServer(t)
-	sess, err := s3.NewSession(ctx, s3.WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""),
-		s3.WithRegion(srv.Region), s3.WithEndpointURL(srv.URL),
-		s3.WithEnv(func(string) (string, bool) { return "", false }, t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := sess.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "mpsums"}); err != nil {
-		t.Fatal(err)
-	}
+	c := serverClient(t, "mpsums")
 	data := make([]byte, transfer.MinPartSize+4321)
 	if _, err := rand.Read(data); err != nil {
 		t.Fatal(err)

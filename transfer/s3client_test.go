@@ -15,10 +15,10 @@ import (
 	"github.com/s3kit/s3kit/transfer"
 )
 
-// TestAgainstS3kitServer runs the manager over the real client against the
-// in-process s3kit server: multipart uploads from a file and a stream,
-// verified parallel downloads, copy, listing order and batch delete.
-func TestAgainstS3kitServer(t *testing.T) {
+// serverClient starts an in-process s3kit server and returns a client for
+// it, in a clean environment, with bucket created.
+func serverClient(t *testing.T, bucket string) *s3.Client {
+	t.Helper()
 	ctx := context.Background()
 	srv := s3test.NewServer(t)
 	sess, err := s3.NewSession(ctx, s3.WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""),
@@ -31,9 +31,18 @@ func TestAgainstS3kitServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "tmgr"}); err != nil {
+	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestAgainstS3kitServer runs the manager over the real client against the
+// in-process s3kit server: multipart uploads from a file and a stream,
+// verified parallel downloads, copy, listing order and batch delete.
+func TestAgainstS3kitServer(t *testing.T) {
+	ctx := context.Background()
+	c := serverClient(t, "tmgr")
 	m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4, VerifyLarge: true})
 	data := make([]byte, 2*transfer.MinPartSize+12345)
 	if _, err := rand.Read(data); err != nil {
