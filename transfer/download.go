@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -53,16 +55,13 @@ func (m *Manager) DownloadFile(ctx context.Context, bucket, key, path string) (D
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".s3kit-*.part")
+	tmp, err := createPart(dir, base)
 	if err != nil {
 		return fail(err)
 	}
 	res, err := m.Download(ctx, tmp, bucket, key)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil && !res.LastModified.IsZero() {
 		err = os.Chtimes(tmp.Name(), res.LastModified, res.LastModified)
@@ -80,6 +79,21 @@ func (m *Manager) DownloadFile(ctx context.Context, bucket, key, path string) (D
 		return fail(err)
 	}
 	return res, nil
+}
+
+// createPart creates the temporary file a download goes to, in dir and
+// named after base. Its mode is 0666 less the umask, as for any file a
+// program creates (and aws-cli's downloads); os.CreateTemp would make it
+// 0600, and a later chmod to a fixed mode would ignore the umask.
+func createPart(dir, base string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, "."+base+".s3kit-"+strconv.FormatUint(rand.Uint64(), 36)+".part")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("create a temporary file in %s: too many name collisions", dir)
 }
 
 // Download writes bucket/key into w. The first request fetches the object

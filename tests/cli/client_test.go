@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -347,5 +348,40 @@ func TestTransferSettings(t *testing.T) {
 	writeFile(t, w.home, ".aws/config", []byte("[default]\ns3 =\n  multipart_chunksize = 1MB\n"))
 	if r := w.run("cp", f, "s3://"+b+"/x"); r.code != 2 || !strings.Contains(r.stderr, "multipart_chunksize") {
 		t.Errorf("a 1MB multipart_chunksize in the config: %s", r)
+	}
+}
+
+// TestDownloadedFilesFollowUmask: a downloaded file gets mode 0666 less
+// the user's umask, as with aws-cli (and any program), not a fixed mode;
+// a user with umask 077 must not find their downloads readable by others.
+func TestDownloadedFilesFollowUmask(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	b := w.bucket("umask")
+	w.runIn([]byte("secret"), "cp", "-", "s3://"+b+"/d/f")
+	for _, tc := range []struct {
+		umask string
+		want  os.FileMode
+	}{{"077", 0o600}, {"022", 0o644}, {"002", 0o664}} {
+		dir := t.TempDir()
+		for _, args := range [][]string{
+			{"cp", "s3://" + b + "/d/f", filepath.Join(dir, "cp")},
+			{"sync", "s3://" + b + "/d", filepath.Join(dir, "sync")},
+		} {
+			cmd := exec.Command("sh", append([]string{"-c", "umask " + tc.umask + " && exec \"$0\" \"$@\"", bin}, args...)...)
+			cmd.Env, cmd.Dir = w.env, w.home
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("umask %s; s3kit %v: %v\n%s", tc.umask, args, err, out)
+			}
+		}
+		for _, p := range []string{filepath.Join(dir, "cp"), filepath.Join(dir, "sync", "f")} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != tc.want {
+				t.Errorf("umask %s: %s has mode %v, want %v", tc.umask, p, fi.Mode().Perm(), tc.want)
+			}
+		}
 	}
 }
