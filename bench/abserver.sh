@@ -10,6 +10,8 @@
 #        go build -o /tmp/new ./cmd/s3kit
 #        bash bench/abserver.sh 5 old=/tmp/old new=/tmp/new gofakes3=gofakes3
 #   env: OP=put|get (default put), SIZE=4096, N=5000 operations per round, C=16 workers
+#   After the table: each server's median ops/s and its per-round ratio to the
+#   last-named server (median and range).
 #
 # BINARY "gofakes3" runs bench/gofakes3srv (in memory, no auth). Linux only
 # (/proc). Servers bind 127.0.0.1 on free ports and are stopped on exit.
@@ -58,8 +60,24 @@ for r in $(seq "$rounds"); do
 		p=${pid[$name]}
 		c0=$(cpu "$p") s0=$(switches "$p")
 		ops=$(lg "$name" "$OP" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ops_per_s"]))')
+		echo "$name $ops" >>"$work/ops"
 		c1=$(cpu "$p") s1=$(switches "$p")
 		row="$row $ops ops/s, $(( (c1 - c0) * 1000000 / tick / N )) us/op, $(awk -v a="$s0" -v b="$s1" -v n="$N" 'BEGIN { printf "%.1f", (b - a) / n }') cs/op |"
 	done
 	echo "$row"
 done
+# Per server: median ops/s, and the median over rounds of its ops/s divided
+# by the last-named server's in the same round (the reference, e.g. gofakes3).
+python3 - "$work/ops" "${names[@]}" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+names, ref = sys.argv[2:], sys.argv[-1]
+ops = {n: [int(o) for m, o in rows if m == n] for n in names}
+print()
+for n in names:
+    ratios = [a / b for a, b in zip(ops[n], ops[ref]) if b]
+    line = f"- {n}: median {statistics.median(ops[n]):.0f} ops/s"
+    if n != ref and ratios:
+        line += f"; per-round ratio to {ref}: median {statistics.median(ratios):.2f}x (range {min(ratios):.2f}-{max(ratios):.2f}x)"
+    print(line)
+PY
