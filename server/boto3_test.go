@@ -96,9 +96,10 @@ func debianAWSCRT(t *testing.T) string {
 	return dir
 }
 
-// TestBoto3Tagging runs object tagging through real boto3: put_object's
-// Tagging, get/put/delete_object_tagging, TagCount, copy_object's
-// TaggingDirective and the limit errors.
+// TestBoto3Tagging runs object and bucket tagging through real boto3:
+// put_object's Tagging, get/put/delete_object_tagging, TagCount,
+// copy_object's TaggingDirective, get/put/delete_bucket_tagging with
+// NoSuchTagSet, and the limit errors.
 func TestBoto3Tagging(t *testing.T) {
 	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithDisk())
