@@ -61,7 +61,9 @@ func TestBoto3(t *testing.T) {
 // upload_file (default CRC32 COMPOSITE, CRC32C, and a precomputed whole-file
 // CRC32 that makes the upload FULL_OBJECT) and checks that head_object and
 // get_object with ChecksumMode=ENABLED return what a local computation
-// gives, with botocore validating whole-object and part values.
+// gives, with botocore validating whole-object and part values; a raw
+// upload_part without a checksum is refused on a CRC32 COMPOSITE upload
+// and accepted on a FULL_OBJECT one.
 func TestBoto3MultipartChecksums(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
