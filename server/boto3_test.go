@@ -61,7 +61,9 @@ func TestBoto3(t *testing.T) {
 // upload_file (default CRC32 COMPOSITE, CRC32C, and a precomputed whole-file
 // CRC32 that makes the upload FULL_OBJECT) and checks that head_object and
 // get_object with ChecksumMode=ENABLED return what a local computation
-// gives, with botocore validating whole-object and part values.
+// gives, with botocore validating whole-object and part values; a raw
+// upload_part without a checksum is refused on a CRC32 COMPOSITE upload
+// and accepted on a FULL_OBJECT one.
 func TestBoto3MultipartChecksums(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -96,9 +98,10 @@ func debianAWSCRT(t *testing.T) string {
 	return dir
 }
 
-// TestBoto3Tagging runs object tagging through real boto3: put_object's
-// Tagging, get/put/delete_object_tagging, TagCount, copy_object's
-// TaggingDirective and the limit errors.
+// TestBoto3Tagging runs object and bucket tagging through real boto3:
+// put_object's Tagging, get/put/delete_object_tagging, TagCount,
+// copy_object's TaggingDirective, get/put/delete_bucket_tagging with
+// NoSuchTagSet, and the limit errors.
 func TestBoto3Tagging(t *testing.T) {
 	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithDisk())

@@ -133,7 +133,6 @@ func TestTagging(t *testing.T) {
 	}
 	e.wantErr(404, "NoSuchKey", "GET", "/bkt/missing?tagging", nil, nil)
 	e.wantErr(404, "NoSuchTagSet", "GET", "/bkt?tagging", nil, nil)
-	e.wantErr(501, "NotImplemented", "PUT", "/bkt?tagging", nil, nil)
 }
 
 func TestGetACL(t *testing.T) {

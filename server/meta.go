@@ -139,6 +139,9 @@ type checksummer struct {
 	alg  string
 	h    hash.Hash
 	want string
+	// sent is set when the request carries the checksum (a header or a
+	// trailer), not only x-amz-sdk-checksum-algorithm, which S3 ignores.
+	sent bool
 }
 
 // newChecksummer returns nil when the request declares no checksum.
@@ -170,6 +173,7 @@ func newChecksummer(h http.Header) (*checksummer, error) {
 			alg = strings.ToUpper(name)
 		}
 	}
+	sent := alg != ""
 	if alg == "" {
 		alg = strings.ToUpper(h.Get(s3xml.HeaderSDKChecksumAlgorithm))
 	}
@@ -180,7 +184,7 @@ func newChecksummer(h http.Header) (*checksummer, error) {
 	if err != nil {
 		return nil, errMsg(s3xml.CodeInvalidRequest, "Checksum algorithm %q is not supported.", alg)
 	}
-	return &checksummer{alg: alg, h: hh, want: want}, nil
+	return &checksummer{alg: alg, h: hh, want: want, sent: sent}, nil
 }
 
 // sum checks the computed checksum against the declared one.

@@ -39,6 +39,55 @@ func uploadChecksumType(alg sigv4.ChecksumAlgorithm, typ string) (string, error)
 	return typ, nil
 }
 
+// partChecksummer applies S3's rules for an UploadPart's checksum to an
+// upload created with algorithm alg ("" for none) and checksum type typ,
+// and returns the checksummer for the part's body (cs, the request's own,
+// or nil):
+//   - a part that sends a checksum (an x-amz-checksum-* header or one
+//     announced in x-amz-trailer) must send it in the upload's algorithm;
+//   - a part of a COMPOSITE upload must send one, since the object's
+//     checksum is made of the parts' and Complete must list them;
+//   - a part of a FULL_OBJECT upload may come without: S3 then computes
+//     the part's checksum itself (and does not echo it), so that Complete
+//     can combine the parts' CRCs.
+//
+// x-amz-sdk-checksum-algorithm alone is no checksum: S3 ignores it. A
+// refusal is InvalidRequest "Checksum Type mismatch occurred, expected
+// checksum Type: crc32, actual checksum Type: null" (algorithms in lower
+// case, null for none), the answer AWS gives; see OpenStack Swift's
+// s3api checksum tests (test_mpu_upload_part_requires_checksum_*,
+// *_diff_algo_*), which run against AWS, and the AWS SDKs' InvalidRequest
+// documentation.
+func partChecksummer(alg, typ string, cs *checksummer) (*checksummer, error) {
+	if alg == "" {
+		return cs, nil
+	}
+	if cs != nil && cs.sent {
+		if cs.alg != alg {
+			return nil, checksumTypeMismatch(alg, cs.alg)
+		}
+		return cs, nil
+	}
+	if typ != checksumFullObject {
+		return nil, checksumTypeMismatch(alg, "")
+	}
+	h, err := sigv4.NewChecksum(sigv4.ChecksumAlgorithm(alg))
+	if err != nil {
+		return nil, err
+	}
+	return &checksummer{alg: alg, h: h}, nil
+}
+
+// checksumTypeMismatch is S3's answer to a part whose checksum algorithm
+// (got, "" for none) is not its upload's (want).
+func checksumTypeMismatch(want, got string) error {
+	if got == "" {
+		got = "null"
+	}
+	return errMsg(s3xml.CodeInvalidRequest, "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
+		strings.ToLower(want), strings.ToLower(got))
+}
+
 // completeChecksum is what a CompleteMultipartUpload request says about
 // the object's checksum, and the part checksums its XML lists.
 type completeChecksum struct {

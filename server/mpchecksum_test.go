@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/xml"
 	"fmt"
 	"strings"
 	"testing"
@@ -216,4 +217,133 @@ func TestUploadPartCopyChecksum(t *testing.T) {
 	if want := compositeB64(t, "CRC32C", src[:100]); done.ChecksumCRC32C != want {
 		t.Errorf("Complete CRC32C %q, want %q", done.ChecksumCRC32C, want)
 	}
+}
+
+// streamPart uploads body to path as aws-chunked with an unsigned trailer
+// carrying alg's checksum, as botocore does over HTTPS.
+func (e *env) streamPart(path string, body []byte, alg sigv4.ChecksumAlgorithm) result {
+	e.t.Helper()
+	req := e.request("PUT", path, nil, nil)
+	if err := e.signer.SignStreaming(req, sigv4.SignInput{Credentials: e.creds, Service: "s3", Region: e.srv.Region,
+		Time: e.clock.Now()}, bytesReader(body), int64(len(body)), sigv4.ChunkedOptions{Trailer: alg}); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.send(req)
+}
+
+// partNumbers lists an upload's stored parts.
+func (e *env) partNumbers(key, id string) []int {
+	e.t.Helper()
+	var res s3xml.ListPartsResult
+	e.must(200, "GET", "/bkt/"+key+"?uploadId="+id, nil, nil).decode(e.t, &res)
+	var ns []int
+	for _, p := range res.Parts {
+		ns = append(ns, p.PartNumber)
+	}
+	return ns
+}
+
+// TestUploadPartChecksumRequired checks S3's rules for the checksum of a
+// part of an upload created with x-amz-checksum-algorithm: a COMPOSITE
+// upload's part must carry one, in the upload's algorithm, as a header
+// or a trailer; a FULL_OBJECT upload's part may carry none (the server
+// computes it) but not one of another algorithm. A refused part is not
+// stored.
+func TestUploadPartChecksumRequired(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, s3test.WithDisk())
+	e.mkBucket("bkt")
+	body := []byte("a part of an upload with a checksum algorithm")
+	mismatch := func(want, got string) string {
+		return fmt.Sprintf("Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", want, got)
+	}
+	refused := []struct {
+		name string
+		h    hdr
+		msg  string
+	}{
+		{"no checksum", nil, mismatch("crc32", "null")},
+		{"only x-amz-sdk-checksum-algorithm", hdr{"X-Amz-Sdk-Checksum-Algorithm": "CRC32"}, mismatch("crc32", "null")},
+		{"a CRC32C header", hdr{"X-Amz-Checksum-Crc32c": sumB64(t, "CRC32C", body)}, mismatch("crc32", "crc32c")},
+		{"a SHA256 header", hdr{"X-Amz-Checksum-Sha256": sumB64(t, "SHA256", body)}, mismatch("crc32", "sha256")},
+	}
+
+	t.Run("Composite", func(t *testing.T) {
+		e := e.sub(t)
+		id := e.createUpload("bkt", "comp", hdr{s3xml.HeaderChecksumAlgorithm: "CRC32"})
+		path := func(n int) string { return fmt.Sprintf("/bkt/comp?partNumber=%d&uploadId=%s", n, id) }
+		for _, tc := range refused {
+			r := e.wantErr(400, "InvalidRequest", "PUT", path(1), body, tc.h)
+			var doc s3xml.Error
+			if err := xml.Unmarshal(r.body, &doc); err != nil || doc.Message != tc.msg {
+				t.Errorf("%s: message %q (%v), want %q", tc.name, doc.Message, err, tc.msg)
+			}
+		}
+		if got := e.partNumbers("comp", id); len(got) != 0 {
+			t.Fatalf("refused parts were stored: %v", got)
+		}
+		// The upload's algorithm, as a header or a trailer, is accepted and
+		// echoed.
+		want := crc32b64(body)
+		r := e.must(200, "PUT", path(1), body, hdr{"X-Amz-Checksum-Crc32": want})
+		if got := r.header.Get("X-Amz-Checksum-Crc32"); got != want {
+			t.Errorf("header part: echoed CRC32 %q, want %q", got, want)
+		}
+		r = e.streamPart(path(2), body, sigv4.CRC32)
+		if r.status != 200 || r.header.Get("X-Amz-Checksum-Crc32") != want {
+			t.Fatalf("trailer part: %d, CRC32 %q: %s", r.status, r.header.Get("X-Amz-Checksum-Crc32"), r.body)
+		}
+		if r := e.streamPart(path(3), body, sigv4.CRC32C); r.status != 400 || !bytes.Contains(r.body, []byte(mismatch("crc32", "crc32c"))) {
+			t.Errorf("CRC32C trailer part: %d %s", r.status, r.body)
+		}
+		if got := e.partNumbers("comp", id); fmt.Sprint(got) != "[1 2]" {
+			t.Errorf("parts %v, want [1 2]", got)
+		}
+		e.wantErr(404, "NoSuchUpload", "PUT", "/bkt/comp?partNumber=1&uploadId=nope", body, nil)
+	})
+
+	t.Run("FullObject", func(t *testing.T) {
+		e := e.sub(t)
+		id := e.createUpload("bkt", "full", hdr{s3xml.HeaderChecksumAlgorithm: "CRC32", s3xml.HeaderChecksumType: "FULL_OBJECT"})
+		path := func(n int) string { return fmt.Sprintf("/bkt/full?partNumber=%d&uploadId=%s", n, id) }
+		for _, tc := range refused[2:] {
+			e.wantErr(400, "InvalidRequest", "PUT", path(1), body, tc.h)
+		}
+		if r := e.streamPart(path(1), body, sigv4.CRC32C); r.status != 400 || !bytes.Contains(r.body, []byte(mismatch("crc32", "crc32c"))) {
+			t.Errorf("CRC32C trailer part: %d %s", r.status, r.body)
+		}
+		if got := e.partNumbers("full", id); len(got) != 0 {
+			t.Fatalf("refused parts were stored: %v", got)
+		}
+		// Without a checksum S3 computes the part's, and does not echo it.
+		p1 := bytes.Repeat([]byte("first part "), 5<<20/11+1)
+		r := e.must(200, "PUT", path(1), p1, nil)
+		if got := r.header.Get("X-Amz-Checksum-Crc32"); got != "" {
+			t.Errorf("a computed part checksum was echoed: %q", got)
+		}
+		r2 := e.must(200, "PUT", path(2), body, hdr{"X-Amz-Sdk-Checksum-Algorithm": "CRC32C"})
+		var parts s3xml.ListPartsResult
+		e.must(200, "GET", "/bkt/full?uploadId="+id, nil, nil).decode(t, &parts)
+		if len(parts.Parts) != 2 || parts.Parts[0].ChecksumCRC32 != crc32b64(p1) || parts.Parts[1].ChecksumCRC32 != crc32b64(body) {
+			t.Fatalf("ListParts %+v", parts.Parts)
+		}
+		var done s3xml.CompleteMultipartUploadResult
+		doc := completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: r.header.Get("ETag")}, s3xml.CompletedPart{PartNumber: 2, ETag: r2.header.Get("ETag")})
+		e.must(200, "POST", "/bkt/full?uploadId="+id, doc, nil).decode(t, &done)
+		if want := crc32b64(append(append([]byte{}, p1...), body...)); done.ChecksumCRC32 != want || done.ChecksumType != "FULL_OBJECT" {
+			t.Errorf("Complete: %+v, want CRC32 %s FULL_OBJECT", done.Checksums, want)
+		}
+	})
+
+	t.Run("NoAlgorithm", func(t *testing.T) {
+		// An upload created without an algorithm takes parts with or
+		// without checksums.
+		e := e.sub(t)
+		id := e.createUpload("bkt", "none", nil)
+		e.must(200, "PUT", "/bkt/none?partNumber=1&uploadId="+id, body, nil)
+		r := e.must(200, "PUT", "/bkt/none?partNumber=2&uploadId="+id, body, hdr{"X-Amz-Checksum-Crc32c": sumB64(t, "CRC32C", body)})
+		if got := r.header.Get("X-Amz-Checksum-Crc32c"); got != sumB64(t, "CRC32C", body) {
+			t.Errorf("echoed CRC32C %q", got)
+		}
+	})
 }

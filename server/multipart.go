@@ -91,6 +91,15 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
+	uploadID := rq.q.Get("uploadId")
+	alg, typ, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
+	if err != nil {
+		return nil, err
+	}
+	// Refused before the body is read, so nothing is stored.
+	if cs, err = partChecksummer(alg, typ, cs); err != nil {
+		return nil, err
+	}
 	body := rq.bodyReader()
 	var opts storage.PartOptions
 	opts.ContentMD5 = md5sum
@@ -98,14 +107,17 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePart
 	}
-	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), pn, body, opts)
+	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &response{}
 	r.setHeader("ETag", part.ETag)
-	for alg, v := range part.Checksums {
-		r.setHeader(s3xml.HeaderChecksumPrefix+alg, v)
+	for a, v := range part.Checksums {
+		// S3 echoes a part's checksum only when the request sent it.
+		if a != alg || (cs != nil && cs.sent) {
+			r.setHeader(s3xml.HeaderChecksumPrefix+a, v)
+		}
 	}
 	return r, nil
 }
@@ -139,7 +151,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	uploadID := rq.q.Get("uploadId")
 	var body io.Reader = io.NewSectionReader(obj.Content, br.off, br.n)
 	var opts storage.PartOptions
-	alg, err := uploadAlgorithm(ctx, mp, rq.bucket, rq.key, uploadID)
+	alg, _, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -167,17 +179,17 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	return &response{doc: doc}, nil
 }
 
-// uploadAlgorithm is the checksum algorithm an upload declared at
+// uploadChecksum is the checksum algorithm and type an upload declared at
 // creation ("" for none); an unknown upload is NoSuchUpload.
-func uploadAlgorithm(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (string, error) {
+func uploadChecksum(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (alg, typ string, err error) {
 	res, err := mp.ListParts(ctx, bucket, key, uploadID, storage.ListPartsOptions{MaxParts: 1})
 	if err != nil || len(res.Upload.Meta.Checksums) != 1 {
-		return "", err
+		return "", "", err
 	}
-	for alg := range res.Upload.Meta.Checksums {
-		return alg, nil
+	for a := range res.Upload.Meta.Checksums {
+		alg = a
 	}
-	return "", nil
+	return alg, res.Upload.Meta.ChecksumType, nil
 }
 
 func (s *Server) listParts(ctx context.Context, rq *request) (*response, error) {

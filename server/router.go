@@ -32,13 +32,8 @@ func (s *Server) route(rq *request) (string, handler) {
 		return "", nil
 	}
 	if q.Has("tagging") {
-		switch {
-		case m == http.MethodGet:
-			return "GetObjectTagging", s.getTagging
-		case m == http.MethodPut && rq.key != "":
-			return "PutObjectTagging", s.putObjectTagging
-		case m == http.MethodDelete && rq.key != "":
-			return "DeleteObjectTagging", s.deleteObjectTagging
+		if name, h := s.routeTagging(m, rq.key != ""); h != nil {
+			return name, h
 		}
 	}
 	if q.Has("acl") && m == http.MethodGet {
@@ -57,6 +52,31 @@ func (s *Server) route(rq *request) (string, handler) {
 		return s.routeBucket(m, q)
 	}
 	return s.routeObject(m, q, rq.r.Header)
+}
+
+// routeTagging picks the ?tagging operation: on an object or, without a
+// key, on the bucket.
+func (s *Server) routeTagging(m string, object bool) (string, handler) {
+	if object {
+		switch m {
+		case http.MethodGet:
+			return "GetObjectTagging", s.getObjectTagging
+		case http.MethodPut:
+			return "PutObjectTagging", s.putObjectTagging
+		case http.MethodDelete:
+			return "DeleteObjectTagging", s.deleteObjectTagging
+		}
+		return "", nil
+	}
+	switch m {
+	case http.MethodGet:
+		return "GetBucketTagging", s.getBucketTagging
+	case http.MethodPut:
+		return "PutBucketTagging", s.putBucketTagging
+	case http.MethodDelete:
+		return "DeleteBucketTagging", s.deleteBucketTagging
+	}
+	return "", nil
 }
 
 func (s *Server) routeBucket(m string, q url.Values) (string, handler) {

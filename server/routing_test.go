@@ -56,7 +56,8 @@ func TestRoutingErrors(t *testing.T) {
 		{"PATCH on object", "PATCH", "/bkt/k", 405, "MethodNotAllowed"},
 		{"POST on object", "POST", "/bkt/k", 405, "MethodNotAllowed"},
 		{"bucket policy", "GET", "/bkt?policy", 501, "NotImplemented"},
-		{"bucket tagging", "PUT", "/bkt?tagging", 501, "NotImplemented"},
+		{"bucket cors", "PUT", "/bkt?cors", 501, "NotImplemented"},
+		{"POST tagging", "POST", "/bkt?tagging", 501, "NotImplemented"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,40 +7,85 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
+	"unicode/utf16"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/storage"
 )
 
-// S3's limits on object tags.
+// S3's limits on tags.
 const (
 	maxObjectTags   = 10
-	maxTagKeyLen    = 128 // Unicode characters
+	maxBucketTags   = 50
+	maxTagKeyLen    = 128 // UTF-16 code units, as S3 counts
 	maxTagValueLen  = 256
 	taggingCopy     = "COPY"
 	taggingReplace  = "REPLACE"
 	errTagHeaderMsg = "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates."
 )
 
+// tagScope says whose tag set is being set: S3's limits, messages and
+// reserved keys differ between objects and buckets.
+type tagScope int
+
+const (
+	objectTags tagScope = iota
+	bucketTags
+)
+
+// tooMany is S3's answer to a tag set over the scope's limit.
+func (sc tagScope) tooMany() error {
+	if sc == bucketTags {
+		return errMsg(s3xml.CodeBadRequest, "Bucket tag count cannot be greater than %d", maxBucketTags)
+	}
+	return errMsg(s3xml.CodeBadRequest, "Object tags cannot be greater than %d", maxObjectTags)
+}
+
+// max is the most tags the scope allows.
+func (sc tagScope) max() int {
+	if sc == bucketTags {
+		return maxBucketTags
+	}
+	return maxObjectTags
+}
+
 // tagChars are the characters S3 allows in tag keys and values: letters,
 // digits, spaces and + - = . _ : / @.
 var tagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
+// tagLen is the length S3 limits: UTF-16 code units, so a character
+// outside the Basic Multilingual Plane counts twice (64 of them make a
+// key of the maximum length).
+func tagLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+	}
+	return n
+}
+
 // checkTag applies S3's rules to one tag.
 func checkTag(k, v string) error {
-	if k == "" || utf8.RuneCountInString(k) > maxTagKeyLen || !tagChars.MatchString(k) {
+	if k == "" || tagLen(k) > maxTagKeyLen || !tagChars.MatchString(k) {
 		return errMsg(s3xml.CodeInvalidTag, "The TagKey you have provided is invalid")
 	}
-	if utf8.RuneCountInString(v) > maxTagValueLen || !tagChars.MatchString(v) {
+	if tagLen(v) > maxTagValueLen || !tagChars.MatchString(v) {
 		return errMsg(s3xml.CodeInvalidTag, "The TagValue you have provided is invalid")
 	}
 	return nil
 }
 
-// tooManyTags is S3's answer to more than ten tags.
-func tooManyTags() error {
-	return errMsg(s3xml.CodeBadRequest, "Object tags cannot be greater than %d", maxObjectTags)
+// checkBucketTagKey refuses the keys S3 reserves for its own bucket tags:
+// those starting with "aws:", whatever the case.
+func checkBucketTagKey(k string) error {
+	const reserved = "aws:"
+	switch {
+	case strings.HasPrefix(k, reserved):
+		return errMsg(s3xml.CodeInvalidTag, "System tags cannot be added/updated by requester")
+	case len(k) >= len(reserved) && strings.EqualFold(k[:len(reserved)], reserved):
+		return errMsg(s3xml.CodeInvalidTag, `Invalid Tag. Tags cannot start with "aws:"(case insensitive) unless they are System Tags that start with "aws:"(case sensitive)`)
+	}
+	return nil
 }
 
 // tagsFromHeader parses x-amz-tagging ("k1=v1&k2=v2", URL-encoded, as on
@@ -55,7 +100,7 @@ func tagsFromHeader(v string) (map[string]string, error) {
 		return nil, errMsg(s3xml.CodeInvalidArgument, errTagHeaderMsg)
 	}
 	if len(q) > maxObjectTags {
-		return nil, tooManyTags()
+		return nil, objectTags.tooMany()
 	}
 	tags := make(map[string]string, len(q))
 	for k, vs := range q {
@@ -70,10 +115,13 @@ func tagsFromHeader(v string) (map[string]string, error) {
 	return tags, nil
 }
 
-// tagsFromDoc validates a PutObjectTagging document's tag set.
-func tagsFromDoc(doc *s3xml.Tagging) (map[string]string, error) {
-	if len(doc.TagSet) > maxObjectTags {
-		return nil, tooManyTags()
+// tagsFromDoc validates a PutObjectTagging or PutBucketTagging document's
+// tag set. An object's set is counted first; a bucket's tags are checked
+// one by one, in order, before the count, which is the order S3 reports a
+// bucket set's errors in.
+func tagsFromDoc(doc *s3xml.Tagging, sc tagScope) (map[string]string, error) {
+	if sc == objectTags && len(doc.TagSet) > sc.max() {
+		return nil, sc.tooMany()
 	}
 	tags := make(map[string]string, len(doc.TagSet))
 	for _, t := range doc.TagSet {
@@ -83,9 +131,40 @@ func tagsFromDoc(doc *s3xml.Tagging) (map[string]string, error) {
 		if err := checkTag(t.Key, t.Value); err != nil {
 			return nil, err
 		}
+		if sc == bucketTags {
+			if err := checkBucketTagKey(t.Key); err != nil {
+				return nil, err
+			}
+		}
 		tags[t.Key] = t.Value
 	}
+	if len(tags) > sc.max() {
+		return nil, sc.tooMany()
+	}
 	return tags, nil
+}
+
+// readTagging reads and validates a Put*Tagging request's document.
+func readTagging(rq *request, sc tagScope) (map[string]string, error) {
+	var doc s3xml.Tagging
+	ok, err := readXML(rq, &doc)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errMsg(s3xml.CodeMalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
+	}
+	return tagsFromDoc(&doc, sc)
+}
+
+// taggingDoc is a tag set as S3 answers it, sorted by key.
+func taggingDoc(tags map[string]string) *s3xml.Tagging {
+	doc := &s3xml.Tagging{TagSet: []s3xml.Tag{}}
+	for k, v := range tags {
+		doc.TagSet = append(doc.TagSet, s3xml.Tag{Key: k, Value: v})
+	}
+	sort.Slice(doc.TagSet, func(i, j int) bool { return doc.TagSet[i].Key < doc.TagSet[j].Key })
+	return doc
 }
 
 // taggingDirective reads CopyObject's x-amz-tagging-directive (COPY by
@@ -109,26 +188,14 @@ func (s *Server) tagger() (storage.Tagger, error) {
 	return nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not support object tagging")
 }
 
-// getTagging answers GetObjectTagging with the object's tags, sorted by
-// key. Buckets have no tag set (NoSuchTagSet, as S3 answers for an
-// untagged bucket).
-func (s *Server) getTagging(ctx context.Context, rq *request) (*response, error) {
-	if rq.key == "" {
-		if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
-			return nil, err
-		}
-		return nil, errCode(s3xml.CodeNoSuchTagSet)
-	}
+// getObjectTagging answers GetObjectTagging with the object's tags (an
+// empty set when it has none).
+func (s *Server) getObjectTagging(ctx context.Context, rq *request) (*response, error) {
 	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
 	if err != nil {
 		return nil, err
 	}
-	doc := &s3xml.Tagging{TagSet: []s3xml.Tag{}}
-	for k, v := range info.Meta.Tags {
-		doc.TagSet = append(doc.TagSet, s3xml.Tag{Key: k, Value: v})
-	}
-	sort.Slice(doc.TagSet, func(i, j int) bool { return doc.TagSet[i].Key < doc.TagSet[j].Key })
-	return &response{doc: doc}, nil
+	return &response{doc: taggingDoc(info.Meta.Tags)}, nil
 }
 
 // putObjectTagging replaces an object's tags (PutObjectTagging).
@@ -137,15 +204,7 @@ func (s *Server) putObjectTagging(ctx context.Context, rq *request) (*response, 
 	if err != nil {
 		return nil, err
 	}
-	var doc s3xml.Tagging
-	ok, err := readXML(rq, &doc)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, errMsg(s3xml.CodeMalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
-	}
-	tags, err := tagsFromDoc(&doc)
+	tags, err := readTagging(rq, objectTags)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +221,71 @@ func (s *Server) deleteObjectTagging(ctx context.Context, rq *request) (*respons
 		return nil, err
 	}
 	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, nil); err != nil {
+		return nil, err
+	}
+	return &response{status: http.StatusNoContent}, nil
+}
+
+// bucketTagger returns the backend's bucket tagging support, or
+// NotImplemented.
+func (s *Server) bucketTagger() (storage.BucketTagger, error) {
+	if t, ok := s.backend.(storage.BucketTagger); ok {
+		return t, nil
+	}
+	return nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not support bucket tagging")
+}
+
+// getBucketTagging answers GetBucketTagging. Unlike an object, a bucket
+// without tags has no tag set: S3 answers NoSuchTagSet, not an empty one.
+func (s *Server) getBucketTagging(ctx context.Context, rq *request) (*response, error) {
+	tg, err := s.bucketTagger()
+	if err != nil {
+		// Without tagging support no bucket has tags.
+		if _, herr := s.backend.HeadBucket(ctx, rq.bucket); herr != nil {
+			return nil, herr
+		}
+		return nil, errCode(s3xml.CodeNoSuchTagSet)
+	}
+	tags, err := tg.GetBucketTagging(ctx, rq.bucket)
+	if err != nil {
+		return nil, err
+	}
+	if len(tags) == 0 {
+		return nil, errCode(s3xml.CodeNoSuchTagSet)
+	}
+	return &response{doc: taggingDoc(tags)}, nil
+}
+
+// putBucketTagging replaces a bucket's tags (PutBucketTagging, 204 as S3
+// answers). An empty tag set removes them, so GetBucketTagging then
+// answers NoSuchTagSet.
+func (s *Server) putBucketTagging(ctx context.Context, rq *request) (*response, error) {
+	tg, err := s.bucketTagger()
+	if err != nil {
+		return nil, err
+	}
+	// A missing bucket is NoSuchBucket whatever the document says.
+	if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
+		return nil, err
+	}
+	tags, err := readTagging(rq, bucketTags)
+	if err != nil {
+		return nil, err
+	}
+	if err := tg.PutBucketTagging(ctx, rq.bucket, tags); err != nil {
+		return nil, err
+	}
+	return &response{status: http.StatusNoContent}, nil
+}
+
+// deleteBucketTagging removes a bucket's tags (DeleteBucketTagging); a
+// bucket without tags is no error.
+func (s *Server) deleteBucketTagging(ctx context.Context, rq *request) (*response, error) {
+	tg, err := s.bucketTagger()
+	if err != nil {
+		return nil, err
+	}
+	if err := tg.PutBucketTagging(ctx, rq.bucket, nil); err != nil {
 		return nil, err
 	}
 	return &response{status: http.StatusNoContent}, nil

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"context"
+	"encoding/xml"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/s3test"
+	"github.com/s3kit/s3kit/storage/disk"
 )
 
 func taggingDoc(t *testing.T, kv ...string) []byte {
@@ -138,6 +141,7 @@ func TestObjectTaggingLimits(t *testing.T) {
 		{"key of 129", taggingDoc(t, strings.Repeat("k", 129), "v"), 400, "InvalidTag"},
 		{"value of 256", taggingDoc(t, "k", strings.Repeat("ü", 256)), 200, ""},
 		{"value of 257", taggingDoc(t, "k", strings.Repeat("v", 257)), 400, "InvalidTag"},
+		{"key of 65 astral characters (130 UTF-16 units)", taggingDoc(t, strings.Repeat("\U00010400", 65), "v"), 400, "InvalidTag"},
 		{"empty key", taggingDoc(t, "", "v"), 400, "InvalidTag"},
 		{"bad key character", taggingDoc(t, "user!name", "v"), 400, "InvalidTag"},
 		{"bad value character", taggingDoc(t, "k", "comma,separated"), 400, "InvalidTag"},
@@ -165,4 +169,170 @@ func TestObjectTaggingLimits(t *testing.T) {
 		e.wantErr(400, h.code, "PUT", "/bkt/other", []byte("x"), hdr{"X-Amz-Tagging": h.v})
 	}
 	e.wantErr(404, "NoSuchKey", "HEAD", "/bkt/other", nil, nil)
+}
+
+// bucketTags returns a bucket's tags as "k=v" strings in the server's
+// order.
+func (e *env) bucketTags(bucket string) []string {
+	e.t.Helper()
+	var tg s3xml.Tagging
+	e.must(200, "GET", "/"+bucket+"?tagging", nil, nil).decode(e.t, &tg)
+	out := []string{}
+	for _, t := range tg.TagSet {
+		out = append(out, t.Key+"="+t.Value)
+	}
+	return out
+}
+
+// wantNoTagSet checks S3's answer for a bucket without tags.
+func (e *env) wantNoTagSet(bucket string) {
+	e.t.Helper()
+	var doc s3xml.Error
+	r := e.wantErr(404, "NoSuchTagSet", "GET", "/"+bucket+"?tagging", nil, nil)
+	if err := xml.Unmarshal(r.body, &doc); err != nil || doc.Message != "The TagSet does not exist" {
+		e.t.Errorf("NoSuchTagSet message %q (%v)", doc.Message, err)
+	}
+}
+
+func TestBucketTagging(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, s3test.WithDisk())
+	e.mkBucket("bkt")
+	e.mkBucket("other")
+	e.wantNoTagSet("bkt")
+
+	e.must(204, "PUT", "/bkt?tagging", taggingDoc(t, "team", "blue sky", "cost-center", "a+b=c/d:e@f_g.h-i", "empty", ""), nil)
+	if got, want := e.bucketTags("bkt"), []string{"cost-center=a+b=c/d:e@f_g.h-i", "empty=", "team=blue sky"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("bucket tags %v, want %v", got, want)
+	}
+	e.wantNoTagSet("other")
+	// Bucket tags are not object tags, and the other way round.
+	e.put("bkt", "k", []byte("x"), hdr{"X-Amz-Tagging": "obj=1"})
+	if got := e.tagsOf("k"); !reflect.DeepEqual(got, []string{"obj=1"}) {
+		t.Errorf("object tags %v in a tagged bucket", got)
+	}
+	if got := e.must(200, "HEAD", "/bkt/k", nil, nil).header.Get("X-Amz-Tagging-Count"); got != "1" {
+		t.Errorf("x-amz-tagging-count %q", got)
+	}
+	// A put replaces the whole set.
+	e.must(204, "PUT", "/bkt?tagging", taggingDoc(t, "only", "one"), nil)
+	if got := e.bucketTags("bkt"); !reflect.DeepEqual(got, []string{"only=one"}) {
+		t.Fatalf("bucket tags after a second put %v", got)
+	}
+
+	e.must(204, "DELETE", "/bkt?tagging", nil, nil)
+	e.wantNoTagSet("bkt")
+	e.must(204, "DELETE", "/bkt?tagging", nil, nil) // nothing to delete is no error
+	// An empty set removes the tags too.
+	e.must(204, "PUT", "/bkt?tagging", taggingDoc(t, "a", "1"), nil)
+	e.must(204, "PUT", "/bkt?tagging", taggingDoc(t), nil)
+	e.wantNoTagSet("bkt")
+
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		e.wantErr(404, "NoSuchBucket", m, "/missing?tagging", taggingDoc(t, "a", "1"), nil)
+	}
+	e.wantErr(404, "NoSuchBucket", "PUT", "/missing?tagging", []byte("<Tagging><TagSet>"), nil)
+	e.wantErr(400, "MalformedXML", "PUT", "/bkt?tagging", []byte("<Tagging><TagSet>"), nil)
+	e.wantErr(400, "MalformedXML", "PUT", "/bkt?tagging", nil, nil)
+	e.wantErr(400, "BadDigest", "PUT", "/bkt?tagging", taggingDoc(t, "a", "1"), hdr{"Content-Md5": "1B2M2Y8AsgTpgAmY7PhCfg=="})
+
+	// Deleting the bucket drops its tags; a new bucket of that name has none.
+	e.must(204, "PUT", "/other?tagging", taggingDoc(t, "gone", "soon"), nil)
+	e.must(204, "DELETE", "/other", nil, nil)
+	e.mkBucket("other")
+	e.wantNoTagSet("other")
+}
+
+func TestBucketTaggingLimits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	var fifty, fiftyOne, fiftyOneBad []string
+	for i := range 51 {
+		if i < 50 {
+			fifty = append(fifty, fmt.Sprintf("k%d", i), "v")
+		}
+		fiftyOne = append(fiftyOne, fmt.Sprintf("k%d", i), "v")
+		fiftyOneBad = append(fiftyOneBad, fmt.Sprintf("k%d", i), "v")
+	}
+	fiftyOneBad[2*40+1] = "bad,value"
+	tests := []struct {
+		name   string
+		doc    []byte
+		status int
+		code   string
+		msg    string
+	}{
+		{"fifty tags", taggingDoc(t, fifty...), 204, "", ""},
+		{"fifty-one tags", taggingDoc(t, fiftyOne...), 400, "BadRequest", "Bucket tag count cannot be greater than 50"},
+		{"fifty-one tags, one invalid", taggingDoc(t, fiftyOneBad...), 400, "InvalidTag", "The TagValue you have provided is invalid"},
+		{"duplicate key", taggingDoc(t, "a", "1", "a", "2"), 400, "InvalidTag", "Cannot provide multiple Tags with the same key"},
+		{"key of 128", taggingDoc(t, strings.Repeat("é", 128), "v"), 204, "", ""},
+		{"key of 129", taggingDoc(t, strings.Repeat("k", 129), "v"), 400, "InvalidTag", "The TagKey you have provided is invalid"},
+		{"value of 256", taggingDoc(t, "k", strings.Repeat("ü", 256)), 204, "", ""},
+		{"value of 257", taggingDoc(t, "k", strings.Repeat("v", 257)), 400, "InvalidTag", "The TagValue you have provided is invalid"},
+		{"empty key", taggingDoc(t, "", "v"), 400, "InvalidTag", "The TagKey you have provided is invalid"},
+		{"empty value", taggingDoc(t, "k", ""), 204, "", ""},
+		{"bad key character", taggingDoc(t, "user!name", "v"), 400, "InvalidTag", "The TagKey you have provided is invalid"},
+		{"reserved prefix", taggingDoc(t, "aws:cost", "v"), 400, "InvalidTag", "System tags cannot be added/updated by requester"},
+		{"reserved prefix, other case", taggingDoc(t, "AWS:cost", "v"), 400, "InvalidTag", `Invalid Tag. Tags cannot start with "aws:"(case insensitive) unless they are System Tags that start with "aws:"(case sensitive)`},
+		{"aws: inside a key", taggingDoc(t, "team:aws:cost", "v"), 204, "", ""},
+		// S3 counts UTF-16 code units: a character outside the BMP is two.
+		{"key of 64 astral characters", taggingDoc(t, strings.Repeat("\U00010400", 64), "v"), 204, "", ""},
+		{"key of 65 astral characters", taggingDoc(t, strings.Repeat("\U00010400", 65), "v"), 400, "InvalidTag", "The TagKey you have provided is invalid"},
+		{"value of 129 astral characters", taggingDoc(t, "k", strings.Repeat("\U00010400", 129)), 400, "InvalidTag", "The TagValue you have provided is invalid"},
+		{"emoji (a symbol, not a letter)", taggingDoc(t, "k", "\U0001F600"), 400, "InvalidTag", "The TagValue you have provided is invalid"},
+		{"last good set", taggingDoc(t, "keep", "me"), 204, "", ""},
+	}
+	for _, tc := range tests {
+		if tc.status == 204 {
+			e.must(204, "PUT", "/bkt?tagging", tc.doc, nil)
+			continue
+		}
+		r := e.wantErr(tc.status, tc.code, "PUT", "/bkt?tagging", tc.doc, nil)
+		var doc s3xml.Error
+		if err := xml.Unmarshal(r.body, &doc); err != nil || doc.Message != tc.msg {
+			t.Errorf("%s: message %q (%v), want %q", tc.name, doc.Message, err, tc.msg)
+		}
+	}
+	// A refused PUT changes nothing.
+	if got := e.bucketTags("bkt"); !reflect.DeepEqual(got, []string{"keep=me"}) {
+		t.Errorf("tags after refused PUTs %v", got)
+	}
+	// Objects keep their own limit of 10.
+	e.put("bkt", "k", []byte("x"), nil)
+	r := e.wantErr(400, "BadRequest", "PUT", "/bkt/k?tagging", taggingDoc(t, fifty[:22]...), nil)
+	if !strings.Contains(string(r.body), "Object tags cannot be greater than 10") {
+		t.Errorf("object limit message: %s", r.body)
+	}
+}
+
+// TestBucketTaggingSurvivesRestart stores bucket tags through one server on
+// a disk store, then reads them through a new server on the reopened
+// store.
+func TestBucketTaggingSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := newClock()
+	open := func() *disk.Store {
+		st, err := disk.Open(context.Background(), dir, disk.Options{Now: c.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := open()
+	e := newEnvClock(t, c, s3test.WithBackend(st))
+	e.mkBucket("bkt")
+	e.must(204, "PUT", "/bkt?tagging", taggingDoc(t, "team", "blue"), nil)
+	e.srv.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st = open()
+	t.Cleanup(func() { st.Close() })
+	e = newEnvClock(t, c, s3test.WithBackend(st))
+	if got := e.bucketTags("bkt"); !reflect.DeepEqual(got, []string{"team=blue"}) {
+		t.Fatalf("bucket tags after restart %v", got)
+	}
 }

@@ -1,9 +1,9 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier), and the sentinel errors the server maps onto S3 error
-// codes. Implementations live in storage/disk (durable, on local disk) and
-// storage/mem (in memory, for tests); storage/storagetest checks every MUST
-// written in the doc comments below.
+// (Multipart, Copier, Tagger, BucketTagger), and the sentinel errors the
+// server maps onto S3 error codes. Implementations live in storage/disk
+// (durable, on local disk) and storage/mem (in memory, for tests);
+// storage/storagetest checks every MUST written in the doc comments below.
 //
 // The server never touches files: everything it stores or reads goes
 // through these interfaces.
@@ -311,6 +311,20 @@ type Tagger interface {
 	// stay as they are (S3 object tagging is not a new version). It
 	// returns ErrNoSuchKey when there is no object.
 	PutObjectTagging(ctx context.Context, bucket, key string, tags map[string]string) (ObjectInfo, error)
+}
+
+// BucketTagger is implemented by backends that keep a tag set per bucket
+// (S3 bucket tagging).
+//
+// Implementations MUST keep a bucket's tags as durably as the bucket
+// itself (a disk backend's survive a restart), drop them with the bucket
+// (a re-created bucket has none), never share the caller's map, and
+// return ErrNoSuchBucket when the bucket does not exist.
+type BucketTagger interface {
+	// PutBucketTagging replaces a bucket's tags; nil or empty removes them.
+	PutBucketTagging(ctx context.Context, bucket string, tags map[string]string) error
+	// GetBucketTagging returns a bucket's tags, nil when it has none.
+	GetBucketTagging(ctx context.Context, bucket string) (map[string]string, error)
 }
 
 // Copier is implemented by backends that copy objects without streaming

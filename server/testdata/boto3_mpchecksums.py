@@ -6,7 +6,9 @@ it), and with a precomputed whole-file CRC32 (FULL_OBJECT, verified by the
 server at Complete); then head_object and get_object with
 ChecksumMode=ENABLED, whose values must equal a local computation and which
 botocore validates where it can (whole-object FULL_OBJECT values and part
-values; composite "-N" values it skips).
+values; composite "-N" values it skips). Raw upload_part without a checksum
+is refused on a CRC32 (COMPOSITE) upload, as is one with another
+algorithm, and accepted (the server computes it) on a FULL_OBJECT one.
 
 Credentials, region and endpoint come from the environment
 (s3test.Server.Env). Prints one line per step; exits non-zero on failure.
@@ -20,6 +22,7 @@ import zlib
 
 import boto3
 from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
 from botocore.compat import HAS_CRT
 from botocore.exceptions import ClientError
 from botocore.httpchecksum import StreamingChecksumBody
@@ -154,5 +157,47 @@ try:
 except ClientError as e:
     assert e.response["Error"]["Code"] == "NoSuchKey", e.response
 print(a, flush=True)
+
+step("upload_part without a checksum on a CRC32 upload")
+# botocore adds a CRC32 to every part; this client sends parts bare.
+bare = boto3.client("s3", config=Config(request_checksum_calculation="when_required"))
+up = s3.create_multipart_upload(Bucket=bucket, Key="raw.bin", ChecksumAlgorithm="CRC32")["UploadId"]
+
+
+def part_error(client, **kw):
+    try:
+        client.upload_part(Bucket=bucket, Key="raw.bin", UploadId=up, PartNumber=1, Body=parts[0], **kw)
+    except ClientError as e:
+        return e.response["Error"]
+    sys.exit("upload_part %s was accepted" % (kw or "without a checksum"))
+
+
+err = part_error(bare)
+assert err["Code"] == "InvalidRequest", err
+assert err["Message"] == "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: null", err
+err = part_error(s3, ChecksumAlgorithm="SHA256")
+assert err["Code"] == "InvalidRequest", err
+assert err["Message"] == "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: sha256", err
+assert "Parts" not in s3.list_parts(Bucket=bucket, Key="raw.bin", UploadId=up), "a refused part was stored"
+# botocore's default CRC32 goes through, and the upload completes.
+p = s3.upload_part(Bucket=bucket, Key="raw.bin", UploadId=up, PartNumber=1, Body=parts[0])
+assert p["ChecksumCRC32"] == b64(crc32(parts[0])), p
+done = s3.complete_multipart_upload(Bucket=bucket, Key="raw.bin", UploadId=up, MultipartUpload={"Parts": [
+    {"PartNumber": 1, "ETag": p["ETag"], "ChecksumCRC32": p["ChecksumCRC32"]}]})
+assert done["ChecksumCRC32"] == "%s-1" % b64(crc32(crc32(parts[0]))), done
+
+step("upload_part without a checksum on a FULL_OBJECT CRC32 upload")
+up = s3.create_multipart_upload(Bucket=bucket, Key="raw-full.bin", ChecksumAlgorithm="CRC32",
+                                ChecksumType="FULL_OBJECT")["UploadId"]
+done = []
+for i, part in enumerate(parts):
+    r = bare.upload_part(Bucket=bucket, Key="raw-full.bin", UploadId=up, PartNumber=i + 1, Body=part)
+    assert "ChecksumCRC32" not in r, r  # computed by the server, not echoed
+    done.append({"PartNumber": i + 1, "ETag": r["ETag"]})
+listed = s3.list_parts(Bucket=bucket, Key="raw-full.bin", UploadId=up)["Parts"]
+assert [p["ChecksumCRC32"] for p in listed] == [b64(crc32(p)) for p in parts], listed
+r = s3.complete_multipart_upload(Bucket=bucket, Key="raw-full.bin", UploadId=up, ChecksumType="FULL_OBJECT",
+                                 ChecksumCRC32=full, MultipartUpload={"Parts": done})
+assert r["ChecksumCRC32"] == full and r["ChecksumType"] == "FULL_OBJECT", r
 
 print("\nOK", flush=True)

@@ -3,7 +3,8 @@
 //
 // Layout of a data directory:
 //
-//	index.db    bbolt: buckets, object records, uploads, parts, file refcounts
+//	index.db    bbolt: buckets and their tags, object records, uploads, parts,
+//	            file refcounts
 //	wal         write-ahead log of small object writes not yet in index.db
 //	data/<id>   content files, named by random IDs (keys never become paths)
 //

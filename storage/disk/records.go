@@ -15,6 +15,7 @@ var (
 	bktBuckets = []byte("buckets") // bucket name -> nested bucket
 	bktFiles   = []byte("files")   // content file ID -> reference count
 	keyInfo    = []byte("info")    // in a bucket: its BucketInfo
+	keyTags    = []byte("tags")    // in a bucket: its tags (JSON), absent when none
 	bktObjects = []byte("o")       // in a bucket: key -> object record
 	bktUploads = []byte("u")       // in a bucket: upload ID -> upload record
 	bktParts   = []byte("p")       // in a bucket: upload ID + part number -> part record

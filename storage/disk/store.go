@@ -19,10 +19,11 @@ import (
 )
 
 var (
-	_ storage.Backend   = (*Store)(nil)
-	_ storage.Multipart = (*Store)(nil)
-	_ storage.Copier    = (*Store)(nil)
-	_ storage.Tagger    = (*Store)(nil)
+	_ storage.Backend      = (*Store)(nil)
+	_ storage.Multipart    = (*Store)(nil)
+	_ storage.Copier       = (*Store)(nil)
+	_ storage.Tagger       = (*Store)(nil)
+	_ storage.BucketTagger = (*Store)(nil)
 
 	_ storage.RangeWriterTo = (*fileContent)(nil)
 	_ io.WriterTo           = (*fileContent)(nil)
@@ -441,4 +442,60 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 		}
 		return tx.Bucket(bktBuckets).DeleteBucket([]byte(name))
 	})
+}
+
+// PutBucketTagging implements storage.BucketTagger. The tags live beside
+// the bucket's info in its nested index bucket, so they are committed
+// (and fsynced) like any index change, and DeleteBucket drops them with
+// the rest of the bucket.
+func (s *Store) PutBucketTagging(ctx context.Context, name string, tags map[string]string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var val []byte
+	if len(tags) > 0 {
+		var err error
+		if val, err = json.Marshal(tags); err != nil {
+			return err
+		}
+	}
+	return s.c.do(func(tx *bolt.Tx) error {
+		b, err := bucketOf(tx, name)
+		if err != nil {
+			return err
+		}
+		if val == nil {
+			return b.Delete(keyTags)
+		}
+		return b.Put(keyTags, val)
+	})
+}
+
+// GetBucketTagging implements storage.BucketTagger.
+func (s *Store) GetBucketTagging(ctx context.Context, name string) (map[string]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var tags map[string]string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b, err := bucketOf(tx, name)
+		if err != nil {
+			return err
+		}
+		v := b.Get(keyTags)
+		if v == nil {
+			return nil
+		}
+		if err := json.Unmarshal(v, &tags); err != nil {
+			return fmt.Errorf("%w: bucket %s tags: %v", errCorrupt, name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(tags) == 0 {
+		return nil, nil
+	}
+	return tags, nil
 }

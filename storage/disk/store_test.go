@@ -140,6 +140,9 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if _, err := s.PutObjectTagging(ctx, "b", "small", map[string]string{"t": "small"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.PutBucketTagging(ctx, "b", map[string]string{"team": "blue", "empty": ""}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.CopyObject(ctx, "b", "large", "b", "large-copy", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +157,9 @@ func TestReopenKeepsEverything(t *testing.T) {
 	info, err := s.HeadBucket(ctx, "b")
 	if err != nil || info.Region != "eu-north-1" {
 		t.Fatalf("HeadBucket after reopen = %+v, %v", info, err)
+	}
+	if tags, err := s.GetBucketTagging(ctx, "b"); err != nil || !reflect.DeepEqual(tags, map[string]string{"team": "blue", "empty": ""}) {
+		t.Fatalf("bucket tags after reopen = %v, %v", tags, err)
 	}
 	for key, want := range map[string][]byte{"small": small, "large": large, "large-copy": large, "mp": append(append([]byte{}, p1...), "tail"...)} {
 		if got := mustRead(t, s, key); !bytes.Equal(got, want) {

@@ -14,10 +14,11 @@ import (
 )
 
 var (
-	_ storage.Backend   = (*Store)(nil)
-	_ storage.Multipart = (*Store)(nil)
-	_ storage.Copier    = (*Store)(nil)
-	_ storage.Tagger    = (*Store)(nil)
+	_ storage.Backend      = (*Store)(nil)
+	_ storage.Multipart    = (*Store)(nil)
+	_ storage.Copier       = (*Store)(nil)
+	_ storage.Tagger       = (*Store)(nil)
+	_ storage.BucketTagger = (*Store)(nil)
 )
 
 // Options configure a Store.
@@ -37,6 +38,7 @@ type Store struct {
 
 type bucket struct {
 	info    storage.BucketInfo
+	tags    map[string]string // bucket tagging; nil when none
 	objects map[string]*object
 	keys    []string // sorted
 	uploads map[string]*mpUpload
@@ -119,6 +121,35 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 	}
 	delete(s.buckets, name)
 	return nil
+}
+
+// PutBucketTagging implements storage.BucketTagger.
+func (s *Store) PutBucketTagging(ctx context.Context, name string, tags map[string]string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := s.bucket(name)
+	if err != nil {
+		return err
+	}
+	b.tags = upload.CloneTags(tags)
+	return nil
+}
+
+// GetBucketTagging implements storage.BucketTagger.
+func (s *Store) GetBucketTagging(ctx context.Context, name string) (map[string]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, err := s.bucket(name)
+	if err != nil {
+		return nil, err
+	}
+	return upload.CloneTags(b.tags), nil
 }
 
 // bucket looks a bucket up; the caller holds s.mu.

@@ -418,3 +418,73 @@ func testTagger(t *testing.T, nb func(t *testing.T) storage.Backend) {
 	_, err := tg.PutObjectTagging(f.ctx, f.bucket, "missing", map[string]string{"a": "b"})
 	wantErr(t, "PutObjectTagging of a missing key", err, storage.ErrNoSuchKey)
 }
+
+// testBucketTagger checks storage.BucketTagger: a bucket starts without
+// tags, a put replaces the whole set, the caller's map is not kept, empty
+// removes, buckets do not share tags, and deleting a bucket drops them.
+func testBucketTagger(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	f := newFixture(t, nb)
+	tg, ok := f.b.(storage.BucketTagger)
+	if !ok {
+		t.Skip("backend does not implement storage.BucketTagger")
+	}
+	get := func(bucket string) map[string]string {
+		t.Helper()
+		tags, err := tg.GetBucketTagging(f.ctx, bucket)
+		if err != nil {
+			t.Fatalf("GetBucketTagging(%s): %v", bucket, err)
+		}
+		return tags
+	}
+	if tags := get(f.bucket); tags != nil {
+		t.Fatalf("new bucket has tags %v", tags)
+	}
+	if err := f.b.CreateBucket(f.ctx, "other", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]string{"a": "1", "b": "", "ü": "日本"}
+	if err := tg.PutBucketTagging(f.ctx, f.bucket, tags); err != nil {
+		t.Fatalf("PutBucketTagging: %v", err)
+	}
+	tags["a"] = "changed by the caller"
+	if got, want := get(f.bucket), map[string]string{"a": "1", "b": "", "ü": "日本"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("tags %v, want %v", got, want)
+	}
+	get(f.bucket)["a"] = "changed by a reader"
+	if got := get(f.bucket)["a"]; got != "1" {
+		t.Fatalf("a reader changed the stored tags: a=%q", got)
+	}
+	if got := get("other"); got != nil {
+		t.Fatalf("tags leaked to another bucket: %v", got)
+	}
+	if err := tg.PutBucketTagging(f.ctx, f.bucket, map[string]string{"c": "3"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := get(f.bucket), map[string]string{"c": "3"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("tags after a second put %v, want %v (a put replaces the set)", got, want)
+	}
+	// Tags do not make a bucket non-empty, and go with it.
+	if err := f.b.DeleteBucket(f.ctx, f.bucket); err != nil {
+		t.Fatalf("DeleteBucket of a tagged bucket: %v", err)
+	}
+	_, err := tg.GetBucketTagging(f.ctx, f.bucket)
+	wantErr(t, "GetBucketTagging of a deleted bucket", err, storage.ErrNoSuchBucket)
+	wantErr(t, "PutBucketTagging of a missing bucket", tg.PutBucketTagging(f.ctx, f.bucket, map[string]string{"a": "b"}), storage.ErrNoSuchBucket)
+	if err := f.b.CreateBucket(f.ctx, f.bucket, storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(f.bucket); got != nil {
+		t.Fatalf("re-created bucket has tags %v", got)
+	}
+	for _, empty := range []map[string]string{nil, {}} {
+		if err := tg.PutBucketTagging(f.ctx, "other", map[string]string{"x": "y"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tg.PutBucketTagging(f.ctx, "other", empty); err != nil {
+			t.Fatalf("PutBucketTagging(%#v): %v", empty, err)
+		}
+		if got := get("other"); got != nil {
+			t.Fatalf("tags after PutBucketTagging(%#v): %v", empty, got)
+		}
+	}
+}
