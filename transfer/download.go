@@ -128,9 +128,13 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 		n := min(o.Size, ps)
 		// A whole object whose body checks a full-object checksum (CRC32
 		// and the like, cheap) needs no MD5 pass: read it to EOF instead.
+		// Nor does a first chunk whose MD5 nothing will compare.
 		var h hash.Hash = first
-		if o.Checksummed && o.Size <= ps && !m.opts.SkipVerify {
+		switch {
+		case o.Checksummed && o.Size <= ps && !m.opts.SkipVerify:
 			h, checked = nopHash{}, true
+		case o.Size > ps && !m.hashChunks(o, ps):
+			h = nopHash{}
 		}
 		read, err := m.copyAt(w, 0, h, rc, n)
 		if err == nil && read != n {
@@ -150,7 +154,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 		// The first body broke off: fetch that range again, as for any chunk.
 		var sum []byte
 		err = m.slot(ctx, func() (err error) {
-			sum, err = m.fetchChunk(ctx, w, bucket, key, 0, min(obj.Size, ps), obj.ETag, true)
+			sum, err = m.fetchChunk(ctx, w, bucket, key, 0, min(obj.Size, ps), obj.ETag, obj.Size <= ps || m.hashChunks(obj, ps))
 			return err
 		})
 		if err == nil {
@@ -165,9 +169,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	nchunks := int((obj.Size + ps - 1) / ps)
 	sums := make([][]byte, max(nchunks, 1))
 	sums[0] = first.Sum(nil)
-	// Hash the other chunks only when their MD5s can be checked: against
-	// a multipart ETag with as many parts as there are chunks.
-	hashChunks := m.opts.VerifyLarge && !m.opts.SkipVerify && !obj.Encrypted && etagParts(obj.ETag) == nchunks && nchunks > 1
+	hashChunks := m.hashChunks(obj, ps)
 	// The chunks are fetched in parallel but written one at a time: a
 	// buffered write holds the file's inode lock anyway, and writers queued
 	// on it in the kernel spin (in a guest whose page-cache pages are slow
@@ -208,6 +210,15 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	verified, err := verifyETag(obj, sums, w)
 	res.Verified = verified
 	return res, err
+}
+
+// hashChunks tells whether a download of obj in chunks of ps bytes hashes
+// each chunk: only when their MD5s can be checked, against a multipart
+// ETag with as many parts as there are chunks, and the caller asked for
+// large objects to be verified.
+func (m *Manager) hashChunks(obj Object, ps int64) bool {
+	nchunks := int((obj.Size + ps - 1) / ps)
+	return m.opts.VerifyLarge && !m.opts.SkipVerify && !obj.Encrypted && nchunks > 1 && etagParts(obj.ETag) == nchunks
 }
 
 // fetchChunk downloads n bytes at off into w, retrying a body that breaks
