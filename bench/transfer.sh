@@ -37,7 +37,7 @@ LIST_N=${LIST_N:-100000}
 if [ -n "${QUICK:-}" ]; then BIG_MB=128; NFILES=200; RSS_MB=256; LIST_N=5000; fi
 TOOLS=${TOOLS:-"s3kit s3kitnv s5cmd minio awsgo awscli2 rclone boto3"}
 NICE=${NICE:-0}
-REPEAT=${REPEAT:-1}
+export REPEAT=${REPEAT:-1}
 S5CMD=${S5CMD:-/tmp/s5cmd-v2.3.0}
 
 work=$(mktemp -d /tmp/s3kit-transfer.XXXXXX)
@@ -243,7 +243,7 @@ if have awscli2; then ls_aws=$(python3 "$root/bench/peers/firstline.py" nice -n 
 # --- report ------------------------------------------------------------------
 python3 - "$results" "$BIG_MB" "$NFILES" "$RSS_MB" "$LIST_N" "$rss_up" "$rss_down" \
 	"$ls_s3kit" "$ls_s5cmd" "$ls_aws" "$S5CMD" "$work" <<'PY'
-import json, subprocess, sys
+import json, os, subprocess, sys
 (res, big, nfiles, rss_mb, list_n, rss_up, rss_down, ls_s3kit, ls_s5, ls_aws, s5, work) = sys.argv[1:]
 rows = [json.loads(l) for l in open(res)]
 names = {"s3kit": "s3kit cp", "s3kitnv": "(s3kit cp --no-verify)", "s5cmd": "s5cmd v2.3.0", "minio": "minio-go (miniocp)",
@@ -298,6 +298,23 @@ for j in jobs:
         fmt(aws) if many else "-", ("%.2fx" % r3 if r3 else "n/a") if many else "-",
         (("met" if r3 >= 3 else "MISSED") if r3 else "n/a") if many else "-"))
 print()
+# Every run, in run order, and the same ratio taken within each repetition
+# (all tools of one repetition run back to back, so this pairs runs made
+# under the same load): its median and range show how much the single
+# ratio above depends on the noise.
+if int(os.environ.get("REPEAT", "1")) > 1:
+    print("| job | per-repetition s3kit / best of s5cmd, minio-go | %s |" % " | ".join(names.get(t, t) + " s" for t in tools))
+    print("| --- | --- |%s" % (" --- |" * len(tools)))
+    for j in jobs:
+        runs = {t: secs.get((t, j), []) for t in tools}
+        per = []
+        for i, v in enumerate(runs.get("s3kit", [])):
+            peer = [runs[p][i] for p in ("s5cmd", "minio") if p in runs and len(runs[p]) > i]
+            if peer:
+                per.append(min(peer) / v)
+        summary = "median %.2fx (%.2f-%.2fx)" % (statistics.median(per), min(per), max(per)) if per else "n/a"
+        print("| %s | %s | %s |" % (j, summary, " | ".join(" ".join("%.2f" % x for x in runs[t]) or "-" for t in tools)))
+    print()
 def rss_line(label, v):
     kib, secs, ok = v.split()
     mib = int(kib) / 1024
