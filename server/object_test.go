@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/xml"
 	"fmt"
 	"hash/crc32"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
 )
 
 func md5b64(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
@@ -67,18 +70,21 @@ func TestPutDigests(t *testing.T) {
 	e := newEnv(t)
 	e.mkBucket("bkt")
 	body := []byte("checksummed body")
+	// The messages are S3's own, which SDKs show to the user.
 	tests := []struct {
 		name   string
 		h      hdr
 		status int
 		code   string
+		msg    string
 	}{
-		{"right Content-MD5", hdr{"Content-MD5": md5b64(body)}, 200, ""},
-		{"wrong Content-MD5", hdr{"Content-MD5": md5b64([]byte("other"))}, 400, "BadDigest"},
-		{"malformed Content-MD5", hdr{"Content-MD5": "not-base64!"}, 400, "InvalidDigest"},
-		{"right CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64(body)}, 200, ""},
-		{"wrong CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))}, 400, "BadDigest"},
-		{"two checksums", hdr{"X-Amz-Checksum-Crc32": crc32b64(body), "X-Amz-Checksum-Sha1": "AAAA"}, 400, "InvalidRequest"},
+		{"right Content-MD5", hdr{"Content-MD5": md5b64(body)}, 200, "", ""},
+		{"wrong Content-MD5", hdr{"Content-MD5": md5b64([]byte("other"))}, 400, "BadDigest", "The Content-MD5 you specified did not match what we received."},
+		{"malformed Content-MD5", hdr{"Content-MD5": "not-base64!"}, 400, "InvalidDigest", "The Content-MD5 you specified was invalid."},
+		{"right CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64(body)}, 200, "", ""},
+		{"wrong CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))}, 400, "BadDigest", "The CRC32 you specified did not match the calculated checksum."},
+		{"CRC32 of the wrong size", hdr{"X-Amz-Checksum-Crc32": "AAAAAAAA"}, 400, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid."},
+		{"two checksums", hdr{"X-Amz-Checksum-Crc32": crc32b64(body), "X-Amz-Checksum-Sha1": "AAAA"}, 400, "InvalidRequest", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,7 +95,13 @@ func TestPutDigests(t *testing.T) {
 				e.must(200, "HEAD", path, nil, nil)
 				return
 			}
-			e.wantErr(tc.status, tc.code, "PUT", path, body, tc.h)
+			r := e.wantErr(tc.status, tc.code, "PUT", path, body, tc.h)
+			if tc.msg != "" {
+				var doc s3xml.Error
+				if err := xml.Unmarshal(r.body, &doc); err != nil || doc.Message != tc.msg {
+					t.Errorf("message %q, want %q (%v)", doc.Message, tc.msg, err)
+				}
+			}
 			e.wantErr(404, "NoSuchKey", "HEAD", path, nil, nil)
 		})
 	}

@@ -58,7 +58,7 @@ func (c *payloadChecks) write(p []byte) {
 // reports them in: length, payload hash, Content-MD5, then checksums.
 func (c *payloadChecks) finish() error {
 	if c.wantN >= 0 && c.n != c.wantN {
-		return errIncompleteBody("you did not provide the number of bytes specified by the " +
+		return errIncompleteBody("You did not provide the number of bytes specified by the " +
 			"x-amz-decoded-content-length (or Content-Length) header: want " +
 			strconv.FormatInt(c.wantN, 10) + ", got " + strconv.FormatInt(c.n, 10))
 	}
@@ -67,12 +67,12 @@ func (c *payloadChecks) finish() error {
 		c.sha.Sum(got[:0])
 		if subtle.ConstantTimeCompare(got[:], c.wantSHA[:]) != 1 {
 			return newError(CodeXAmzContentSHA256Mismatch, http.StatusBadRequest,
-				"the provided 'x-amz-content-sha256' header does not match what was computed")
+				"The provided 'x-amz-content-sha256' header does not match what was computed.")
 		}
 	}
 	if c.md5 != nil {
 		if subtle.ConstantTimeCompare(c.md5.Sum(nil), c.wantMD5) != 1 {
-			return errBadDigest("the Content-MD5 you specified did not match what we received")
+			return errBadDigest("The Content-MD5 you specified did not match what we received.")
 		}
 	}
 	for _, s := range c.sums {
@@ -82,7 +82,7 @@ func (c *payloadChecks) finish() error {
 		if ChecksumBase64(s.h) != s.want {
 			// S3 answers BadDigest for a wrong x-amz-checksum-* value, with
 			// this message (see aws/aws-sdk-ruby#3322).
-			return errBadDigest("the " + string(s.alg) + " you specified did not match the calculated checksum")
+			return errBadDigest("The " + string(s.alg) + " you specified did not match the calculated checksum.")
 		}
 	}
 	return nil
@@ -101,7 +101,7 @@ func newChecks(req *http.Request, payloadHash string, streaming, skipSums bool) 
 	if v := req.Header.Get("Content-Md5"); v != "" {
 		d, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(d) != md5.Size {
-			return nil, newError(CodeInvalidDigest, http.StatusBadRequest, "the Content-MD5 you specified is not valid")
+			return nil, newError(CodeInvalidDigest, http.StatusBadRequest, "The Content-MD5 you specified was invalid.")
 		}
 		c.md5, c.wantMD5 = md5.New(), d
 	}
@@ -110,10 +110,10 @@ func newChecks(req *http.Request, payloadHash string, streaming, skipSums bool) 
 		if v == "" || skipSums {
 			continue
 		}
-		if d, err := base64.StdEncoding.DecodeString(v); err != nil || len(v) != alg.encodedLen() || len(d) == 0 {
-			return nil, errInvalidRequest("value for " + alg.HeaderName() + " header is invalid")
-		}
 		h, _ := NewChecksum(alg)
+		if d, err := base64.StdEncoding.DecodeString(v); err != nil || len(v) != alg.encodedLen() || len(d) != h.Size() {
+			return nil, errInvalidRequest("Value for " + alg.HeaderName() + " header is invalid.")
+		}
 		c.sums = append(c.sums, checksumWant{alg: alg, h: h, want: v})
 	}
 	if t := req.Header.Get("X-Amz-Trailer"); t != "" {

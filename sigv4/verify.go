@@ -148,7 +148,7 @@ func parseAuthHeader(auth string, req *http.Request) (*authParams, error) {
 		if alg == "AWS4-HMAC-SHA256" {
 			return nil, errHeaderMalformed("missing Credential, SignedHeaders or Signature")
 		}
-		return nil, errInvalidRequest("the authorization mechanism you have provided is not supported; please use " + Algorithm)
+		return nil, errInvalidRequest("The authorization mechanism you have provided is not supported. Please use " + Algorithm + ".")
 	}
 	p := &authParams{}
 	var cred string
@@ -195,7 +195,7 @@ func parseAuthHeader(auth string, req *http.Request) (*authParams, error) {
 	}
 	p.payloadHash = req.Header.Get("X-Amz-Content-Sha256")
 	if p.payloadHash == "" && p.service == "s3" {
-		return nil, errInvalidRequest("missing required header for this request: x-amz-content-sha256")
+		return nil, errInvalidRequest("Missing required header for this request: x-amz-content-sha256")
 	}
 	if p.payloadHash == "" {
 		p.payloadHash = EmptyPayloadHash

@@ -209,6 +209,10 @@ func TestVerifyPayloadMismatch(t *testing.T) {
 		{"crc32 header", UnsignedPayload, map[string]string{"X-Amz-Checksum-Crc32": crc(other)}, CodeBadDigest, true},
 		{"content-md5", UnsignedPayload, map[string]string{"Content-Md5": md(other)}, CodeBadDigest, true},
 		{"malformed crc32 header", UnsignedPayload, map[string]string{"X-Amz-Checksum-Crc32": "x"}, CodeInvalidRequest, false},
+		// The right length and valid base64, but not the digest's size (6 bytes
+		// for a CRC32's 4, 31 for a SHA-256's 32): S3 refuses the header.
+		{"crc32 header of the wrong size", UnsignedPayload, map[string]string{"X-Amz-Checksum-Crc32": "AAAAAAAA"}, CodeInvalidRequest, false},
+		{"sha256 header of the wrong size", UnsignedPayload, map[string]string{"X-Amz-Checksum-Sha256": base64.StdEncoding.EncodeToString(make([]byte, 31))}, CodeInvalidRequest, false},
 		{"malformed content-md5", UnsignedPayload, map[string]string{"Content-Md5": "x"}, CodeInvalidDigest, false},
 	}
 	for _, tc := range tests {
