@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -34,7 +35,14 @@ func (tw testWorld) options(t testing.TB) Options {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
+		// Hold syscall.ForkLock while the file is open for writing: a
+		// process forked meanwhile by a parallel test would inherit the fd
+		// until its exec, and running this file would then fail with
+		// ETXTBSY ("text file busy").
+		syscall.ForkLock.RLock()
+		err := os.WriteFile(p, []byte(content), mode)
+		syscall.ForkLock.RUnlock()
+		if err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -191,7 +192,12 @@ func TestCredsExportRoundTripsThroughCredentialProcess(t *testing.T) {
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "p")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\ncat <<'EOF'\n"+out.String()+"EOF\n"), 0o755); err != nil {
+	// Under syscall.ForkLock, so that no process forked meanwhile inherits
+	// the fd and makes running the script fail with ETXTBSY.
+	syscall.ForkLock.RLock()
+	err := os.WriteFile(script, []byte("#!/bin/sh\ncat <<'EOF'\n"+out.String()+"EOF\n"), 0o755)
+	syscall.ForkLock.RUnlock()
+	if err != nil {
 		t.Fatal(err)
 	}
 	env2, out2, _ := credsEnv(t, map[string]string{".aws/config": "[default]\ncredential_process = " + script + "\n"}, nil)

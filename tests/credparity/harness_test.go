@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -167,7 +168,12 @@ func buildWorld(dir string, sc scenario, v values) (world, map[string]string, er
 			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 				return err
 			}
-			if err := os.WriteFile(full, []byte(r.Replace(content)), mode); err != nil {
+			// Under syscall.ForkLock, so that no process forked meanwhile
+			// inherits the fd and makes running the file fail with ETXTBSY.
+			syscall.ForkLock.RLock()
+			err := os.WriteFile(full, []byte(r.Replace(content)), mode)
+			syscall.ForkLock.RUnlock()
+			if err != nil {
 				return err
 			}
 		}
