@@ -107,3 +107,14 @@ func TestBoto3Tagging(t *testing.T) {
 	srv := s3test.NewServer(t, s3test.WithDisk())
 	t.Log(runBoto3Script(t, srv, "testdata/boto3_tagging.py", nil))
 }
+
+// TestBoto3BucketConfig reads a new bucket's configuration subresources
+// through real boto3: the "does not exist" errors for policy, policy
+// status, CORS, lifecycle, website, replication and Object Lock, and the
+// new-bucket values of encryption, accelerate, request payment, logging,
+// ownership controls, public access block and notifications.
+func TestBoto3BucketConfig(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t)
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_bucketconfig.py", nil))
+}

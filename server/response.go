@@ -115,7 +115,9 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int,
 		if doc.Key == "" {
 			doc.Key = rq.key
 		}
-	case s3xml.CodeNoSuchBucket, s3xml.CodeBucketNotEmpty, s3xml.CodeBucketAlreadyOwnedByYou, s3xml.CodeInvalidBucketName:
+	case s3xml.CodeNoSuchBucket, s3xml.CodeBucketNotEmpty, s3xml.CodeBucketAlreadyOwnedByYou, s3xml.CodeInvalidBucketName,
+		s3xml.CodeNoSuchBucketPolicy, s3xml.CodeNoSuchCORSConfiguration, s3xml.CodeNoSuchLifecycleConfiguration,
+		s3xml.CodeNoSuchWebsiteConfiguration, s3xml.CodeReplicationConfigurationNotFound, s3xml.CodeObjectLockConfigurationNotFound:
 		if doc.BucketName == "" {
 			doc.BucketName = rq.bucket
 		}

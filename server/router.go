@@ -7,7 +7,9 @@ import (
 
 // unsupported lists bucket and object subresources s3kit does not
 // implement; requests naming them get NotImplemented rather than being
-// mistaken for plain object or bucket operations.
+// mistaken for plain object or bucket operations. The GETs of a bucket's
+// configuration subresources (bucketConfigs) are routed before this
+// check; their PUTs land here.
 func unsupported(q url.Values) bool {
 	for _, sub := range []string{"acl", "policy", "tagging", "cors", "lifecycle", "website",
 		"encryption", "replication", "logging", "notification", "requestPayment", "object-lock",
@@ -44,6 +46,11 @@ func (s *Server) route(rq *request) (string, handler) {
 	}
 	if q.Has("attributes") && m == http.MethodGet && rq.key != "" {
 		return "GetObjectAttributes", s.getObjectAttributes
+	}
+	if rq.key == "" {
+		if name, h, ok := s.routeBucketConfig(m, q); ok {
+			return name, h
+		}
 	}
 	if unsupported(q) {
 		return "NotImplemented", s.notImplemented

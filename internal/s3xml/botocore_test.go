@@ -35,6 +35,14 @@ func TestBotocore(t *testing.T) {
 		"GetObjectTagging":        Tagging{TagSet: []Tag{{Key: "t", Value: "v"}}},
 		"GetObjectAcl":            AccessControlPolicy{Owner: owner, AccessControlList: []Grant{{Grantee: Grantee{Type: "CanonicalUser", ID: "o"}, Permission: "FULL_CONTROL"}}},
 		"Error":                   Error{Code: CodeNoSuchKey, Message: "The specified key does not exist.", RequestID: "r1"},
+		"GetBucketEncryption": ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &ServerSideEncryptionByDefault{SSEAlgorithm: "AES256"}, BucketKeyEnabled: new(bool)}}},
+		"GetBucketAccelerateConfiguration":   AccelerateConfiguration{Status: "Suspended"},
+		"GetBucketRequestPayment":            RequestPaymentConfiguration{Payer: "BucketOwner"},
+		"GetBucketLogging":                   BucketLoggingStatus{LoggingEnabled: &LoggingEnabled{TargetBucket: "logs", TargetPrefix: "p/"}},
+		"GetBucketOwnershipControls":         OwnershipControls{Rules: []OwnershipControlsRule{{ObjectOwnership: "BucketOwnerEnforced"}}},
+		"GetPublicAccessBlock":               PublicAccessBlockConfiguration{BlockPublicAcls: true, RestrictPublicBuckets: true},
+		"GetBucketNotificationConfiguration": NotificationConfiguration{},
 	}
 	in := map[string]map[string]string{"responses": {}}
 	for op, v := range docs {
@@ -114,6 +122,15 @@ func checkParsed(t *testing.T, p map[string]map[string]any) {
 		{"GetObjectAcl", []any{"Grants", 0, "Grantee", "Type"}, "CanonicalUser"},
 		{"GetObjectAcl", []any{"Grants", 0, "Permission"}, "FULL_CONTROL"},
 		{"Error", []any{"Error", "Code"}, "NoSuchKey"},
+		{"GetBucketEncryption", []any{"ServerSideEncryptionConfiguration", "Rules", 0, "ApplyServerSideEncryptionByDefault", "SSEAlgorithm"}, "AES256"},
+		{"GetBucketEncryption", []any{"ServerSideEncryptionConfiguration", "Rules", 0, "BucketKeyEnabled"}, false},
+		{"GetBucketAccelerateConfiguration", []any{"Status"}, "Suspended"},
+		{"GetBucketRequestPayment", []any{"Payer"}, "BucketOwner"},
+		{"GetBucketLogging", []any{"LoggingEnabled", "TargetBucket"}, "logs"},
+		{"GetBucketOwnershipControls", []any{"OwnershipControls", "Rules", 0, "ObjectOwnership"}, "BucketOwnerEnforced"},
+		{"GetPublicAccessBlock", []any{"PublicAccessBlockConfiguration", "BlockPublicAcls"}, true},
+		{"GetPublicAccessBlock", []any{"PublicAccessBlockConfiguration", "IgnorePublicAcls"}, false},
+		{"GetPublicAccessBlock", []any{"PublicAccessBlockConfiguration", "RestrictPublicBuckets"}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.op, func(t *testing.T) {

@@ -92,13 +92,19 @@ const (
 	CodeMissingContentLength                = "MissingContentLength"
 	CodeMissingRequestBodyError             = "MissingRequestBodyError"
 	CodeNoSuchBucket                        = "NoSuchBucket"
+	CodeNoSuchBucketPolicy                  = "NoSuchBucketPolicy"
+	CodeNoSuchCORSConfiguration             = "NoSuchCORSConfiguration"
 	CodeNoSuchKey                           = "NoSuchKey"
+	CodeNoSuchLifecycleConfiguration        = "NoSuchLifecycleConfiguration"
 	CodeNoSuchUpload                        = "NoSuchUpload"
 	CodeNoSuchVersion                       = "NoSuchVersion"
 	CodeNoSuchTagSet                        = "NoSuchTagSet"
+	CodeNoSuchWebsiteConfiguration          = "NoSuchWebsiteConfiguration"
 	CodeNotImplemented                      = "NotImplemented"
 	CodeNotModified                         = "NotModified"
+	CodeObjectLockConfigurationNotFound     = "ObjectLockConfigurationNotFoundError"
 	CodePreconditionFailed                  = "PreconditionFailed"
+	CodeReplicationConfigurationNotFound    = "ReplicationConfigurationNotFoundError"
 	CodeRequestTimeTooSkewed                = "RequestTimeTooSkewed"
 	CodeRequestTimeout                      = "RequestTimeout"
 	CodeServiceUnavailable                  = "ServiceUnavailable"
@@ -215,6 +221,20 @@ func errorRow(code string) (int, string) {
 		return 404, "The specified bucket does not exist"
 	case CodeNoSuchKey:
 		return 404, "The specified key does not exist."
+	// The configuration errors carry the messages S3 sends, which differ
+	// from the ones its error-code table lists.
+	case CodeNoSuchBucketPolicy:
+		return 404, "The bucket policy does not exist"
+	case CodeNoSuchCORSConfiguration:
+		return 404, "The CORS configuration does not exist"
+	case CodeNoSuchLifecycleConfiguration:
+		return 404, "The lifecycle configuration does not exist"
+	case CodeNoSuchWebsiteConfiguration:
+		return 404, "The specified bucket does not have a website configuration"
+	case CodeReplicationConfigurationNotFound:
+		return 404, "The replication configuration was not found"
+	case CodeObjectLockConfigurationNotFound:
+		return 404, "Object Lock configuration does not exist for this bucket"
 	case CodeNoSuchUpload:
 		return 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
 	case CodeNoSuchVersion:

@@ -46,6 +46,14 @@ func TestRoundTrip(t *testing.T) {
 		{"VersioningConfiguration", &VersioningConfiguration{Status: "Enabled"}, "VersioningConfiguration", true},
 		{"Tagging", &Tagging{TagSet: []Tag{{Key: "k", Value: "v"}}}, "Tagging", true},
 		{"AccessControlPolicy", &AccessControlPolicy{Owner: owner, AccessControlList: []Grant{{Grantee: Grantee{Type: "CanonicalUser", ID: "s3kit"}, Permission: "FULL_CONTROL"}}}, "AccessControlPolicy", true},
+		{"ServerSideEncryptionConfiguration", &ServerSideEncryptionConfiguration{Rules: []ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &ServerSideEncryptionByDefault{SSEAlgorithm: "AES256"}, BucketKeyEnabled: new(bool)}}}, "ServerSideEncryptionConfiguration", true},
+		{"AccelerateConfiguration", &AccelerateConfiguration{Status: "Enabled"}, "AccelerateConfiguration", true},
+		{"RequestPaymentConfiguration", &RequestPaymentConfiguration{Payer: "BucketOwner"}, "RequestPaymentConfiguration", true},
+		{"BucketLoggingStatus", &BucketLoggingStatus{LoggingEnabled: &LoggingEnabled{TargetBucket: "l", TargetPrefix: "p"}}, "BucketLoggingStatus", true},
+		{"OwnershipControls", &OwnershipControls{Rules: []OwnershipControlsRule{{ObjectOwnership: "BucketOwnerEnforced"}}}, "OwnershipControls", true},
+		{"PublicAccessBlockConfiguration", &PublicAccessBlockConfiguration{BlockPublicAcls: true}, "PublicAccessBlockConfiguration", true},
+		{"NotificationConfiguration", &NotificationConfiguration{}, "NotificationConfiguration", true},
 		{"Error", &Error{Code: CodeNoSuchKey, Message: "The specified key does not exist.", Key: "k", RequestID: "r"}, "Error", false},
 	}
 	for _, tc := range tests {
@@ -189,6 +197,9 @@ func TestErrorTable(t *testing.T) {
 		{CodeMalformedXML, 400}, {CodeInvalidArgument, 400}, {CodeInvalidRequest, 400},
 		{CodeBadDigest, 400}, {CodeInternalError, 500}, {CodeNotImplemented, 501},
 		{CodeRequestTimeTooSkewed, 403}, {CodeMissingContentLength, 411},
+		{CodeNoSuchBucketPolicy, 404}, {CodeNoSuchCORSConfiguration, 404},
+		{CodeNoSuchLifecycleConfiguration, 404}, {CodeNoSuchWebsiteConfiguration, 404},
+		{CodeReplicationConfigurationNotFound, 404}, {CodeObjectLockConfigurationNotFound, 404},
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {

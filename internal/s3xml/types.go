@@ -554,3 +554,125 @@ type ObjectPart struct {
 	Size       int64 `xml:"Size"`
 	Checksums
 }
+
+// The documents below answer a bucket's configuration subresources. s3kit
+// stores none of these configurations, so it only ever sends the answer
+// S3 gives for a new bucket; the types carry the fields that answer needs.
+
+// ServerSideEncryptionConfiguration is the GetBucketEncryption response.
+type ServerSideEncryptionConfiguration struct {
+	XMLName xml.Name                   `xml:"ServerSideEncryptionConfiguration"`
+	Rules   []ServerSideEncryptionRule `xml:"Rule"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r ServerSideEncryptionConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain ServerSideEncryptionConfiguration
+	return encodeNS(e, plain(r), "ServerSideEncryptionConfiguration")
+}
+
+// ServerSideEncryptionRule is one Rule of ServerSideEncryptionConfiguration.
+type ServerSideEncryptionRule struct {
+	ApplyServerSideEncryptionByDefault *ServerSideEncryptionByDefault `xml:"ApplyServerSideEncryptionByDefault,omitempty"`
+	BucketKeyEnabled                   *bool                          `xml:"BucketKeyEnabled,omitempty"`
+}
+
+// ServerSideEncryptionByDefault is the encryption applied to objects put
+// without one: SSEAlgorithm "AES256" (SSE-S3), "aws:kms" or "aws:kms:dsse".
+type ServerSideEncryptionByDefault struct {
+	SSEAlgorithm   string `xml:"SSEAlgorithm"`
+	KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
+}
+
+// AccelerateConfiguration is the GetBucketAccelerateConfiguration
+// response; Status is "" for a bucket that never had acceleration.
+type AccelerateConfiguration struct {
+	XMLName xml.Name `xml:"AccelerateConfiguration"`
+	Status  string   `xml:"Status,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r AccelerateConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain AccelerateConfiguration
+	return encodeNS(e, plain(r), "AccelerateConfiguration")
+}
+
+// RequestPaymentConfiguration is the GetBucketRequestPayment response;
+// Payer is "BucketOwner" or "Requester".
+type RequestPaymentConfiguration struct {
+	XMLName xml.Name `xml:"RequestPaymentConfiguration"`
+	Payer   string   `xml:"Payer"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r RequestPaymentConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain RequestPaymentConfiguration
+	return encodeNS(e, plain(r), "RequestPaymentConfiguration")
+}
+
+// BucketLoggingStatus is the GetBucketLogging response; without
+// LoggingEnabled, server access logging is off.
+type BucketLoggingStatus struct {
+	XMLName        xml.Name        `xml:"BucketLoggingStatus"`
+	LoggingEnabled *LoggingEnabled `xml:"LoggingEnabled,omitempty"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r BucketLoggingStatus) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain BucketLoggingStatus
+	return encodeNS(e, plain(r), "BucketLoggingStatus")
+}
+
+// LoggingEnabled is where a bucket's access logs go.
+type LoggingEnabled struct {
+	TargetBucket string `xml:"TargetBucket"`
+	TargetPrefix string `xml:"TargetPrefix"`
+}
+
+// OwnershipControls is the GetBucketOwnershipControls response.
+type OwnershipControls struct {
+	XMLName xml.Name                `xml:"OwnershipControls"`
+	Rules   []OwnershipControlsRule `xml:"Rule"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r OwnershipControls) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain OwnershipControls
+	return encodeNS(e, plain(r), "OwnershipControls")
+}
+
+// OwnershipControlsRule is one Rule of OwnershipControls: ObjectOwnership
+// is "BucketOwnerEnforced" (ACLs disabled), "BucketOwnerPreferred" or
+// "ObjectWriter".
+type OwnershipControlsRule struct {
+	ObjectOwnership string `xml:"ObjectOwnership"`
+}
+
+// PublicAccessBlockConfiguration is the GetPublicAccessBlock response.
+type PublicAccessBlockConfiguration struct {
+	XMLName               xml.Name `xml:"PublicAccessBlockConfiguration"`
+	BlockPublicAcls       bool     `xml:"BlockPublicAcls"`
+	IgnorePublicAcls      bool     `xml:"IgnorePublicAcls"`
+	BlockPublicPolicy     bool     `xml:"BlockPublicPolicy"`
+	RestrictPublicBuckets bool     `xml:"RestrictPublicBuckets"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r PublicAccessBlockConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain PublicAccessBlockConfiguration
+	return encodeNS(e, plain(r), "PublicAccessBlockConfiguration")
+}
+
+// NotificationConfiguration is the GetBucketNotificationConfiguration
+// response. s3kit sends no event notifications, so it is always empty and
+// declares none of the Topic, Queue, CloudFunction or EventBridge
+// configurations.
+type NotificationConfiguration struct {
+	XMLName xml.Name `xml:"NotificationConfiguration"`
+}
+
+// MarshalXML writes the document in S3's namespace.
+func (r NotificationConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain NotificationConfiguration
+	return encodeNS(e, plain(r), "NotificationConfiguration")
+}
