@@ -51,6 +51,9 @@ type Client struct {
 	// bucketRegions remembers regions learned from redirects (bucket →
 	// region), as botocore's S3RegionRedirector caches them.
 	bucketRegions sync.Map
+	// hashBufs holds *[]byte of hashBufSize for hashing seekable bodies
+	// before they are sent (see hashSeekable).
+	hashBufs sync.Pool
 }
 
 // clientConfig is everything a Client is built from, after resolution.
