@@ -102,7 +102,7 @@ type wal struct {
 
 // rawSyncMax is the flush time below which the log flushes with a raw
 // system call. Flushes take 1-2 ms on the project's machine (a virtio
-// disk) and well under 1 ms on local NVMe.
+// disk); a disk that stalls for longer drops back to the ordinary call.
 const rawSyncMax = 10 * time.Millisecond
 
 // switchFile makes the other file current, from offset 0. Its old
