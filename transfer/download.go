@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -40,8 +38,9 @@ type DownloadResult struct {
 var errObjectChanged = errors.New("object changed during download")
 
 // DownloadFile downloads bucket/key to path. Bytes go to a temporary file in
-// the same directory, renamed over path only when complete and verified, so
-// an interrupted download never leaves a partial file under the target name.
+// the same directory (unnamed where the system allows, see partFile) that
+// takes path's name only when complete and verified, so an interrupted
+// download never leaves a partial file under the target name.
 // The file's mtime is set to the object's LastModified, as aws-cli does, so
 // a later sync compares equal.
 func (m *Manager) DownloadFile(ctx context.Context, bucket, key, path string) (DownloadResult, error) {
@@ -55,22 +54,20 @@ func (m *Manager) DownloadFile(ctx context.Context, bucket, key, path string) (D
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(err)
 	}
-	tmp, err := createPart(dir, base)
+	tmp, err := createPartFile(dir, base)
 	if err != nil {
 		return fail(err)
 	}
 	res, err := m.Download(ctx, tmp, bucket, key)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
 	if err == nil && !res.LastModified.IsZero() {
-		err = os.Chtimes(tmp.Name(), res.LastModified, res.LastModified)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+		err = tmp.setMtime(res.LastModified)
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		tmp.discard()
+	} else {
+		err = tmp.publish(path)
+	}
+	if err != nil {
 		var te *Error
 		if errors.As(err, &te) {
 			te.Path = path
@@ -79,21 +76,6 @@ func (m *Manager) DownloadFile(ctx context.Context, bucket, key, path string) (D
 		return fail(err)
 	}
 	return res, nil
-}
-
-// createPart creates the temporary file a download goes to, in dir and
-// named after base. Its mode is 0666 less the umask, as for any file a
-// program creates (and aws-cli's downloads); os.CreateTemp would make it
-// 0600, and a later chmod to a fixed mode would ignore the umask.
-func createPart(dir, base string) (*os.File, error) {
-	for range 100 {
-		name := filepath.Join(dir, "."+base+".s3kit-"+strconv.FormatUint(rand.Uint64(), 36)+".part")
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, fmt.Errorf("create a temporary file in %s: too many name collisions", dir)
 }
 
 // Download writes bucket/key into w. The first request fetches the object

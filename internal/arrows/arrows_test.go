@@ -19,7 +19,7 @@ var allowed = map[string][]string{
 	"sigv4":           {},
 	"credentials":     {"internal/ini", "sigv4", "credentials"},
 	"s3":              {"credentials", "sigv4", "internal/s3xml", "golang.org/x/sync"},
-	"transfer":        {"s3", "sigv4", "golang.org/x/sync"},
+	"transfer":        {"s3", "sigv4", "golang.org/x/sync", "golang.org/x/sys"},
 	"storage":         {"storage"},
 	"storage/disk":    {"storage", "go.etcd.io/bbolt", "golang.org/x/sync", "golang.org/x/sys"},
 	"server":          {"sigv4", "storage", "internal/s3xml", "golang.org/x/sync"},

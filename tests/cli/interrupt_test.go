@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -83,7 +84,12 @@ func TestInterruptedDownloadLeavesNoPartialFile(t *testing.T) {
 			}
 			// Wait until bytes are landing in the temporary file.
 			deadline := time.Now().Add(20 * time.Second)
-			for !partialWritten(dir) {
+			var unnamed bool
+			for {
+				var written bool
+				if written, unnamed = partialWritten(dir, cmd.Process.Pid); written {
+					break
+				}
 				if time.Now().After(deadline) {
 					cmd.Process.Kill()
 					t.Fatal("download never started writing")
@@ -100,10 +106,14 @@ func TestInterruptedDownloadLeavesNoPartialFile(t *testing.T) {
 			if _, err := os.Stat(target); !os.IsNotExist(err) {
 				t.Errorf("a file exists under the target name after %s: %v", tc.name, err)
 			}
-			if tc.tempGone {
+			// An unnamed temporary file (Linux's O_TMPFILE) vanishes with
+			// the process, even a killed one.
+			if tc.tempGone || unnamed {
 				if names := dirNames(t, dir); len(names) != 0 {
-					t.Errorf("temporary files left after SIGINT: %v", names)
+					t.Errorf("temporary files left after %s: %v", tc.name, names)
 				}
+			}
+			if tc.tempGone {
 				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 					t.Errorf("exit after SIGINT: %v (stderr %s)", err, stderr.String())
 				}
@@ -112,16 +122,31 @@ func TestInterruptedDownloadLeavesNoPartialFile(t *testing.T) {
 	}
 }
 
-func partialWritten(dir string) bool {
+// partialWritten tells whether process pid has written bytes to a
+// temporary file in dir: a hidden ".big.s3kit-*" file, or an unnamed one
+// (O_TMPFILE), found through the process's open files, in which case
+// unnamed is true.
+func partialWritten(dir string, pid int) (written, unnamed bool) {
 	des, _ := os.ReadDir(dir)
 	for _, d := range des {
 		if strings.HasPrefix(d.Name(), ".big.s3kit-") {
 			if fi, err := d.Info(); err == nil && fi.Size() > 0 {
-				return true
+				return true, false
 			}
 		}
 	}
-	return false
+	fds := fmt.Sprintf("/proc/%d/fd", pid)
+	des, _ = os.ReadDir(fds)
+	for _, d := range des {
+		link, err := os.Readlink(filepath.Join(fds, d.Name()))
+		if err != nil || !strings.HasPrefix(link, dir+"/#") {
+			continue
+		}
+		if fi, err := os.Stat(filepath.Join(fds, d.Name())); err == nil && fi.Size() > 0 {
+			return true, true
+		}
+	}
+	return false, false
 }
 
 func dirNames(t *testing.T, dir string) []string {
