@@ -64,16 +64,19 @@ func (p *partFile) setMtime(t time.Time) error {
 }
 
 // publish gives the complete file its final name, path, replacing any file
-// there, and closes it.
+// there, and closes it. A named file is closed first, so that an error
+// only close reports (NFS, which has no unnamed files, reports failed
+// writes there) keeps it from being published; an unnamed one must be
+// linked while open.
 func (p *partFile) publish(path string) error {
 	var err error
 	if p.unnamed {
 		err = linkUnnamed(p.File, p.dir, p.base, path)
-	} else {
+		if cerr := p.Close(); err == nil {
+			err = cerr
+		}
+	} else if err = p.Close(); err == nil {
 		err = os.Rename(p.Name(), path)
-	}
-	if cerr := p.Close(); err == nil {
-		err = cerr
 	}
 	if err != nil {
 		p.discard()
