@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strconv"
 
@@ -33,11 +34,13 @@ func fdPath(f *os.File) string { return "/proc/self/fd/" + strconv.Itoa(int(f.Fd
 func linkUnnamed(f *os.File, dir, base, path string) error {
 	src := fdPath(f)
 	err := unix.Linkat(unix.AT_FDCWD, src, unix.AT_FDCWD, path, unix.AT_SYMLINK_FOLLOW)
-	if !errors.Is(err, unix.EEXIST) {
-		if err != nil {
-			return &os.LinkError{Op: "link", Old: f.Name(), New: path, Err: err}
-		}
+	if err == nil {
 		return nil
+	}
+	if !errors.Is(err, unix.EEXIST) {
+		// A filesystem or security policy that allows unnamed files but
+		// not linking them: keep the downloaded bytes by copying them.
+		return copyOut(f, dir, base, path)
 	}
 	for range 100 {
 		tmp := tempName(dir, base)
@@ -54,4 +57,27 @@ func linkUnnamed(f *os.File, dir, base, path string) error {
 		return err
 	}
 	return &os.LinkError{Op: "link", Old: f.Name(), New: path, Err: errors.New("too many name collisions")}
+}
+
+// copyOut copies the unnamed file f into a new named temporary file in
+// dir and renames that over path.
+func copyOut(f *os.File, dir, base, path string) error {
+	p, err := createNamedPart(dir, base)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Seek(0, io.SeekStart); err == nil {
+		_, err = io.Copy(p.File, f)
+	}
+	if err == nil {
+		var fi os.FileInfo
+		if fi, err = f.Stat(); err == nil {
+			err = os.Chtimes(p.Name(), fi.ModTime(), fi.ModTime())
+		}
+	}
+	if err != nil {
+		p.discard()
+		return err
+	}
+	return p.publish(path)
 }
