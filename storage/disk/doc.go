@@ -38,10 +38,11 @@
 // An object record lists its content as extents (file ID, size). A
 // completed multipart upload references its part files in order instead of
 // copying them ("composite content"; beyond Options.MaxExtents parts they
-// are copied into one file so a GET needs few descriptors), and CopyObject
+// are copied into one file, to bound the record's size), and CopyObject
 // of a file-backed object only adds references. The files bucket counts references per content file;
 // a file is unlinked once its count reaches zero and the commit that dropped
-// it is durable. A crash can therefore leave only unreferenced files behind
+// it is durable, or, if a GET still reads it, when that GET ends (GETs open
+// extents lazily and pin them: pins.go). A crash can therefore leave only unreferenced files behind
 // (half-written uploads, files whose unlink was lost); Open removes every
 // file in data/ that the index does not reference.
 //

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"sync"
 	"sync/atomic"
 )
 
@@ -188,58 +189,102 @@ func (sp *spool) release() {
 	}
 }
 
-// fileContent is a read-only view of an object's extents, each an open
-// file, concatenated.
+// fileContent is a read-only view of an object's extents concatenated.
+// Its files stay pinned (see pinTable) until Close, and are opened one at
+// a time as reads reach them.
 type fileContent struct {
-	files []*os.File
-	offs  []int64 // start offset of each extent
-	size  int64
-	pos   int64
+	s    *Store
+	ids  []string
+	offs []int64 // start offset of each extent
+	size int64
+	pos  int64
+	// mu guards the open extent; reads hold it while they use the file.
+	mu     sync.Mutex
+	cur    int // index of the open extent, when f is not nil
+	f      *os.File
+	closed bool
 }
 
-// openExtents opens every extent; a missing file (unlinked by a concurrent
+// openExtents pins xs for reading; gen is s.pins.gen() from before the
+// record holding xs was read. A missing file (unlinked by a concurrent
 // overwrite) is reported as errStale so the caller re-reads the index.
-func (s *Store) openExtents(xs []extent) (*fileContent, error) {
-	c := &fileContent{}
-	for _, x := range xs {
-		f, err := os.Open(s.path(x.ID))
-		if err != nil {
-			c.Close()
-			if errors.Is(err, os.ErrNotExist) {
-				return nil, errStale
-			}
-			return nil, err
-		}
-		c.files = append(c.files, f)
-		c.offs = append(c.offs, c.size)
+func (s *Store) openExtents(xs []extent, gen uint64) (*fileContent, error) {
+	c := &fileContent{s: s, ids: make([]string, len(xs)), offs: make([]int64, len(xs))}
+	for i, x := range xs {
+		c.ids[i], c.offs[i] = x.ID, c.size
 		c.size += x.Size
+	}
+	if s.pins.pin(c.ids, gen) {
+		// Files were removed since the record was read: are these?
+		for _, id := range c.ids {
+			if _, err := os.Lstat(s.path(id)); err != nil {
+				c.Close()
+				if errors.Is(err, os.ErrNotExist) {
+					return nil, errStale
+				}
+				return nil, err
+			}
+		}
 	}
 	return c, nil
 }
 
 var errStale = errors.New("object replaced while opening")
 
+// extent returns the file of extent i, opening it (and closing the one
+// open before) if needed. The caller holds c.mu.
+func (c *fileContent) extent(i int) (*os.File, error) {
+	if c.closed {
+		return nil, os.ErrClosed
+	}
+	if c.f != nil && c.cur == i {
+		return c.f, nil
+	}
+	if c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
+	f, err := os.Open(c.s.path(c.ids[i]))
+	if err != nil {
+		return nil, err // pinned, so a missing file is damage, not a race
+	}
+	c.f, c.cur = f, i
+	return f, nil
+}
+
+// locate returns the extent holding offset at and where that extent ends.
+func (c *fileContent) locate(at int64) (i int, end int64) {
+	i = sort.Search(len(c.offs), func(i int) bool { return c.offs[i] > at }) - 1
+	end = c.size
+	if i+1 < len(c.offs) {
+		end = c.offs[i+1]
+	}
+	return i, end
+}
+
 // ReadAt implements io.ReaderAt.
 func (c *fileContent) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, fmt.Errorf("read at %d: negative offset", off)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	n := 0
 	for n < len(p) {
 		at := off + int64(n)
 		if at >= c.size {
 			return n, io.EOF
 		}
-		i := sort.Search(len(c.offs), func(i int) bool { return c.offs[i] > at }) - 1
-		end := c.size
-		if i+1 < len(c.offs) {
-			end = c.offs[i+1]
-		}
+		i, end := c.locate(at)
 		chunk := p[n:]
 		if int64(len(chunk)) > end-at {
 			chunk = chunk[:end-at]
 		}
-		m, err := c.files[i].ReadAt(chunk, at-c.offs[i])
+		f, err := c.extent(i)
+		if err != nil {
+			return n, err
+		}
+		m, err := f.ReadAt(chunk, at-c.offs[i])
 		n += m
 		if err != nil && !(err == io.EOF && m == len(chunk)) {
 			if err == io.EOF {
@@ -301,19 +346,21 @@ func (c *fileContent) WriteRangeTo(w io.Writer, off, n int64) (int64, error) {
 	if off < 0 || n < 0 || off+n > c.size {
 		return 0, fmt.Errorf("write range %d+%d of %d bytes: out of bounds", off, n, c.size)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var total int64
 	for total < n {
 		at := off + total
-		i := sort.Search(len(c.offs), func(i int) bool { return c.offs[i] > at }) - 1
-		end := c.size
-		if i+1 < len(c.offs) {
-			end = c.offs[i+1]
-		}
+		i, end := c.locate(at)
 		want := min(end-at, n-total)
-		if _, err := c.files[i].Seek(at-c.offs[i], io.SeekStart); err != nil {
+		f, err := c.extent(i)
+		if err != nil {
 			return total, err
 		}
-		m, err := io.Copy(w, &io.LimitedReader{R: c.files[i], N: want})
+		if _, err := f.Seek(at-c.offs[i], io.SeekStart); err != nil {
+			return total, err
+		}
+		m, err := io.Copy(w, &io.LimitedReader{R: f, N: want})
 		total += m
 		if err != nil {
 			return total, err
@@ -325,14 +372,20 @@ func (c *fileContent) WriteRangeTo(w io.Writer, off, n int64) (int64, error) {
 	return total, nil
 }
 
-// Close implements io.Closer.
+// Close implements io.Closer: it closes the open extent and unpins the
+// files (removing those whose removal waited for this reader).
 func (c *fileContent) Close() error {
-	var first error
-	for _, f := range c.files {
-		if err := f.Close(); err != nil && first == nil {
-			first = err
-		}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
 	}
-	c.files = nil
-	return first
+	c.closed = true
+	var err error
+	if c.f != nil {
+		err = c.f.Close()
+		c.f = nil
+	}
+	c.s.pins.unpin(c.ids, c.s.removeFile)
+	return err
 }

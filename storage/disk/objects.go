@@ -147,6 +147,7 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		gen := s.pins.gen()
 		var rec objRecord
 		var data []byte
 		err := s.view(bucket, key, func(tx *bolt.Tx) error {
@@ -165,7 +166,7 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 		if len(rec.Extents) == 0 {
 			return &storage.Object{Info: info, Content: inlineContent{bytes.NewReader(data)}}, nil
 		}
-		c, err := s.openExtents(rec.Extents)
+		c, err := s.openExtents(rec.Extents, gen)
 		if errors.Is(err, errStale) && attempt < 10 {
 			continue // replaced between the index read and the open: read again
 		}

@@ -286,7 +286,7 @@ func TestWriteRangeTo(t *testing.T) {
 		xs = append(xs, extent{ID: id, Size: int64(n)})
 		at += n
 	}
-	c, err := s.openExtents(xs)
+	c, err := s.openExtents(xs, s.pins.gen())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,11 +325,36 @@ func TestWriteRangeTo(t *testing.T) {
 	if _, err := io.Copy(&buf, c); err != nil || !bytes.Equal(buf.Bytes(), whole[1001:]) {
 		t.Fatalf("io.Copy after Seek: %d bytes, %v", buf.Len(), err)
 	}
-	// The files are reached through the store, not by the test's paths:
-	// an unlinked extent makes a fresh open report a stale record.
-	os.Remove(s.path(xs[1].ID))
-	if _, err := s.openExtents(xs); !errors.Is(err, errStale) {
-		t.Fatalf("openExtents with a missing file: %v, want errStale", err)
+	// Files unlinked while a reader has them pinned stay until it closes.
+	ids := []string{xs[0].ID, xs[1].ID, xs[2].ID}
+	s.unlink(ids)
+	buf.Reset()
+	if _, err := c.WriteRangeTo(&buf, 0, 3000); err != nil || !bytes.Equal(buf.Bytes(), whole) {
+		t.Fatalf("read after the files were unlinked under the reader: %d bytes, %v", buf.Len(), err)
+	}
+	if _, err := os.Stat(s.path(xs[2].ID)); err != nil {
+		t.Fatalf("a pinned file was removed: %v", err)
+	}
+	c.Close()
+	c.Close() // a second Close must not unpin again
+	for _, id := range ids {
+		if _, err := os.Stat(s.path(id)); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("file %s still there after its last reader closed: %v", id, err)
+		}
+	}
+	// A record read before its files were removed opens as stale.
+	for i, n := range sizes {
+		if err := os.WriteFile(s.path(xs[i].ID), make([]byte, n), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := s.pins.gen()
+	s.unlink([]string{xs[1].ID})
+	if _, err := s.openExtents(xs, gen); !errors.Is(err, errStale) {
+		t.Fatalf("openExtents with a file removed since the record was read: %v, want errStale", err)
+	}
+	if len(s.pins.n) != 0 {
+		t.Fatalf("pins left after a stale open: %v", s.pins.n)
 	}
 }
 
@@ -401,5 +426,64 @@ func TestClosedStore(t *testing.T) {
 	}
 	if _, err := s.PutObject(ctx, "b", "k", strings.NewReader("x"), storage.PutOptions{}); err == nil {
 		t.Fatal("PutObject on a closed store succeeded")
+	}
+}
+
+// TestGetOutlivesDelete checks that a GET of a multipart object that is
+// deleted (or overwritten) while the GET is open still reads every byte,
+// although it opens the part files only as it reaches them, and that the
+// files go away when the GET ends.
+func TestGetOutlivesDelete(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pool := newCrashPool()
+	m := storage.MinPartSize
+	whole := pool.data(12, 3*m+777)
+	u, _ := s.CreateMultipartUpload(ctx, "b", "mp", storage.ObjectMeta{})
+	var parts []storage.CompletePart
+	for i := 0; i*m < len(whole); i++ {
+		p, err := s.UploadPart(ctx, "b", "mp", u.UploadID, i+1, bytes.NewReader(whole[i*m:min(len(whole), (i+1)*m)]), storage.PartOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, storage.CompletePart{PartNumber: i + 1, ETag: p.ETag})
+	}
+	if _, err := s.CompleteMultipartUpload(ctx, "b", "mp", u.UploadID, parts, storage.CompleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, change := range []string{"delete", "overwrite"} {
+		t.Run(change, func(t *testing.T) {
+			if change == "overwrite" {
+				mustPut(t, s, "mp", whole) // a single-file object this time
+			}
+			obj, err := s.GetObject(ctx, "b", "mp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := make([]byte, 10)
+			if _, err := obj.Content.ReadAt(first, 0); err != nil {
+				t.Fatal(err)
+			}
+			if change == "delete" {
+				if err := s.DeleteObject(ctx, "b", "mp"); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				mustPut(t, s, "mp", []byte("replaced"))
+			}
+			var got bytes.Buffer
+			if _, err := io.Copy(&got, obj.Content); err != nil || !bytes.Equal(got.Bytes(), whole) {
+				t.Fatalf("GET open across the %s read %d bytes (err %v), want the %d stored", change, got.Len(), err, len(whole))
+			}
+			obj.Content.Close()
+			// What is stored now is inline or nothing: no content files.
+			if n := len(dataFiles(t, s)); n != 0 {
+				t.Fatalf("%d content files after the GET ended, want none", n)
+			}
+		})
 	}
 }
