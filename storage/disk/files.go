@@ -214,7 +214,12 @@ func (s *Store) openExtents(xs []extent, gen uint64) (*fileContent, error) {
 		c.ids[i], c.offs[i] = x.ID, c.size
 		c.size += x.Size
 	}
-	if s.pins.pin(c.ids, gen) {
+	stale, check := s.pins.pin(c.ids, gen)
+	if stale {
+		c.Close()
+		return nil, errStale
+	}
+	if check {
 		// Files were removed since the record was read: are these?
 		for _, id := range c.ids {
 			if _, err := os.Lstat(s.path(id)); err != nil {

@@ -9,33 +9,36 @@ import (
 
 // pinTable keeps the content files of objects being read from being
 // removed under their readers. An object's extents are opened lazily, one
-// at a time, as a GET reaches them (a 10,000-part object would otherwise
-// need 10,000 descriptors, and each ranged GET of it 10,000 opens), so the
+// at a time, as a GET reaches them (a 2,000-part object would otherwise
+// need 2,000 descriptors, and each ranged GET of it 2,000 opens), so the
 // files must outlive an overwrite or delete that drops their last
 // reference while a reader still needs them: such a file is removed when
 // its last reader lets go. If the process dies first, the file is an
 // orphan, which Open removes.
 //
-// Every removal happens under mu and bumps removed, so a reader that read
-// an object's record before a commit freed its files, and pins them after
-// they were removed, notices (see pin).
+// A reader may pin files that were removed after it read the object's
+// record: every removal is announced under mu before it happens (the file
+// joins dying and removed is bumped) and finished after, outside mu, so a
+// pin can tell (see pin).
 type pinTable struct {
 	mu      sync.Mutex
 	n       map[string]int      // content file ID → readers
 	doomed  map[string]struct{} // unreferenced, removed at the last unpin
-	removed uint64              // removals so far
+	dying   map[string]struct{} // being removed now
+	removed uint64              // removals announced so far
 }
 
-// gen returns the count of removals so far; pass it to pin.
+// gen returns the count of removals announced so far; pass it to pin.
 func (p *pinTable) gen() uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.removed
 }
 
-// pin marks ids as read from and reports whether any file was removed
-// since gen, in which case the caller must check that its files exist.
-func (p *pinTable) pin(ids []string, gen uint64) (removedSince bool) {
+// pin marks ids as read from. stale means one of them is being removed;
+// check means files were removed since gen, so the caller must check that
+// its own still exist.
+func (p *pinTable) pin(ids []string, gen uint64) (stale, check bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.n == nil {
@@ -43,16 +46,18 @@ func (p *pinTable) pin(ids []string, gen uint64) (removedSince bool) {
 	}
 	for _, id := range ids {
 		p.n[id]++
+		if _, ok := p.dying[id]; ok {
+			stale = true
+		}
 	}
-	return p.removed != gen
+	return stale, p.removed != gen
 }
 
-// unpin releases ids and removes (through remove) those whose last
-// reference went away while they were pinned and whose last reader this
-// was.
+// unpin releases ids and removes those whose last reference went away
+// while they were pinned and whose last reader this was.
 func (p *pinTable) unpin(ids []string, remove func(id string)) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	var gone []string
 	for _, id := range ids {
 		if p.n[id]--; p.n[id] > 0 {
 			continue
@@ -60,17 +65,19 @@ func (p *pinTable) unpin(ids []string, remove func(id string)) {
 		delete(p.n, id)
 		if _, ok := p.doomed[id]; ok {
 			delete(p.doomed, id)
-			remove(id)
-			p.removed++
+			gone = append(gone, id)
 		}
 	}
+	p.announce(gone)
+	p.mu.Unlock()
+	p.finish(gone, remove)
 }
 
-// release removes (through remove) the content files whose last reference
-// was committed away, or dooms those that are pinned.
+// release removes the content files whose last reference was committed
+// away, or dooms those that are pinned.
 func (p *pinTable) release(ids []string, remove func(id string)) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	var gone []string
 	for _, id := range ids {
 		if p.n[id] > 0 {
 			if p.doomed == nil {
@@ -79,9 +86,40 @@ func (p *pinTable) release(ids []string, remove func(id string)) {
 			p.doomed[id] = struct{}{}
 			continue
 		}
-		remove(id)
-		p.removed++
+		gone = append(gone, id)
 	}
+	p.announce(gone)
+	p.mu.Unlock()
+	p.finish(gone, remove)
+}
+
+// announce marks ids as being removed. The caller holds mu.
+func (p *pinTable) announce(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	if p.dying == nil {
+		p.dying = make(map[string]struct{})
+	}
+	for _, id := range ids {
+		p.dying[id] = struct{}{}
+	}
+	p.removed += uint64(len(ids))
+}
+
+// finish removes announced ids (outside mu) and then forgets them.
+func (p *pinTable) finish(ids []string, remove func(id string)) {
+	if len(ids) == 0 {
+		return
+	}
+	for _, id := range ids {
+		remove(id)
+	}
+	p.mu.Lock()
+	for _, id := range ids {
+		delete(p.dying, id)
+	}
+	p.mu.Unlock()
 }
 
 // removeFile removes content file id, logging a failure: it only leaves an
