@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/s3kit/s3kit/storage"
 )
@@ -103,5 +105,23 @@ func TestCapReader(t *testing.T) {
 	c = &capReader{r: strings.NewReader("0123"), left: 4}
 	if b, err := io.ReadAll(c); err != nil || string(b) != "0123" {
 		t.Fatalf("at the limit: %q %v", b, err)
+	}
+}
+
+// TestTagCharsIsS3Class checks the hand-written tag character check
+// against the character class S3 documents, as a regexp, for every code
+// point and for invalid UTF-8.
+func TestTagCharsIsS3Class(t *testing.T) {
+	re := regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		s := "a" + string(r) + "1"
+		if got, want := tagChars(s), re.MatchString(s); got != want {
+			t.Fatalf("tagChars(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "caf\xe9", "\xff", "ok key", "a\nb", "emoji😀", "x@y.z/+=:_-"} {
+		if got, want := tagChars(s), re.MatchString(s); got != want {
+			t.Errorf("tagChars(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
@@ -49,9 +49,22 @@ func (sc tagScope) max() int {
 	return maxObjectTags
 }
 
-// tagChars are the characters S3 allows in tag keys and values: letters,
-// digits, spaces and + - = . _ : / @.
-var tagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+// tagChars reports whether s holds only the characters S3 allows in tag
+// keys and values: letters, numbers, separators (spaces) and + - = . _ :
+// / @ (the class [\p{L}\p{Z}\p{N}_.:/=+\-@]). It is a loop rather than a
+// regexp compiled at package initialisation, which every s3kit command
+// would pay for at start-up.
+func tagChars(s string) bool {
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("_.:/=+-@", r):
+		case unicode.IsLetter(r), unicode.IsNumber(r), unicode.In(r, unicode.Z):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // tagLen is the length S3 limits: UTF-16 code units, so a character
 // outside the Basic Multilingual Plane counts twice (64 of them make a
@@ -66,10 +79,10 @@ func tagLen(s string) int {
 
 // checkTag applies S3's rules to one tag.
 func checkTag(k, v string) error {
-	if k == "" || tagLen(k) > maxTagKeyLen || !tagChars.MatchString(k) {
+	if k == "" || tagLen(k) > maxTagKeyLen || !tagChars(k) {
 		return errMsg(s3xml.CodeInvalidTag, "The TagKey you have provided is invalid")
 	}
-	if tagLen(v) > maxTagValueLen || !tagChars.MatchString(v) {
+	if tagLen(v) > maxTagValueLen || !tagChars(v) {
 		return errMsg(s3xml.CodeInvalidTag, "The TagValue you have provided is invalid")
 	}
 	return nil
