@@ -73,15 +73,6 @@ type result struct {
 	body   []byte
 }
 
-// code returns the S3 error code in the body ("" when there is none).
-func (r result) code() string {
-	var e s3xml.Error
-	if xml.Unmarshal(r.body, &e) != nil {
-		return ""
-	}
-	return e.Code
-}
-
 func (r result) decode(t *testing.T, v any) {
 	t.Helper()
 	if err := xml.Unmarshal(r.body, v); err != nil {

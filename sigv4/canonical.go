@@ -259,8 +259,6 @@ func lower(c byte) byte {
 	return c
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
 // appendHeaderValue appends v trimmed, with inner runs of whitespace folded
 // to one space (the suite's get-header-value-trim and -multiline cases).
 // botocore folds tabs and newlines too (' '.join(value.split())); with

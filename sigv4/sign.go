@@ -400,7 +400,7 @@ func (s *Signer) presign(req *http.Request, in SignInput, expires time.Duration,
 	if s3 && u.Opaque == "" && wirePath(u) != string(b[pathStart:pathEnd]) {
 		u.RawPath = string(b[pathStart:pathEnd])
 	}
-	q := append(b[len(b):len(b)], b[qStart:qEnd]...)
+	q := append(b[len(b):], b[qStart:qEnd]...)
 	q = append(q, "&X-Amz-Signature="...)
 	q = appendHex(q, sig[:])
 	u.RawQuery = string(q)

@@ -333,14 +333,6 @@ func pattern(seed string, n int) []byte {
 	return b
 }
 
-// mustJSON decodes s into v or fails.
-func mustJSON(t *testing.T, s string, v any) {
-	t.Helper()
-	if err := json.Unmarshal([]byte(s), v); err != nil {
-		t.Fatalf("decode %q: %v", s, err)
-	}
-}
-
 // untilStatus polls ListBuckets signed with the key until the server
 // answers want, and returns how long after the first probe the answering
 // request was sent (so request latency on a busy machine does not count).
