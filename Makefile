@@ -1,7 +1,7 @@
 # The test command README.md names. .ci/run calls it.
 GO ?= go
 
-.PHONY: test build vet fmt-check
+.PHONY: test build vet lint fmt-check
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/s3kit ./cmd/s3kit
@@ -13,6 +13,13 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-test: fmt-check vet build
+# staticcheck, pinned: unused code, simplifications and the bug patterns go
+# vet does not look for.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
+test: fmt-check vet lint build
 	$(GO) test -race -count=1 ./...
 	@if [ -f compat/go.mod ]; then cd compat && $(GO) vet ./... && $(GO) test -count=1 ./...; fi
