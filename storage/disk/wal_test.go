@@ -417,3 +417,69 @@ func TestCloseEmptiesLog(t *testing.T) {
 		}
 	}
 }
+
+// TestLogGrowsInSteps checks that appends grow a log file by whole
+// walGrow steps of zeros (so most flushes overwrite blocks the file
+// already has) and that the zeros end the chain: reading the file back
+// gives exactly the records appended, before and after the file is reused
+// from offset 0 by a later pass.
+func TestLogGrowsInSteps(t *testing.T) {
+	dir := t.TempDir()
+	var files [2]*os.File
+	for i, name := range []string{walName, walName1} {
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		files[i] = f
+	}
+	w := &wal{files: files}
+	val := bytes.Repeat([]byte("v"), 10_000)
+	appendN := func(from, n int) {
+		t.Helper()
+		for i := from; i < from+n; i++ {
+			if err := w.append([]walRec{{bucket: "b", key: fmt.Sprintf("k%03d", i), val: val}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(f *os.File, applied uint64, from, n int, wantSize int64) {
+		t.Helper()
+		st, err := f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() != wantSize {
+			t.Fatalf("file is %d bytes, want %d", st.Size(), wantSize)
+		}
+		recs, err := readWal(f, applied)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != n {
+			t.Fatalf("read %d records back, want %d", len(recs), n)
+		}
+		for i, r := range recs {
+			if want := fmt.Sprintf("k%03d", from+i); r.key != want || !bytes.Equal(r.val, val) {
+				t.Fatalf("record %d is %q (%d bytes), want %q", i, r.key, len(r.val), want)
+			}
+		}
+	}
+	appendN(0, 1)
+	check(files[0], 0, 0, 1, walGrow)
+	appendN(1, 39) // about 400 KB: the file has grown by a second step
+	check(files[0], 0, 0, 40, 2*walGrow)
+	if w.off >= 2*walGrow || w.off <= walGrow {
+		t.Fatalf("records end at %d, want inside the second step", w.off)
+	}
+	// A checkpoint's switch, and back: the first file is rewritten from
+	// offset 0 and keeps its size; its old records after the new ones are
+	// stale and must not be read.
+	w.switchFile()
+	appendN(40, 2)
+	w.switchFile()
+	appendN(42, 3)
+	check(files[0], 42, 42, 3, 2*walGrow)
+	check(files[1], 40, 40, 2, walGrow)
+}
