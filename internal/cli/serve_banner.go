@@ -118,11 +118,14 @@ func (b banner) writeSnippets(w io.Writer, id, secret string) {
 
    then: boto3.Session(profile_name=%[5]q).client("s3")
 
-aws-cli (after 2 or 3; add --profile %[5]s for 3):
+aws-cli (keys from 2 or 3; add --profile %[5]s for 3):
 
-    aws s3 mb s3://my-bucket
-    aws s3 cp ./file.txt s3://my-bucket/
-    aws --endpoint-url %[3]s s3 ls s3://my-bucket    # the flag works without 2 or 3 too
+    aws --endpoint-url %[3]s s3 mb s3://my-bucket
+    aws --endpoint-url %[3]s s3 cp ./file.txt s3://my-bucket/
+    aws --endpoint-url %[3]s s3 ls s3://my-bucket
+
+   aws-cli releases since mid-2023 also take the endpoint from 2 or 3, like boto3;
+   older ones (Debian 12's aws-cli 2.9) ignore it and would send requests to AWS.
 
 s3kit (after 2 or 3; add --profile %[5]s for 3):
 

@@ -123,7 +123,9 @@ func TestServeFirstStartThenRestart(t *testing.T) {
 		"export AWS_SECRET_ACCESS_KEY=" + first.Secret,
 		"export AWS_ENDPOINT_URL=" + first.Endpoint,
 		"[profile s3kit]\n    endpoint_url = " + first.Endpoint,
-		"aws s3 cp ./file.txt s3://my-bucket/",
+		// Every aws-cli line carries the endpoint: older aws-cli releases
+		// ignore AWS_ENDPOINT_URL and endpoint_url and would call AWS.
+		"aws --endpoint-url " + first.Endpoint + " s3 cp ./file.txt s3://my-bucket/",
 		"s3kit ls s3://my-bucket",
 	} {
 		if !strings.Contains(first.Banner, want) {
