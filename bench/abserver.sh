@@ -9,7 +9,10 @@
 #   e.g. go build -o /tmp/old ./cmd/s3kit   (at the old commit)
 #        go build -o /tmp/new ./cmd/s3kit
 #        bash bench/abserver.sh 5 old=/tmp/old new=/tmp/new gofakes3=gofakes3
-#   env: OP=put|get (default put), SIZE=4096, N=5000 operations per round, C=16 workers
+#   env: OP=put|get (default put), SIZE=4096, N=5000 operations per round, C=16 workers,
+#        FRESH=1 to restart every server on an empty data directory before each of its
+#        rounds (what a server's first minutes cost: the scripted bench/server.sh runs
+#        its PUTs on a fresh server)
 #   After the table: each server's median ops/s and its per-round ratio to the
 #   last-named server (median and range).
 #
@@ -17,7 +20,7 @@
 # (/proc). Servers bind 127.0.0.1 on free ports and are stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n "2,19p" "$0" >&2; exit 2; }
 rounds=$1; shift
 work=$(mktemp -d /tmp/s3kit-ab.XXXXXX)
 pids=()
@@ -27,12 +30,15 @@ trap cleanup EXIT
 OP=${OP:-put} SIZE=${SIZE:-4096} N=${N:-5000} C=${C:-16}
 
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-declare -A ep ak sk pid
+declare -A ep ak sk pid spec
 names=()
-for v in "$@"; do
-	name=${v%%=*} spec=${v#*=}
-	bin=${spec%%:*} procs=${spec#"$bin"}; procs=${procs#:}
-	port=$(freeport); ep[$name]=http://127.0.0.1:$port; names+=("$name")
+# start NAME: (re)starts a server on an empty data directory.
+start() {
+	local name=$1 bin=${spec[$1]%%:*} procs port
+	procs=${spec[$1]#"$bin"}; procs=${procs#:}
+	if [ -n "${pid[$name]:-}" ]; then kill "${pid[$name]}"; wait "${pid[$name]}" 2>/dev/null || true; fi
+	port=$(freeport); ep[$name]=http://127.0.0.1:$port
+	rm -rf "${work:?}/$name"
 	if [ "$bin" = gofakes3 ]; then
 		"$work/gofakes3srv" -addr "127.0.0.1:$port" >/dev/null 2>&1 &
 		ak[$name]=x sk[$name]=y
@@ -43,9 +49,11 @@ for v in "$@"; do
 		GOMAXPROCS=${procs:-$(nproc)} "$bin" serve --addr "127.0.0.1:$port" --data "$work/$name" >/dev/null 2>&1 &
 	fi
 	pid[$name]=$!; pids+=($!)
-done
-for name in "${names[@]}"; do
 	for _ in $(seq 100); do curl -s -o /dev/null "${ep[$name]}/" && break; sleep 0.1; done
+}
+for v in "$@"; do
+	name=${v%%=*}; spec[$name]=${v#*=}; names+=("$name")
+	start "$name"
 done
 lg() { "$work/loadgen" -json -endpoint "${ep[$1]}" -access-key "${ak[$1]}" -secret-key "${sk[$1]}" -n "$N" -c "$C" -size "$SIZE" -op "$2"; }
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
@@ -57,6 +65,10 @@ echo "| --- |$(printf -- ' --- |%.0s' "${names[@]}")"
 for r in $(seq "$rounds"); do
 	row="| $r |"
 	for name in "${names[@]}"; do
+		if [ -n "${FRESH:-}" ] && [ "$r" -gt 1 ]; then
+			start "$name"
+			if [ "$OP" = get ]; then lg "$name" put >/dev/null; fi
+		fi
 		p=${pid[$name]}
 		c0=$(cpu "$p") s0=$(switches "$p")
 		ops=$(lg "$name" "$OP" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["ops_per_s"]))')
