@@ -96,7 +96,7 @@ func (b banner) writeSnippets(w io.Writer, id, secret string) {
     s3.create_bucket(Bucket="my-bucket")
     print(s3.list_buckets()["Buckets"])
 
-2. Environment variables (boto3 reads them; so do aws-cli and s3kit):
+2. Environment variables (boto3 and s3kit read them all; aws-cli the keys, see below):
 
     export AWS_ACCESS_KEY_ID=%[1]s
     export AWS_SECRET_ACCESS_KEY=%[2]s

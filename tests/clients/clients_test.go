@@ -112,7 +112,7 @@ func checkFirstStart(t *testing.T, srv *serverProc, serverHome string) {
 			"export AWS_SECRET_ACCESS_KEY=" + srv.Secret,
 			"export AWS_ENDPOINT_URL=" + srv.Endpoint,
 			"[profile s3kit]",
-			"aws s3 cp ./file.txt s3://my-bucket/",
+			"aws --endpoint-url " + srv.Endpoint + " s3 cp ./file.txt s3://my-bucket/",
 			"s3kit cp ./file.txt s3://my-bucket/",
 		} {
 			if !strings.Contains(srv.Banner, want) {
