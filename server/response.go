@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -126,10 +125,10 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int,
 			doc.UploadID = rq.q.Get("uploadId")
 		}
 	}
-	// The body is for clients; never let it outlive a disconnect.
-	if rq.r.Context().Err() == context.Canceled {
-		return status, e.Code
-	}
+	// Even when the client has gone (its context is cancelled, the body
+	// read failed) the error status is written: returning without one
+	// would let net/http answer 200 for work that was not done, and a
+	// client that only half-closed its socket still reads the answer.
 	b, merr := s3xml.Marshal(&doc)
 	if merr != nil {
 		b = nil

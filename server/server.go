@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -94,6 +95,24 @@ type request struct {
 	v    *sigv4.Verified
 	k    Key
 	body io.Reader
+	// bodyErr is the first error reading body failed with (not io.EOF).
+	bodyErr error
+}
+
+// trackedBody remembers the first error reading the request body failed
+// with, so that a handler whose backend saw only the cancelled context
+// still answers with the cause (IncompleteBody, RequestTimeout).
+type trackedBody struct {
+	r  io.Reader
+	rq *request
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.rq.bodyErr == nil {
+		b.rq.bodyErr = err
+	}
+	return n, err
 }
 
 // handler is one operation: it returns what to answer or an error that the
@@ -151,7 +170,13 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
 		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
 	}
+	if rq.body != nil {
+		rq.body = &trackedBody{r: rq.body, rq: rq}
+	}
 	resp, err := h(ctx, rq)
+	if err != nil && rq.bodyErr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		err = rq.bodyErr
+	}
 	return op, resp, err
 }
 
