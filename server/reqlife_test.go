@@ -77,7 +77,6 @@ func (e *env) rawSend(req *http.Request, body []byte, closeWrite bool) rawResult
 	return rawResult{resp: resp, body: b}
 }
 
-
 // wantIncomplete fails unless the server answered 400 IncompleteBody, as
 // S3 does for a body shorter than its Content-Length (or dropped the
 // connection).
