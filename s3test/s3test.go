@@ -47,6 +47,7 @@ type options struct {
 	keys    []server.Key
 	logger  *slog.Logger
 	now     func() time.Time
+	config  []func(*server.Config)
 }
 
 // Option configures NewServer.
@@ -82,6 +83,12 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // WithNow sets the server's clock (signature time checks, LastModified).
 func WithNow(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// WithConfig lets f adjust the server's configuration (limits and
+// timeouts, say) after the other options have filled it in.
+func WithConfig(f func(*server.Config)) Option {
+	return func(o *options) { o.config = append(o.config, f) }
+}
+
 // NewServer starts a server and registers its shutdown with t.Cleanup.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -106,14 +113,18 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		backend = mem.New(mem.Options{Now: o.now})
 	}
 	key := server.Key{AccessKeyID: "S3KIT" + randomString(15, upperAlnum), Secret: randomString(40, secretChars)}
-	h := server.New(server.Config{
+	cfg := server.Config{
 		Backend: backend,
 		Keys:    server.NewStaticKeys(append([]server.Key{key}, o.keys...)...),
 		Region:  o.region,
 		Domain:  o.domain,
 		Logger:  o.logger,
 		Now:     o.now,
-	})
+	}
+	for _, f := range o.config {
+		f(&cfg)
+	}
+	h := server.New(cfg)
 	srv := &Server{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret,
 		Region: o.region, Backend: backend, Handler: h}
 	if o.tls {

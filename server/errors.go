@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/sigv4"
@@ -127,7 +128,7 @@ func toError(err error) *Error {
 		e = errCode(s3xml.CodeEntityTooLarge)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		e = errCode(s3xml.CodeIncompleteBody)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		e = errCode(s3xml.CodeRequestTimeout)
 	default:
 		e = errCode(s3xml.CodeInternalError)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/s3test"
+	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/sigv4"
 )
 
@@ -23,6 +25,8 @@ import (
 type rawResult struct {
 	resp *http.Response
 	body []byte
+	// rest reads what the connection carries after the response.
+	rest *bufio.Reader
 }
 
 // rawSigned sends a correctly signed request over a plain TCP connection,
@@ -30,24 +34,36 @@ type rawResult struct {
 // and reads whatever the server answers.
 func (e *env) rawSigned(method, path string, body []byte, sent int, h hdr) rawResult {
 	e.t.Helper()
+	req := e.signed(method, path, body, h)
+	conn := e.rawOpen(req)
+	e.rawWrite(conn, body[:sent])
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.rawRead(conn, req, 10*time.Second)
+}
+
+// signed returns a request for body signed with its payload hash.
+func (e *env) signed(method, path string, body []byte, h hdr) *http.Request {
+	e.t.Helper()
 	req := e.request(method, path, body, h)
 	sum := sha256.Sum256(body)
 	if _, err := e.signer.Sign(req, sigv4.SignInput{Credentials: e.creds, Service: "s3", Region: e.srv.Region,
 		Time: e.clock.Now(), PayloadHash: hex.EncodeToString(sum[:])}); err != nil {
 		e.t.Fatalf("sign: %v", err)
 	}
-	return e.rawSend(req, body[:sent], true)
+	return req
 }
 
-// rawSend writes req's head and then body over a new connection,
-// half-closing afterwards when closeWrite is set.
-func (e *env) rawSend(req *http.Request, body []byte, closeWrite bool) rawResult {
+// rawOpen dials the server and writes req's head (not its body); the
+// connection is closed when the test ends.
+func (e *env) rawOpen(req *http.Request) net.Conn {
 	e.t.Helper()
 	conn, err := net.Dial("tcp", req.URL.Host)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer conn.Close()
+	e.t.Cleanup(func() { conn.Close() })
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", req.Method, req.URL.RequestURI(), req.Host, req.ContentLength)
 	for k, vs := range req.Header {
@@ -56,25 +72,57 @@ func (e *env) rawSend(req *http.Request, body []byte, closeWrite bool) rawResult
 		}
 	}
 	head.WriteString("\r\n")
-	if _, err := conn.Write(append(head.Bytes(), body...)); err != nil {
+	e.rawWrite(conn, head.Bytes())
+	return conn
+}
+
+func (e *env) rawWrite(conn net.Conn, b []byte) {
+	e.t.Helper()
+	if _, err := conn.Write(b); err != nil {
 		e.t.Fatal(err)
 	}
-	if closeWrite {
-		if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+}
+
+// rawRead reads the answer to req from conn, failing the test when none
+// comes within wait; a connection dropped without an answer gives a
+// zero rawResult.
+func (e *env) rawRead(conn net.Conn, req *http.Request, wait time.Duration) rawResult {
+	e.t.Helper()
+	_ = conn.SetReadDeadline(time.Now().Add(wait))
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, req)
 	if err != nil {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			e.t.Fatalf("%s %s: no answer within 10s", req.Method, req.URL.RequestURI())
+			e.t.Fatalf("%s %s: no answer within %v", req.Method, req.URL.RequestURI(), wait)
 		}
 		return rawResult{}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return rawResult{resp: resp, body: b}
+	return rawResult{resp: resp, body: b, rest: br}
+}
+
+// wantCode fails unless the answer was status with the S3 error code.
+func (r rawResult) wantCode(t *testing.T, status int, code string) {
+	t.Helper()
+	if r.resp == nil {
+		t.Fatalf("connection dropped, want %d %s", status, code)
+	}
+	var doc s3xml.Error
+	_ = xml.Unmarshal(r.body, &doc)
+	if r.resp.StatusCode != status || doc.Code != code {
+		t.Fatalf("status %d, want %d %s\n%s", r.resp.StatusCode, status, code, r.body)
+	}
+}
+
+// wantClosed fails unless the server closed the connection after its
+// answer (within wait).
+func (r rawResult) wantClosed(t *testing.T, conn net.Conn, wait time.Duration) {
+	t.Helper()
+	_ = conn.SetReadDeadline(time.Now().Add(wait))
+	if _, err := r.rest.ReadByte(); err != io.EOF {
+		t.Fatalf("connection still open after the answer: %v", err)
+	}
 }
 
 // wantIncomplete fails unless the server answered 400 IncompleteBody, as
@@ -121,4 +169,91 @@ func TestTruncatedBodyIsNotOK(t *testing.T) {
 		e.rawSigned("POST", "/bkt?delete", doc, 40, nil).wantIncomplete(t, "truncated DeleteObjects")
 		e.must(200, "HEAD", "/bkt/a", nil, nil)
 	})
+}
+
+// A body that stalls past the body read timeout is answered 400
+// RequestTimeout and stores nothing.
+func TestStalledBodyTimesOut(t *testing.T) {
+	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout = 200 * time.Millisecond }))
+	e.mkBucket("bkt")
+	body := bytes.Repeat([]byte("x"), 1000)
+	req := e.signed("PUT", "/bkt/obj", body, nil)
+	conn := e.rawOpen(req)
+	e.rawWrite(conn, body[:10])
+	r := e.rawRead(conn, req, 5*time.Second)
+	r.wantCode(t, http.StatusBadRequest, s3xml.CodeRequestTimeout)
+	r.wantClosed(t, conn, 5*time.Second)
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+}
+
+// The timeout is between reads: a slow body that keeps coming is stored.
+func TestSlowBodyWithinTimeoutIsStored(t *testing.T) {
+	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout = 300 * time.Millisecond }))
+	e.mkBucket("bkt")
+	body := []byte("0123456789")
+	req := e.signed("PUT", "/bkt/obj", body, nil)
+	conn := e.rawOpen(req)
+	for i := range body { // 1s in all, more than three timeouts
+		time.Sleep(100 * time.Millisecond)
+		e.rawWrite(conn, body[i:i+1])
+	}
+	r := e.rawRead(conn, req, 5*time.Second)
+	if r.resp == nil || r.resp.StatusCode != 200 || r.resp.Header.Get("ETag") == "" {
+		t.Fatalf("slow PUT: %+v\n%s", r.resp, r.body)
+	}
+	if got := e.must(200, "GET", "/bkt/obj", nil, nil).body; !bytes.Equal(got, body) {
+		t.Fatalf("stored %q, want %q", got, body)
+	}
+}
+
+// An unsigned request with a body is refused without reading the body:
+// the answer comes at once, though the client sends no more, and the
+// connection is closed.
+func TestAnonymousBodyRefusedUnread(t *testing.T) {
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	body := bytes.Repeat([]byte("x"), 100_000)
+	req := e.request("PUT", "/bkt/obj", body, nil)
+	conn := e.rawOpen(req)
+	e.rawWrite(conn, body[:10])
+	r := e.rawRead(conn, req, 3*time.Second)
+	r.wantCode(t, http.StatusForbidden, s3xml.CodeAccessDenied)
+	r.wantClosed(t, conn, 3*time.Second)
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+}
+
+// Past Config.MaxRequests a request is answered 503 SlowDown at once;
+// when the slot frees, requests are served again.
+func TestMaxRequests(t *testing.T) {
+	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.MaxRequests = 1 }))
+	e.mkBucket("bkt")
+	body := []byte("0123456789")
+	req := e.signed("PUT", "/bkt/held", body, nil)
+	conn := e.rawOpen(req)
+	e.rawWrite(conn, body[:1])
+	// The held PUT is in its handler once another request is refused.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := e.do("HEAD", "/bkt", nil, nil)
+		if r.status == http.StatusServiceUnavailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("HEAD while a PUT is in flight: status %d, want 503", r.status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	e.wantErr(503, "SlowDown", "GET", "/bkt/other", nil, nil)
+	e.rawWrite(conn, body[1:])
+	if r := e.rawRead(conn, req, 5*time.Second); r.resp == nil || r.resp.StatusCode != 200 {
+		t.Fatalf("held PUT: %+v\n%s", r.resp, r.body)
+	}
+	// The slot is released once the answer is written, which the client
+	// may see a moment before.
+	for r := e.do("GET", "/bkt/held", nil, nil); r.status != 200; r = e.do("GET", "/bkt/held", nil, nil) {
+		if r.status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			t.Fatalf("GET after the PUT: status %d\n%s", r.status, r.body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -49,7 +49,20 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock for signature checks and logs (time.Now if nil).
 	Now func() time.Time
+	// BodyReadTimeout is how long the server waits for the next bytes of a
+	// request body; each read that makes progress restarts it. A body that
+	// stalls longer is answered 400 RequestTimeout, as S3 does, and its
+	// connection closed. Zero means DefaultBodyReadTimeout, negative none.
+	BodyReadTimeout time.Duration
+	// MaxRequests bounds the requests handled at once; the ones past it
+	// are answered 503 SlowDown, which SDKs retry with backoff, before
+	// their body is read. Zero or negative means no bound.
+	MaxRequests int
 }
+
+// DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
+// idle time after which S3 answers RequestTimeout.
+const DefaultBodyReadTimeout = 30 * time.Second
 
 // Server is the S3 HTTP API as an http.Handler.
 type Server struct {
@@ -63,6 +76,10 @@ type Server struct {
 	now     func() time.Time
 	// verifier checks SigV4; one per server, so its key cache lasts.
 	verifier sigv4.Verifier
+	// bodyTimeout is Config.BodyReadTimeout resolved (0: none).
+	bodyTimeout time.Duration
+	// slots holds one token per request in flight (nil: unbounded).
+	slots chan struct{}
 }
 
 // New returns a Server for cfg.
@@ -76,6 +93,15 @@ func New(cfg Config) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	switch s.bodyTimeout = cfg.BodyReadTimeout; {
+	case s.bodyTimeout == 0:
+		s.bodyTimeout = DefaultBodyReadTimeout
+	case s.bodyTimeout < 0:
+		s.bodyTimeout = 0
+	}
+	if cfg.MaxRequests > 0 {
+		s.slots = make(chan struct{}, cfg.MaxRequests)
 	}
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
@@ -95,25 +121,45 @@ type request struct {
 	v    *sigv4.Verified
 	k    Key
 	body io.Reader
-	// bodyErr is the first error reading body failed with (not io.EOF).
-	bodyErr error
+	// wire is the request body as read from the connection (nil when
+	// there is none).
+	wire *wireBody
 }
 
-// trackedBody remembers the first error reading the request body failed
-// with, so that a handler whose backend saw only the cancelled context
-// still answers with the cause (IncompleteBody, RequestTimeout).
-type trackedBody struct {
-	r  io.Reader
-	rq *request
+// wireBody is the request body as net/http delivers it. Each read may
+// wait at most timeout for the client, so a stalled or abandoned upload
+// ends instead of holding its connection forever; it remembers whether
+// the body was read to its end and the first error reading it failed with.
+type wireBody struct {
+	r       io.ReadCloser
+	ctl     *http.ResponseController
+	timeout time.Duration
+	sawEOF  bool
+	err     error
 }
 
-func (b *trackedBody) Read(p []byte) (int, error) {
+func (b *wireBody) Read(p []byte) (int, error) {
+	if b.timeout > 0 {
+		// Wall-clock time, not Config.Now: deadlines are for the socket.
+		_ = b.ctl.SetReadDeadline(time.Now().Add(b.timeout))
+	}
 	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF && b.rq.bodyErr == nil {
-		b.rq.bodyErr = err
+	if b.timeout > 0 {
+		// Time the handler spends between reads (writing to disk) is not
+		// the client's; and a deadline left armed would cancel the request
+		// through net/http's background read once the body is done.
+		_ = b.ctl.SetReadDeadline(time.Time{})
+	}
+	switch {
+	case err == io.EOF:
+		b.sawEOF = true
+	case err != nil && b.err == nil:
+		b.err = err
 	}
 	return n, err
 }
+
+func (b *wireBody) Close() error { return b.r.Close() }
 
 // handler is one operation: it returns what to answer or an error that the
 // writer turns into an S3 error document.
@@ -123,7 +169,22 @@ type handler func(ctx context.Context, rq *request) (*response, error)
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	rq := &request{r: r, id: newRequestID()}
-	op, resp, err := s.serve(r.Context(), rq)
+	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+		// A shallow copy: net/http keeps looking at its own r.Body.
+		rq.wire = &wireBody{r: r.Body, ctl: http.NewResponseController(w), timeout: s.bodyTimeout}
+		rq.r = r.WithContext(r.Context())
+		rq.r.Body = rq.wire
+	}
+	var op string
+	var resp *response
+	var err error
+	if s.acquire() {
+		defer s.release()
+		op, resp, err = s.serve(r.Context(), rq)
+	} else {
+		op, err = "", errMsg(s3xml.CodeSlowDown, "Please reduce your request rate.")
+	}
+	s.settleBody(w, rq, err)
 	status, code := s.write(w, rq, resp, err)
 	if status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
 		return
@@ -138,6 +199,48 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Debug("s3 request", attrs...)
+}
+
+// acquire takes a slot for a request in flight; false means the server is
+// at Config.MaxRequests.
+func (s *Server) acquire() bool {
+	if s.slots == nil {
+		return true
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// release returns the slot acquire took.
+func (s *Server) release() {
+	if s.slots != nil {
+		<-s.slots
+	}
+}
+
+// settleBody decides what becomes of a request body the handler did not
+// read to its end, before the answer is written. net/http would otherwise
+// read up to 256 KiB of it to reuse the connection, with no deadline: an
+// anonymous or refused client trickling its body would hold the server.
+// A refused request's connection is closed without reading further; after
+// a success the leftover is read within the body timeout.
+func (s *Server) settleBody(w http.ResponseWriter, rq *request, err error) {
+	b := rq.wire
+	if b == nil || b.sawEOF {
+		return
+	}
+	if err != nil || b.err != nil {
+		w.Header().Set("Connection", "close")
+		_ = b.ctl.SetReadDeadline(time.Now())
+		return
+	}
+	if b.timeout > 0 {
+		_ = b.ctl.SetReadDeadline(time.Now().Add(b.timeout))
+	}
 }
 
 // serve authenticates, routes, authorises and runs one request.
@@ -170,12 +273,12 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
 		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
 	}
-	if rq.body != nil {
-		rq.body = &trackedBody{r: rq.body, rq: rq}
-	}
 	resp, err := h(ctx, rq)
-	if err != nil && rq.bodyErr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		err = rq.bodyErr
+	// A backend that saw only the cancelled context (net/http cancels it
+	// when reading the body fails) is answered with the body's failure:
+	// IncompleteBody, RequestTimeout.
+	if err != nil && rq.wire != nil && rq.wire.err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		err = rq.wire.err
 	}
 	return op, resp, err
 }
