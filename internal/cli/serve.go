@@ -24,7 +24,19 @@ type serveOptions struct {
 	Region       string
 	Domain       string
 	WriteProfile string
+	// MaxConnections bounds the connections served at once (0: none).
+	MaxConnections int
+	// BodyTimeout is how long a request body may stall (0: no limit).
+	BodyTimeout time.Duration
 }
+
+// Defaults of --max-connections and --body-timeout. A connection holds a
+// descriptor, and a request a few more (the files it reads and writes),
+// so the bound stays well under common descriptor limits.
+const (
+	defaultMaxConnections = 1024
+	defaultBodyTimeout    = 30 * time.Second
+)
 
 // shutdownTimeout bounds how long a graceful shutdown waits for requests in
 // flight before closing their connections.
@@ -53,6 +65,8 @@ func newServeCmd(env Env) *cobra.Command {
 	f.StringVar(&o.Data, "data", "", "data directory (default $S3KIT_DATA, $XDG_DATA_HOME/s3kit or ~/.local/share/s3kit)")
 	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports and expects in signatures")
 	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
+	f.IntVar(&o.MaxConnections, "max-connections", defaultMaxConnections, "serve at most `N` connections at once; more wait to be accepted (0: no limit)")
+	f.DurationVar(&o.BodyTimeout, "body-timeout", defaultBodyTimeout, "answer RequestTimeout when a request body sends nothing for this long (0: wait forever)")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint as profile `NAME` into ~/.aws/credentials and ~/.aws/config")
 	return cmd
 }
@@ -65,6 +79,12 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	}
 	if o.Region == "" {
 		return usageError(errors.New("serve: --region must not be empty"))
+	}
+	if o.MaxConnections < 0 {
+		return usageError(errors.New("serve: --max-connections must not be negative"))
+	}
+	if o.BodyTimeout < 0 {
+		return usageError(errors.New("serve: --body-timeout must not be negative"))
 	}
 	// The banner prints commands that name the directory; make them work
 	// from any working directory.
@@ -95,6 +115,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err != nil {
 		return fail(err)
 	}
+	ln = newLimitListener(ln, o.MaxConnections)
 	b, err := prepareBanner(ctx, env, store, o, dir, endpointURL(ln.Addr()), logger)
 	if err != nil {
 		ln.Close()

@@ -264,6 +264,8 @@ func TestServeErrors(t *testing.T) {
 		{"extra argument", []string{"serve", "nope"}, ExitUsage, "unknown command"},
 		{"empty region", []string{"serve", "--region", ""}, ExitUsage, "--region"},
 		{"bad address", []string{"serve", "--addr", "127.0.0.1:notaport"}, ExitFailed, "serve:"},
+		{"negative max connections", []string{"serve", "--max-connections", "-1"}, ExitUsage, "--max-connections"},
+		{"negative body timeout", []string{"serve", "--body-timeout", "-1s"}, ExitUsage, "--body-timeout"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,13 +25,18 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	// Replaying the write-ahead log reads up to 16 MiB that is garbage
 	// once the store is open: hand it back to the OS before serving.
 	debug.FreeOSMemory()
+	bodyTimeout := o.BodyTimeout
+	if bodyTimeout == 0 {
+		bodyTimeout = -1 // the flag's 0 is "no limit", the Config's is "default"
+	}
 	h := server.New(server.Config{
-		Backend: backend,
-		Keys:    serverKeys{store},
-		Region:  o.Region,
-		Domain:  o.Domain,
-		Logger:  logger,
-		Now:     now,
+		Backend:         backend,
+		Keys:            serverKeys{store},
+		Region:          o.Region,
+		Domain:          o.Domain,
+		Logger:          logger,
+		Now:             now,
+		BodyReadTimeout: bodyTimeout,
 	})
 	return backend, h, nil
 }

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s3kit/s3kit/sigv4"
+)
+
+// With --max-connections 1, a second client waits while the first holds
+// its connection, and is served once it closes.
+func TestServeMaxConnections(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--max-connections", "1")
+	host := strings.TrimPrefix(s.Endpoint, "http://")
+	held, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	// The held connection is accepted first (the backlog is FIFO); wait
+	// until it is, by answering a request on it.
+	fmt.Fprintf(held, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", HealthPath, host)
+	br := bufio.NewReader(held)
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("health on the first connection: %v %v", resp, err)
+	}
+	health := func(timeout time.Duration) (int, error) {
+		c := &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get(s.Endpoint + HealthPath)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+	if code, err := health(300 * time.Millisecond); err == nil {
+		t.Fatalf("second connection served while the first is open: %d", code)
+	}
+	held.Close()
+	if code, err := health(5 * time.Second); err != nil || code != 200 {
+		t.Fatalf("second connection after the first closed: %d %v", code, err)
+	}
+}
+
+// --body-timeout reaches the server: a PUT whose body stalls gets 400
+// RequestTimeout.
+func TestServeBodyTimeout(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--body-timeout", "200ms")
+	mk, _ := http.NewRequest(http.MethodPut, s.Endpoint+"/bkt", nil)
+	if code, body := signedDo(t, mk, s.KeyID, s.Secret); code != 200 {
+		t.Fatalf("create bucket: %d %s", code, body)
+	}
+	body := bytes.Repeat([]byte("x"), 100)
+	req, _ := http.NewRequest(http.MethodPut, s.Endpoint+"/bkt/obj", bytes.NewReader(body))
+	sum := sha256.Sum256(body)
+	if _, err := sigv4.NewSigner().Sign(req, sigv4.SignInput{
+		Credentials: sigv4.Credentials{AccessKeyID: s.KeyID, SecretAccessKey: s.Secret},
+		Service:     "s3", Region: "us-east-1", Time: time.Now(), PayloadHash: hex.EncodeToString(sum[:]),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", req.URL.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", req.URL.RequestURI(), req.Host, len(body))
+	for k, vs := range req.Header {
+		fmt.Fprintf(conn, "%s: %s\r\n", k, vs[0])
+	}
+	fmt.Fprintf(conn, "\r\n%s", body[:10])
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		t.Fatalf("stalled PUT: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "<Code>RequestTimeout</Code>") {
+		t.Fatalf("stalled PUT: %d %s", resp.StatusCode, b)
+	}
+}
