@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"syscall"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/sigv4"
@@ -130,6 +131,10 @@ func toError(err error) *Error {
 		e = errCode(s3xml.CodeIncompleteBody)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		e = errCode(s3xml.CodeRequestTimeout)
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		// Out of descriptors is load, not damage: SDKs retry SlowDown
+		// with backoff.
+		e = errCode(s3xml.CodeSlowDown)
 	default:
 		e = errCode(s3xml.CodeInternalError)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -105,11 +106,33 @@ func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return r, err
 	}
+	off, n := int64(0), obj.Info.Size
+	if br != nil {
+		off, n = br.off, br.n
+	}
+	if err := probe(obj.Content, off, n); err != nil {
+		return r, err
+	}
 	r.body, r.size = obj.Content, obj.Info.Size
 	if br != nil {
 		r.body, r.size = rangeBody(obj.Content, br.off, br.n), br.n
 	}
 	return r, nil
+}
+
+// probe reads the first byte of the n bytes at off before the status is
+// sent. Content may open its files lazily (storage/disk does); a failure
+// then (out of descriptors, say) must become an error answer, not a 200
+// whose body never comes.
+func probe(c storage.Content, off, n int64) error {
+	if n <= 0 {
+		return nil
+	}
+	var b [1]byte
+	if _, err := c.ReadAt(b[:], off); err != nil && err != io.EOF {
+		return fmt.Errorf("open content: %w", err)
+	}
+	return nil
 }
 
 // rangeBody is the reader for n bytes of c from off. Content that can

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -10,7 +11,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +21,8 @@ import (
 	"github.com/s3kit/s3kit/s3test"
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/sigv4"
+	"github.com/s3kit/s3kit/storage"
+	"github.com/s3kit/s3kit/storage/mem"
 )
 
 // rawResult is what a raw client saw: the response, or nil when the
@@ -255,5 +260,53 @@ func TestMaxRequests(t *testing.T) {
 			t.Fatalf("GET after the PUT: status %d\n%s", r.status, r.body)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// failingOpen is a backend whose objects' content cannot be read, as when
+// storage/disk cannot open a file (it opens them lazily).
+type failingOpen struct {
+	storage.Backend
+	err error
+}
+
+func (f failingOpen) GetObject(ctx context.Context, bucket, key string) (*storage.Object, error) {
+	obj, err := f.Backend.GetObject(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	obj.Content.Close()
+	obj.Content = failingContent{f.err}
+	return obj, nil
+}
+
+type failingContent struct{ err error }
+
+func (c failingContent) ReadAt([]byte, int64) (int, error) { return 0, c.err }
+func (c failingContent) Read([]byte) (int, error)          { return 0, c.err }
+func (c failingContent) Seek(int64, int) (int64, error)    { return 0, nil }
+func (c failingContent) Close() error                      { return nil }
+
+// A GET whose content cannot be opened is an error answer (503 SlowDown
+// when out of descriptors, 500 otherwise), never a 200 with no body.
+func TestGetContentOpenFailure(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		err    error
+		status int
+		code   string
+	}{
+		{"EMFILE", &os.PathError{Op: "open", Path: "data/x", Err: syscall.EMFILE}, 503, "SlowDown"},
+		{"ENFILE", &os.PathError{Op: "open", Path: "data/x", Err: syscall.ENFILE}, 503, "SlowDown"},
+		{"EIO", &os.PathError{Op: "read", Path: "data/x", Err: syscall.EIO}, 500, "InternalError"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, s3test.WithBackend(failingOpen{mem.New(mem.Options{}), tc.err})).sub(t)
+			e.mkBucket("bkt")
+			e.put("bkt", "obj", []byte("hello"), nil)
+			e.wantErr(tc.status, tc.code, "GET", "/bkt/obj", nil, nil)
+			e.wantErr(tc.status, tc.code, "GET", "/bkt/obj", nil, hdr{"Range": "bytes=1-2"})
+			e.must(200, "HEAD", "/bkt/obj", nil, nil)
+		})
 	}
 }
