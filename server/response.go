@@ -2,6 +2,7 @@ package server
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -65,6 +66,7 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 	case resp.doc != nil:
 		b, merr := s3xml.Marshal(resp.doc)
 		if merr != nil {
+			s.log.Error("s3 response document", "request_id", rq.id, "err", merr)
 			return s.writeError(w, rq, merr)
 		}
 		h.Set("Content-Type", "application/xml")
@@ -79,8 +81,14 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 		}
 		w.WriteHeader(status)
 		if !head {
-			if _, cerr := io.Copy(w, resp.body); cerr != nil && rq.r.Context().Err() == nil {
-				s.log.Warn("s3 response body", "request_id", rq.id, "err", cerr)
+			if _, cerr := io.Copy(w, resp.body); cerr != nil {
+				// The status is sent: all that is left is to say why the
+				// body stopped short.
+				level := slog.LevelWarn
+				if clientGone(rq.r, cerr) {
+					level = slog.LevelDebug
+				}
+				s.log.Log(rq.r.Context(), level, "s3 response body interrupted", "request_id", rq.id, "err", cerr)
 			}
 		}
 	default:
@@ -97,9 +105,6 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int, string) {
 	e := toError(err)
 	status := e.StatusCode()
-	if status >= 500 && rq.r.Context().Err() == nil {
-		s.log.Error("s3 internal error", "request_id", rq.id, "err", err)
-	}
 	h := w.Header()
 	if status == http.StatusNotModified {
 		w.WriteHeader(status)

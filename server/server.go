@@ -124,6 +124,11 @@ type request struct {
 	// wire is the request body as read from the connection (nil when
 	// there is none).
 	wire *wireBody
+	// refused is set when authentication or authorisation (or the
+	// in-flight bound) turned the request away; refusedWhy may name the
+	// reason when the error does not.
+	refused    bool
+	refusedWhy string
 }
 
 // wireBody is the request body as net/http delivers it. Each read may
@@ -182,11 +187,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer s.release()
 		op, resp, err = s.serve(r.Context(), rq)
 	} else {
-		op, err = "", errMsg(s3xml.CodeSlowDown, "Please reduce your request rate.")
+		err = errMsg(s3xml.CodeSlowDown, "Please reduce your request rate.")
+		rq.refused, rq.refusedWhy = true, "too many requests in flight"
 	}
 	s.settleBody(w, rq, err)
 	status, code := s.write(w, rq, resp, err)
-	if status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
+	if !rq.refused && status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
 		return
 	}
 	attrs := []any{"op", op, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
@@ -194,11 +200,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if code != "" {
 		attrs = append(attrs, "code", code)
 	}
-	if status >= 500 {
+	switch {
+	case rq.refused && err != nil:
+		s.logRefusal(rq, attrs, err)
+	case status >= 500:
 		s.log.Error("s3 request failed", append(attrs, "err", err)...)
-		return
+	default:
+		s.log.Debug("s3 request", attrs...)
 	}
-	s.log.Debug("s3 request", attrs...)
 }
 
 // acquire takes a slot for a request in flight; false means the server is
@@ -256,12 +265,14 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
 	if err := s.authenticate(ctx, rq); err != nil {
+		rq.refused = true
 		return op, nil, err
 	}
 	if h == nil {
 		return op, nil, errCode(s3xml.CodeMethodNotAllowed)
 	}
 	if err := s.authorize(rq); err != nil {
+		rq.refused = true
 		return op, nil, err
 	}
 	if setsACL(op) {

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
+)
+
+// logRefusal is the one line about a refused request: what was refused,
+// why, which key it claimed (never a secret) and where it came from, so
+// an operator can tell a misconfigured client from an attack.
+func (s *Server) logRefusal(rq *request, attrs []any, err error) {
+	e := toError(err)
+	reason := e.Message
+	switch {
+	case rq.refusedWhy != "":
+		reason = rq.refusedWhy
+	case e.Code == s3xml.CodeAccessDenied && rq.v == nil && claimedKeyID(rq.r) == "":
+		reason = "anonymous request"
+	case e.Code == s3xml.CodeAccessDenied && rq.v != nil && rq.k.ReadOnly:
+		reason = "read-only key"
+	case e.Code == s3xml.CodeAccessDenied && rq.v != nil && rq.bucket != "" && !rq.k.CanUseBucket(rq.bucket):
+		reason = "key may not use bucket " + rq.bucket
+	}
+	id := claimedKeyID(rq.r)
+	if rq.v != nil {
+		id = rq.v.AccessKeyID
+	}
+	s.log.Info("s3 request refused", append(attrs, "reason", reason, "access_key_id", id, "remote", rq.r.RemoteAddr)...)
+}
+
+// maxLoggedKeyID bounds the claimed key ID logged: it is the client's
+// text, and a log line is no place for a kilobyte of it.
+const maxLoggedKeyID = 128
+
+// claimedKeyID is the access key ID a request says it is signed with:
+// the Credential of a SigV4 Authorization header or X-Amz-Credential, or
+// a SigV2 header's or query's key ID. Only the ID part is taken, never
+// anything after it.
+func claimedKeyID(r *http.Request) string {
+	var id string
+	auth := r.Header.Get("Authorization")
+	q := r.URL.Query()
+	switch {
+	case strings.HasPrefix(auth, "AWS4-"):
+		if _, cred, ok := strings.Cut(auth, "Credential="); ok {
+			id, _, _ = strings.Cut(cred, "/")
+			id, _, _ = strings.Cut(id, ",")
+		}
+	case strings.HasPrefix(auth, "AWS "):
+		id, _, _ = strings.Cut(strings.TrimPrefix(auth, "AWS "), ":")
+	case q.Has("X-Amz-Credential"):
+		id, _, _ = strings.Cut(q.Get("X-Amz-Credential"), "/")
+	case q.Has("AWSAccessKeyId"):
+		id = q.Get("AWSAccessKeyId")
+	}
+	id = strings.TrimSpace(id)
+	if len(id) > maxLoggedKeyID {
+		id = id[:maxLoggedKeyID] + "..."
+	}
+	return id
+}
+
+// clientGone reports whether writing a response failed because the client
+// went away (s3kit's cp closes a download it no longer needs): that is
+// the client's choice, not the server's problem.
+func clientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrAbortHandler)
+}
