@@ -16,7 +16,17 @@
 //     write on a read error, so nothing is committed);
 //  4. hand the handler's (result, error) to one writer, which encodes the
 //     XML from internal/s3xml, the status, x-amz-request-id and
-//     x-amz-id-2, or the S3 error document with RequestId.
+//     x-amz-id-2, or the S3 error document with RequestId. Every request
+//     gets a real status: one whose body ended early or whose client went
+//     away is answered IncompleteBody or RequestTimeout, never net/http's
+//     implicit 200, and a GET reads its content's first byte before it
+//     sends 200.
+//
+// A request body may stall at most Config.BodyReadTimeout between reads,
+// Config.MaxRequests bounds the requests in flight (SlowDown past it), and
+// the unread body of a refused request is never read: its connection is
+// closed. Each refusal is one Info log line with the reason, the claimed
+// access key ID and the remote address.
 //
 // Errors are *Error values carrying the S3 code; storage's sentinel errors
 // and sigv4's verification errors are mapped in one place (toError), and
