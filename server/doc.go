@@ -22,8 +22,8 @@
 //     implicit 200, and a GET reads its content's first byte before it
 //     sends 200.
 //
-// A request body may stall at most Config.BodyReadTimeout between reads,
-// Config.MaxRequests bounds the requests in flight (SlowDown past it), and
+// A request body may stall at most Config.BodyReadTimeout between reads
+// and, past it, must average Config.BodyMinRate; Config.MaxRequests bounds the requests in flight (SlowDown past it), and
 // the unread body of a refused request is never read: its connection is
 // closed. Each refusal is one Info log line with the reason, the claimed
 // access key ID and the remote address.

@@ -193,7 +193,7 @@ func TestStalledBodyTimesOut(t *testing.T) {
 
 // The timeout is between reads: a slow body that keeps coming is stored.
 func TestSlowBodyWithinTimeoutIsStored(t *testing.T) {
-	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout = 300 * time.Millisecond }))
+	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, -1 }))
 	e.mkBucket("bkt")
 	body := []byte("0123456789")
 	req := e.signed("PUT", "/bkt/obj", body, nil)
@@ -209,6 +209,36 @@ func TestSlowBodyWithinTimeoutIsStored(t *testing.T) {
 	if got := e.must(200, "GET", "/bkt/obj", nil, nil).body; !bytes.Equal(got, body) {
 		t.Fatalf("stored %q, want %q", got, body)
 	}
+}
+
+// A body trickled a byte at a time never stalls for a whole timeout, but
+// falls below the minimum rate: it is cut off with 400 RequestTimeout.
+func TestTrickledBodyIsCutOff(t *testing.T) {
+	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, 1000 }))
+	e.mkBucket("bkt")
+	body := bytes.Repeat([]byte("x"), 10_000)
+	req := e.signed("PUT", "/bkt/obj", body, nil)
+	conn := e.rawOpen(req)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // 20 bytes a second: 500s for the whole body
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if _, err := conn.Write(body[i : i+1]); err != nil {
+				return
+			}
+		}
+	}()
+	r := e.rawRead(conn, req, 5*time.Second)
+	close(stop)
+	<-done
+	r.wantCode(t, http.StatusBadRequest, s3xml.CodeRequestTimeout)
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
 }
 
 // An unsigned request with a body is refused without reading the body:

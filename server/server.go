@@ -54,6 +54,12 @@ type Config struct {
 	// stalls longer is answered 400 RequestTimeout, as S3 does, and its
 	// connection closed. Zero means DefaultBodyReadTimeout, negative none.
 	BodyReadTimeout time.Duration
+	// BodyMinRate is the average rate, in bytes per second, a request body
+	// must keep up once BodyReadTimeout has passed: a body trickled a byte
+	// at a time never stalls for long, yet would hold its connection for
+	// days. Only time spent waiting for the client counts. Zero means
+	// DefaultBodyMinRate, negative none. It applies only with a timeout.
+	BodyMinRate int64
 	// MaxRequests bounds the requests handled at once; the ones past it
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
@@ -63,6 +69,10 @@ type Config struct {
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
 // idle time after which S3 answers RequestTimeout.
 const DefaultBodyReadTimeout = 30 * time.Second
+
+// DefaultBodyMinRate is Config.BodyMinRate when unset (bytes per second);
+// it is far below any real link, so it only cuts off trickling clients.
+const DefaultBodyMinRate = 512
 
 // Server is the S3 HTTP API as an http.Handler.
 type Server struct {
@@ -78,6 +88,8 @@ type Server struct {
 	verifier sigv4.Verifier
 	// bodyTimeout is Config.BodyReadTimeout resolved (0: none).
 	bodyTimeout time.Duration
+	// bodyMinRate is Config.BodyMinRate resolved (0: none).
+	bodyMinRate int64
 	// slots holds one token per request in flight (nil: unbounded).
 	slots chan struct{}
 }
@@ -99,6 +111,12 @@ func New(cfg Config) *Server {
 		s.bodyTimeout = DefaultBodyReadTimeout
 	case s.bodyTimeout < 0:
 		s.bodyTimeout = 0
+	}
+	switch s.bodyMinRate = cfg.BodyMinRate; {
+	case s.bodyMinRate == 0:
+		s.bodyMinRate = DefaultBodyMinRate
+	case s.bodyMinRate < 0:
+		s.bodyMinRate = 0
 	}
 	if cfg.MaxRequests > 0 {
 		s.slots = make(chan struct{}, cfg.MaxRequests)
@@ -133,28 +151,46 @@ type request struct {
 
 // wireBody is the request body as net/http delivers it. Each read may
 // wait at most timeout for the client, so a stalled or abandoned upload
-// ends instead of holding its connection forever; it remembers whether
-// the body was read to its end and the first error reading it failed with.
+// ends instead of holding its connection forever; with minRate, the time
+// spent waiting in all reads may exceed timeout only by got/minRate, so a
+// trickled body ends too. It remembers whether the body was read to its
+// end and the first error reading it failed with.
 type wireBody struct {
 	r       io.ReadCloser
 	ctl     *http.ResponseController
 	timeout time.Duration
-	sawEOF  bool
-	err     error
+	minRate int64
+	// waited is the time spent inside reads; got the bytes they returned.
+	waited time.Duration
+	got    int64
+	sawEOF bool
+	err    error
 }
 
 func (b *wireBody) Read(p []byte) (int, error) {
-	if b.timeout > 0 {
-		// Wall-clock time, not Config.Now: deadlines are for the socket.
-		_ = b.ctl.SetReadDeadline(time.Now().Add(b.timeout))
+	if b.timeout <= 0 {
+		return b.note(b.r.Read(p))
 	}
+	wait := b.timeout
+	if b.minRate > 0 {
+		allowed := b.timeout + time.Duration(float64(b.got)/float64(b.minRate)*float64(time.Second)) - b.waited
+		wait = max(min(wait, allowed), 0)
+	}
+	// Wall-clock time, not Config.Now: deadlines are for the socket.
+	start := time.Now()
+	_ = b.ctl.SetReadDeadline(start.Add(wait))
 	n, err := b.r.Read(p)
-	if b.timeout > 0 {
-		// Time the handler spends between reads (writing to disk) is not
-		// the client's; and a deadline left armed would cancel the request
-		// through net/http's background read once the body is done.
-		_ = b.ctl.SetReadDeadline(time.Time{})
-	}
+	// Time the handler spends between reads (writing to disk) is not the
+	// client's; and a deadline left armed would cancel the request through
+	// net/http's background read once the body is done.
+	_ = b.ctl.SetReadDeadline(time.Time{})
+	b.waited += time.Since(start)
+	b.got += int64(n)
+	return b.note(n, err)
+}
+
+// note records the outcome of a read.
+func (b *wireBody) note(n int, err error) (int, error) {
 	switch {
 	case err == io.EOF:
 		b.sawEOF = true
@@ -176,7 +212,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, id: newRequestID()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 		// A shallow copy: net/http keeps looking at its own r.Body.
-		rq.wire = &wireBody{r: r.Body, ctl: http.NewResponseController(w), timeout: s.bodyTimeout}
+		rq.wire = &wireBody{r: r.Body, ctl: http.NewResponseController(w), timeout: s.bodyTimeout, minRate: s.bodyMinRate}
 		rq.r = r.WithContext(r.Context())
 		rq.r.Body = rq.wire
 	}

@@ -28,6 +28,9 @@ type serveOptions struct {
 	MaxConnections int
 	// BodyTimeout is how long a request body may stall (0: no limit).
 	BodyTimeout time.Duration
+	// BodyMinRate is the bytes per second a body must average past
+	// BodyTimeout (0: no minimum).
+	BodyMinRate int64
 }
 
 // Defaults of --max-connections and --body-timeout. A connection holds a
@@ -36,6 +39,7 @@ type serveOptions struct {
 const (
 	defaultMaxConnections = 1024
 	defaultBodyTimeout    = 30 * time.Second
+	defaultBodyMinRate    = server.DefaultBodyMinRate
 )
 
 // shutdownTimeout bounds how long a graceful shutdown waits for requests in
@@ -67,6 +71,7 @@ func newServeCmd(env Env) *cobra.Command {
 	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
 	f.IntVar(&o.MaxConnections, "max-connections", defaultMaxConnections, "serve at most `N` connections at once; more wait to be accepted (0: no limit)")
 	f.DurationVar(&o.BodyTimeout, "body-timeout", defaultBodyTimeout, "answer RequestTimeout when a request body sends nothing for this long (0: wait forever)")
+	f.Int64Var(&o.BodyMinRate, "body-min-rate", defaultBodyMinRate, "answer RequestTimeout when a request body averages fewer `BYTES` a second past --body-timeout (0: no minimum)")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint as profile `NAME` into ~/.aws/credentials and ~/.aws/config")
 	return cmd
 }
@@ -85,6 +90,9 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	}
 	if o.BodyTimeout < 0 {
 		return usageError(errors.New("serve: --body-timeout must not be negative"))
+	}
+	if o.BodyMinRate < 0 {
+		return usageError(errors.New("serve: --body-min-rate must not be negative"))
 	}
 	// The banner prints commands that name the directory; make them work
 	// from any working directory.

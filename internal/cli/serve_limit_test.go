@@ -55,11 +55,26 @@ func TestServeMaxConnections(t *testing.T) {
 // RequestTimeout.
 func TestServeBodyTimeout(t *testing.T) {
 	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--body-timeout", "200ms")
+	slowPut(t, s, 0)
+}
+
+// --body-min-rate reaches the server: a body trickled at 20 bytes a second
+// is cut off though it never stalls for --body-timeout.
+func TestServeBodyMinRate(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--body-timeout", "300ms", "--body-min-rate", "1000")
+	slowPut(t, s, 50*time.Millisecond)
+}
+
+// slowPut sends a signed PUT of 10,000 bytes whose body stops after 10
+// bytes (every == 0) or comes a byte per every, and expects 400
+// RequestTimeout within 5s.
+func slowPut(t *testing.T, s *runningServe, every time.Duration) {
+	t.Helper()
 	mk, _ := http.NewRequest(http.MethodPut, s.Endpoint+"/bkt", nil)
 	if code, body := signedDo(t, mk, s.KeyID, s.Secret); code != 200 {
 		t.Fatalf("create bucket: %d %s", code, body)
 	}
-	body := bytes.Repeat([]byte("x"), 100)
+	body := bytes.Repeat([]byte("x"), 10_000)
 	req, _ := http.NewRequest(http.MethodPut, s.Endpoint+"/bkt/obj", bytes.NewReader(body))
 	sum := sha256.Sum256(body)
 	if _, err := sigv4.NewSigner().Sign(req, sigv4.SignInput{
@@ -78,13 +93,29 @@ func TestServeBodyTimeout(t *testing.T) {
 		fmt.Fprintf(conn, "%s: %s\r\n", k, vs[0])
 	}
 	fmt.Fprintf(conn, "\r\n%s", body[:10])
+	stop := make(chan struct{})
+	defer close(stop)
+	if every > 0 {
+		go func() {
+			for i := 10; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-time.After(every):
+				}
+				if _, err := conn.Write(body[i : i+1]); err != nil {
+					return
+				}
+			}
+		}()
+	}
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
 	if err != nil {
-		t.Fatalf("stalled PUT: %v", err)
+		t.Fatalf("slow PUT: %v", err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 400 || !strings.Contains(string(b), "<Code>RequestTimeout</Code>") {
-		t.Fatalf("stalled PUT: %d %s", resp.StatusCode, b)
+		t.Fatalf("slow PUT: %d %s", resp.StatusCode, b)
 	}
 }

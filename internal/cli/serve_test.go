@@ -266,6 +266,7 @@ func TestServeErrors(t *testing.T) {
 		{"bad address", []string{"serve", "--addr", "127.0.0.1:notaport"}, ExitFailed, "serve:"},
 		{"negative max connections", []string{"serve", "--max-connections", "-1"}, ExitUsage, "--max-connections"},
 		{"negative body timeout", []string{"serve", "--body-timeout", "-1s"}, ExitUsage, "--body-timeout"},
+		{"negative body min rate", []string{"serve", "--body-min-rate", "-1"}, ExitUsage, "--body-min-rate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,9 +25,13 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	// Replaying the write-ahead log reads up to 16 MiB that is garbage
 	// once the store is open: hand it back to the OS before serving.
 	debug.FreeOSMemory()
-	bodyTimeout := o.BodyTimeout
+	// The flags' 0 is "no limit"; the Config's is "the default".
+	bodyTimeout, minRate := o.BodyTimeout, o.BodyMinRate
 	if bodyTimeout == 0 {
-		bodyTimeout = -1 // the flag's 0 is "no limit", the Config's is "default"
+		bodyTimeout = -1
+	}
+	if minRate == 0 {
+		minRate = -1
 	}
 	h := server.New(server.Config{
 		Backend:         backend,
@@ -37,6 +41,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		Logger:          logger,
 		Now:             now,
 		BodyReadTimeout: bodyTimeout,
+		BodyMinRate:     minRate,
 	})
 	return backend, h, nil
 }
