@@ -33,14 +33,26 @@ type serveOptions struct {
 	BodyMinRate int64
 }
 
-// Defaults of --max-connections and --body-timeout. A connection holds a
-// descriptor, and a request a few more (the files it reads and writes),
-// so the bound stays well under common descriptor limits.
+// Defaults of --body-timeout and --body-min-rate.
 const (
-	defaultMaxConnections = 1024
-	defaultBodyTimeout    = 30 * time.Second
-	defaultBodyMinRate    = server.DefaultBodyMinRate
+	defaultBodyTimeout = 30 * time.Second
+	defaultBodyMinRate = server.DefaultBodyMinRate
 )
+
+// maxConnectionsCap is the most --max-connections defaults to.
+const maxConnectionsCap = 1024
+
+// defaultMaxConnections is --max-connections' default: maxConnectionsCap,
+// or half the descriptor limit when that is lower. A connection holds a
+// descriptor and its request a few more (the files it reads and writes,
+// the index), so connections alone must never exhaust them: a server out
+// of descriptors can neither accept nor open anything.
+func defaultMaxConnections(limit uint64) int {
+	if limit == 0 || limit/2 >= maxConnectionsCap {
+		return maxConnectionsCap
+	}
+	return max(int(limit/2), 1)
+}
 
 // shutdownTimeout bounds how long a graceful shutdown waits for requests in
 // flight before closing their connections.
@@ -69,7 +81,7 @@ func newServeCmd(env Env) *cobra.Command {
 	f.StringVar(&o.Data, "data", "", "data directory (default $S3KIT_DATA, $XDG_DATA_HOME/s3kit or ~/.local/share/s3kit)")
 	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports and expects in signatures")
 	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
-	f.IntVar(&o.MaxConnections, "max-connections", defaultMaxConnections, "serve at most `N` connections at once; more wait to be accepted (0: no limit)")
+	f.IntVar(&o.MaxConnections, "max-connections", defaultMaxConnections(openFileLimit()), "serve at most `N` connections at once, more wait to be accepted; the default is 1024 or half the descriptor limit (0: no limit)")
 	f.DurationVar(&o.BodyTimeout, "body-timeout", defaultBodyTimeout, "answer RequestTimeout when a request body sends nothing for this long (0: wait forever)")
 	f.Int64Var(&o.BodyMinRate, "body-min-rate", defaultBodyMinRate, "answer RequestTimeout when a request body averages fewer `BYTES` a second past --body-timeout (0: no minimum)")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint as profile `NAME` into ~/.aws/credentials and ~/.aws/config")

@@ -119,3 +119,16 @@ func slowPut(t *testing.T, s *runningServe, every time.Duration) {
 		t.Fatalf("slow PUT: %d %s", resp.StatusCode, b)
 	}
 }
+
+func TestDefaultMaxConnections(t *testing.T) {
+	for _, tc := range []struct {
+		limit uint64
+		want  int
+	}{
+		{0, 1024}, {1 << 20, 1024}, {4096, 1024}, {2048, 1024}, {1024, 512}, {256, 128}, {1, 1},
+	} {
+		if got := defaultMaxConnections(tc.limit); got != tc.want {
+			t.Errorf("defaultMaxConnections(%d) = %d, want %d", tc.limit, got, tc.want)
+		}
+	}
+}
