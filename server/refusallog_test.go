@@ -3,7 +3,9 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -161,5 +163,25 @@ func TestCancelledDownloadIsNotAWarning(t *testing.T) {
 				t.Fatalf("GET %d cancelled by the client logged above Debug:\n%s", i, raw)
 			}
 		}
+	}
+}
+
+// failingKeys is a key store that cannot be read.
+type failingKeys struct{}
+
+func (failingKeys) Lookup(context.Context, string) (server.Key, error) {
+	return server.Key{}, errors.New("key file unreadable")
+}
+
+// A key store that fails is the server's fault: an Error line with the
+// cause, not a refusal.
+func TestKeyStoreFailureIsNotARefusal(t *testing.T) {
+	var sink logSink
+	e := newEnv(t, s3test.WithLogger(sink.logger(slog.LevelInfo)),
+		s3test.WithConfig(func(c *server.Config) { c.Keys = failingKeys{} }))
+	e.wantErr(500, "InternalError", "GET", "/", nil, nil)
+	lines, raw := sink.take(t)
+	if len(lines) != 1 || lines[0]["level"] != "ERROR" || !strings.Contains(raw, "key file unreadable") {
+		t.Fatalf("want one ERROR line with the cause:\n%s", raw)
 	}
 }

@@ -301,7 +301,8 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
 	if err := s.authenticate(ctx, rq); err != nil {
-		rq.refused = true
+		// A key store that failed is the server's problem, not a refusal.
+		rq.refused = toError(err).StatusCode() < 500
 		return op, nil, err
 	}
 	if h == nil {
