@@ -1,7 +1,7 @@
 # The test command README.md names. .ci/run calls it.
 GO ?= go
 
-.PHONY: test build vet lint fmt-check
+.PHONY: test build vet lint fmt-check conformance
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/s3kit ./cmd/s3kit
@@ -27,3 +27,9 @@ test: fmt-check vet lint build
 	@[ -n "$(RACE)" ] || echo "note: no C compiler for cgo, so the tests run without -race"
 	$(GO) test $(RACE) -count=1 ./...
 	@if [ -f compat/go.mod ]; then cd compat && $(GO) vet ./... && $(GO) test -count=1 ./...; fi
+
+# The public S3 conformance suite (ceph/s3-tests, beside the repository as
+# ../shared/vendor/ceph-s3-tests or named by S3TESTS_DIR) against a fresh
+# s3kit serve; fails when a test of tests/conformance/floor.txt fails.
+conformance:
+	bash tests/conformance/run.sh
