@@ -43,13 +43,16 @@ var (
 type BucketInfo struct {
 	Name    string
 	Created time.Time
-	// Region is the LocationConstraint given at creation ("" for us-east-1).
+	// Region is the region recorded at creation (CreateBucketOptions);
+	// "" for a bucket created before s3kit recorded every bucket's region,
+	// which the server reads as its own region.
 	Region string
 }
 
 // CreateBucketOptions are the settings a bucket is created with.
 type CreateBucketOptions struct {
-	// Region is the LocationConstraint ("" means us-east-1).
+	// Region is the region to record: the LocationConstraint, or the
+	// server's region when the request named none.
 	Region string
 }
 
