@@ -189,8 +189,9 @@ type Backend interface {
 	CreateBucket(ctx context.Context, name string, opts CreateBucketOptions) error
 	// HeadBucket returns a bucket's info; ErrNoSuchBucket if absent.
 	HeadBucket(ctx context.Context, name string) (BucketInfo, error)
-	// DeleteBucket removes an empty bucket; ErrBucketNotEmpty if it holds
-	// objects or unfinished multipart uploads, ErrNoSuchBucket if absent.
+	// DeleteBucket removes a bucket that holds no objects, discarding its
+	// unfinished multipart uploads and their parts as S3 does;
+	// ErrBucketNotEmpty if it holds objects, ErrNoSuchBucket if absent.
 	DeleteBucket(ctx context.Context, name string) error
 
 	// PutObject stores body under key, replacing any previous object, and
