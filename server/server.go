@@ -62,6 +62,8 @@ type Server struct {
 	now     func() time.Time
 	// verifier checks SigV4; one per server, so its key cache lasts.
 	verifier sigv4.Verifier
+	// completed answers retried CompleteMultipartUploads.
+	completed completedUploads
 }
 
 // New returns a Server for cfg.
