@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/s3test"
 )
 
 func md5b64(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
@@ -342,4 +343,51 @@ func TestVersionIDNull(t *testing.T) {
 	e.wantErr(400, "InvalidArgument", "DELETE", "/bkt/k?versionId=3HL4kqtJlcpXroDTDmJ", nil, nil)
 	e.must(204, "DELETE", "/bkt/k?versionId=null", nil, nil)
 	e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
+}
+
+// TestConditionalDelete checks S3's conditional deletes: If-Match on
+// DeleteObject deletes only while the ETag matches (412 otherwise, 404
+// NoSuchKey when there is no object), and an ETag in a DeleteObjects
+// entry does the same for that entry alone.
+func TestConditionalDelete(t *testing.T) {
+	t.Parallel()
+	for _, disk := range []bool{false, true} {
+		t.Run(map[bool]string{false: "mem", true: "disk"}[disk], func(t *testing.T) {
+			t.Parallel()
+			var opts []s3test.Option
+			if disk {
+				opts = append(opts, s3test.WithDisk())
+			}
+			e := newEnv(t, opts...)
+			e.mkBucket("bkt")
+			etag := e.put("bkt", "k", []byte("x"), nil)
+			e.wantErr(412, "PreconditionFailed", "DELETE", "/bkt/k", nil, hdr{"If-Match": `"0123456789abcdef0123456789abcdef"`})
+			e.must(200, "GET", "/bkt/k", nil, nil)
+			e.must(204, "DELETE", "/bkt/k", nil, hdr{"If-Match": etag})
+			e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
+			e.wantErr(404, "NoSuchKey", "DELETE", "/bkt/k", nil, hdr{"If-Match": etag})
+			e.wantErr(404, "NoSuchKey", "DELETE", "/bkt/k", nil, hdr{"If-Match": "*"})
+			e.put("bkt", "k", []byte("y"), nil)
+			e.must(204, "DELETE", "/bkt/k", nil, hdr{"If-Match": "*"})
+			e.wantErr(501, "NotImplemented", "DELETE", "/bkt/k", nil, hdr{"x-amz-if-match-size": "1"})
+
+			a, b := e.put("bkt", "a", []byte("a"), nil), e.put("bkt", "b", []byte("b"), nil)
+			body, err := s3xml.Marshal(s3xml.Delete{Objects: []s3xml.ObjectIdentifier{
+				{Key: "a", ETag: a}, {Key: "b", ETag: a}, {Key: "gone", ETag: b}, {Key: "c"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res s3xml.DeleteResult
+			e.must(200, "POST", "/bkt?delete", body, nil).decode(t, &res)
+			codes := map[string]string{}
+			for _, x := range res.Errors {
+				codes[x.Key] = x.Code
+			}
+			if len(res.Deleted) != 2 || codes["b"] != "PreconditionFailed" || codes["gone"] != "NoSuchKey" || len(codes) != 2 {
+				t.Errorf("DeleteObjects with ETags: deleted %+v, errors %+v", res.Deleted, res.Errors)
+			}
+			e.wantErr(404, "NoSuchKey", "GET", "/bkt/a", nil, nil)
+			e.must(200, "GET", "/bkt/b", nil, nil)
+		})
+	}
 }

@@ -331,6 +331,22 @@ type BucketTagger interface {
 	GetBucketTagging(ctx context.Context, bucket string) (map[string]string, error)
 }
 
+// ConditionalDeleter is implemented by backends that delete an object only
+// while it still has the ETag a client names (S3's conditional delete,
+// If-Match on DeleteObject and ETag in DeleteObjects).
+//
+// Implementations MUST check the ETag atomically with the delete: a
+// concurrent overwrite either happens before the check (and fails it) or
+// after the delete.
+type ConditionalDeleter interface {
+	// DeleteObjectIfMatch deletes the object at key if its ETag is
+	// ifMatch (quoted or not) or ifMatch is "*". It returns ErrNoSuchKey
+	// when there is no object and ErrPreconditionFailed, deleting
+	// nothing, when the ETag differs; an empty ifMatch is
+	// ErrInvalidArgument.
+	DeleteObjectIfMatch(ctx context.Context, bucket, key, ifMatch string) error
+}
+
 // Copier is implemented by backends that copy objects without streaming
 // the bytes through the caller. Without it the server copies with
 // GetObject and PutObject.

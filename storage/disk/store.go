@@ -20,11 +20,12 @@ import (
 )
 
 var (
-	_ storage.Backend      = (*Store)(nil)
-	_ storage.Multipart    = (*Store)(nil)
-	_ storage.Copier       = (*Store)(nil)
-	_ storage.Tagger       = (*Store)(nil)
-	_ storage.BucketTagger = (*Store)(nil)
+	_ storage.Backend            = (*Store)(nil)
+	_ storage.Multipart          = (*Store)(nil)
+	_ storage.Copier             = (*Store)(nil)
+	_ storage.Tagger             = (*Store)(nil)
+	_ storage.BucketTagger       = (*Store)(nil)
+	_ storage.ConditionalDeleter = (*Store)(nil)
 
 	_ storage.RangeWriterTo = (*fileContent)(nil)
 	_ io.WriterTo           = (*fileContent)(nil)
