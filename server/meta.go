@@ -218,15 +218,20 @@ func (c *checksummer) beforePart(sums map[string]string) error {
 }
 
 // contentMD5 decodes Content-MD5 (nil when absent); a value that is not a
-// base64 MD5 is InvalidDigest.
+// base64 MD5, including an empty one, is InvalidDigest, as on S3.
 func contentMD5(h http.Header) ([]byte, error) {
-	v := h.Get("Content-Md5")
-	if v == "" {
+	vs, ok := h["Content-Md5"]
+	if !ok {
 		return nil, nil
+	}
+	v := ""
+	if len(vs) > 0 {
+		v = strings.TrimSpace(vs[0])
 	}
 	b, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(b) != md5.Size {
-		return nil, errCode(s3xml.CodeInvalidDigest)
+		// S3's wording, which the body verifier uses too.
+		return nil, errMsg(s3xml.CodeInvalidDigest, "The Content-MD5 you specified was invalid.")
 	}
 	return b, nil
 }

@@ -82,6 +82,7 @@ func TestPutDigests(t *testing.T) {
 		{"right Content-MD5", hdr{"Content-MD5": md5b64(body)}, 200, "", ""},
 		{"wrong Content-MD5", hdr{"Content-MD5": md5b64([]byte("other"))}, 400, "BadDigest", "The Content-MD5 you specified did not match what we received."},
 		{"malformed Content-MD5", hdr{"Content-MD5": "not-base64!"}, 400, "InvalidDigest", "The Content-MD5 you specified was invalid."},
+		{"empty Content-MD5", hdr{"Content-MD5": ""}, 400, "InvalidDigest", "The Content-MD5 you specified was invalid."},
 		{"right CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64(body)}, 200, "", ""},
 		{"wrong CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))}, 400, "BadDigest", "The CRC32 you specified did not match the calculated checksum."},
 		{"CRC32 of the wrong size", hdr{"X-Amz-Checksum-Crc32": "AAAAAAAA"}, 400, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid."},
