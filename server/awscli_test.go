@@ -31,6 +31,9 @@ func awsV2(t *testing.T) string {
 // unfinished multipart upload in it, as on AWS.
 func TestAWSCLIv2NoRegion(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts aws-cli six times")
+	}
 	aws := awsV2(t)
 	srv := s3test.NewServer(t, s3test.WithDisk())
 	home := t.TempDir()
