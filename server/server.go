@@ -62,6 +62,8 @@ type Server struct {
 	now     func() time.Time
 	// verifier checks SigV4; one per server, so its key cache lasts.
 	verifier sigv4.Verifier
+	// completed answers retried CompleteMultipartUploads.
+	completed completedUploads
 }
 
 // New returns a Server for cfg.
@@ -133,6 +135,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
+	if op == opPostObject {
+		return op, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement browser-based uploads (POST Object)")
+	}
 	if err := s.authenticate(ctx, rq); err != nil {
 		return op, nil, err
 	}
