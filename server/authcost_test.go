@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -131,3 +132,45 @@ func BenchmarkRefuseCostlyRequest(b *testing.B) {
 	}
 }
 
+
+// TestLargeChunkBadSignatureStoresNothing sends one 16 MiB signed chunk
+// whose signature is wrong: the chunk streams to storage before its
+// signature can be checked at its end, so the put must fail there and
+// leave the previous object in place, on either backend.
+func TestLargeChunkBadSignatureStoresNothing(t *testing.T) {
+	t.Parallel()
+	for _, disk := range []bool{false, true} {
+		var opts []s3test.Option
+		if disk {
+			opts = append(opts, s3test.WithDisk())
+		}
+		e := newEnv(t, opts...)
+		e.mkBucket("bkt")
+		e.put("bkt", "k", []byte("old"), nil)
+		payload := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB
+		send := func(corrupt bool) result {
+			req := e.request("PUT", "/bkt/k", nil, nil)
+			if err := e.signer.SignStreaming(req, sigv4.SignInput{Credentials: e.creds, Service: "s3", Region: e.srv.Region,
+				Time: e.clock.Now()}, bytes.NewReader(payload), int64(len(payload)),
+				sigv4.ChunkedOptions{Signed: true, ChunkSize: len(payload)}); err != nil {
+				t.Fatal(err)
+			}
+			if corrupt {
+				// "1000000;chunk-signature=" is 24 bytes: flip the
+				// signature's first digit.
+				req.Body = corruptReader(req.Body, 24)
+			}
+			return e.send(req)
+		}
+		checkErr(t, send(true), 403, "SignatureDoesNotMatch", false)
+		if got := e.must(200, "GET", "/bkt/k", nil, nil); string(got.body) != "old" {
+			t.Fatalf("disk=%v: after the refused put the object holds %d bytes", disk, len(got.body))
+		}
+		if r := send(false); r.status != 200 {
+			t.Fatalf("disk=%v: valid 16 MiB chunk: %d %s", disk, r.status, r.body)
+		}
+		if got := e.must(200, "GET", "/bkt/k", nil, nil); !bytes.Equal(got.body, payload) {
+			t.Fatalf("disk=%v: stored %d bytes, want the 16 MiB payload", disk, len(got.body))
+		}
+	}
+}
