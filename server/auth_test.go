@@ -185,6 +185,9 @@ func TestPresigned(t *testing.T) {
 		{"v4 expired", v4(time.Minute, now.Add(-2*time.Minute)), 403, "AccessDenied"},
 		{"v2 valid", presignV2(e, "GET", "/bkt/k", now.Add(time.Minute), e.creds.SecretAccessKey), 200, ""},
 		{"v2 expired", presignV2(e, "GET", "/bkt/k", now.Add(-time.Second), e.creds.SecretAccessKey), 403, "AccessDenied"},
+		{"v2 a week out", presignV2(e, "GET", "/bkt/k", now.Add(7*24*time.Hour), e.creds.SecretAccessKey), 200, ""},
+		{"v2 over a week out", presignV2(e, "GET", "/bkt/k", now.Add(7*24*time.Hour+time.Second), e.creds.SecretAccessKey), 403, "AccessDenied"},
+		{"v4 over a week", strings.Replace(v4(7*24*time.Hour, now), "X-Amz-Expires=604800", "X-Amz-Expires=604801", 1), 400, "AuthorizationQueryParametersError"},
 		{"v2 wrong secret", presignV2(e, "GET", "/bkt/k", now.Add(time.Minute), "nope"), 403, "SignatureDoesNotMatch"},
 		{"v2 other method", presignV2(e, "GET", "/bkt/k", now.Add(time.Minute), e.creds.SecretAccessKey), 403, "SignatureDoesNotMatch"},
 	}

@@ -140,3 +140,23 @@ func BenchmarkVerifyCostly(b *testing.B) {
 		})
 	}
 }
+
+func TestPresignedExpiresMessages(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:9000/b/k", nil)
+	u, err := NewSigner().Presign(req, testInput(""), 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from, want := range map[string]string{
+		"X-Amz-Expires=604801": "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
+		"X-Amz-Expires=-1":     "X-Amz-Expires must be non-negative",
+		"X-Amz-Expires=soon":   "X-Amz-Expires should be a number",
+	} {
+		r, _ := http.NewRequest(http.MethodGet, strings.Replace(u.String(), "X-Amz-Expires=604800", from, 1), nil)
+		_, err := testVerifier(testTime).Verify(context.Background(), r)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeAuthorizationQueryParamsError || e.Message != want {
+			t.Errorf("%s: %v, want %q", from, err, want)
+		}
+	}
+}

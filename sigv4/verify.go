@@ -322,12 +322,16 @@ func parseQueryAuth(req *http.Request) (*authParams, error) {
 	if p.day != p.amzDate[:8] {
 		return nil, errQueryMalformed("invalid credential date; date is not the same as X-Amz-Date: " + p.day)
 	}
+	// The messages are S3's own.
 	secs, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || secs < 0 {
+	if err != nil {
 		return nil, errQueryMalformed("X-Amz-Expires should be a number")
 	}
-	if secs < 1 || secs > int64(maxExpires/time.Second) {
-		return nil, errQueryMalformed("X-Amz-Expires must be between 1 second and 604800 seconds (7 days)")
+	if secs < 0 {
+		return nil, errQueryMalformed("X-Amz-Expires must be non-negative")
+	}
+	if secs > int64(maxExpires/time.Second) {
+		return nil, errQueryMalformed("X-Amz-Expires must be less than a week (in seconds) that is; 604800")
 	}
 	p.expires = time.Duration(secs) * time.Second
 	p.payloadHash = req.Header.Get("X-Amz-Content-Sha256")
