@@ -132,7 +132,6 @@ func BenchmarkRefuseCostlyRequest(b *testing.B) {
 	}
 }
 
-
 // TestLargeChunkBadSignatureStoresNothing sends one 16 MiB signed chunk
 // whose signature is wrong: the chunk streams to storage before its
 // signature can be checked at its end, so the put must fail there and
