@@ -24,6 +24,7 @@ type serveOptions struct {
 	Region       string
 	Domain       string
 	WriteProfile string
+	StrictRegion bool
 }
 
 // shutdownTimeout bounds how long a graceful shutdown waits for requests in
@@ -51,7 +52,8 @@ func newServeCmd(env Env) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:9000", "address to listen on (\":0\" picks a free port)")
 	f.StringVar(&o.Data, "data", "", "data directory (default $S3KIT_DATA, $XDG_DATA_HOME/s3kit or ~/.local/share/s3kit)")
-	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports and expects in signatures")
+	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports")
+	f.BoolVar(&o.StrictRegion, "strict-region", false, "refuse requests signed for a region other than --region (by default any region is accepted)")
 	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint as profile `NAME` into ~/.aws/credentials and ~/.aws/config")
 	return cmd
@@ -140,6 +142,7 @@ func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, 
 	srv := &http.Server{
 		Handler:           handler, // it answers GET /-/health itself
 		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    server.MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		// Requests in flight are not cancelled by the signal; Shutdown

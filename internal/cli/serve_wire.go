@@ -26,12 +26,13 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	// once the store is open: hand it back to the OS before serving.
 	debug.FreeOSMemory()
 	h := server.New(server.Config{
-		Backend: backend,
-		Keys:    serverKeys{store},
-		Region:  o.Region,
-		Domain:  o.Domain,
-		Logger:  logger,
-		Now:     now,
+		Backend:      backend,
+		Keys:         serverKeys{store},
+		Region:       o.Region,
+		StrictRegion: o.StrictRegion,
+		Domain:       o.Domain,
+		Logger:       logger,
+		Now:          now,
 	})
 	return backend, h, nil
 }
