@@ -49,7 +49,7 @@ func newServeCmd(env Env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Addr, "addr", "127.0.0.1:9000", "address to listen on (\":0\" picks a free port)")
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:9000", "address to listen on; a port alone (\":9000\", \":0\" for a free one) listens on 127.0.0.1 only, all interfaces need \"0.0.0.0:9000\" or \"[::]:9000\"")
 	f.StringVar(&o.Data, "data", "", "data directory (default $S3KIT_DATA, $XDG_DATA_HOME/s3kit or ~/.local/share/s3kit)")
 	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports and expects in signatures")
 	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
@@ -74,6 +74,13 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail(err)
 	}
+	// Before anything else opens the directory: a second server fails at
+	// once, naming the first, instead of waiting for the index's lock.
+	unlock, err := lockDataDir(dir)
+	if err != nil {
+		return fail(err)
+	}
+	defer unlock()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	store, err := keys.Open(dir, keys.Options{Now: env.Now, Logger: logger})
 	if err != nil {
@@ -91,7 +98,11 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 			logger.Error("close storage", "err", err)
 		}
 	}()
-	ln, err := net.Listen("tcp", o.Addr)
+	addr, err := listenAddr(o.Addr)
+	if err != nil {
+		return usageError(fmt.Errorf("serve: %w", err))
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(err)
 	}
@@ -100,6 +111,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		ln.Close()
 		return fail(err)
 	}
+	b.Listen = listenWords(ln.Addr())
 	b.write(env.Stdout)
 	if err := serveUntilDone(ctx, ln, handler, logger); err != nil {
 		return fail(err)
@@ -165,6 +177,54 @@ func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, 
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// ErrDataDirInUse is returned when another process serves the data
+// directory.
+var ErrDataDirInUse = errors.New("data directory in use")
+
+// DataDirInUseError says which process holds a data directory.
+type DataDirInUseError struct {
+	Dir string
+	PID int // 0 when the lock file does not say
+}
+
+// Error implements error.
+func (e *DataDirInUseError) Error() string {
+	who := "another s3kit serve"
+	if e.PID > 0 {
+		who += fmt.Sprintf(" (pid %d)", e.PID)
+	}
+	return fmt.Sprintf("data directory %s is in use by %s; stop it, or pass another --data", e.Dir, who)
+}
+
+// Is makes errors.Is(err, ErrDataDirInUse) true.
+func (e *DataDirInUseError) Is(target error) bool { return target == ErrDataDirInUse }
+
+// listenAddr is the address serve listens on for --addr: an empty host
+// (":9000", ":0") means 127.0.0.1, so a local server with a fresh key is not
+// reachable from the network unless the address says so ("0.0.0.0:9000",
+// "[::]:9000").
+func listenAddr(flag string) (string, error) {
+	host, port, err := net.SplitHostPort(flag)
+	if err != nil {
+		return "", fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:9000 or 0.0.0.0:9000", flag)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// listenWords says where the listener accepts connections, for the banner.
+func listenWords(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
+		return a.String() + " (all interfaces: reachable from the network)"
+	}
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return a.String() + " (this machine only)"
+	}
+	return a.String()
 }
 
 // endpointURL is the URL clients use to reach a listener: an unspecified

@@ -13,6 +13,7 @@ import (
 // and, on a first start, the "Access key ID:" and "Secret access key:" lines.
 type banner struct {
 	Endpoint string
+	Listen   string // the address listened on, in words
 	DataDir  string
 	KeyFile  string
 	Region   string
@@ -32,6 +33,9 @@ func (b banner) write(w io.Writer) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	p("s3kit is serving S3.")
 	p("  S3 endpoint: %s", b.Endpoint)
+	if b.Listen != "" {
+		p("  Listening:   %s", b.Listen)
+	}
 	p("  Region:      %s", b.Region)
 	p("  Data:        %s", b.DataDir)
 	p("  Health:      %s%s", b.Endpoint, HealthPath)

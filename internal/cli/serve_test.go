@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -317,9 +318,15 @@ func TestServeWriteProfileFailureStillShowsTheFirstKey(t *testing.T) {
 func TestServeRefusesADataDirInUse(t *testing.T) {
 	data := t.TempDir()
 	first := startServe(t, serveEnv(t), "--data", data)
+	start := time.Now()
 	code, _, errs := runCLI(t, serveEnv(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
-	if code != ExitFailed || !strings.Contains(errs, "serve:") {
-		t.Errorf("second server on one data dir: exit %d, %q", code, errs)
+	// The first server runs in this process, so the lock names our PID.
+	want := fmt.Sprintf("data directory %s is in use by another s3kit serve (pid %d)", data, os.Getpid())
+	if code != ExitFailed || !strings.Contains(errs, want) {
+		t.Errorf("second server on one data dir: exit %d, %q; want %q", code, errs, want)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the second server took %v to fail; want at once", d)
 	}
 	n, err := openKeyStoreForTest(t, data).Len(context.Background())
 	if err != nil || n != 1 {
@@ -368,5 +375,28 @@ func TestServeDomainEnablesVirtualHostStyle(t *testing.T) {
 	code, body := signedDo(t, list, s.KeyID, s.Secret)
 	if code != http.StatusOK || !strings.Contains(body, "<Name>vhost-bucket</Name>") {
 		t.Errorf("virtual-host ListObjectsV2: %d %s", code, body)
+	}
+}
+
+func TestServeAddrWithoutHostListensOnLoopbackOnly(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--addr", ":0")
+	if !strings.Contains(s.Banner, "  Listening:   127.0.0.1:") || !strings.Contains(s.Banner, "this machine only") ||
+		!strings.HasPrefix(s.Endpoint, "http://127.0.0.1:") {
+		t.Errorf("--addr :0 banner:\n%s", s.Banner)
+	}
+	all := startServe(t, serveEnv(t), "--data", t.TempDir(), "--addr", "0.0.0.0:0")
+	if !strings.Contains(all.Banner, "all interfaces") {
+		t.Errorf("--addr 0.0.0.0:0 banner:\n%s", all.Banner)
+	}
+	for in, want := range map[string]string{
+		":9000": "127.0.0.1:9000", ":0": "127.0.0.1:0", "0.0.0.0:9000": "0.0.0.0:9000",
+		"[::]:9000": "[::]:9000", "localhost:1": "localhost:1",
+	} {
+		if got, err := listenAddr(in); got != want || err != nil {
+			t.Errorf("listenAddr(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := listenAddr("9000"); err == nil {
+		t.Error(`listenAddr("9000"): want an error`)
 	}
 }
