@@ -60,9 +60,9 @@ func (f *sizeFlag) Type() string { return "size" }
 func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 	fl := cmd.Flags()
 	cf.flags = fl
-	fl.StringVar(&cf.endpointURL, "endpoint-url", "", "S3 endpoint URL (default: the profile's endpoint_url, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
-	fl.StringVar(&cf.profile, "profile", "", "profile from the shared config and credentials files")
-	fl.StringVar(&cf.region, "region", "", "region (default: the profile's, AWS_REGION, or us-east-1)")
+	fl.StringVar(&cf.endpointURL, "endpoint-url", "", "S3 endpoint URL (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's [services] s3 endpoint_url, its endpoint_url, else AWS)")
+	fl.StringVar(&cf.profile, "profile", "", "profile from the shared config and credentials files (default: AWS_PROFILE, else \"default\")")
+	fl.StringVar(&cf.region, "region", "", "region (default: AWS_DEFAULT_REGION, else the profile's region, else us-east-1; AWS_REGION is not read, as in boto3)")
 	if transfers {
 		fl.BoolVar(&cf.noProgress, "no-progress", false, "do not show progress bars")
 		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once (when not given: the profile's s3 max_concurrent_requests, else 16)")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -206,5 +207,61 @@ func TestCredsExportRoundTripsThroughCredentialProcess(t *testing.T) {
 	}
 	if !strings.Contains(out2.String(), `"source": "custom-process"`) || !strings.Contains(out2.String(), `"***********1234"`) {
 		t.Errorf("round trip: %s", out2)
+	}
+}
+
+// TestCredsExportCarriesRegionAndEndpoint checks that each format names
+// where the keys belong, and that real boto3 given the env output talks to
+// that endpoint and region (and sends nothing else there).
+func TestCredsExportCarriesRegionAndEndpoint(t *testing.T) {
+	files := map[string]string{
+		".aws/credentials": testCreds,
+		".aws/config":      "[default]\nregion = eu-north-1\nservices = local\n\n[services local]\ns3 =\n  endpoint_url = http://127.0.0.1:9000\n",
+	}
+	run := func(format string) string {
+		env, out, errs := credsEnv(t, files, nil)
+		if code := Main(context.Background(), []string{"creds", "export", "--format", format}, env); code != ExitOK {
+			t.Fatalf("--format %s: exit %d: %s", format, code, errs)
+		}
+		return out.String()
+	}
+	envOut := run("env")
+	for _, want := range []string{"export AWS_DEFAULT_REGION=eu-north-1\n", "export AWS_REGION=eu-north-1\n", "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000\n"} {
+		if !strings.Contains(envOut, want) {
+			t.Errorf("env output lacks %q:\n%s", want, envOut)
+		}
+	}
+	var j map[string]any
+	if err := json.Unmarshal([]byte(run("json")), &j); err != nil || j["region"] != "eu-north-1" || j["endpoint_url"] != "http://127.0.0.1:9000" {
+		t.Errorf("json: %v %v", j, err)
+	}
+	var cp map[string]any
+	cpOut := run("credential-process")
+	if err := json.Unmarshal([]byte(cpOut), &cp); err != nil || cp["Region"] != "eu-north-1" || cp["EndpointUrl"] != "http://127.0.0.1:9000" {
+		t.Errorf("credential-process: %v %v", cp, err)
+	}
+
+	exe, err := exec.Command("python3", "-c", "import sys, boto3; print(sys.executable)").Output()
+	if err != nil {
+		t.Skipf("python3 with boto3 not available: %v", err)
+	}
+	script := envOut + strings.TrimSpace(string(exe)) + ` -c 'import boto3; s = boto3.Session(); print(s.get_credentials().access_key, s.region_name, s.client("s3").meta.endpoint_url, s.client("sts").meta.endpoint_url)'`
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}
+	out, err := cmd.CombinedOutput()
+	want := "AKIDEXAMPLE1234 eu-north-1 http://127.0.0.1:9000 https://sts.eu-north-1.amazonaws.com\n"
+	if err != nil || string(out) != want {
+		t.Errorf("boto3 given the env output: %v\n%s\nwant %s", err, out, want)
+	}
+
+	// botocore's credential_process provider ignores the extra fields.
+	home := t.TempDir()
+	proc := filepath.Join(home, "proc.json")
+	writeTestFile(t, proc, cpOut)
+	writeTestFile(t, filepath.Join(home, ".aws", "config"), "[default]\ncredential_process = cat "+proc+"\n")
+	cmd = exec.Command(strings.TrimSpace(string(exe)), "-c", `import boto3; print(boto3.Session().get_credentials().get_frozen_credentials().secret_key)`)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}
+	if out, err := cmd.CombinedOutput(); err != nil || string(out) != "wJalrXUtnFEMIK7MDENG\n" {
+		t.Errorf("boto3 credential_process with the output: %v\n%s", err, out)
 	}
 }
