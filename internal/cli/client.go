@@ -63,8 +63,14 @@ func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 	fl.StringVar(&cf.endpointURL, "endpoint-url", "", "S3 endpoint URL (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's [services] s3 endpoint_url, its endpoint_url, else AWS)")
 	fl.StringVar(&cf.profile, "profile", "", "profile from the shared config and credentials files (default: AWS_PROFILE, else \"default\")")
 	fl.StringVar(&cf.region, "region", "", "region (default: AWS_DEFAULT_REGION, else the profile's region, else us-east-1; AWS_REGION is not read, as in boto3)")
+	// Every client command accepts --no-progress, so scripts can pass it
+	// everywhere; only transfers draw progress.
 	if transfers {
 		fl.BoolVar(&cf.noProgress, "no-progress", false, "do not show progress bars")
+	} else {
+		fl.BoolVar(&cf.noProgress, "no-progress", false, "accepted for scripts; this command shows no progress")
+	}
+	if transfers {
 		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once (when not given: the profile's s3 max_concurrent_requests, else 16)")
 		cf.partSize = transfer.DefaultPart
 		fl.Var(&cf.partSize, "part-size", "multipart part size, e.g. 16MB (when not given: the profile's s3 multipart_chunksize, else 8MiB)")

@@ -186,3 +186,49 @@ func TestBannerCommandsWorkWhenPasted(t *testing.T) {
 		t.Errorf("s3kit creds --profile dev: endpoint %q, want %q (%v)", creds.Endpoint, endpoint, err)
 	}
 }
+
+// TestEveryClientCommandTakesTheCommonFlags runs each client command with
+// the flags README promises on all of them.
+func TestEveryClientCommandTakesTheCommonFlags(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	writeFile(t, w.home, ".aws/credentials", []byte("[default]\naws_access_key_id = "+envValue(w.env, "AWS_ACCESS_KEY_ID")+
+		"\naws_secret_access_key = "+envValue(w.env, "AWS_SECRET_ACCESS_KEY")+"\n"))
+	common := []string{"--no-progress", "--json", "--endpoint-url", w.endpoint, "--profile", "default", "--region", "us-east-1"}
+	src := writeFile(t, t.TempDir(), "f.txt", []byte("flags"))
+	dst := t.TempDir()
+	steps := [][]string{
+		{"mb", "s3://common-flags"},
+		{"cp", src, "s3://common-flags/f.txt"},
+		{"ls", "s3://common-flags"},
+		{"cat", "s3://common-flags/f.txt"},
+		{"presign", "s3://common-flags/f.txt"},
+		{"sync", dst, "s3://common-flags/sync/"},
+		{"mv", "s3://common-flags/f.txt", "s3://common-flags/g.txt"},
+		{"rm", "s3://common-flags/g.txt"},
+		{"cp", src, "s3://common-flags/h.txt"},
+		{"rb", "--force", "s3://common-flags"},
+	}
+	outs := map[string]string{}
+	for _, args := range steps {
+		r := w.run(append(args, common...)...)
+		if r.code != 0 {
+			t.Fatalf("s3kit %s with the common flags: %s", args[0], r)
+		}
+		outs[args[0]] += r.stdout
+	}
+	var mb, presign struct{ Op, Target, URL string }
+	if err := json.Unmarshal([]byte(outs["mb"]), &mb); err != nil || mb.Op != "make_bucket" || mb.Target != "s3://common-flags" {
+		t.Errorf("mb --json printed %q (%v)", outs["mb"], err)
+	}
+	if err := json.Unmarshal([]byte(outs["presign"]), &presign); err != nil || !strings.HasPrefix(presign.URL, w.endpoint+"/common-flags/f.txt?") {
+		t.Errorf("presign --json printed %q (%v)", outs["presign"], err)
+	}
+	if outs["cat"] != "flags" {
+		t.Errorf("cat --json printed %q, want the object's bytes", outs["cat"])
+	}
+	rb := strings.Split(strings.TrimSpace(outs["rb"]), "\n")
+	if last := rb[len(rb)-1]; last != `{"op":"remove_bucket","target":"s3://common-flags"}` || len(rb) != 2 {
+		t.Errorf("rb --force --json printed %q", outs["rb"])
+	}
+}
