@@ -232,3 +232,46 @@ func TestEveryClientCommandTakesTheCommonFlags(t *testing.T) {
 		t.Errorf("rb --force --json printed %q", outs["rb"])
 	}
 }
+
+// TestDownloadNeverWritesThroughASymlinkLeadingOutside: a symbolic link
+// inside the target directory that leads elsewhere must not let an object
+// land (or a sync --delete reach) outside it; the other objects still
+// arrive and the run exits 1.
+func TestDownloadNeverWritesThroughASymlinkLeadingOutside(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	b := w.bucket("symlinks")
+	for _, k := range []string{"p/link/x", "p/inside/y", "p/ok"} {
+		w.runIn([]byte(k), "cp", "-", "s3://"+b+"/"+k)
+	}
+	for _, args := range [][]string{
+		{"cp", "--recursive", "s3://" + b + "/p", "DST"},
+		{"sync", "s3://" + b + "/p", "DST"},
+	} {
+		elsewhere := t.TempDir()
+		dst := t.TempDir()
+		if err := os.Symlink(elsewhere, filepath.Join(dst, "link")); err != nil {
+			t.Fatal(err)
+		}
+		// A link that stays inside the target is followed as usual.
+		if err := os.Mkdir(filepath.Join(dst, "real"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("real", filepath.Join(dst, "inside")); err != nil {
+			t.Fatal(err)
+		}
+		args[len(args)-1] = dst
+		r := w.run(args...)
+		if r.code != 1 || !strings.Contains(r.stderr, filepath.Join(dst, "link")+" is a symbolic link to "+elsewhere+", outside "+dst) {
+			t.Errorf("%v: %s", args[:2], r)
+		}
+		if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
+			t.Errorf("%v wrote %d entries through the link into %s", args[:2], len(entries), elsewhere)
+		}
+		for rel, want := range map[string]string{"ok": "p/ok", "real/y": "p/inside/y"} {
+			if got, _ := os.ReadFile(filepath.Join(dst, rel)); string(got) != want {
+				t.Errorf("%v: %s = %q, want %q", args[:2], rel, got, want)
+			}
+		}
+	}
+}
