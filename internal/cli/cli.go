@@ -127,14 +127,20 @@ func execute(ctx context.Context, root *cobra.Command, args []string, env Env) i
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if !ee.Silent && ee.Err != nil {
-			fmt.Fprintf(env.Stderr, "s3kit: %v\n", ee.Err)
+			msg := ee.Err.Error()
+			if cmd != nil {
+				if hint := credsHint(env, cmd, ee.Err); hint != "" {
+					msg = hint
+				}
+			}
+			fmt.Fprintf(env.Stderr, "s3kit: %s\n", msg)
 		}
 		return ee.Code
 	}

@@ -100,7 +100,17 @@ func (cf *clientFlags) session(ctx context.Context, env Env) (*s3.Session, error
 	if cf.endpointURL != "" {
 		opts = append(opts, s3.WithEndpointURL(cf.endpointURL))
 	}
-	return s3.NewSession(ctx, opts...)
+	sess, err := s3.NewSession(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	// Resolve the credentials once, up front (the provider caches them):
+	// without any, a command fails with one message instead of one per
+	// object.
+	if _, err := sess.Config().Credentials.Retrieve(ctx); err != nil {
+		return nil, err
+	}
+	return sess, nil
 }
 
 // manager returns a transfer manager over the S3 client, reporting progress

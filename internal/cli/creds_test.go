@@ -265,3 +265,43 @@ func TestCredsExportCarriesRegionAndEndpoint(t *testing.T) {
 		t.Errorf("boto3 credential_process with the output: %v\n%s", err, out)
 	}
 }
+
+func TestCredentialErrorsSayWhatToDo(t *testing.T) {
+	none := map[string]string{"AWS_EC2_METADATA_DISABLED": "true"}
+	for _, args := range [][]string{{"ls"}, {"cp", "--recursive", t.TempDir(), "s3://b/"}, {"mb", "s3://bucket"}} {
+		env, _, errs := credsEnv(t, nil, none)
+		code := Main(context.Background(), args, env)
+		msg := errs.String()
+		if code != ExitFailed || !strings.Contains(msg, args[0]+`: no credentials found; run "s3kit creds"`) ||
+			strings.Contains(msg, "looked in") || strings.Count(msg, "\n") != 1 {
+			t.Errorf("%v without credentials: exit %d, stderr %q", args, code, msg)
+		}
+	}
+
+	files := map[string]string{
+		".aws/config":      "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-1\n[sso-session x]\n",
+		".aws/credentials": "[prod]\naws_access_key_id = A\naws_secret_access_key = B\n",
+	}
+	tests := []struct {
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{[]string{"ls", "--profile", "nosuch"}, nil, `ls: profile "nosuch" (from --profile) not found; profiles in `},
+		{[]string{"ls"}, map[string]string{"AWS_PROFILE": "nosuch"}, `ls: profile "nosuch" (from AWS_PROFILE) not found`},
+		{[]string{"creds"}, map[string]string{"AWS_DEFAULT_PROFILE": "nosuch"}, `creds: profile "nosuch" (from AWS_DEFAULT_PROFILE) not found`},
+	}
+	for _, tc := range tests {
+		env, _, errs := credsEnv(t, files, tc.vars)
+		code := Main(context.Background(), tc.args, env)
+		if code != ExitFailed || !strings.Contains(errs.String(), tc.want) || !strings.Contains(errs.String(), ": default, dev, prod") {
+			t.Errorf("%v %v: exit %d, stderr %q; want %q and the profiles", tc.args, tc.vars, code, errs, tc.want)
+		}
+	}
+	// creds --json keeps botocore's message and class.
+	env, out, _ := credsEnv(t, files, nil)
+	Main(context.Background(), []string{"creds", "--profile", "nosuch", "--json"}, env)
+	if !strings.Contains(out.String(), `"error": "the config profile (nosuch) could not be found"`) {
+		t.Errorf("creds --json: %s", out)
+	}
+}
