@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/s3kit/s3kit/server"
@@ -89,6 +90,10 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		return fail(err)
 	}
 	var plan profilePlan
+	if o.WriteProfile != "" && strings.ContainsAny(o.WriteProfile, " \t[]") {
+		// botocore reads "[profile a b]" as no profile at all.
+		return usageError(fmt.Errorf("serve: --write-profile %q: a profile name cannot contain spaces or brackets", o.WriteProfile))
+	}
 	if o.WriteProfile != "" {
 		if plan, err = planServeProfile(ctx, env, store, o); err != nil {
 			return fail(err)

@@ -188,7 +188,11 @@ func TestServeWriteProfile(t *testing.T) {
 	}
 
 	// A later start keeps the profile's key (its secret is never printed)
-	// and updates the endpoint.
+	// and updates the endpoint, moving a profile-wide endpoint_url (as
+	// older s3kit releases wrote it) into the S3-only services section.
+	if err := os.WriteFile(conf, []byte("[profile dev]\nendpoint_url = "+first.Endpoint+"\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	second := startServe(t, env, "--data", data, "--write-profile", "dev", "--region", "eu-west-1")
 	second.stop()
 	b2, _ := os.ReadFile(cred)
@@ -276,6 +280,8 @@ func TestServeErrors(t *testing.T) {
 		{"extra argument", []string{"serve", "nope"}, ExitUsage, "unknown command"},
 		{"empty region", []string{"serve", "--region", ""}, ExitUsage, "--region"},
 		{"bad address", []string{"serve", "--addr", "127.0.0.1:notaport"}, ExitFailed, "serve:"},
+		{"address without a port", []string{"serve", "--addr", "9000"}, ExitUsage, "want HOST:PORT"},
+		{"profile name with a space", []string{"serve", "--write-profile", "my dev"}, ExitUsage, "cannot contain spaces"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
