@@ -52,8 +52,11 @@ func (b banner) write(w io.Writer) {
 		b.writeSnippets(w, b.First.AccessKeyID, b.First.Secret)
 	} else {
 		p("Access keys: %d in %s. Secrets are shown only when a key is created.", b.Keys, b.KeyFile)
-		p("  New key:   s3kit keys create --data %s", quoteForShell(b.DataDir))
-		p("  List keys: s3kit keys list --data %s", quoteForShell(b.DataDir))
+		p("Create a key (its secret is printed once), or list them:")
+		p("")
+		p("s3kit keys create --data %s", quoteForShell(b.DataDir))
+		p("s3kit keys list --data %s", quoteForShell(b.DataDir))
+		p("")
 		p("Then connect as shown in README.md (boto3, aws-cli, s3kit) with endpoint %s.", b.Endpoint)
 	}
 	if b.ProfileError != nil {

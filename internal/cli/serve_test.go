@@ -161,7 +161,7 @@ func TestServeFirstStartThenRestart(t *testing.T) {
 	if again.KeyID != "" || strings.Contains(again.Banner, first.Secret) {
 		t.Errorf("a later start printed a key:\n%s", again.Banner)
 	}
-	if !strings.Contains(again.Banner, "Access keys: 1 in ") || !strings.Contains(again.Banner, "s3kit keys create --data "+data) {
+	if !strings.Contains(again.Banner, "Access keys: 1 in ") || !strings.Contains(again.Banner, "\ns3kit keys create --data "+data+"\ns3kit keys list --data "+data+"\n") {
 		t.Errorf("a later start should count keys and say how to create one:\n%s", again.Banner)
 	}
 	if got := listBuckets(t, again.Endpoint, first.KeyID, first.Secret); got != http.StatusOK {

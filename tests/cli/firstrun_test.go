@@ -152,6 +152,11 @@ func TestBannerCommandsWorkWhenPasted(t *testing.T) {
 		}
 		rb()
 	}
+	// Way 2's own Python line reads the exported variables.
+	pyLine := linesWithPrefix(banner, `python3 -c 'import boto3; print(boto3.client("s3")`)
+	if out := paste(t, elsewhere, work, exports+strings.Join(pyLine, "\n")+"\n", "sh"); len(pyLine) != 1 || !strings.Contains(out, "[]") {
+		t.Errorf("way 2's Python line %q printed %q", pyLine, out)
+	}
 	s3kitLines := linesWithPrefix(banner, "s3kit mb ", "s3kit cp ", "s3kit ls s3://")
 	if out := paste(t, elsewhere, work, exports+strings.Join(s3kitLines, "\n")+"\n", "sh"); len(s3kitLines) != 3 || !strings.Contains(out, "file.txt") {
 		t.Errorf("the s3kit block %q printed %q", s3kitLines, out)
