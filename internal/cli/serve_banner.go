@@ -102,8 +102,10 @@ s3kit ls --profile %[2]s`, name, quoteForShell(name), b.Endpoint)
 // python3, a shell, or an INI file.
 func (b banner) writeSnippets(w io.Writer, id, secret string) {
 	profile := b.Profile
+	who := "s3kit wrote this one, see below"
 	if profile == "" {
 		profile = "s3kit"
+		who = "or let s3kit write it: s3kit serve --write-profile s3kit"
 	}
 	fmt.Fprintf(w, `Connect in any of three ways.
 
@@ -127,7 +129,7 @@ export AWS_ENDPOINT_URL=%[3]s
 export AWS_DEFAULT_REGION=%[4]s
 python3 -c 'import boto3; print(boto3.client("s3").list_buckets()["Buckets"])'
 
-3. A profile (or let s3kit write it: s3kit serve --write-profile %[5]s). In ~/.aws/credentials:
+3. A profile (%[9]s). In ~/.aws/credentials:
 
 [%[5]s]
 aws_access_key_id = %[1]s
@@ -159,7 +161,7 @@ s3kit (after 2 or 3; add --profile %[5]s for 3):
 s3kit mb s3://my-bucket
 s3kit cp ./file.txt s3://my-bucket/
 s3kit ls s3://my-bucket
-`, id, secret, b.Endpoint, b.Region, profile, configProfileHeader(profile), servicesSection(profile), b.profileCommands(profile))
+`, id, secret, b.Endpoint, b.Region, profile, configProfileHeader(profile), servicesSection(profile), b.profileCommands(profile), who)
 }
 
 // prefixWriter indents every line written through it.
