@@ -1,10 +1,12 @@
 # The test command README.md names. .ci/run calls it.
 GO ?= go
+# What "s3kit --version" prints: the nearest tag and commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 
 .PHONY: test build vet lint fmt-check conformance
 
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o bin/s3kit ./cmd/s3kit
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o bin/s3kit ./cmd/s3kit
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
