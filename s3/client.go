@@ -137,10 +137,14 @@ func newClient(cfg clientConfig) (*Client, error) {
 // transfer manager: net/http's default of 2 would make every extra worker
 // open (and TIME_WAIT) a fresh connection per request.
 func defaultHTTPClient() *http.Client {
+	return &http.Client{Transport: defaultTransport()}
+}
+
+func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
-	return &http.Client{Transport: t}
+	return t
 }
 
 func orDefault(s, d string) string {
