@@ -233,4 +233,3 @@ func mustEqual(t *testing.T, what string, got, want []byte) {
 		t.Fatalf("%s: stored %d bytes starting %q, want the %d bytes sent", what, len(got), prefix, len(want))
 	}
 }
-
