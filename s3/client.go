@@ -408,7 +408,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, pl *payload, creds sigv4
 	if cl.errorIn200 {
 		return bufferAndCheck200(cl, resp)
 	}
-	if cl.checksum {
+	if cl.op == "PutObject" || cl.op == "UploadPart" {
 		if err := checkStored(cl, pl, resp); err != nil {
 			drain(resp)
 			return nil, err
