@@ -50,15 +50,13 @@ func flippingProxy(t *testing.T, backend string) (string, *atomic.Int32) {
 		t.Fatal(err)
 	}
 	var n atomic.Int32
-	rp := httputil.NewSingleHostReverseProxy(u)
-	d := rp.Director
-	rp.Director = func(r *http.Request) {
-		d(r)
-		if r.Method == http.MethodPut && r.ContentLength > 0 {
-			r.Body = &flipReader{r: r.Body, at: r.ContentLength / 2}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(u)
+		if pr.Out.Method == http.MethodPut && pr.Out.ContentLength > 0 {
+			pr.Out.Body = &flipReader{r: pr.Out.Body, at: pr.Out.ContentLength / 2}
 			n.Add(1)
 		}
-	}
+	}}
 	rp.ErrorLog = log.New(io.Discard, "", 0)
 	srv := httptest.NewServer(rp)
 	t.Cleanup(srv.Close)

@@ -186,15 +186,14 @@ func corruptingProxy(t *testing.T, backend string, tls bool) (endpoint, caFile s
 		t.Fatal(err)
 	}
 	flipped = new(atomic.Int32)
-	rp := httputil.NewSingleHostReverseProxy(target)
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		director(r)
-		if r.Method == http.MethodPut && r.ContentLength > 0 {
-			r.Body = &flipReader{r: r.Body, at: r.ContentLength / 2}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.Out.Host = pr.In.Host // signatures cover the Host the client used
+		if pr.Out.Method == http.MethodPut && pr.Out.ContentLength > 0 {
+			pr.Out.Body = &flipReader{r: pr.Out.Body, at: pr.Out.ContentLength / 2}
 			flipped.Add(1)
 		}
-	}
+	}}
 	rp.ErrorLog = log.New(io.Discard, "", 0) // a refused upload cancels the proxied request
 	var srv *httptest.Server
 	if tls {
