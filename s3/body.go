@@ -25,7 +25,6 @@ const (
 	modeHeader               // Content-Length body; hash and checksum in headers
 	modeTrailer              // aws-chunked with a trailing x-amz-checksum-crc32
 	modeChunked              // aws-chunked with signed chunks, no trailer
-	modeUnsigned             // Content-Length body, UNSIGNED-PAYLOAD, no checksum
 )
 
 // smallBody is the largest rewindable body that a loopback endpoint gets
@@ -42,7 +41,7 @@ type payload struct {
 	size     int64
 	seeker   io.Seeker // non-nil when the body can be rewound for a retry
 	start    int64
-	hash     string // X-Amz-Content-Sha256 for modeHeader/modeUnsigned
+	hash     string // X-Amz-Content-Sha256 for modeHeader
 	checksum string // base64 CRC32 header value, modeHeader only
 	md5      string // base64 Content-Md5, computed or given by the caller
 	signed   bool   // modeTrailer: sign chunks (plain http)

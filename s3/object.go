@@ -42,9 +42,10 @@ type PutObjectOutput struct {
 	Checksums Checksums
 }
 
-// PutObject stores an object. With checksums when_supported (the default)
-// and an endpoint that supports them, a CRC32 of the body travels with it
-// and the server rejects a corrupted upload (BadDigest).
+// PutObject stores an object. The body travels with a check the server
+// verifies (a CRC32 to AWS and s3kit, Content-MD5 elsewhere), so it rejects
+// a corrupted upload (BadDigest); where the server is not known to verify,
+// an ETag that is not the MD5 sent is an *IntegrityError.
 func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
 	h := http.Header{}
 	in.ObjectHeaders.apply(h)
