@@ -21,10 +21,10 @@ import (
 type payloadMode int
 
 const (
-	modeEmpty    payloadMode = iota
-	modeHeader               // Content-Length body; hash and checksum in headers
-	modeTrailer              // aws-chunked with a trailing x-amz-checksum-crc32
-	modeChunked              // aws-chunked with signed chunks, no trailer
+	modeEmpty   payloadMode = iota
+	modeHeader              // Content-Length body; hash and checksum in headers
+	modeTrailer             // aws-chunked with a trailing x-amz-checksum-crc32
+	modeChunked             // aws-chunked with signed chunks, no trailer
 )
 
 // smallBody is the largest rewindable body that a loopback endpoint gets
