@@ -43,12 +43,18 @@ type recorded struct {
 // after checking its signature and payload with sigv4.Verifier.
 func verifyingServer(t *testing.T) (*httptest.Server, *[]recorded) {
 	t.Helper()
+	return verifyingServerTLS(t, false)
+}
+
+// verifyingServerTLS is verifyingServer, over https when tls is set.
+func verifyingServerTLS(t *testing.T, tls bool) (*httptest.Server, *[]recorded) {
+	t.Helper()
 	var got []recorded
 	v := &sigv4.Verifier{
 		Lookup: func(_ context.Context, id string) (string, error) { return "secret", nil },
 		Now:    fixedClock,
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := recorded{header: r.Header.Clone()}
 		vr, err := v.Verify(r.Context(), r)
 		if err == nil {
@@ -67,6 +73,11 @@ func verifyingServer(t *testing.T) (*httptest.Server, *[]recorded) {
 			io.WriteString(w, "<DeleteResult></DeleteResult>")
 		}
 	}))
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	return srv, &got
 }
