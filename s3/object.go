@@ -21,11 +21,14 @@ type PutObjectInput struct {
 	Bucket, Key string
 	// Body is the object's content; nil means empty. A Body that is an
 	// io.Seeker (*os.File, *bytes.Reader, io.SectionReader) is rewound for
-	// retries; any other reader is sent once and never retried.
+	// retries; any other reader streamed to AWS or s3kit is sent once and
+	// never retried. Other servers get such a reader read into memory
+	// first, since its Content-MD5 must be sent before it.
 	Body io.Reader
 	// ContentLength is Body's length. Zero means "find out": from Seek or
 	// Len() when Body offers them, else by reading Body into memory first.
-	// Set it for a non-seekable stream of known length so it streams.
+	// Set it for a non-seekable stream of known length so it streams (to
+	// AWS and s3kit).
 	ContentLength int64
 	ObjectHeaders
 	// ContentMD5 is a base64 MD5 of Body for the server to verify.
