@@ -48,7 +48,8 @@ func TestS3TestUnknownProvider(t *testing.T) {
 	if c.Quirks().Name != "unknown" {
 		t.Fatalf("quirks row %q, want unknown for a custom endpoint", c.Quirks().Name)
 	}
-	// Pin the row so Server-header detection cannot switch it mid-suite.
+	// Pin the row so s3kit detection (X-S3kit-Integrity) cannot switch it
+	// mid-suite.
 	c, err = sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithProvider("unknown"), WithBackoff(time.Millisecond, 10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
