@@ -120,3 +120,21 @@ func TestS3TestVirtualHost(t *testing.T) {
 		t.Errorf("dialled %v, want vhost.s3.test", hosts)
 	}
 }
+
+// TestS3kitServerRecognised: s3kit's server says so in X-S3kit-Integrity,
+// so after its first response the client uses the s3kit row (verified
+// CRC32s, no MD5 pass) without being told.
+func TestS3kitServerRecognised(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t)
+	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "recognised"}); err != nil {
+		t.Fatal(err)
+	}
+	if q := c.Quirks(); q.Name != "s3kit" || !q.Verifies {
+		t.Errorf("quirks row after a response from s3kit's server = %+v, want s3kit", q)
+	}
+}
