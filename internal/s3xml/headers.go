@@ -36,6 +36,17 @@ const (
 	HeaderExpectedBucketOwner       = "X-Amz-Expected-Bucket-Owner"
 )
 
+// HeaderIntegrity is set by s3kit's server on every response, with the
+// value IntegrityVerified: a promise that it decodes aws-chunked bodies and
+// rejects any upload whose Content-MD5, x-amz-checksum-* header or trailer
+// or signed payload hash does not match the bytes. s3kit's client relies on
+// it (and on the AWS hostname) instead of the Server header, which other
+// servers imitate.
+const (
+	HeaderIntegrity   = "X-S3kit-Integrity"
+	IntegrityVerified = "verified"
+)
+
 // Metadata directives for CopyObject (HeaderMetadataDirective).
 const (
 	MetadataDirectiveCopy    = "COPY"
