@@ -71,6 +71,12 @@ type Config struct {
 	Retry RetrySettings
 	// Checksum holds the checksum calculation/validation settings.
 	Checksum ChecksumSettings
+	// CABundle is the PEM file of certificates TLS connections trust
+	// instead of the system roots: AWS_CA_BUNDLE, else the profile's
+	// ca_bundle ("" when neither is set), as botocore resolves it. Load
+	// applies it to the credential providers' HTTP client when
+	// Options.HTTPClient is nil; s3.NewSession to the S3 client's.
+	CABundle string
 
 	w       *world
 	files   *sharedFiles
@@ -101,6 +107,9 @@ func Load(ctx context.Context, o Options) (*Config, error) {
 	c.profile = prof
 	c.resolveRegion()
 	c.resolveSettings()
+	if c.CABundle != "" && o.HTTPClient == nil {
+		w.client = &http.Client{Transport: CABundleTransport(http.DefaultTransport.(*http.Transport), c.CABundle)}
+	}
 	c.chain = newChain(c)
 	c.Credentials = newCache(c.chain, w.now, o.Logger)
 	return c, nil

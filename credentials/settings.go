@@ -84,6 +84,7 @@ func (c *Config) invalidAt(rank int, err error) {
 // resolveSettings fills S3, Retry and Checksum and records invalid values
 // for Validate (botocore raises them at client creation, not earlier).
 func (c *Config) resolveSettings() {
+	c.CABundle, _ = c.setting("AWS_CA_BUNDLE", "ca_bundle")
 	s3 := map[string]string{}
 	if v, ok := c.profile["s3"]; ok {
 		if v.Nested == nil {

@@ -58,7 +58,7 @@ func TestQuirksFor(t *testing.T) {
 		{endpoint: "", want: "aws", trailers: true, virtual: true},
 		{endpoint: "https://s3.eu-west-1.amazonaws.com", want: "aws", trailers: true, virtual: true},
 		{endpoint: "http://127.0.0.1:9000", want: "unknown"},
-		{provider: "MinIO", endpoint: "http://127.0.0.1:9000", want: "minio", trailers: true},
+		{provider: "MinIO", endpoint: "http://127.0.0.1:9000", want: "minio"},
 		{provider: "s3kit", want: "s3kit", trailers: true},
 		{provider: "garage", want: "garage"},
 		{provider: "no-such-provider", endpoint: "http://x", want: "unknown"},

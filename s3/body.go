@@ -21,11 +21,10 @@ import (
 type payloadMode int
 
 const (
-	modeEmpty    payloadMode = iota
-	modeHeader               // Content-Length body; hash and checksum in headers
-	modeTrailer              // aws-chunked with a trailing x-amz-checksum-crc32
-	modeChunked              // aws-chunked with signed chunks, no trailer
-	modeUnsigned             // Content-Length body, UNSIGNED-PAYLOAD, no checksum
+	modeEmpty   payloadMode = iota
+	modeHeader              // Content-Length body; hash and checksum in headers
+	modeTrailer             // aws-chunked with a trailing x-amz-checksum-crc32
+	modeChunked             // aws-chunked with signed chunks, no trailer
 )
 
 // smallBody is the largest rewindable body that a loopback endpoint gets
@@ -42,9 +41,9 @@ type payload struct {
 	size     int64
 	seeker   io.Seeker // non-nil when the body can be rewound for a retry
 	start    int64
-	hash     string // X-Amz-Content-Sha256 for modeHeader/modeUnsigned
+	hash     string // X-Amz-Content-Sha256 for modeHeader
 	checksum string // base64 CRC32 header value, modeHeader only
-	md5      string // base64 Content-Md5, when required
+	md5      string // base64 Content-Md5, computed or given by the caller
 	signed   bool   // modeTrailer: sign chunks (plain http)
 }
 
@@ -62,33 +61,51 @@ func (p *payload) rewind() error {
 // memory (S3's single PUT limit); larger streams need multipart uploads.
 const maxBufferedBody = 5 << 30
 
-// preparePayload decides how cl.body is sent, following botocore: over
-// https, PutObject/UploadPart bodies go as STREAMING-UNSIGNED-PAYLOAD-TRAILER
-// with a CRC32 trailer when the endpoint supports trailers; over http the
-// body is SHA-256 signed and its CRC32 sent as a header. Endpoints without
-// checksum support get no checksum (and Content-MD5 where the API requires
-// integrity, e.g. DeleteObjects).
+// preparePayload decides how cl.body is sent. Every upload carries an
+// integrity check the server verifies, and the client keeps what it needs
+// to check the response (checkStored):
+//
+//   - To endpoints known to verify checksums and decode aws-chunked (AWS by
+//     hostname, s3kit by its X-S3kit-Integrity header: Quirks.Verifies),
+//     bodies go as botocore sends them: over https PutObject/UploadPart
+//     bodies are STREAMING-UNSIGNED-PAYLOAD-TRAILER with a CRC32 trailer;
+//     over http the body is SHA-256 signed and its CRC32 sent as a header.
+//   - To any other endpoint the body is plain (Content-Length, no
+//     aws-chunked framing, which such a server might store as data), with
+//     Content-MD5, which every S3 server verifies, a CRC32 header where the
+//     row accepts one, and the returned ETag is compared with the MD5. A
+//     body that cannot be rewound is read into memory first, as one of
+//     unknown length always is.
 //
 // One departure from botocore: a loopback endpoint (127.0.0.0/8, ::1,
 // localhost) is treated like https. No network lies between the two ends,
-// so signing the body's SHA-256 protects against nothing the CRC32 does
-// not already catch, and it costs a second read of the body on the client
-// and a SHA-256 pass on both sides (about a fifth of a local server's CPU
-// per uploaded byte). Headers, including the checksum algorithm, are still
-// signed. Without a checksum the body stays SHA-256 signed, so it always
-// has an integrity check. On loopback a rewindable body up to smallBody
-// carries its CRC32 in a header with UNSIGNED-PAYLOAD; larger ones stream
-// with the trailer.
-func (c *Client) preparePayload(cl *call) (*payload, error) {
+// so signing the body's SHA-256 protects against nothing the verified
+// CRC32 or Content-MD5 does not already catch, and it costs a second read
+// of the body on the client and a SHA-256 pass on both sides (about a fifth
+// of a local server's CPU per uploaded byte). Headers, including the
+// checksum algorithm, are still signed. A body is sent with UNSIGNED-PAYLOAD
+// only together with such a checksum; without one it stays SHA-256 signed.
+// On loopback a rewindable body up to smallBody carries its CRC32 in a
+// header; larger ones stream with the trailer.
+func (c *Client) preparePayload(cl *call, signed bool) (*payload, error) {
+	q := c.Quirks()
+	userMD5 := cl.header.Get("Content-Md5")
+	// wantMD5: the upload goes to a server not known to verify checksums,
+	// or unsigned (anonymous), where Content-MD5 is the check it verifies
+	// and the ETag the one the client can make.
+	wantMD5 := cl.requireMD5 || (cl.checksum && (!q.Verifies || !signed))
+	if userMD5 != "" {
+		wantMD5 = false
+	}
 	if cl.body == nil {
-		p := &payload{mode: modeEmpty, hash: sigv4.EmptyPayloadHash}
-		if cl.requireMD5 {
+		p := &payload{mode: modeEmpty, hash: sigv4.EmptyPayloadHash, md5: userMD5}
+		if wantMD5 {
 			sum := md5.Sum(nil)
 			p.md5 = base64.StdEncoding.EncodeToString(sum[:])
 		}
 		return p, nil
 	}
-	p := &payload{body: cl.body, size: cl.size}
+	p := &payload{body: cl.body, size: cl.size, md5: userMD5}
 	if s, ok := cl.body.(io.Seeker); ok {
 		start, err := s.Seek(0, io.SeekCurrent)
 		if err == nil {
@@ -110,35 +127,53 @@ func (c *Client) preparePayload(cl *call) (*payload, error) {
 			p.size = int64(l.Len())
 		}
 	}
-	if p.size < 0 {
-		buf, err := io.ReadAll(io.LimitReader(cl.body, maxBufferedBody+1))
-		if err != nil {
-			return nil, fmt.Errorf("read body: %w", err)
-		}
-		if len(buf) > maxBufferedBody {
-			return nil, errors.New("body of unknown length exceeds 5 GiB: use a multipart upload")
-		}
-		r := bytes.NewReader(buf)
-		p.body, p.seeker, p.start, p.size = r, r, 0, int64(len(buf))
-	}
-	q := c.Quirks()
 	wantCRC := cl.checksum && c.reqChecksum == WhenSupported && (q.Trailers || q.ChecksumHeaders)
 	https := c.endpoint.Scheme == "https"
-	private := https || (c.loopback && wantCRC)
+	private := https || c.loopback
+	// streams: the body may travel aws-chunked (only to servers that
+	// decode it, and only when signed or with a verified trailer).
+	trailer := wantCRC && q.Trailers && signed && !wantMD5
+	streams := trailer || (q.ChunkedSigned && signed && !wantMD5)
+	if p.seeker == nil && (p.size < 0 || !streams) {
+		if err := p.buffer(cl.body); err != nil {
+			return nil, err
+		}
+	}
 	switch {
-	case wantCRC && q.Trailers && (p.seeker == nil || https || (private && p.size > smallBody)):
+	case trailer && (p.seeker == nil || https || (c.loopback && p.size > smallBody)):
 		p.mode, p.signed = modeTrailer, !private
 		return p, nil
 	case p.seeker != nil:
-		return p, c.hashSeekable(cl, p, private, wantCRC)
-	case private:
-		p.mode, p.hash = modeUnsigned, sigv4.UnsignedPayload
-	case q.ChunkedSigned:
+		return p, c.hashSeekable(cl, p, private, wantCRC, wantMD5)
+	default: // streams: signed chunks
 		p.mode = modeChunked
-	default:
-		p.mode, p.hash = modeUnsigned, sigv4.UnsignedPayload
 	}
 	return p, nil
+}
+
+// buffer reads a body that cannot be rewound into memory: p.size bytes
+// when known, else up to maxBufferedBody.
+func (p *payload) buffer(r io.Reader) error {
+	limit := int64(maxBufferedBody)
+	if p.size >= 0 {
+		if p.size > maxBufferedBody {
+			return errors.New("a body that cannot be rewound is read into memory, and this one exceeds 5 GiB: use a multipart upload or a seekable body")
+		}
+		limit = p.size
+	}
+	buf, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return fmt.Errorf("read body: %w", err)
+	}
+	switch {
+	case p.size < 0 && int64(len(buf)) > maxBufferedBody:
+		return errors.New("body of unknown length exceeds 5 GiB: use a multipart upload")
+	case p.size >= 0 && int64(len(buf)) != p.size:
+		return fmt.Errorf("body is not its declared length of %d bytes", p.size)
+	}
+	rd := bytes.NewReader(buf)
+	p.body, p.seeker, p.start, p.size = rd, rd, 0, int64(len(buf))
+	return nil
 }
 
 // hashBufSize is the unit in which hashSeekable reads a body: a 64 KiB
@@ -148,12 +183,14 @@ func (c *Client) preparePayload(cl *call) (*payload, error) {
 const hashBufSize = 256 << 10
 
 // hashSeekable reads a rewindable body once to compute what its headers
-// need (SHA-256, CRC32, MD5), then rewinds it.
-func (c *Client) hashSeekable(cl *call, p *payload, private, wantCRC bool) error {
+// need (SHA-256, CRC32, MD5), then rewinds it. The payload goes unsigned
+// only over a private connection and with a checksum the server verifies
+// (a CRC32 to a Verifies row, or Content-MD5).
+func (c *Client) hashSeekable(cl *call, p *payload, private, wantCRC, wantMD5 bool) error {
 	p.mode = modeHeader
 	var ws []io.Writer
 	var sha, crc, sum hash.Hash
-	if private && cl.checksum {
+	if private && cl.checksum && (wantCRC || wantMD5 || p.md5 != "") {
 		p.hash = sigv4.UnsignedPayload // botocore: TLS protects large bodies
 	} else {
 		sha = sha256.New()
@@ -163,7 +200,7 @@ func (c *Client) hashSeekable(cl *call, p *payload, private, wantCRC bool) error
 		crc = crc32.NewIEEE()
 		ws = append(ws, crc)
 	}
-	if cl.requireMD5 {
+	if wantMD5 {
 		sum = md5.New()
 		ws = append(ws, sum)
 	}

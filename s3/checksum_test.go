@@ -3,6 +3,7 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -17,6 +18,11 @@ import (
 
 	"github.com/s3kit/s3kit/sigv4"
 )
+
+func md5b64(b []byte) string {
+	s := md5.Sum(b)
+	return base64.StdEncoding.EncodeToString(s[:])
+}
 
 func crc32b64(b []byte) string {
 	s := crc32.ChecksumIEEE(b)
@@ -37,12 +43,18 @@ type recorded struct {
 // after checking its signature and payload with sigv4.Verifier.
 func verifyingServer(t *testing.T) (*httptest.Server, *[]recorded) {
 	t.Helper()
+	return verifyingServerTLS(t, false)
+}
+
+// verifyingServerTLS is verifyingServer, over https when tls is set.
+func verifyingServerTLS(t *testing.T, tls bool) (*httptest.Server, *[]recorded) {
+	t.Helper()
 	var got []recorded
 	v := &sigv4.Verifier{
 		Lookup: func(_ context.Context, id string) (string, error) { return "secret", nil },
 		Now:    fixedClock,
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := recorded{header: r.Header.Clone()}
 		vr, err := v.Verify(r.Context(), r)
 		if err == nil {
@@ -61,6 +73,11 @@ func verifyingServer(t *testing.T) (*httptest.Server, *[]recorded) {
 			io.WriteString(w, "<DeleteResult></DeleteResult>")
 		}
 	}))
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	return srv, &got
 }
@@ -90,6 +107,7 @@ func TestRequestChecksums(t *testing.T) {
 		wantCRC     string // x-amz-checksum-crc32 header
 		wantTrailer string // X-Amz-Trailer
 		wantSHA     string // X-Amz-Content-Sha256
+		wantMD5     bool   // Content-MD5 of the body
 		payload     []byte // what body() yields, when not body
 	}{
 		{name: "seekable body to s3kit: CRC32 header, signed payload", provider: "s3kit",
@@ -97,14 +115,16 @@ func TestRequestChecksums(t *testing.T) {
 		{name: "stream to s3kit: signed aws-chunked with CRC32 trailer", provider: "s3kit", length: int64(len(body)),
 			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantTrailer: "x-amz-checksum-crc32",
 			wantSHA: sigv4.StreamingPayloadTrailer},
-		{name: "unknown provider: no checksum", provider: "unknown",
-			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:])},
-		{name: "unknown provider stream: signed chunks, no trailer", provider: "unknown", length: int64(len(body)),
-			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: sigv4.StreamingPayload},
+		{name: "unknown provider: Content-MD5 with a signed payload", provider: "unknown",
+			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:]), wantMD5: true},
+		{name: "unknown provider stream: buffered, plain body with Content-MD5", provider: "unknown", length: int64(len(body)),
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: hex.EncodeToString(sum[:]), wantMD5: true},
+		{name: "minio row: CRC32 header and Content-MD5, never aws-chunked", provider: "minio", length: int64(len(body)),
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantCRC: crc32b64(body), wantSHA: hex.EncodeToString(sum[:]), wantMD5: true},
 		{name: "when_required: no checksum on PutObject", provider: "s3kit", policy: WhenRequired,
 			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:])},
 		{name: "unknown-length stream is buffered and hashed", provider: "seaweedfs",
-			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: hex.EncodeToString(sum[:])},
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: hex.EncodeToString(sum[:]), wantMD5: true},
 		// On loopback a checksummed body travels unsigned, as over https.
 		{name: "loopback: small seekable body to s3kit: CRC32 header, unsigned payload", loopback: true, provider: "s3kit",
 			body: func() io.Reader { return bytes.NewReader(body) }, wantCRC: crc32b64(body), wantSHA: sigv4.UnsignedPayload},
@@ -112,8 +132,10 @@ func TestRequestChecksums(t *testing.T) {
 			body: func() io.Reader { return bytes.NewReader(big) }, payload: big, wantTrailer: "x-amz-checksum-crc32", wantSHA: sigv4.StreamingUnsignedPayloadTrailer},
 		{name: "loopback: stream to s3kit as unsigned aws-chunked with CRC32 trailer", loopback: true, provider: "s3kit", length: int64(len(body)),
 			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantTrailer: "x-amz-checksum-crc32", wantSHA: sigv4.StreamingUnsignedPayloadTrailer},
-		{name: "loopback without a checksum: payload stays signed", loopback: true, provider: "unknown",
-			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:])},
+		{name: "loopback to an unknown server: unsigned payload with Content-MD5", loopback: true, provider: "unknown",
+			body: func() io.Reader { return bytes.NewReader(big) }, payload: big, wantSHA: sigv4.UnsignedPayload, wantMD5: true},
+		{name: "loopback to an unknown server, stream: buffered, unsigned payload with Content-MD5", loopback: true, length: int64(len(body)),
+			body: func() io.Reader { return io.MultiReader(bytes.NewReader(body)) }, wantSHA: sigv4.UnsignedPayload, wantMD5: true},
 		{name: "loopback, when_required: payload stays signed", loopback: true, provider: "s3kit", policy: WhenRequired,
 			body: func() io.Reader { return bytes.NewReader(body) }, wantSHA: hex.EncodeToString(sum[:])},
 	}
@@ -151,6 +173,12 @@ func TestRequestChecksums(t *testing.T) {
 			}
 			if g := r.header.Get("X-Amz-Content-Sha256"); g != tt.wantSHA {
 				t.Errorf("X-Amz-Content-Sha256 = %q, want %q", g, tt.wantSHA)
+			}
+			if g := r.header.Get("Content-Md5"); (g != "") != tt.wantMD5 || (g != "" && g != md5b64(want)) {
+				t.Errorf("Content-MD5 = %q, want present: %v", g, tt.wantMD5)
+			}
+			if ce := r.header.Get("Content-Encoding"); ce != "" && tt.provider != "s3kit" {
+				t.Errorf("Content-Encoding = %q to a server not known to decode aws-chunked", ce)
 			}
 		})
 	}

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/sigv4"
 )
 
@@ -38,7 +39,7 @@ type Client struct {
 	loopback bool
 	quirks   atomic.Pointer[Quirks]
 	// detect: the quirks row is the "unknown" fallback, to be replaced by
-	// the row the first response's Server header names.
+	// the s3kit row when a response says it comes from s3kit's server.
 	detect       atomic.Bool
 	retry        retryPolicy
 	reqChecksum  string
@@ -136,10 +137,14 @@ func newClient(cfg clientConfig) (*Client, error) {
 // transfer manager: net/http's default of 2 would make every extra worker
 // open (and TIME_WAIT) a fresh connection per request.
 func defaultHTTPClient() *http.Client {
+	return &http.Client{Transport: defaultTransport()}
+}
+
+func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
-	return &http.Client{Transport: t}
+	return t
 }
 
 func orDefault(s, d string) string {
@@ -180,21 +185,23 @@ func (c *Client) Region() string { return c.region }
 func (c *Client) Endpoint() string { return c.endpoint.String() }
 
 // Quirks returns the row of the quirks table this client follows. For a
-// custom endpoint without WithProvider, the "unknown" row is replaced by the
-// row a response's Server header names (MinIO, SeaweedFS, Ceph, ...) once
-// the first response arrives; the addressing style never changes.
+// custom endpoint without WithProvider, the "unknown" row is replaced by
+// the s3kit row once a response carries s3kit's X-S3kit-Integrity header;
+// the Server header is never trusted, and the addressing style never
+// changes.
 func (c *Client) Quirks() Quirks { return *c.quirks.Load() }
 
-// detectProvider switches from the fallback row to the one resp's Server
-// header identifies (first response only).
+// detectProvider switches from the fallback row to the s3kit row when resp
+// comes from s3kit's server.
 func (c *Client) detectProvider(resp *http.Response) {
-	if !c.detect.Load() {
+	if !c.detect.Load() || resp.Header.Get(s3xml.HeaderIntegrity) != s3xml.IntegrityVerified {
 		return
 	}
-	if q, ok := quirksForServer(resp.Header.Get("Server")); ok && c.detect.CompareAndSwap(true, false) {
+	if c.detect.CompareAndSwap(true, false) {
+		q := QuirksFor("s3kit", "")
 		c.quirks.Store(&q)
 		if c.log != nil {
-			c.log.Debug("s3 provider detected", "provider", q.Name, "server", resp.Header.Get("Server"))
+			c.log.Debug("s3 provider detected", "provider", q.Name)
 		}
 	}
 }
@@ -297,7 +304,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 	if err != nil {
 		return nil, &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: fmt.Errorf("credentials: %w", err)}
 	}
-	pl, err := c.preparePayload(cl)
+	pl, err := c.preparePayload(cl, signed)
 	if err != nil {
 		return nil, &OpError{Op: cl.op, Bucket: cl.bucket, Key: cl.key, Err: err}
 	}
@@ -400,6 +407,12 @@ func (c *Client) attempt(ctx context.Context, cl *call, pl *payload, creds sigv4
 	}
 	if cl.errorIn200 {
 		return bufferAndCheck200(cl, resp)
+	}
+	if cl.op == "PutObject" || cl.op == "UploadPart" {
+		if err := checkStored(cl, pl, resp); err != nil {
+			drain(resp)
+			return nil, err
+		}
 	}
 	return resp, nil
 }

@@ -48,16 +48,23 @@
 // MinIO, SeaweedFS, Ceph, Garage, moto, and a conservative "unknown" row
 // for custom endpoints). Pick a row with WithProvider or the profile's
 // s3.s3kit_provider; otherwise a custom endpoint starts on the "unknown" row
-// and moves to the row its first response's Server header names.
+// and moves to the s3kit row once a response carries s3kit's
+// X-S3kit-Integrity header. Server headers are never trusted: other servers
+// imitate them.
 //
 // # Checksums
 //
-// With request_checksum_calculation=when_supported (the default) uploads
-// carry a CRC32: in a trailer after an aws-chunked body over https or for a
-// stream, in an x-amz-checksum-crc32 header for a seekable body over http
-// (botocore's choices), and only where the quirks row allows. Downloads of
-// whole objects ask for the stored checksum (x-amz-checksum-mode: ENABLED)
-// and verify it at EOF; a mismatch is a *ChecksumError from Read.
+// Every upload carries a check the server verifies. To AWS and s3kit
+// (Quirks.Verifies), with request_checksum_calculation=when_supported (the
+// default), that is a CRC32: in a trailer after an aws-chunked body over
+// https or for a stream, in an x-amz-checksum-crc32 header for a seekable
+// body over http (botocore's choices). Every other server gets a plain body
+// with Content-MD5, and the ETag of each PutObject and UploadPart response
+// is compared with that MD5 (not under SSE-KMS or SSE-C, whose ETags are not
+// MD5s); a returned CRC32 is compared with the one sent. A mismatch is an
+// *IntegrityError. Downloads of whole objects ask for the stored checksum
+// (x-amz-checksum-mode: ENABLED) and verify it at EOF; a mismatch is a
+// *ChecksumError from Read.
 //
 // The client never prints; pass WithLogger for debug records.
 package s3

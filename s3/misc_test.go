@@ -187,24 +187,34 @@ func TestRegionRedirect(t *testing.T) {
 	}
 }
 
-func TestProviderDetectedFromServerHeader(t *testing.T) {
+// TestProviderNotGuessedFromServerHeader: a Server header never selects a
+// row (gofakes3 says "AmazonS3" and stores aws-chunked framing as data);
+// only s3kit's X-S3kit-Integrity header switches an unknown endpoint to the
+// s3kit row, and an explicit provider always wins.
+func TestProviderNotGuessedFromServerHeader(t *testing.T) {
 	tests := []struct {
-		name, server, provider string
-		wantRow                string
-		wantCRC                bool
+		name, server, integrity, provider string
+		wantRow                           string
+		wantCRC                           bool
 	}{
-		{name: "MinIO", server: "MinIO", wantRow: "minio", wantCRC: true},
-		{name: "SeaweedFS", server: "SeaweedFS S3", wantRow: "seaweedfs"},
-		{name: "unrecognised proxy", server: "nginx/1.25", wantRow: "unknown"},
-		{name: "explicit provider wins", server: "MinIO", provider: "garage", wantRow: "garage"},
+		{name: "AmazonS3 impostor", server: "AmazonS3", wantRow: "unknown"},
+		{name: "MinIO", server: "MinIO", wantRow: "unknown"},
+		{name: "SeaweedFS", server: "SeaweedFS S3", wantRow: "unknown"},
+		{name: "s3kit integrity header", server: "anything", integrity: "verified", wantRow: "s3kit", wantCRC: true},
+		{name: "other integrity value", integrity: "maybe", wantRow: "unknown"},
+		{name: "explicit provider wins", integrity: "verified", provider: "garage", wantRow: "garage"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var crc []string
+			var crc, md5s []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				io.Copy(io.Discard, r.Body)
 				crc = append(crc, r.Header.Get("X-Amz-Checksum-Crc32")+r.Header.Get("X-Amz-Trailer"))
+				md5s = append(md5s, r.Header.Get("Content-Md5"))
 				w.Header().Set("Server", tt.server)
+				if tt.integrity != "" {
+					w.Header().Set("X-S3kit-Integrity", tt.integrity)
+				}
 			}))
 			defer srv.Close()
 			c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.provider = tt.provider })
@@ -217,11 +227,14 @@ func TestProviderDetectedFromServerHeader(t *testing.T) {
 			if c.Quirks().Name != tt.wantRow {
 				t.Errorf("row %q, want %q", c.Quirks().Name, tt.wantRow)
 			}
-			if crc[0] != "" && tt.provider == "" {
-				t.Errorf("first request to an unidentified endpoint carried a CRC32: %q", crc[0])
+			if tt.provider == "" && (crc[0] != "" || md5s[0] == "") {
+				t.Errorf("first request to an unidentified endpoint: CRC32 %q, Content-MD5 %q; want MD5 only", crc[0], md5s[0])
 			}
 			if (crc[1] != "") != tt.wantCRC {
 				t.Errorf("second request CRC32 = %q, want present: %v", crc[1], tt.wantCRC)
+			}
+			if tt.wantRow != "s3kit" && md5s[1] == "" {
+				t.Error("second request to a server not known to verify checksums carried no Content-MD5")
 			}
 		})
 	}

@@ -70,7 +70,8 @@ type UploadPartOutput struct {
 	Checksums Checksums
 }
 
-// UploadPart uploads one part, with a CRC32 checksum where supported.
+// UploadPart uploads one part, with the same integrity checks as
+// PutObject (a mismatching ETag is an *IntegrityError).
 func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPartOutput, error) {
 	q := url.Values{"partNumber": {strconv.Itoa(in.PartNumber)}, "uploadId": {in.UploadID}}
 	h := http.Header{}

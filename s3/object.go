@@ -21,11 +21,14 @@ type PutObjectInput struct {
 	Bucket, Key string
 	// Body is the object's content; nil means empty. A Body that is an
 	// io.Seeker (*os.File, *bytes.Reader, io.SectionReader) is rewound for
-	// retries; any other reader is sent once and never retried.
+	// retries; any other reader streamed to AWS or s3kit is sent once and
+	// never retried. Other servers get such a reader read into memory
+	// first, since its Content-MD5 must be sent before it.
 	Body io.Reader
 	// ContentLength is Body's length. Zero means "find out": from Seek or
 	// Len() when Body offers them, else by reading Body into memory first.
-	// Set it for a non-seekable stream of known length so it streams.
+	// Set it for a non-seekable stream of known length so it streams (to
+	// AWS and s3kit).
 	ContentLength int64
 	ObjectHeaders
 	// ContentMD5 is a base64 MD5 of Body for the server to verify.
@@ -42,9 +45,10 @@ type PutObjectOutput struct {
 	Checksums Checksums
 }
 
-// PutObject stores an object. With checksums when_supported (the default)
-// and an endpoint that supports them, a CRC32 of the body travels with it
-// and the server rejects a corrupted upload (BadDigest).
+// PutObject stores an object. The body travels with a check the server
+// verifies (a CRC32 to AWS and s3kit, Content-MD5 elsewhere), so it rejects
+// a corrupted upload (BadDigest); where the server is not known to verify,
+// an ETag that is not the MD5 sent is an *IntegrityError.
 func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
 	h := http.Header{}
 	in.ObjectHeaders.apply(h)

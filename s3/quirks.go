@@ -9,7 +9,10 @@ import (
 // Quirks describes what one family of S3 implementations supports. The
 // client consults a Quirks value instead of branching on provider names, so
 // supporting a new server is one more row in Providers, as in rclone's
-// providers table.
+// providers table. A row is chosen by WithProvider (or the profile's
+// s3kit_provider), by an AWS hostname, or by the header s3kit's own server
+// sets; never by a Server header, which other servers imitate (gofakes3
+// answers "Server: AmazonS3" and stores aws-chunked framing as data).
 type Quirks struct {
 	// Name identifies the provider ("aws", "s3kit", "minio", ...).
 	Name string
@@ -17,50 +20,53 @@ type Quirks struct {
 	// "auto" (botocore's default): bucket.host for AWS, host/bucket for
 	// custom endpoints, because most self-hosted servers have no wildcard DNS.
 	VirtualHost bool
+	// Verifies: the server is known to decode aws-chunked bodies and to
+	// reject any body whose checksum (header or trailer) or Content-MD5 does
+	// not match, so a verified checksum alone protects an upload. For every
+	// other row the client sends Content-MD5 with a plain body and compares
+	// the returned ETag with the MD5 it computed.
+	Verifies bool
 	// Trailers: the server accepts aws-chunked bodies with a trailing
-	// x-amz-checksum-* header (STREAMING-*-TRAILER). Without it, checksums
-	// go in headers and unknown-length bodies are buffered.
+	// x-amz-checksum-* header (STREAMING-*-TRAILER). Only rows that Verify
+	// set it: a server that does not decode aws-chunked stores the framing.
 	Trailers bool
-	// ChecksumHeaders: the server accepts (and ideally verifies) the
-	// x-amz-checksum-crc32 request header. When false the client sends
-	// Content-MD5 where the API requires integrity and nothing otherwise,
-	// the rule servers predating the 2025 checksum defaults need.
+	// ChecksumHeaders: the server accepts the x-amz-checksum-crc32 request
+	// header with a plain body. Where it does not verify it (Verifies
+	// false), Content-MD5 travels too.
 	ChecksumHeaders bool
-	// ChunkedSigned: the server accepts STREAMING-AWS4-HMAC-SHA256-PAYLOAD
+	// ChunkedSigned: the server decodes STREAMING-AWS4-HMAC-SHA256-PAYLOAD
 	// bodies (signed chunks without trailer), used to stream a body of known
-	// length that cannot be rewound.
+	// length that cannot be rewound. Elsewhere such a body is buffered.
 	ChunkedSigned bool
 	// HostSuffixes recognise the provider from the endpoint host.
 	HostSuffixes []string
-	// ServerHeaders recognise the provider from the prefix of a response's
-	// Server header, for endpoints the host does not identify.
-	ServerHeaders []string
 }
 
 // Providers is the quirks table, looked up by name (WithProvider, or the
 // session's endpoint) and by endpoint host suffix. Rows are facts about
 // released versions of each server:
-//   - AWS: everything (virtual hosts, trailers since 2022, checksum headers).
-//   - s3kit: this module's server; verifies chunked trailers and checksums.
-//   - MinIO: trailers and CRC32 headers in releases since 2023 (botocore's
-//     2025 defaults work against them), path style by default.
-//   - SeaweedFS, Ceph RGW, Garage: signed chunked uploads yes; trailers and
-//     CRC headers only in recent releases, so the safe choice is off.
-//   - moto: parses trailers and checksum headers (exercised by this
-//     package's tests).
-//   - unknown: the safe default for a custom endpoint — path style, no
-//     trailers, no checksum headers, Content-MD5 where the API demands it.
+//   - AWS: everything (virtual hosts, trailers since 2022, checksum headers),
+//     and it verifies all of them.
+//   - s3kit: this module's server; decodes and verifies chunked trailers,
+//     checksums and Content-MD5. Recognised by its X-S3kit-Integrity
+//     response header.
+//   - MinIO, moto: accept CRC32 headers with a plain body.
+//   - SeaweedFS, Ceph RGW, Garage: Content-MD5 only; CRC headers only in
+//     recent releases, so the safe choice is off.
+//   - unknown: the default for a custom endpoint — path style, a plain
+//     body with Content-MD5 (which every S3 server verifies) and the ETag
+//     compared with the body's MD5.
 func Providers() []Quirks {
 	return []Quirks{
-		{Name: "aws", VirtualHost: true, Trailers: true, ChecksumHeaders: true, ChunkedSigned: true,
-			HostSuffixes: []string{".amazonaws.com", ".amazonaws.com.cn"}, ServerHeaders: []string{"AmazonS3"}},
-		{Name: "s3kit", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true, ServerHeaders: []string{"s3kit"}},
-		{Name: "minio", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true, ServerHeaders: []string{"MinIO"}},
-		{Name: "seaweedfs", ChunkedSigned: true, ServerHeaders: []string{"SeaweedFS"}},
-		{Name: "ceph", ChunkedSigned: true, ServerHeaders: []string{"Ceph"}},
-		{Name: "garage", ChunkedSigned: true, ServerHeaders: []string{"Garage"}},
-		{Name: "moto", Trailers: true, ChecksumHeaders: true, ChunkedSigned: true},
-		{Name: "unknown", ChunkedSigned: true},
+		{Name: "aws", VirtualHost: true, Verifies: true, Trailers: true, ChecksumHeaders: true, ChunkedSigned: true,
+			HostSuffixes: []string{".amazonaws.com", ".amazonaws.com.cn"}},
+		{Name: "s3kit", Verifies: true, Trailers: true, ChecksumHeaders: true, ChunkedSigned: true},
+		{Name: "minio", ChecksumHeaders: true},
+		{Name: "seaweedfs"},
+		{Name: "ceph"},
+		{Name: "garage"},
+		{Name: "moto", ChecksumHeaders: true},
+		{Name: "unknown"},
 	}
 }
 
@@ -92,22 +98,6 @@ func QuirksFor(provider, endpoint string) Quirks {
 		}
 	}
 	return rows[len(rows)-1]
-}
-
-// quirksForServer returns the row whose ServerHeaders prefix matches a
-// response's Server header.
-func quirksForServer(server string) (Quirks, bool) {
-	if server == "" {
-		return Quirks{}, false
-	}
-	for _, q := range Providers() {
-		for _, p := range q.ServerHeaders {
-			if strings.HasPrefix(strings.ToLower(server), strings.ToLower(p)) {
-				return q, true
-			}
-		}
-	}
-	return Quirks{}, false
 }
 
 // virtualHostable reports whether bucket can be a DNS label in front of

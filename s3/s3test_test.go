@@ -48,7 +48,8 @@ func TestS3TestUnknownProvider(t *testing.T) {
 	if c.Quirks().Name != "unknown" {
 		t.Fatalf("quirks row %q, want unknown for a custom endpoint", c.Quirks().Name)
 	}
-	// Pin the row so Server-header detection cannot switch it mid-suite.
+	// Pin the row so s3kit detection (X-S3kit-Integrity) cannot switch it
+	// mid-suite.
 	c, err = sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithProvider("unknown"), WithBackoff(time.Millisecond, 10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -117,5 +118,23 @@ func TestS3TestVirtualHost(t *testing.T) {
 	}
 	if len(hosts) == 0 || !strings.HasPrefix(hosts[0], "vhost.s3.test:") {
 		t.Errorf("dialled %v, want vhost.s3.test", hosts)
+	}
+}
+
+// TestS3kitServerRecognised: s3kit's server says so in X-S3kit-Integrity,
+// so after its first response the client uses the s3kit row (verified
+// CRC32s, no MD5 pass) without being told.
+func TestS3kitServerRecognised(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t)
+	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "recognised"}); err != nil {
+		t.Fatal(err)
+	}
+	if q := c.Quirks(); q.Name != "s3kit" || !q.Verifies {
+		t.Errorf("quirks row after a response from s3kit's server = %+v, want s3kit", q)
 	}
 }

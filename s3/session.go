@@ -42,6 +42,11 @@ func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
 	if o.httpClient == nil {
 		// One connection pool for every client of the session.
 		o.httpClient = defaultHTTPClient()
+		if cfg.CABundle != "" {
+			// AWS_CA_BUNDLE or the profile's ca_bundle, as botocore: the
+			// bundle replaces the system roots; a bad one fails requests.
+			o.httpClient.Transport = credentials.CABundleTransport(defaultTransport(), cfg.CABundle)
+		}
 	}
 	return &Session{cfg: cfg, opts: o}, nil
 }

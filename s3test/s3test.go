@@ -26,7 +26,8 @@ type Server struct {
 	// AccessKeyID and SecretAccessKey are a fresh key with full access.
 	AccessKeyID     string
 	SecretAccessKey string
-	// Region is the region requests must be signed for.
+	// Region is the region the server reports (and, WithStrictRegion, the
+	// only one requests may be signed for).
 	Region string
 	// Backend is the storage the server uses, for inspecting it directly.
 	Backend storage.Backend
@@ -43,6 +44,7 @@ type options struct {
 	tls     bool
 	backend storage.Backend
 	region  string
+	strict  bool
 	domain  string
 	keys    []server.Key
 	logger  *slog.Logger
@@ -67,6 +69,10 @@ func WithBackend(b storage.Backend) Option { return func(o *options) { o.backend
 
 // WithRegion sets the server's region (default us-east-1).
 func WithRegion(region string) Option { return func(o *options) { o.region = region } }
+
+// WithStrictRegion refuses requests signed for a region other than the
+// server's (server.Config.StrictRegion); by default any region is accepted.
+func WithStrictRegion() Option { return func(o *options) { o.strict = true } }
 
 // WithDomain enables virtual-host style addressing for BUCKET.domain.
 func WithDomain(domain string) Option { return func(o *options) { o.domain = domain } }
@@ -114,12 +120,13 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	key := server.Key{AccessKeyID: "S3KIT" + randomString(15, upperAlnum), Secret: randomString(40, secretChars)}
 	cfg := server.Config{
-		Backend: backend,
-		Keys:    server.NewStaticKeys(append([]server.Key{key}, o.keys...)...),
-		Region:  o.region,
-		Domain:  o.domain,
-		Logger:  o.logger,
-		Now:     o.now,
+		Backend:      backend,
+		Keys:         server.NewStaticKeys(append([]server.Key{key}, o.keys...)...),
+		Region:       o.region,
+		StrictRegion: o.strict,
+		Domain:       o.domain,
+		Logger:       o.logger,
+		Now:          o.now,
 	}
 	for _, f := range o.config {
 		f(&cfg)
@@ -127,8 +134,10 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	h := server.New(cfg)
 	srv := &Server{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret,
 		Region: o.region, Backend: backend, Handler: h}
+	srv.hs = httptest.NewUnstartedServer(h)
+	srv.hs.Config.MaxHeaderBytes = server.MaxHeaderBytes
 	if o.tls {
-		srv.hs = httptest.NewTLSServer(h)
+		srv.hs.StartTLS()
 		pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.hs.Certificate().Raw})
 		srv.CAFile = filepath.Join(t.TempDir(), "s3test-ca.pem")
 		if err := os.WriteFile(srv.CAFile, pemBytes, 0o600); err != nil {
@@ -136,7 +145,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 			t.Fatalf("s3test: write CA file: %v", err)
 		}
 	} else {
-		srv.hs = httptest.NewServer(h)
+		srv.hs.Start()
 	}
 	t.Cleanup(srv.hs.Close)
 	srv.URL = srv.hs.URL

@@ -47,10 +47,19 @@ func TestAuthFailuresWriteNothing(t *testing.T) {
 		{"unknown key", func(p string) result { return e.as("NOSUCHKEY", "whatever").do("PUT", p, []byte("x"), nil) }, 403, "InvalidAccessKeyId"},
 		{"read-only key", func(p string) result { return e.as("READONLY", "ro-secret").do("PUT", p, []byte("x"), nil) }, 403, "AccessDenied"},
 		{"bucket-restricted key", func(p string) result { return e.as("ONLYMINE", "mine-secret").do("PUT", p, []byte("x"), nil) }, 403, "AccessDenied"},
-		{"wrong region", func(p string) result {
+		{"malformed region", func(p string) result {
 			w := *e
-			w.region = "eu-west-1"
+			w.region = "EU_WEST_1"
 			return w.do("PUT", p, []byte("x"), nil)
+		}, 400, "AuthorizationHeaderMalformed"},
+		{"signed for iam", func(p string) result {
+			req := e.request("PUT", p, []byte("x"), nil)
+			req.Header.Set("X-Amz-Content-Sha256", sigv4.UnsignedPayload)
+			if _, err := e.signer.Sign(req, sigv4.SignInput{Credentials: e.creds, Service: "iam", Region: e.srv.Region,
+				Time: e.clock.Now(), PayloadHash: sigv4.UnsignedPayload}); err != nil {
+				t.Fatal(err)
+			}
+			return e.send(req)
 		}, 400, "AuthorizationHeaderMalformed"},
 		{"skewed clock", func(p string) result {
 			req := e.request("PUT", p, []byte("x"), nil)
@@ -69,6 +78,44 @@ func TestAuthFailuresWriteNothing(t *testing.T) {
 			checkErr(t, e.do("HEAD", path, nil, nil), 404, "NoSuchKey", true)
 		})
 	}
+}
+
+// TestAnyRegion checks that by default a request signed for another
+// region than the server's is verified with its own region, and that
+// StrictRegion refuses it naming the expected region, as AWS does.
+func TestAnyRegion(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	eu := *e
+	eu.region = "eu-central-1"
+	eu.must(200, "GET", "/", nil, nil)
+	eu.mkBucket("bkt")
+	eu.put("bkt", "k", []byte("data"), nil)
+	if r := eu.must(200, "GET", "/bkt/k", nil, nil); string(r.body) != "data" {
+		t.Errorf("GET signed for eu-central-1: %q", r.body)
+	}
+	// The signature is still checked, with the region it names.
+	req := eu.request("GET", "/bkt/k", nil, nil)
+	if _, err := e.signer.Sign(req, sigv4.SignInput{Credentials: e.creds, Service: "s3", Region: "eu-central-1",
+		Time: e.clock.Now(), PayloadHash: sigv4.EmptyPayloadHash}); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", strings.Replace(req.Header.Get("Authorization"), "eu-central-1", "eu-west-1", 1))
+	checkErr(t, e.send(req), 403, "SignatureDoesNotMatch", false)
+
+	strict := newEnv(t, s3test.WithStrictRegion())
+	strict.mkBucket("bkt")
+	seu := *strict
+	seu.region = "eu-central-1"
+	r := seu.wantErr(400, "AuthorizationHeaderMalformed", "GET", "/", nil, nil)
+	var body s3xml.Error
+	r.decode(t, &body)
+	if body.Region != "us-east-1" || !strings.Contains(body.Message, "expecting 'us-east-1'") {
+		t.Errorf("strict refusal names %q / %q, want the server's region", body.Region, body.Message)
+	}
+	seu.wantErr(400, "AuthorizationHeaderMalformed", "PUT", "/bkt/k", []byte("x"), nil)
+	strict.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
+	strict.must(200, "GET", "/", nil, nil)
 }
 
 func TestReadOnlyKeyMayRead(t *testing.T) {
@@ -138,6 +185,9 @@ func TestPresigned(t *testing.T) {
 		{"v4 expired", v4(time.Minute, now.Add(-2*time.Minute)), 403, "AccessDenied"},
 		{"v2 valid", presignV2(e, "GET", "/bkt/k", now.Add(time.Minute), e.creds.SecretAccessKey), 200, ""},
 		{"v2 expired", presignV2(e, "GET", "/bkt/k", now.Add(-time.Second), e.creds.SecretAccessKey), 403, "AccessDenied"},
+		{"v2 a week out", presignV2(e, "GET", "/bkt/k", now.Add(7*24*time.Hour), e.creds.SecretAccessKey), 200, ""},
+		{"v2 over a week out", presignV2(e, "GET", "/bkt/k", now.Add(7*24*time.Hour+time.Second), e.creds.SecretAccessKey), 403, "AccessDenied"},
+		{"v4 over a week", strings.Replace(v4(7*24*time.Hour, now), "X-Amz-Expires=604800", "X-Amz-Expires=604801", 1), 400, "AuthorizationQueryParametersError"},
 		{"v2 wrong secret", presignV2(e, "GET", "/bkt/k", now.Add(time.Minute), "nope"), 403, "SignatureDoesNotMatch"},
 		{"v2 other method", presignV2(e, "GET", "/bkt/k", now.Add(time.Minute), e.creds.SecretAccessKey), 403, "SignatureDoesNotMatch"},
 	}

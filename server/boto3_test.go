@@ -118,3 +118,27 @@ func TestBoto3BucketConfig(t *testing.T) {
 	srv := s3test.NewServer(t)
 	t.Log(runBoto3Script(t, srv, "testdata/boto3_bucketconfig.py", nil))
 }
+
+// TestBoto3AWSBehaviours runs, through real boto3, behaviours clients rely
+// on as AWS documents them: buckets in any region, re-creating an owned
+// bucket in us-east-1, deleting a bucket with an unfinished upload, a
+// retried CompleteMultipartUpload, encoding-type=url, RFC 2047 metadata,
+// conditional deletes, refused SSE-C/SSE-KMS, InvalidPartNumber and a
+// refused presigned POST.
+func TestBoto3AWSBehaviours(t *testing.T) {
+	t.Parallel()
+	if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
+		t.Skip("python requests not installed")
+	}
+	srv := s3test.NewServer(t, s3test.WithDisk())
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_aws.py", nil))
+}
+
+// TestBoto3OtherRegion runs boto3 configured for eu-central-1 against a
+// us-east-1 server: list_buckets, put/get, multipart and a presigned GET
+// work, because each signature is verified with its own region.
+func TestBoto3OtherRegion(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t)
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_regions.py", nil))
+}

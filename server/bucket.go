@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -126,14 +127,49 @@ func (s *Server) listBuckets(ctx context.Context, rq *request) (*response, error
 	return &response{doc: doc}, nil
 }
 
-// bucketRegion is the region a bucket lives in.
+// bucketRegion is the region a bucket lives in, as HeadBucket's
+// x-amz-bucket-region and ListBuckets' BucketRegion report it. A bucket
+// with no recorded region (created by an s3kit that did not record one)
+// is in the server's region; S3's legacy "EU" constraint is eu-west-1.
 func (s *Server) bucketRegion(b storage.BucketInfo) string {
-	if b.Region == "" {
-		return DefaultRegion
+	switch b.Region {
+	case "":
+		return s.region
+	case "EU":
+		return "eu-west-1"
 	}
 	return b.Region
 }
 
+// globalRegion is the LocationConstraint aws-cli v2 sends when no region
+// is configured (botocore's client region for S3 is then "aws-global").
+// AWS refuses it with IllegalLocationConstraintException; s3kit, which
+// serves one place whatever the region, takes it as "no constraint" so
+// that `aws s3 mb` works without a region.
+const globalRegion = "aws-global"
+
+// validLocation reports whether loc looks like a region name
+// ("eu-west-1", "us-gov-west-1", S3's legacy "EU"): s3kit accepts any
+// region, but not arbitrary text that would come back in headers.
+func validLocation(loc string) bool {
+	if loc == "EU" {
+		return true
+	}
+	if len(loc) < 2 || len(loc) > 64 || loc[0] == '-' || loc[len(loc)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(loc); i++ {
+		if c := loc[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// createBucket creates a bucket in any region the request names: s3kit
+// keeps every bucket on the same disk, so the LocationConstraint is only
+// recorded and reported back (GetBucketLocation, HeadBucket, ListBuckets).
+// A bucket created without one is in the server's region.
 func (s *Server) createBucket(ctx context.Context, rq *request) (*response, error) {
 	if err := checkBucketName(rq.bucket); err != nil {
 		return nil, err
@@ -142,20 +178,21 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 	if _, err := readXML(rq, &cfg); err != nil {
 		return nil, err
 	}
-	loc := cfg.LocationConstraint
+	loc := strings.TrimSpace(cfg.LocationConstraint)
 	switch {
-	case loc == "" && s.region == DefaultRegion, loc == s.region:
-	case loc == "":
-		return nil, errMsg(s3xml.CodeIllegalLocationConstraintException,
-			"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
-	default:
-		return nil, errMsg(s3xml.CodeIllegalLocationConstraintException,
-			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", loc)
+	case loc == "" || loc == globalRegion:
+		loc = s.region
+	case !validLocation(loc):
+		return nil, errMsg(s3xml.CodeInvalidLocationConstraint, "The specified location-constraint is not valid")
 	}
-	if loc == DefaultRegion {
-		loc = ""
+	err := s.backend.CreateBucket(ctx, rq.bucket, storage.CreateBucketOptions{Region: loc})
+	// In us-east-1 S3 keeps its legacy answer to creating a bucket you
+	// already own: 200, changing nothing. Every other region answers
+	// BucketAlreadyOwnedByYou.
+	if errors.Is(err, storage.ErrBucketExists) && s.region == DefaultRegion {
+		err = nil
 	}
-	if err := s.backend.CreateBucket(ctx, rq.bucket, storage.CreateBucketOptions{Region: loc}); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	r := &response{}
@@ -185,7 +222,15 @@ func (s *Server) getBucketLocation(ctx context.Context, rq *request) (*response,
 	if err != nil {
 		return nil, err
 	}
-	return &response{doc: &s3xml.LocationConstraint{Value: b.Region}}, nil
+	// S3 reports us-east-1 as an empty LocationConstraint.
+	loc := b.Region
+	if loc == "" {
+		loc = s.region
+	}
+	if loc == DefaultRegion {
+		loc = ""
+	}
+	return &response{doc: &s3xml.LocationConstraint{Value: loc}}, nil
 }
 
 // getBucketVersioning answers that versioning was never enabled, which is

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/s3test"
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/storage"
+	"github.com/s3kit/s3kit/storage/disk"
 )
 
 func TestCreateBucketNames(t *testing.T) {
@@ -54,7 +57,8 @@ func TestBucketLifecycle(t *testing.T) {
 	if r.header.Get("Location") != "/bkt" {
 		t.Errorf("Location %q", r.header.Get("Location"))
 	}
-	e.wantErr(409, "BucketAlreadyOwnedByYou", "PUT", "/bkt", nil, nil)
+	// In us-east-1 S3 answers 200 to re-creating a bucket you own.
+	e.must(200, "PUT", "/bkt", nil, nil)
 
 	var list s3xml.ListAllMyBucketsResult
 	e.must(200, "GET", "/", nil, nil).decode(t, &list)
@@ -84,29 +88,94 @@ func TestBucketLifecycle(t *testing.T) {
 	e.wantErr(404, "NoSuchBucket", "GET", "/bkt?list-type=2", nil, nil)
 }
 
-func TestCreateBucketLocationConstraint(t *testing.T) {
+// locationConfig is a CreateBucketConfiguration naming loc.
+func locationConfig(t *testing.T, loc string) []byte {
+	t.Helper()
+	b, err := s3xml.Marshal(s3xml.CreateBucketConfiguration{LocationConstraint: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// bucketRegions returns what GetBucketLocation, HeadBucket's
+// x-amz-bucket-region and ListBuckets' BucketRegion say of bucket.
+func (e *env) bucketRegions(bucket string) (location, head, listed string) {
+	e.t.Helper()
+	var loc s3xml.LocationConstraint
+	e.must(200, "GET", "/"+bucket+"?location", nil, nil).decode(e.t, &loc)
+	head = e.must(200, "HEAD", "/"+bucket, nil, nil).header.Get("X-Amz-Bucket-Region")
+	var list s3xml.ListAllMyBucketsResult
+	e.must(200, "GET", "/?prefix="+bucket, nil, nil).decode(e.t, &list)
+	for _, b := range list.Buckets {
+		if b.Name == bucket {
+			listed = b.BucketRegion
+		}
+	}
+	return loc.Value, head, listed
+}
+
+// TestCreateBucketAnyRegion checks that a bucket can be created in any
+// region, which is then reported back everywhere S3 reports it; without
+// a constraint (or with aws-cli v2's "aws-global") the bucket is in the
+// server's region.
+func TestCreateBucketAnyRegion(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, s3test.WithRegion("eu-west-1"))
-	cfg := func(loc string) []byte {
-		b, err := s3xml.Marshal(s3xml.CreateBucketConfiguration{LocationConstraint: loc})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+	for _, tc := range []struct {
+		bucket string
+		body   []byte
+		want   string
+	}{
+		{"here", locationConfig(t, "eu-west-1"), "eu-west-1"},
+		{"there", locationConfig(t, "ap-south-1"), "ap-south-1"},
+		{"east", locationConfig(t, "us-east-1"), "us-east-1"},
+		{"unspecified", nil, "eu-west-1"},
+		{"empty-config", locationConfig(t, ""), "eu-west-1"},
+		{"global", locationConfig(t, "aws-global"), "eu-west-1"},
+	} {
+		t.Run(tc.bucket, func(t *testing.T) {
+			e := e.sub(t)
+			e.must(200, "PUT", "/"+tc.bucket, tc.body, nil)
+			wantLoc := tc.want
+			if wantLoc == "us-east-1" {
+				wantLoc = "" // as S3 reports us-east-1
+			}
+			if loc, head, listed := e.bucketRegions(tc.bucket); loc != wantLoc || head != tc.want || listed != tc.want {
+				t.Errorf("location %q, x-amz-bucket-region %q, BucketRegion %q; want %q, %q, %q", loc, head, listed, wantLoc, tc.want, tc.want)
+			}
+		})
 	}
-	e.must(200, "PUT", "/here", cfg("eu-west-1"), nil)
-	var loc s3xml.LocationConstraint
-	e.must(200, "GET", "/here?location", nil, nil).decode(t, &loc)
-	if loc.Value != "eu-west-1" {
-		t.Errorf("location %q", loc.Value)
+	var list s3xml.ListAllMyBucketsResult
+	e.must(200, "GET", "/?bucket-region=ap-south-1", nil, nil).decode(t, &list)
+	if len(list.Buckets) != 1 || list.Buckets[0].Name != "there" {
+		t.Errorf("bucket-region=ap-south-1 lists %+v", list.Buckets)
 	}
-	if h := e.must(200, "HEAD", "/here", nil, nil).header.Get("X-Amz-Bucket-Region"); h != "eu-west-1" {
-		t.Errorf("x-amz-bucket-region %q", h)
-	}
-	e.wantErr(400, "IllegalLocationConstraintException", "PUT", "/there", cfg("ap-south-1"), nil)
-	e.wantErr(400, "IllegalLocationConstraintException", "PUT", "/unspecified", nil, nil)
+	// Outside us-east-1, re-creating a bucket you own is an error.
+	e.wantErr(409, "BucketAlreadyOwnedByYou", "PUT", "/there", locationConfig(t, "ap-south-1"), nil)
+	e.wantErr(400, "InvalidLocationConstraint", "PUT", "/bad", locationConfig(t, "not a region"), nil)
 	e.wantErr(400, "MalformedXML", "PUT", "/garbage", []byte("<CreateBucketConfiguration><Loc"), nil)
-	e.wantErr(404, "NoSuchBucket", "HEAD", "/there", nil, nil)
+	e.wantErr(404, "NoSuchBucket", "HEAD", "/bad", nil, nil)
+}
+
+// TestBucketRegionNotRecorded checks that a bucket whose region was never
+// recorded (a data directory written before s3kit recorded regions)
+// opens and reads as being in the server's region.
+func TestBucketRegionNotRecorded(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st, err := disk.Open(context.Background(), dir, disk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.CreateBucket(context.Background(), "old", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, s3test.WithRegion("ap-northeast-1"), s3test.WithBackend(st))
+	if loc, head, listed := e.bucketRegions("old"); loc != "ap-northeast-1" || head != "ap-northeast-1" || listed != "ap-northeast-1" {
+		t.Errorf("location %q, x-amz-bucket-region %q, BucketRegion %q; want the server's region", loc, head, listed)
+	}
 }
 
 func TestGetBucketVersioning(t *testing.T) {

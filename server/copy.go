@@ -130,7 +130,9 @@ func parseCopyRange(v string, size int64) (*byteRange, error) {
 	if v == "" {
 		return &byteRange{off: 0, n: size}, nil
 	}
-	bad := errArg(s3xml.HeaderCopySourceRange, v, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+	// S3 names the header in lower case in ArgumentName.
+	const name = "x-amz-copy-source-range"
+	bad := errArg(name, v, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
 	spec, ok := strings.CutPrefix(v, "bytes=")
 	if !ok {
 		return nil, bad
@@ -145,7 +147,7 @@ func parseCopyRange(v string, size int64) (*byteRange, error) {
 		return nil, bad
 	}
 	if last >= size {
-		return nil, errArg(s3xml.HeaderCopySourceRange, v, "Range specified is not valid for source object of size: %d", size)
+		return nil, errArg(name, v, "Range specified is not valid for source object of size: %d", size)
 	}
 	return &byteRange{off: first, n: last - first + 1}, nil
 }

@@ -65,5 +65,5 @@ func (s *Server) deleteOne(ctx context.Context, bucket string, o s3xml.ObjectIde
 	if o.VersionID != "" && o.VersionID != "null" {
 		return errCode(s3xml.CodeNoSuchVersion)
 	}
-	return s.backend.DeleteObject(ctx, bucket, o.Key)
+	return s.deleteIfMatch(ctx, bucket, o.Key, o.ETag)
 }

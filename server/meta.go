@@ -4,10 +4,12 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"hash"
+	"mime"
 	"net/http"
 	"net/textproto"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/sigv4"
@@ -56,7 +58,7 @@ func metaFromHeaders(h http.Header) (storage.ObjectMeta, error) {
 			m.UserMeta = map[string]string{}
 		}
 		k := strings.ToLower(name[len(s3xml.HeaderMetaPrefix):])
-		v := strings.Join(vals, ",")
+		v := decodeMetaValue(strings.Join(vals, ","))
 		m.UserMeta[k] = v
 		size += len(k) + len(v)
 	}
@@ -69,6 +71,51 @@ func metaFromHeaders(h http.Header) (storage.ObjectMeta, error) {
 	}
 	m.Tags = tags
 	return m, nil
+}
+
+// User metadata travels in HTTP headers, which carry only ASCII reliably.
+// S3 decodes a value sent as RFC 2047 encoded-words ("=?UTF-8?B?w6k=?=")
+// before storing it, and returns any value holding non-ASCII characters
+// encoded that way, so that what a client sent encoded comes back as it
+// was sent, and raw non-ASCII bytes come back in a form every HTTP stack
+// passes unchanged.
+
+// decodeMetaValue is the value S3 stores for a metadata header: RFC 2047
+// encoded-words decoded (charsets UTF-8, ISO-8859-1, US-ASCII), and raw
+// bytes that are not UTF-8 read as ISO-8859-1, which is what HTTP header
+// octets mean (Python's http.client sends "é" as the one byte 0xE9).
+func decodeMetaValue(v string) string {
+	if strings.Contains(v, "=?") {
+		var d mime.WordDecoder
+		if dv, err := d.DecodeHeader(v); err == nil {
+			v = dv
+		}
+	}
+	return latin1IfNotUTF8(v)
+}
+
+// latin1IfNotUTF8 returns v, read as ISO-8859-1 when it is not UTF-8.
+func latin1IfNotUTF8(v string) string {
+	if utf8.ValidString(v) {
+		return v
+	}
+	r := make([]rune, len(v))
+	for i := 0; i < len(v); i++ {
+		r[i] = rune(v[i])
+	}
+	return string(r)
+}
+
+// encodeMetaValue is how S3 returns a stored metadata value: as is when
+// it is printable ASCII, otherwise as one RFC 2047 "B" encoded-word of its
+// UTF-8 bytes.
+func encodeMetaValue(v string) string {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= 0x7f || c < 0x20 && c != '\t' {
+			return "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(latin1IfNotUTF8(v))) + "?="
+		}
+	}
+	return v
 }
 
 func stripAWSChunked(enc string) string {
@@ -109,7 +156,7 @@ func setObjectHeaders(h http.Header, info storage.ObjectInfo, withChecksums bool
 	for k, v := range m.UserMeta {
 		// Lower-case, as S3 sends them: botocore keeps the name's case
 		// in the Metadata dict.
-		h["x-amz-meta-"+k] = []string{v}
+		h["x-amz-meta-"+k] = []string{encodeMetaValue(v)}
 	}
 	if withChecksums {
 		sent := false
@@ -218,15 +265,20 @@ func (c *checksummer) beforePart(sums map[string]string) error {
 }
 
 // contentMD5 decodes Content-MD5 (nil when absent); a value that is not a
-// base64 MD5 is InvalidDigest.
+// base64 MD5, including an empty one, is InvalidDigest, as on S3.
 func contentMD5(h http.Header) ([]byte, error) {
-	v := h.Get("Content-Md5")
-	if v == "" {
+	vs, ok := h["Content-Md5"]
+	if !ok {
 		return nil, nil
+	}
+	v := ""
+	if len(vs) > 0 {
+		v = strings.TrimSpace(vs[0])
 	}
 	b, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(b) != md5.Size {
-		return nil, errCode(s3xml.CodeInvalidDigest)
+		// S3's wording, which the body verifier uses too.
+		return nil, errMsg(s3xml.CodeInvalidDigest, "The Content-MD5 you specified was invalid.")
 	}
 	return b, nil
 }

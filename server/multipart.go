@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"io"
 	"net/http"
@@ -259,20 +260,28 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	for i, p := range c.Parts {
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
-	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, rq.q.Get("uploadId"), parts,
+	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
+	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
 		storage.CompleteOptions{BeforeCommit: cc.beforeCommit})
+	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
+	if errors.Is(err, storage.ErrNoSuchUpload) {
+		// A retry of a completion that succeeded gets its answer again.
+		if done, ok := s.completed.get(ck, s.now()); ok {
+			doc.ETag, doc.Checksums = done.etag, done.checksums
+			return &response{doc: doc}, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	doc := &s3xml.CompleteMultipartUploadResult{
-		Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key, ETag: info.ETag,
-	}
+	doc.ETag = info.ETag
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			doc.Checksums.Set(alg, info.Meta.Checksums[alg])
 		}
 		doc.Checksums.ChecksumType = typ
 	}
+	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
 	return &response{doc: doc}, nil
 }
 

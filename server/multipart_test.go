@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"hash/crc32"
 	"testing"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
@@ -221,4 +222,33 @@ func TestMultipartChecksumAlgorithm(t *testing.T) {
 		t.Errorf("composite checksum %q (%s), want %q", done.ChecksumCRC32, done.ChecksumType, want)
 	}
 	e.wantErr(400, "InvalidArgument", "POST", "/bkt/k2?uploads", nil, hdr{"X-Amz-Checksum-Algorithm": "MD5"})
+}
+
+// TestCompleteRetried checks that a CompleteMultipartUpload retried after
+// it succeeded (an SDK whose first answer was lost) gets 200 and the same
+// ETag, as on S3, while an upload ID that never completed stays
+// NoSuchUpload and the retry changes nothing.
+func TestCompleteRetried(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	id := e.createUpload("bkt", "k", hdr{"x-amz-checksum-algorithm": "CRC32"})
+	body := []byte("only part")
+	sum := crc32.ChecksumIEEE(body)
+	crc := base64.StdEncoding.EncodeToString([]byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
+	p1 := e.must(200, "PUT", "/bkt/k?partNumber=1&uploadId="+id, body, hdr{"x-amz-checksum-crc32": crc}).header.Get("ETag")
+	doc := completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: p1, Checksums: s3xml.Checksums{ChecksumCRC32: crc}})
+	var first, again s3xml.CompleteMultipartUploadResult
+	e.must(200, "POST", "/bkt/k?uploadId="+id, doc, nil).decode(t, &first)
+	e.put("bkt", "other", []byte("x"), nil)
+	e.must(200, "POST", "/bkt/k?uploadId="+id, doc, nil).decode(t, &again)
+	if first.ChecksumCRC32 == "" || again.ETag == "" || again.ETag != first.ETag || again.Key != "k" || again.Checksums != first.Checksums {
+		t.Errorf("retried complete = %+v, first %+v", again, first)
+	}
+	if r := e.must(200, "GET", "/bkt/k", nil, nil); string(r.body) != "only part" || r.header.Get("ETag") != first.ETag {
+		t.Errorf("object after retry: %q ETag %s", r.body, r.header.Get("ETag"))
+	}
+	// The same upload ID names another key: not that completion.
+	e.wantErr(404, "NoSuchUpload", "POST", "/bkt/other?uploadId="+id, doc, nil)
+	e.wantErr(404, "NoSuchUpload", "POST", "/bkt/k?uploadId=never", doc, nil)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/s3test"
 )
 
 func md5b64(b []byte) string { s := md5.Sum(b); return base64.StdEncoding.EncodeToString(s[:]) }
@@ -81,6 +82,7 @@ func TestPutDigests(t *testing.T) {
 		{"right Content-MD5", hdr{"Content-MD5": md5b64(body)}, 200, "", ""},
 		{"wrong Content-MD5", hdr{"Content-MD5": md5b64([]byte("other"))}, 400, "BadDigest", "The Content-MD5 you specified did not match what we received."},
 		{"malformed Content-MD5", hdr{"Content-MD5": "not-base64!"}, 400, "InvalidDigest", "The Content-MD5 you specified was invalid."},
+		{"empty Content-MD5", hdr{"Content-MD5": ""}, 400, "InvalidDigest", "The Content-MD5 you specified was invalid."},
 		{"right CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64(body)}, 200, "", ""},
 		{"wrong CRC32", hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))}, 400, "BadDigest", "The CRC32 you specified did not match the calculated checksum."},
 		{"CRC32 of the wrong size", hdr{"X-Amz-Checksum-Crc32": "AAAAAAAA"}, 400, "InvalidRequest", "Value for x-amz-checksum-crc32 header is invalid."},
@@ -342,4 +344,87 @@ func TestVersionIDNull(t *testing.T) {
 	e.wantErr(400, "InvalidArgument", "DELETE", "/bkt/k?versionId=3HL4kqtJlcpXroDTDmJ", nil, nil)
 	e.must(204, "DELETE", "/bkt/k?versionId=null", nil, nil)
 	e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
+}
+
+// TestConditionalDelete checks S3's conditional deletes: If-Match on
+// DeleteObject deletes only while the ETag matches (412 otherwise, 404
+// NoSuchKey when there is no object), and an ETag in a DeleteObjects
+// entry does the same for that entry alone.
+func TestConditionalDelete(t *testing.T) {
+	t.Parallel()
+	for _, disk := range []bool{false, true} {
+		t.Run(map[bool]string{false: "mem", true: "disk"}[disk], func(t *testing.T) {
+			t.Parallel()
+			var opts []s3test.Option
+			if disk {
+				opts = append(opts, s3test.WithDisk())
+			}
+			e := newEnv(t, opts...)
+			e.mkBucket("bkt")
+			etag := e.put("bkt", "k", []byte("x"), nil)
+			e.wantErr(412, "PreconditionFailed", "DELETE", "/bkt/k", nil, hdr{"If-Match": `"0123456789abcdef0123456789abcdef"`})
+			e.must(200, "GET", "/bkt/k", nil, nil)
+			e.must(204, "DELETE", "/bkt/k", nil, hdr{"If-Match": etag})
+			e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
+			e.wantErr(404, "NoSuchKey", "DELETE", "/bkt/k", nil, hdr{"If-Match": etag})
+			e.wantErr(404, "NoSuchKey", "DELETE", "/bkt/k", nil, hdr{"If-Match": "*"})
+			e.put("bkt", "k", []byte("y"), nil)
+			e.must(204, "DELETE", "/bkt/k", nil, hdr{"If-Match": "*"})
+			e.wantErr(501, "NotImplemented", "DELETE", "/bkt/k", nil, hdr{"x-amz-if-match-size": "1"})
+
+			a, b := e.put("bkt", "a", []byte("a"), nil), e.put("bkt", "b", []byte("b"), nil)
+			body, err := s3xml.Marshal(s3xml.Delete{Objects: []s3xml.ObjectIdentifier{
+				{Key: "a", ETag: a}, {Key: "b", ETag: a}, {Key: "gone", ETag: b}, {Key: "c"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res s3xml.DeleteResult
+			e.must(200, "POST", "/bkt?delete", body, nil).decode(t, &res)
+			codes := map[string]string{}
+			for _, x := range res.Errors {
+				codes[x.Key] = x.Code
+			}
+			if len(res.Deleted) != 2 || codes["b"] != "PreconditionFailed" || codes["gone"] != "NoSuchKey" || len(codes) != 2 {
+				t.Errorf("DeleteObjects with ETags: deleted %+v, errors %+v", res.Deleted, res.Errors)
+			}
+			e.wantErr(404, "NoSuchKey", "GET", "/bkt/a", nil, nil)
+			e.must(200, "GET", "/bkt/b", nil, nil)
+		})
+	}
+}
+
+// TestNonASCIIMetadata checks S3's handling of user metadata outside
+// ASCII: a value sent as RFC 2047 encoded-words is stored decoded and
+// returned as a UTF-8 "B" encoded-word (so one sent that way comes back
+// byte for byte), and raw non-ASCII bytes (UTF-8, or ISO-8859-1 as
+// Python's http.client sends them) come back encoded the same way.
+func TestNonASCIIMetadata(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, s3test.WithDisk())
+	e.mkBucket("bkt")
+	tests := []struct{ name, sent, want string }{
+		{"ascii", "plain value", "plain value"},
+		{"encoded word", "=?UTF-8?B?Y2Fmw6k=?=", "=?UTF-8?B?Y2Fmw6k=?="},
+		{"q encoding", "=?utf-8?q?caf=C3=A9?=", "=?UTF-8?B?Y2Fmw6k=?="},
+		{"raw utf-8", "caf\xc3\xa9", "=?UTF-8?B?Y2Fmw6k=?="},
+		{"raw latin-1", "caf\xe9", "=?UTF-8?B?Y2Fmw6k=?="},
+		{"cjk", "\xe4\xb8\xad\xe6\x96\x87", "=?UTF-8?B?5Lit5paH?="},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := e.sub(t)
+			path := "/bkt/" + url.PathEscape(tc.name)
+			e.put("bkt", url.PathEscape(tc.name), []byte("x"), hdr{"X-Amz-Meta-V": tc.sent})
+			for _, m := range []string{"GET", "HEAD"} {
+				if got := e.must(200, m, path, nil, nil).header.Get("X-Amz-Meta-V"); got != tc.want {
+					t.Errorf("%s x-amz-meta-v = %q, want %q", m, got, tc.want)
+				}
+			}
+			// A copy keeps the stored value: the same answer.
+			e.must(200, "PUT", path+"-copy", nil, hdr{"X-Amz-Copy-Source": "/bkt" + path[4:]})
+			if got := e.must(200, "HEAD", path+"-copy", nil, nil).header.Get("X-Amz-Meta-V"); got != tc.want {
+				t.Errorf("copy: x-amz-meta-v = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/s3kit/s3kit/internal/s3xml"
 )
 
-// serverName is the Server response header on every answer; clients
-// (s3kit's own, see s3/quirks.go) recognise the endpoint by its "s3kit"
-// prefix.
+// serverName is the Server response header on every answer. s3kit's
+// client recognises this server by s3xml.HeaderIntegrity instead, since
+// other servers copy Server headers (gofakes3 says "AmazonS3").
 const serverName = "s3kit"
 
 // response is what a handler answers: a status (200 when 0), headers, and
@@ -41,6 +41,7 @@ func (r *response) setHeader(name, value string) {
 func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err error) (int, string) {
 	h := w.Header()
 	h.Set("Server", serverName)
+	h.Set(s3xml.HeaderIntegrity, s3xml.IntegrityVerified)
 	h.Set(s3xml.HeaderRequestID, rq.id)
 	h.Set(s3xml.HeaderID2, newHostID())
 	if resp != nil {

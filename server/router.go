@@ -1,9 +1,64 @@
 package server
 
 import (
+	"context"
+	"mime"
 	"net/http"
 	"net/url"
+
+	"github.com/s3kit/s3kit/internal/s3xml"
 )
+
+// opPostObject is the browser-form upload (a presigned POST), which
+// authenticates with a signed policy inside the form rather than with a
+// signature on the request, so it is refused before authentication.
+const opPostObject = "PostObject"
+
+// isPostObject reports whether r is a form upload to a bucket.
+func isPostObject(rq *request) bool {
+	if rq.r.Method != http.MethodPost || rq.bucket == "" || rq.key != "" {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(rq.r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+// sseHeaders are the request headers that ask for an encryption s3kit does
+// not implement: SSE-KMS's key and context, and SSE-C's customer key for
+// the object or for a copy source.
+var sseHeaders = [...]string{
+	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
+	"X-Amz-Server-Side-Encryption-Context",
+	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
+	"X-Amz-Server-Side-Encryption-Customer-Key",
+	"X-Amz-Server-Side-Encryption-Customer-Key-Md5",
+	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
+	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key",
+	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key-Md5",
+}
+
+// unsupportedEncryption reports whether a request asks for server-side
+// encryption other than SSE-S3 (AES256, which every bucket has by
+// default). Such a request must fail: storing plaintext while the client
+// believes its key protects the data, or reading without the key it
+// would need on AWS, would silently break what it asked for.
+func unsupportedEncryption(h http.Header) bool {
+	if v, ok := h["X-Amz-Server-Side-Encryption"]; ok && (len(v) != 1 || v[0] != "AES256") {
+		return true
+	}
+	for _, name := range sseHeaders {
+		if _, ok := h[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// encryptionNotImplemented answers a request that asks for encryption
+// s3kit does not implement; nothing is read or written.
+func (s *Server) encryptionNotImplemented(ctx context.Context, rq *request) (*response, error) {
+	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement server-side encryption with KMS or customer-provided keys (SSE-S3, AES256, is the only one)")
+}
 
 // unsupported lists bucket and object subresources s3kit does not
 // implement; requests naming them get NotImplemented rather than being
@@ -26,7 +81,19 @@ func unsupported(q url.Values) bool {
 // route picks the operation. It returns a nil handler (MethodNotAllowed)
 // for methods a resource does not support.
 func (s *Server) route(rq *request) (string, handler) {
+	name, h := s.routeOp(rq)
+	if h != nil && unsupportedEncryption(rq.r.Header) {
+		return name, s.encryptionNotImplemented
+	}
+	return name, h
+}
+
+// routeOp is route without the encryption check.
+func (s *Server) routeOp(rq *request) (string, handler) {
 	m, q := rq.r.Method, rq.q
+	if isPostObject(rq) {
+		return opPostObject, s.notImplemented
+	}
 	if rq.bucket == "" {
 		if m == http.MethodGet {
 			return "ListBuckets", s.listBuckets

@@ -38,9 +38,15 @@ type Config struct {
 	Backend storage.Backend
 	// Keys authenticates and authorises requests.
 	Keys KeyStore
-	// Region is the one region the server is in (DefaultRegion if empty);
-	// requests signed for another region are refused, as AWS does.
+	// Region is the region the server reports (DefaultRegion if empty).
+	// A request may be signed for any region: its signature is checked
+	// with the region in its own credential scope, so clients configured
+	// for another default region work.
 	Region string
+	// StrictRegion refuses requests signed for a region other than Region
+	// (AuthorizationHeaderMalformed naming the expected region), as a
+	// single AWS region does.
+	StrictRegion bool
 	// Domain enables virtual-host style: Host BUCKET.Domain[:port] names
 	// BUCKET. Path style always works.
 	Domain string
@@ -92,11 +98,16 @@ type Server struct {
 	bodyMinRate int64
 	// slots holds one token per request in flight (nil: unbounded).
 	slots chan struct{}
+	// completed answers retried CompleteMultipartUploads.
+	completed completedUploads
+	// strictRegion refuses signatures made for another region.
+	strictRegion bool
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
-	s := &Server{backend: cfg.Backend, keys: cfg.Keys, region: cfg.Region, domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now}
+	s := &Server{backend: cfg.Backend, keys: cfg.Keys, region: cfg.Region, strictRegion: cfg.StrictRegion,
+		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now}
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
@@ -124,6 +135,7 @@ func New(cfg Config) *Server {
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
+	s.verifier.Service = "s3"
 	return s
 }
 
@@ -300,6 +312,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
+	if op == opPostObject {
+		return op, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement browser-based uploads (POST Object)")
+	}
 	if err := s.authenticate(ctx, rq); err != nil {
 		// A key store that failed is the server's problem, not a refusal.
 		rq.refused = toError(err).StatusCode() < 500

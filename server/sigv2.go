@@ -23,6 +23,10 @@ import (
 // form, exactly as botocore's HmacV1QueryAuth computes it. Version 2
 // Authorization headers are not accepted.
 
+// maxV2Expires is how far in the future, in seconds, a version 2 URL may
+// expire: a week, as for version 4.
+const maxV2Expires = 7 * 24 * 60 * 60
+
 // isV2Presigned reports whether the query carries version 2 authentication.
 func isV2Presigned(q url.Values) bool {
 	return q.Has("AWSAccessKeyId") && q.Has("Signature") && q.Has("Expires")
@@ -53,8 +57,16 @@ func (s *Server) verifyV2Presigned(ctx context.Context, rq *request) (*sigv4.Ver
 	if err != nil {
 		return nil, Key{}, errMsg(s3xml.CodeAuthorizationQueryParametersError, "Invalid Expires parameter %q", exp)
 	}
-	if s.now().Unix() > expires {
+	now := s.now().Unix()
+	if now > expires {
 		return nil, Key{}, errMsg(s3xml.CodeAccessDenied, "Request has expired")
+	}
+	if expires-now > maxV2Expires {
+		// S3 itself sets no limit on version 2 URLs; s3kit applies the
+		// week version 4 URLs are limited to, so no URL grants access
+		// for years.
+		return nil, Key{}, errMsg(s3xml.CodeAccessDenied,
+			"Request expires too far in the future: Expires may be at most 604800 seconds (7 days) from now")
 	}
 	key, err := s.keys.Lookup(ctx, id)
 	if errors.Is(err, ErrUnknownKey) {

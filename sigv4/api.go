@@ -97,6 +97,10 @@ type Verifier struct {
 	Lookup  SecretLookup
 	Now     func() time.Time
 	MaxSkew time.Duration // default 15 min
+	// Service, when set, is the only service a credential scope may name
+	// ("s3" for an S3 server): a signature made for another service is
+	// refused as a malformed authorization, as AWS does.
+	Service string
 
 	// keys caches the signing keys Verify derives: a server sees the same
 	// few (secret, day, region, service) over and over. It is bounded, and

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"hash"
 	"io"
 	"strconv"
 	"strings"
@@ -14,10 +15,14 @@ import (
 const (
 	chunkPayloadAlg = "AWS4-HMAC-SHA256-PAYLOAD"
 	chunkTrailerAlg = "AWS4-HMAC-SHA256-TRAILER"
-	// maxChunkSize bounds the memory one verifying reader holds: a signed
-	// chunk is buffered whole until its signature checks out. S3 clients use
-	// 8 KiB to 1 MiB chunks.
+	// maxChunkSize bounds a chunk's declared size. S3 clients use 8 KiB
+	// to 1 MiB chunks; memory does not depend on it, since chunks larger
+	// than the read buffer stream through.
 	maxChunkSize = 16 << 20
+	// chunkReadBuffer is the one buffer a chunked reader holds: a chunk
+	// that fits (the usual 64 KiB) is verified before any of it is
+	// released; a larger one streams through it.
+	chunkReadBuffer = 64<<10 + 4<<10
 	// maxTrailerBytes bounds the trailing headers.
 	maxTrailerBytes = 16 << 10
 	chunkSigPrefix  = ";chunk-signature="
@@ -76,9 +81,16 @@ func (c *chunkSigner) verify(alg string, h *[32]byte, provided []byte) error {
 	return nil
 }
 
-// chunkedReader decodes an aws-chunked body. With signed chunks it buffers
-// one chunk, checks its signature, and only then releases its bytes, so a
-// tampered chunk never reaches the caller. Unsigned chunks stream through.
+// chunkedReader decodes an aws-chunked body in fixed memory.
+//
+// A signed chunk that fits in the read buffer is verified before any of
+// its bytes is released, so a tampered chunk never reaches the caller. A
+// larger chunk streams: its bytes are hashed as they are handed over, and
+// its last byte is held back until the chunk's signature has been checked
+// at its end. If the check fails, Read returns the error instead of that
+// byte, so a caller that stores the body sees a failed read before it has
+// the whole body, and commits nothing (storage.Backend discards a put
+// whose body read fails). Unsigned chunks stream through.
 type chunkedReader struct {
 	r        *bufio.Reader
 	checks   *payloadChecks
@@ -86,16 +98,67 @@ type chunkedReader struct {
 	signed   bool
 	trailers bool
 	buf      []byte // verified bytes of the current signed chunk (may alias r's buffer)
-	own      []byte // buffer for chunks larger than r's buffer
 	discard  int    // bytes of r to discard once buf is consumed
 	off      int
 	left     int64 // unread bytes of the current unsigned chunk
+	// A signed chunk larger than r's buffer: sleft bytes still to stream
+	// before its held-back last byte, the hash of its data so far, and
+	// the signature it claims.
+	sleft    int64
+	held     bool // the chunk's last byte is still to read and verify
+	hash     hash.Hash
+	provided [64]byte
+	last     [1]byte
 	done     bool
 	err      error
 }
 
 func newChunkedReader(body io.Reader, checks *payloadChecks, sig *chunkSigner, signed, trailers bool) *chunkedReader {
-	return &chunkedReader{r: bufio.NewReaderSize(body, 64<<10+4<<10), checks: checks, sig: sig, signed: signed, trailers: trailers}
+	return &chunkedReader{r: bufio.NewReaderSize(body, chunkReadBuffer), checks: checks, sig: sig, signed: signed, trailers: trailers}
+}
+
+// streamSigned returns up to max bytes of a streaming signed chunk from
+// r's buffer (valid until the next read), hashed and checked; the caller
+// consumes them with r.Discard(len). At the chunk's end it reads, hashes
+// and verifies the held-back last byte and releases it into buf.
+func (c *chunkedReader) streamSigned(max int) ([]byte, error) {
+	if c.sleft > 0 {
+		n := int(min(c.sleft, int64(max), int64(c.r.Size())))
+		p, err := c.r.Peek(n)
+		if len(p) == 0 {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		if len(p) < n {
+			// Hand over what is buffered; the next call reads on.
+			n = len(p)
+		}
+		p = p[:n]
+		c.hash.Write(p)
+		c.checks.write(p)
+		c.sleft -= int64(n)
+		return p, nil
+	}
+	// Only the last byte is left: read it and the CRLF, verify the chunk,
+	// and only then release the byte.
+	c.held = false
+	if _, err := io.ReadFull(c.r, c.last[:]); err != nil {
+		return nil, err
+	}
+	c.hash.Write(c.last[:])
+	var h [32]byte
+	c.hash.Sum(h[:0])
+	if err := c.sig.verify(chunkPayloadAlg, &h, c.provided[:]); err != nil {
+		return nil, err
+	}
+	if err := c.readCRLF(); err != nil {
+		return nil, err
+	}
+	c.checks.write(c.last[:])
+	c.buf, c.off = c.last[:], 0
+	return nil, nil
 }
 
 func (c *chunkedReader) Read(p []byte) (int, error) {
@@ -110,6 +173,21 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 			n := copy(p, c.buf[c.off:])
 			c.off += n
 			return n, nil
+		}
+		if c.held {
+			b, err := c.streamSigned(len(p))
+			if err != nil {
+				c.fail(err)
+				continue
+			}
+			n := copy(p, b)
+			if _, err := c.r.Discard(n); err != nil {
+				c.fail(err)
+			}
+			if n > 0 {
+				return n, nil
+			}
+			continue
 		}
 		if c.left > 0 {
 			if int64(len(p)) > c.left {
@@ -150,6 +228,21 @@ func (c *chunkedReader) WriteTo(w io.Writer) (int64, error) {
 			total += int64(n)
 			if err != nil {
 				return total, err
+			}
+		case c.held && c.err == nil:
+			// Straight from r's buffer to w: no copy, fixed memory.
+			b, err := c.streamSigned(c.r.Size())
+			if err != nil {
+				c.fail(err)
+				continue
+			}
+			n, werr := w.Write(b)
+			total += int64(n)
+			if _, err := c.r.Discard(len(b)); err != nil {
+				c.fail(err)
+			}
+			if werr != nil {
+				return total, werr
 			}
 		case c.left > 0 && c.err == nil:
 			if scratch == nil {
@@ -217,8 +310,8 @@ func (c *chunkedReader) next() error {
 			return err
 		}
 		c.discard = 0
-		c.buf = nil
 	}
+	c.buf, c.off = nil, 0 // consumed
 	line, err := c.readLine()
 	if err != nil {
 		return err
@@ -247,6 +340,16 @@ func (c *chunkedReader) next() error {
 		return nil
 	}
 	c.off = 0
+	if size+2 > int64(c.r.Size()) {
+		if c.hash == nil {
+			c.hash = sha256.New()
+		}
+		c.hash.Reset()
+		c.provided = provided
+		c.sleft, c.held = size-1, true
+		c.buf = nil
+		return nil
+	}
 	data, err := c.readChunkData(size)
 	if err != nil {
 		c.buf = nil
@@ -270,34 +373,23 @@ func (c *chunkedReader) next() error {
 	return nil
 }
 
-// readChunkData returns the size bytes of a signed chunk. A chunk that
-// fits in the bufio buffer (the common 64 KiB) is peeked in place, with
-// its CRLF checked, and discarded once consumed: no copy. Larger chunks
-// are read into an owned buffer.
+// readChunkData returns the size bytes of a signed chunk that fits in r's
+// buffer, peeked in place with its CRLF checked, and discarded once
+// consumed: no copy.
 func (c *chunkedReader) readChunkData(size int64) ([]byte, error) {
-	if size+2 <= int64(c.r.Size()) {
-		p, err := c.r.Peek(int(size) + 2)
-		if err != nil {
-			return nil, err
-		}
-		if size > 0 && (p[size] != '\r' || p[size+1] != '\n') {
-			return nil, errInvalidRequest("aws-chunked chunk data is not followed by CRLF")
-		}
-		if size > 0 {
-			c.discard = int(size) + 2
-		} else {
-			c.discard = 0 // the final chunk's CRLF belongs to the trailer section
-		}
-		return p[:size], nil
-	}
-	if int64(cap(c.own)) < size {
-		c.own = make([]byte, size)
-	}
-	data := c.own[:size]
-	if _, err := io.ReadFull(c.r, data); err != nil {
+	p, err := c.r.Peek(int(size) + 2)
+	if err != nil {
 		return nil, err
 	}
-	return data, nil
+	if size > 0 && (p[size] != '\r' || p[size+1] != '\n') {
+		return nil, errInvalidRequest("aws-chunked chunk data is not followed by CRLF")
+	}
+	if size > 0 {
+		c.discard = int(size) + 2
+	} else {
+		c.discard = 0 // the final chunk's CRLF belongs to the trailer section
+	}
+	return p[:size], nil
 }
 
 // end reads the trailing headers after the final chunk, checks the

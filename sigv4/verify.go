@@ -8,12 +8,27 @@ import (
 	"fmt"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
 const defaultMaxSkew = 15 * time.Minute
+
+// Bounds on what a request may claim before any per-header work is done.
+// S3 limits a PUT's request headers to 8 KB, so no real client signs more
+// than a few dozen headers; the bounds leave ample room and keep the cost
+// of refusing an oversized request constant.
+const (
+	// maxSignedHeaders bounds the number of names in SignedHeaders.
+	maxSignedHeaders = 512
+	// maxSignedHeadersLen bounds the length of the SignedHeaders value.
+	maxSignedHeadersLen = 16 << 10
+	// maxUnsignedListed bounds how many unsigned headers an AccessDenied
+	// message names.
+	maxUnsignedListed = 8
+)
 
 // authParams is what a request claims about its signature.
 type authParams struct {
@@ -75,12 +90,19 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 	if err != nil {
 		return nil, err
 	}
+	if v.Service != "" && p.service != v.Service {
+		msg := "incorrect service " + strconv.Quote(p.service) + ". This endpoint belongs to " + strconv.Quote(v.Service) + "."
+		if p.presigned {
+			return nil, errQueryMalformed("Error parsing the X-Amz-Credential parameter; " + msg)
+		}
+		return nil, errHeaderMalformed(msg)
+	}
 	if err := checkTime(p, now().UTC(), skew); err != nil {
 		return nil, err
 	}
-	if err := checkCoverage(p, req); err != nil {
-		return nil, err
-	}
+	// The key is looked up before any work proportional to the request's
+	// headers: a request naming an unknown key costs the same whatever it
+	// carries.
 	if v.Lookup == nil {
 		return nil, errors.New("sigv4: verifier has no Lookup")
 	}
@@ -90,6 +112,9 @@ func (v *Verifier) Verify(ctx context.Context, req *http.Request) (*Verified, er
 			"the AWS access key ID you provided does not exist in our records")
 	} else if err != nil {
 		return nil, fmt.Errorf("sigv4: look up access key: %w", err)
+	}
+	if err := checkCoverage(p, req); err != nil {
+		return nil, err
 	}
 	key := v.keys.get(secret, p.day, p.region, p.service)
 	cr, sts, ok, err := checkSignature(req, p, &key, false)
@@ -227,6 +252,10 @@ func (p *authParams) finish() error {
 	if p.presigned {
 		malformed = errQueryMalformed
 	}
+	if len(p.signedHeaders) > maxSignedHeadersLen || strings.Count(p.signedHeaders, ";") >= maxSignedHeaders {
+		return malformed("SignedHeaders names more than " + strconv.Itoa(maxSignedHeaders) +
+			" headers or is longer than " + strconv.Itoa(maxSignedHeadersLen) + " bytes")
+	}
 	p.headerNames = strings.Split(p.signedHeaders, ";")
 	host := false
 	for _, h := range p.headerNames {
@@ -293,12 +322,16 @@ func parseQueryAuth(req *http.Request) (*authParams, error) {
 	if p.day != p.amzDate[:8] {
 		return nil, errQueryMalformed("invalid credential date; date is not the same as X-Amz-Date: " + p.day)
 	}
+	// The messages are S3's own.
 	secs, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || secs < 0 {
+	if err != nil {
 		return nil, errQueryMalformed("X-Amz-Expires should be a number")
 	}
-	if secs < 1 || secs > int64(maxExpires/time.Second) {
-		return nil, errQueryMalformed("X-Amz-Expires must be between 1 second and 604800 seconds (7 days)")
+	if secs < 0 {
+		return nil, errQueryMalformed("X-Amz-Expires must be non-negative")
+	}
+	if secs > int64(maxExpires/time.Second) {
+		return nil, errQueryMalformed("X-Amz-Expires must be less than a week (in seconds) that is; 604800")
 	}
 	p.expires = time.Duration(secs) * time.Second
 	p.payloadHash = req.Header.Get("X-Amz-Content-Sha256")
@@ -338,31 +371,57 @@ func checkTime(p *authParams, now time.Time, skew time.Duration) error {
 
 // checkCoverage rejects requests carrying x-amz-* headers the signature
 // does not cover: otherwise anyone on the path could add, say,
-// x-amz-copy-source or x-amz-acl to a signed request.
+// x-amz-copy-source or x-amz-acl to a signed request. It costs one map
+// lookup per request header.
 func checkCoverage(p *authParams, req *http.Request) error {
+	signed := make(map[string]struct{}, len(p.headerNames))
+	for _, h := range p.headerNames {
+		signed[h] = struct{}{}
+	}
 	var unsigned []string
+	more := false
+	var buf [128]byte
 	for k := range req.Header {
-		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") {
+		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") || isSigned(signed, buf[:0], k) {
 			continue
 		}
-		if !containsFold(p.headerNames, k) {
-			unsigned = append(unsigned, strings.ToLower(k))
+		if len(unsigned) == maxUnsignedListed {
+			// Enough to name: stop here, so the cost does not grow
+			// with the number of headers a request adds.
+			more = true
+			break
 		}
+		unsigned = append(unsigned, strings.ToLower(k))
 	}
 	if len(unsigned) > 0 {
+		slices.Sort(unsigned)
+		list := strings.Join(unsigned, ", ")
+		if more {
+			list += ", ..."
+		}
 		return newError(CodeAccessDenied, http.StatusForbidden,
-			"there were headers present in the request which were not signed: "+strings.Join(unsigned, ", "))
+			"there were headers present in the request which were not signed: "+list)
 	}
 	return nil
 }
 
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
+// isSigned reports whether header k (any case) is in signed. It lowers k
+// into buf when buf is large enough, so the lookup does not allocate.
+func isSigned(signed map[string]struct{}, buf []byte, k string) bool {
+	if len(k) > cap(buf) {
+		_, ok := signed[strings.ToLower(k)]
+		return ok
 	}
-	return false
+	b := buf[:len(k)]
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	_, ok := signed[string(b)]
+	return ok
 }
 
 // canonicalSigned returns the canonical form of a signed header's name;
@@ -415,7 +474,7 @@ func canonicalSigned(name string) string {
 }
 
 // headerValues returns the values of a signed header as the server saw them.
-func headerValues(req *http.Request, name string, scratch *[1]string) []string {
+func headerValues(req *http.Request, name string, scratch *[1]string, odd *map[string][]string) []string {
 	switch name {
 	case "host":
 		scratch[0] = req.Host
@@ -437,12 +496,48 @@ func headerValues(req *http.Request, name string, scratch *[1]string) []string {
 	if v, ok := req.Header[canonicalSigned(name)]; ok {
 		return v
 	}
-	for k, v := range req.Header {
-		if strings.EqualFold(k, name) {
-			return v
+	if *odd == nil {
+		*odd = oddKeys(req.Header)
+	}
+	return (*odd)[name]
+}
+
+// oddKeys indexes, by lower-case name, the header keys not in canonical
+// form (a server canonicalises what it parses; a request built in Go may
+// not be). Built once per request, it keeps looking up signed headers
+// linear in the number of headers.
+func oddKeys(h http.Header) map[string][]string {
+	m := map[string][]string{}
+	for k, v := range h {
+		if !isCanonicalKey(k) {
+			m[strings.ToLower(k)] = v
 		}
 	}
-	return nil
+	return m
+}
+
+// isCanonicalKey reports whether k is a header key in canonical MIME form
+// made of letters, digits and hyphens only ("X-Amz-Date").
+func isCanonicalKey(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case 'a' <= c && c <= 'z':
+			if upper {
+				return false
+			}
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			return false
+		}
+		upper = c == '-'
+	}
+	return k != ""
 }
 
 // checkSignature recomputes the signature and compares it in constant time.
@@ -482,8 +577,9 @@ func canonicalRequestFor(req *http.Request, p *authParams, spacesOnly bool) ([]b
 	b = appendQuery(b, pairs)
 	b = append(b, '\n')
 	var scratch [1]string
+	var odd map[string][]string
 	for _, h := range p.headerNames {
-		vals := headerValues(req, h, &scratch)
+		vals := headerValues(req, h, &scratch, &odd)
 		p.hasTabs = p.hasTabs || hasFoldableNonSpace(vals)
 		b = appendHeaderLine(b, h, vals, spacesOnly)
 	}

@@ -43,13 +43,16 @@ var (
 type BucketInfo struct {
 	Name    string
 	Created time.Time
-	// Region is the LocationConstraint given at creation ("" for us-east-1).
+	// Region is the region recorded at creation (CreateBucketOptions);
+	// "" for a bucket created before s3kit recorded every bucket's region,
+	// which the server reads as its own region.
 	Region string
 }
 
 // CreateBucketOptions are the settings a bucket is created with.
 type CreateBucketOptions struct {
-	// Region is the LocationConstraint ("" means us-east-1).
+	// Region is the region to record: the LocationConstraint, or the
+	// server's region when the request named none.
 	Region string
 }
 
@@ -186,8 +189,9 @@ type Backend interface {
 	CreateBucket(ctx context.Context, name string, opts CreateBucketOptions) error
 	// HeadBucket returns a bucket's info; ErrNoSuchBucket if absent.
 	HeadBucket(ctx context.Context, name string) (BucketInfo, error)
-	// DeleteBucket removes an empty bucket; ErrBucketNotEmpty if it holds
-	// objects or unfinished multipart uploads, ErrNoSuchBucket if absent.
+	// DeleteBucket removes a bucket that holds no objects, discarding its
+	// unfinished multipart uploads and their parts as S3 does;
+	// ErrBucketNotEmpty if it holds objects, ErrNoSuchBucket if absent.
 	DeleteBucket(ctx context.Context, name string) error
 
 	// PutObject stores body under key, replacing any previous object, and
@@ -325,6 +329,22 @@ type BucketTagger interface {
 	PutBucketTagging(ctx context.Context, bucket string, tags map[string]string) error
 	// GetBucketTagging returns a bucket's tags, nil when it has none.
 	GetBucketTagging(ctx context.Context, bucket string) (map[string]string, error)
+}
+
+// ConditionalDeleter is implemented by backends that delete an object only
+// while it still has the ETag a client names (S3's conditional delete,
+// If-Match on DeleteObject and ETag in DeleteObjects).
+//
+// Implementations MUST check the ETag atomically with the delete: a
+// concurrent overwrite either happens before the check (and fails it) or
+// after the delete.
+type ConditionalDeleter interface {
+	// DeleteObjectIfMatch deletes the object at key if its ETag is
+	// ifMatch (quoted or not) or ifMatch is "*". It returns ErrNoSuchKey
+	// when there is no object and ErrPreconditionFailed, deleting
+	// nothing, when the ETag differs; an empty ifMatch is
+	// ErrInvalidArgument.
+	DeleteObjectIfMatch(ctx context.Context, bucket, key, ifMatch string) error
 }
 
 // Copier is implemented by backends that copy objects without streaming

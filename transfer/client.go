@@ -44,9 +44,12 @@ type Client interface {
 }
 
 // PartChecksummer is implemented by clients that protect every PutObject
-// and UploadPart body with a checksum of their own (such as
-// x-amz-checksum-crc32, which the server verifies). The Manager then skips
-// computing Content-MD5, saving a pass over every byte.
+// and UploadPart body themselves: with a check the server verifies (a
+// checksum to a server known to verify it, or Content-MD5) and, where the
+// server is not known to verify, by comparing the ETag with the body's MD5.
+// The Manager then skips computing Content-MD5, saving a pass over every
+// byte. For any other client the Manager sends Content-MD5 and compares
+// the returned ETag with it.
 type PartChecksummer interface {
 	ChecksumsParts() bool
 }
@@ -67,6 +70,8 @@ type PutInput struct {
 // PutOutput is what a write returns.
 type PutOutput struct {
 	ETag string
+	// ETagNotMD5: as in PartOutput.
+	ETagNotMD5 bool
 }
 
 // PartInput is one part of a multipart upload.
@@ -81,6 +86,10 @@ type PartInput struct {
 // PartOutput is what UploadPart returns.
 type PartOutput struct {
 	ETag string
+	// ETagNotMD5 says the ETag is not the MD5 of the body (SSE-KMS and
+	// SSE-C objects), so the Manager does not compare it with the
+	// Content-MD5 it sent.
+	ETagNotMD5 bool
 }
 
 // Part is a completed part, as CompleteMultipartUpload takes it.

@@ -20,8 +20,9 @@
 // unknown length it doubles every 1,000 parts, so any object up to S3's
 // 5 TiB limit fits. Every part carries a checksum the server verifies
 // (Content-MD5, or the client's own when it implements PartChecksummer), so
-// corrupted bytes are rejected; a failed upload is aborted so no orphaned
-// parts remain.
+// corrupted bytes are rejected, and an ETag that is not the MD5 sent is an
+// *s3.IntegrityError; a failed upload is aborted so no orphaned parts
+// remain.
 //
 // Downloads start with one plain GET: a small object costs one request. A
 // larger one is read in PartSize ranges in parallel. DownloadFile writes to

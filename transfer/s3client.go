@@ -34,9 +34,10 @@ func (a s3Client) CreateMultipartUpload(ctx context.Context, in PutInput) (strin
 	})
 }
 
-// ChecksumsParts reports that the s3 client checksums part bodies itself
-// (CRC32 where the endpoint supports it, else the signed SHA-256 payload
-// hash over plain HTTP), so the Manager need not compute Content-MD5.
+// ChecksumsParts reports that the s3 client protects every body itself (a
+// CRC32 to AWS and s3kit, which verify it; Content-MD5 elsewhere, with the
+// ETag compared: see s3.IntegrityError), so the Manager need not compute
+// Content-MD5.
 func (a s3Client) ChecksumsParts() bool { return true }
 
 // UploadPart sends the part with the client's checksum; s3.UploadPartInput

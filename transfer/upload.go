@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/s3kit/s3kit/s3"
 )
 
 // UploadResult describes a finished upload.
@@ -237,7 +239,26 @@ func (m *Manager) putSingle(ctx context.Context, bucket, key string, body io.Rea
 	if err != nil {
 		return UploadResult{}, err
 	}
+	if err := checkETag("PutObject", bucket, key, 0, sum, out.ETag, out.ETagNotMD5); err != nil {
+		return UploadResult{}, err
+	}
 	return UploadResult{Bucket: bucket, Key: key, Size: size, ETag: trimETag(out.ETag)}, nil
+}
+
+// checkETag compares the ETag a server returned for a body with the MD5
+// the Manager sent as Content-MD5 (sum nil: the client protects bodies
+// itself). A server that does not verify Content-MD5 and stored other
+// bytes is caught here; an ETag that is not an MD5 (notMD5, or another
+// shape) proves nothing and is not compared.
+func checkETag(op, bucket, key string, part int, sum *[16]byte, etag string, notMD5 bool) error {
+	if sum == nil || notMD5 || !isMD5ETag(trimETag(etag)) {
+		return nil
+	}
+	if want := hex.EncodeToString(sum[:]); !strings.EqualFold(trimETag(etag), want) {
+		return &s3.IntegrityError{Op: op, Bucket: bucket, Key: key, PartNumber: part, Field: "ETag",
+			Sent: `"` + want + `"`, Stored: etag}
+	}
+	return nil
 }
 
 // multipart tracks one multipart upload's parts.
@@ -274,8 +295,9 @@ func (u *multipart) upload(ctx context.Context, n int, body io.ReadSeeker, size 
 	if err != nil {
 		return fmt.Errorf("upload part %d: %w", n, err)
 	}
-	// The server checked the part's checksum; the part ETag is not
-	// compared with an MD5 because SSE-KMS parts have other ETags.
+	if err := checkETag("UploadPart", u.bucket, u.key, n, sum, out.ETag, out.ETagNotMD5); err != nil {
+		return err
+	}
 	u.add(n, out.ETag)
 	return nil
 }

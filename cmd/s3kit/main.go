@@ -11,13 +11,19 @@ import (
 	"github.com/s3kit/s3kit/internal/cli"
 )
 
+// version is set at link time by "make build"
+// (-ldflags "-X main.version=..."); empty otherwise.
+var version string
+
 func main() {
 	args := os.Args[1:]
 	ctx, stop := context.Background(), context.CancelFunc(func() {})
 	if cli.CancelOnSignal(args) {
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	}
-	code := cli.Main(ctx, args, cli.OSEnv())
+	env := cli.OSEnv()
+	env.Version = version
+	code := cli.Main(ctx, args, env)
 	stop()
 	os.Exit(code)
 }

@@ -25,6 +25,24 @@ type awsProfile struct {
 	Secret      string
 	EndpointURL string
 	Region      string
+	// BackupSuffix, when set, makes the write keep a copy of each file it
+	// changes at its path plus this suffix (0600).
+	BackupSuffix string
+}
+
+// servicesSection is the name of the [services ...] section that scopes a
+// profile's endpoint to S3: botocore (since 1.31) and aws-cli read
+// "services = NAME" in the profile and "s3 =\n  endpoint_url = URL" in
+// [services NAME], and send every other service to AWS as usual.
+func servicesSection(profile string) string { return "s3kit-" + profile }
+
+// configProfileHeader is the config-file header botocore reads as profile
+// name.
+func configProfileHeader(name string) string {
+	if name == "default" {
+		return "default"
+	}
+	return "profile " + name
 }
 
 // awsProfileFiles are the two shared files, resolved like botocore does.
@@ -61,12 +79,88 @@ func resolveAWSFiles(env Env) (awsProfileFiles, error) {
 	return files, nil
 }
 
-// writeAWSProfile writes p's key into the credentials file and its endpoint
-// and region into the config file. It returns warnings about settings in the
-// profile that would stop boto3 from using the written key.
-func writeAWSProfile(files awsProfileFiles, p awsProfile) (warnings []string, err error) {
+// existingProfile is what the shared files already hold under a profile
+// name, before serve writes it.
+type existingProfile struct {
+	KeyID string // aws_access_key_id in the credentials file
+	// Where lists, per file section that exists, its options: "[dev] in
+	// /home/u/.aws/credentials (aws_access_key_id, aws_secret_access_key)".
+	Where []string
+}
+
+// inspectAWSProfile reads what files hold for profile name: its section in
+// the credentials file, its section in the config file and the [services]
+// section serve would write.
+func inspectAWSProfile(files awsProfileFiles, name string) existingProfile {
+	var ex existingProfile
+	scan := func(path string, match func(header string) bool, onOption func(l iniLine)) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		var header string
+		var opts []string
+		in := false
+		flush := func() {
+			if in {
+				desc := "[" + header + "] in " + path
+				if len(opts) > 0 {
+					desc += " (" + strings.Join(opts, ", ") + ")"
+				}
+				ex.Where = append(ex.Where, desc)
+			}
+		}
+		for _, l := range parseINILines(data) {
+			switch {
+			case l.isHead:
+				flush()
+				in, header, opts = match(l.header), l.header, nil
+			case in && l.option != "":
+				opts = append(opts, l.option)
+				if onOption != nil {
+					onOption(l)
+				}
+			}
+		}
+		flush()
+	}
+	scan(files.Credentials, func(h string) bool { return h == name }, func(l iniLine) {
+		if l.option == "aws_access_key_id" && ex.KeyID == "" {
+			if _, v, ok := cutOption(l.text); ok {
+				ex.KeyID = v
+			}
+		}
+	})
+	svc := "services " + servicesSection(name)
+	scan(files.Config, func(h string) bool {
+		return configSectionProfile(h) == name || strings.Join(strings.Fields(h), " ") == svc
+	}, nil)
+	return ex
+}
+
+// ProfileExistsError is returned when --write-profile names a profile that
+// already exists and does not hold a key of this server: s3kit never
+// overwrites it without --force-profile.
+type ProfileExistsError struct {
+	Name  string
+	Where []string // the sections found, with their options
+}
+
+// Error implements error.
+func (e *ProfileExistsError) Error() string {
+	return fmt.Sprintf("--write-profile %s: profile %q already exists (%s) and does not hold a key of this server; "+
+		"s3kit does not overwrite it. Choose another name (--write-profile %s-local), or pass --force-profile to "+
+		"replace its keys, region and S3 endpoint (each changed file is backed up first)",
+		e.Name, e.Name, strings.Join(e.Where, "; "), e.Name)
+}
+
+// writeAWSProfile writes p's key into the credentials file and its region
+// and S3 endpoint into the config file. It returns the backups it made
+// (with p.BackupSuffix) and warnings about settings in the profile that
+// would stop boto3 from using the written key.
+func writeAWSProfile(files awsProfileFiles, p awsProfile) (backups, warnings []string, err error) {
 	credMatch := func(header string) bool { return header == p.Name }
-	if err := editINIFile(files.Credentials, iniEdit{
+	bak, err := editINIFile(files.Credentials, p.BackupSuffix, iniEdit{
 		match:  credMatch,
 		header: p.Name,
 		set: []iniOption{
@@ -76,31 +170,43 @@ func writeAWSProfile(files awsProfileFiles, p awsProfile) (warnings []string, er
 		// A stale session token would be sent along with the new key and
 		// make every request fail.
 		remove: []string{"aws_session_token", "aws_security_token"},
-	}); err != nil {
-		return nil, err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	header := "profile " + p.Name
-	if p.Name == "default" {
-		header = "default"
+	if bak != "" {
+		backups = append(backups, bak)
 	}
+	svc := servicesSection(p.Name)
 	var present []string
-	if err := editINIFile(files.Config, iniEdit{
-		match:   func(h string) bool { return configSectionProfile(h) == p.Name },
-		header:  header,
-		set:     []iniOption{{"endpoint_url", p.EndpointURL}, {"region", p.Region}},
+	bak, err = editINIFile(files.Config, p.BackupSuffix, iniEdit{
+		match:  func(h string) bool { return configSectionProfile(h) == p.Name },
+		header: configProfileHeader(p.Name),
+		set:    []iniOption{{"region", p.Region}, {"services", svc}},
+		// A profile-wide endpoint_url would send every AWS service (STS,
+		// SSO, ...) to this server; the services section scopes it to S3.
+		remove:  []string{"endpoint_url"},
 		present: &present,
-	}); err != nil {
-		return nil, err
+	}, iniEdit{
+		match:  func(h string) bool { return strings.Join(strings.Fields(h), " ") == "services "+svc },
+		header: "services " + svc,
+		set:    []iniOption{{"s3", "\n  endpoint_url = " + p.EndpointURL}},
+	})
+	if err != nil {
+		return backups, nil, err
+	}
+	if bak != "" {
+		backups = append(backups, bak)
 	}
 	for _, opt := range present {
 		switch opt {
 		case "role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file", "credential_source":
 			warnings = append(warnings, fmt.Sprintf("profile %s in %s sets %s, which boto3 prefers over the key in %s", p.Name, files.Config, opt, files.Credentials))
-		case "s3", "services":
-			warnings = append(warnings, fmt.Sprintf("profile %s in %s sets %s, which may override endpoint_url for S3", p.Name, files.Config, opt))
+		case "s3":
+			warnings = append(warnings, fmt.Sprintf("profile %s in %s sets s3, which may change how S3 is addressed", p.Name, files.Config))
 		}
 	}
-	return warnings, nil
+	return backups, warnings, nil
 }
 
 // configSectionProfile returns the profile a config-file section header
@@ -133,23 +239,49 @@ type iniEdit struct {
 	present *[]string
 }
 
-// editINIFile applies e to the file at path (created if missing) and writes
-// it back atomically with mode 0600, following a symlink to its target.
-func editINIFile(path string, e iniEdit) error {
+// editINIFile applies edits to the file at path (created if missing) and
+// writes it back atomically with mode 0600, following a symlink to its
+// target. With a backupSuffix, a file that existed and changes is first
+// copied to its path plus the suffix (0600), whose path is returned.
+func editINIFile(path, backupSuffix string, edits ...iniEdit) (backup string, err error) {
 	if target, err := filepath.EvalSymlinks(path); err == nil {
 		path = target
 	}
 	old, err := os.ReadFile(path)
+	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("write profile: %w", err)
+		return "", fmt.Errorf("write profile: %w", err)
+	}
+	updated := old
+	for _, e := range edits {
+		updated = editINI(updated, e)
+	}
+	if existed && bytes.Equal(updated, old) {
+		return "", nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write profile: %w", err)
+		return "", fmt.Errorf("write profile: %w", err)
 	}
-	if err := keys.WriteFileAtomic(path, editINI(old, e), 0o600); err != nil {
-		return fmt.Errorf("write profile: %w", err)
+	if existed && backupSuffix != "" {
+		backup = path + backupSuffix
+		if err := keys.WriteFileAtomic(backup, old, 0o600); err != nil {
+			return "", fmt.Errorf("write profile: back up %s: %w", path, err)
+		}
 	}
-	return nil
+	if err := keys.WriteFileAtomic(path, updated, 0o600); err != nil {
+		return backup, fmt.Errorf("write profile: %w", err)
+	}
+	return backup, nil
+}
+
+// optionText is one option as written: "name = value", or for a value
+// starting with a newline (a nested block such as "s3 =\n  endpoint_url =
+// ...") "name =" followed by the value's lines.
+func optionText(o iniOption, eol string) string {
+	if strings.HasPrefix(o.Value, "\n") {
+		return o.Key + " =" + strings.ReplaceAll(o.Value, "\n", eol) + eol
+	}
+	return o.Key + " = " + o.Value + eol
 }
 
 // iniLine is one physical line of an INI file, with its line ending.
@@ -234,7 +366,7 @@ func editINI(content []byte, e iniEdit) []byte {
 		}
 		out.WriteString("[" + e.header + "]" + eol)
 		for _, o := range e.set {
-			out.WriteString(o.Key + " = " + o.Value + eol)
+			out.WriteString(optionText(o, eol))
 		}
 	}
 	return []byte(out.String())
@@ -271,7 +403,7 @@ func writeSection(out *strings.Builder, sec []iniLine, e iniEdit, eol string) {
 			skipping = true
 			addPresent(e.present, l.option)
 			done[l.option] = true
-			out.WriteString(l.option + " = " + want[l.option] + lineEnding(l.text, eol))
+			out.WriteString(optionText(iniOption{l.option, want[l.option]}, lineEnding(l.text, eol)))
 		default:
 			if l.option != "" {
 				addPresent(e.present, l.option)
@@ -285,7 +417,7 @@ func writeSection(out *strings.Builder, sec []iniLine, e iniEdit, eol string) {
 			for _, o := range e.set {
 				if !done[o.Key] {
 					done[o.Key] = true
-					out.WriteString(o.Key + " = " + o.Value + eol)
+					out.WriteString(optionText(o, eol))
 				}
 			}
 		}

@@ -17,6 +17,7 @@ func TestEditINIKeepsEverythingElse(t *testing.T) {
 	}
 	tests := []struct {
 		name, in, want string
+		edit           *iniEdit // credEdit when nil
 	}{
 		{
 			name: "empty file gets the section",
@@ -51,6 +52,15 @@ func TestEditINIKeepsEverythingElse(t *testing.T) {
 			want: "[dev]\ns3 =\n  addressing_style = path\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
 		},
 		{
+			name: "a nested block replaces the old one with its continuation lines",
+			in:   "[dev]\ns3 =\n  endpoint_url = http://old\n  addressing_style = path\nx = 1\n",
+			want: "[dev]\ns3 =\n  endpoint_url = http://new\nx = 1\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
+			edit: &iniEdit{
+				match: func(h string) bool { return h == "dev" }, header: "dev",
+				set: []iniOption{{"s3", "\n  endpoint_url = http://new"}, {"aws_access_key_id", "AKIANEW"}, {"aws_secret_access_key", "SECRETNEW"}},
+			},
+		},
+		{
 			name: "CRLF files stay CRLF",
 			in:   "[other]\r\nx = 1\r\n",
 			want: "[other]\r\nx = 1\r\n\r\n[dev]\r\naws_access_key_id = AKIANEW\r\naws_secret_access_key = SECRETNEW\r\n",
@@ -63,7 +73,11 @@ func TestEditINIKeepsEverythingElse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(editINI([]byte(tc.in), credEdit))
+			e := credEdit
+			if tc.edit != nil {
+				e = *tc.edit
+			}
+			got := string(editINI([]byte(tc.in), e))
 			if got != tc.want {
 				t.Errorf("got:\n%q\nwant:\n%q", got, tc.want)
 			}
@@ -145,7 +159,7 @@ func TestWriteAWSProfileReadByBoto3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	warnings, err := writeAWSProfile(files, awsProfile{
+	_, warnings, err := writeAWSProfile(files, awsProfile{
 		Name: "s3kit", AccessKeyID: "AKIAS3KITS3KITS3KIT2", Secret: "s3kitsecret",
 		EndpointURL: "http://127.0.0.1:9999", Region: "us-east-1",
 	})
@@ -170,9 +184,10 @@ import boto3, json
 s = boto3.Session(profile_name="s3kit")
 c = s.get_credentials()
 cl = s.client("s3")
+sts = s.client("sts")
 d = boto3.Session(profile_name="default")
 print(json.dumps([c.access_key, c.secret_key, s.region_name, cl.meta.endpoint_url,
-                  d.get_credentials().access_key, d.region_name]))
+                  d.get_credentials().access_key, d.region_name, sts.meta.endpoint_url]))
 `
 	cmd := exec.Command(strings.TrimSpace(string(exe)), "-c", script)
 	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
@@ -180,7 +195,9 @@ print(json.dumps([c.access_key, c.secret_key, s.region_name, cl.meta.endpoint_ur
 	if err != nil {
 		t.Fatalf("boto3 could not read the profile: %v\n%s", err, out)
 	}
-	want := `["AKIAS3KITS3KITS3KIT2", "s3kitsecret", "us-east-1", "http://127.0.0.1:9999", "AKIAOTHER", "eu-west-3"]`
+	// The endpoint is S3's only: STS (which an assume-role profile or a
+	// program's own calls use) still goes to AWS.
+	want := `["AKIAS3KITS3KITS3KIT2", "s3kitsecret", "us-east-1", "http://127.0.0.1:9999", "AKIAOTHER", "eu-west-3", "https://sts.us-east-1.amazonaws.com"]`
 	if strings.TrimSpace(string(out)) != want {
 		t.Errorf("boto3 read:\n%s\nwant\n%s", out, want)
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type Env struct {
 	Now func() time.Time
 	// IsTerminal reports whether Stdout is a terminal (progress bars only then).
 	IsTerminal bool
+	// Version is the release the binary was built as ("" when the build
+	// did not say; --version then reads Go's build information).
+	Version string
 }
 
 // OSEnv returns the Env of the running process.
@@ -123,14 +127,20 @@ func execute(ctx context.Context, root *cobra.Command, args []string, env Env) i
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if !ee.Silent && ee.Err != nil {
-			fmt.Fprintf(env.Stderr, "s3kit: %v\n", ee.Err)
+			msg := ee.Err.Error()
+			if cmd != nil {
+				if hint := credsHint(env, cmd, ee.Err); hint != "" {
+					msg = hint
+				}
+			}
+			fmt.Fprintf(env.Stderr, "s3kit: %s\n", msg)
 		}
 		return ee.Code
 	}
@@ -141,6 +151,40 @@ func execute(ctx context.Context, root *cobra.Command, args []string, env Env) i
 		return ExitUsage
 	}
 	return ExitFailed
+}
+
+// version describes the running binary: release (what "make build" passes
+// through -ldflags, from git describe) or else the module version Go
+// stamps into the binary, then the commit and the Go release from the build
+// information.
+func version(release string) string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = &debug.BuildInfo{GoVersion: "unknown Go"}
+	}
+	v := release
+	if v == "" {
+		v = bi.Main.Version
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = ", modified"
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		return fmt.Sprintf("%s (commit %s%s, %s)", v, rev, dirty, bi.GoVersion)
+	}
+	return fmt.Sprintf("%s (%s)", v, bi.GoVersion)
 }
 
 type eofReader struct{}
@@ -231,6 +275,11 @@ func newBareRoot() *cobra.Command {
 // newRootCmd builds the full command tree.
 func newRootCmd(env Env) *cobra.Command {
 	root := newBareRoot()
+	// Only the full tree carries --version: "s3kit --version" never starts
+	// with a command name, and the single-command trees skip reading the
+	// build information at start-up.
+	root.Version = version(env.Version)
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	for _, c := range commands {
 		root.AddCommand(c.make(env))
 	}

@@ -95,3 +95,16 @@ func TestCancelOnSignal(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	env := testEnv(t)
+	env.Version = "v1.2.3"
+	code, out, errs := runCLI(t, env, "--version")
+	if code != ExitOK || !strings.HasPrefix(out, "s3kit v1.2.3 (") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version with a release: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, out, _ = runCLI(t, testEnv(t), "--version")
+	if code != ExitOK || !strings.HasPrefix(out, "s3kit ") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version without a release: exit %d, stdout %q", code, out)
+	}
+}

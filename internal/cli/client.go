@@ -60,11 +60,17 @@ func (f *sizeFlag) Type() string { return "size" }
 func (cf *clientFlags) add(cmd *cobra.Command, transfers bool) {
 	fl := cmd.Flags()
 	cf.flags = fl
-	fl.StringVar(&cf.endpointURL, "endpoint-url", "", "S3 endpoint URL (default: the profile's endpoint_url, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else AWS)")
-	fl.StringVar(&cf.profile, "profile", "", "profile from the shared config and credentials files")
-	fl.StringVar(&cf.region, "region", "", "region (default: the profile's, AWS_REGION, or us-east-1)")
+	fl.StringVar(&cf.endpointURL, "endpoint-url", "", "S3 endpoint URL (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's [services] s3 endpoint_url, its endpoint_url, else AWS)")
+	fl.StringVar(&cf.profile, "profile", "", "profile from the shared config and credentials files (default: AWS_PROFILE, else \"default\")")
+	fl.StringVar(&cf.region, "region", "", "region (default: AWS_DEFAULT_REGION, else the profile's region, else us-east-1; AWS_REGION is not read, as in boto3)")
+	// Every client command accepts --no-progress, so scripts can pass it
+	// everywhere; only transfers draw progress.
 	if transfers {
 		fl.BoolVar(&cf.noProgress, "no-progress", false, "do not show progress bars")
+	} else {
+		fl.BoolVar(&cf.noProgress, "no-progress", false, "accepted for scripts; this command shows no progress")
+	}
+	if transfers {
 		fl.IntVar(&cf.concurrency, "concurrency", transfer.DefaultWorkers, "requests in flight at once (when not given: the profile's s3 max_concurrent_requests, else 16)")
 		cf.partSize = transfer.DefaultPart
 		fl.Var(&cf.partSize, "part-size", "multipart part size, e.g. 16MB (when not given: the profile's s3 multipart_chunksize, else 8MiB)")
@@ -94,7 +100,17 @@ func (cf *clientFlags) session(ctx context.Context, env Env) (*s3.Session, error
 	if cf.endpointURL != "" {
 		opts = append(opts, s3.WithEndpointURL(cf.endpointURL))
 	}
-	return s3.NewSession(ctx, opts...)
+	sess, err := s3.NewSession(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	// Resolve the credentials once, up front (the provider caches them):
+	// without any, a command fails with one message instead of one per
+	// object.
+	if _, err := sess.Config().Credentials.Retrieve(ctx); err != nil {
+		return nil, err
+	}
+	return sess, nil
 }
 
 // manager returns a transfer manager over the S3 client, reporting progress

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -104,5 +105,40 @@ func TestSingleJobTargets(t *testing.T) {
 				t.Errorf("target %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestCheckInsideRoot(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	mk := func(f func() error) {
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(func() error { return os.Mkdir(filepath.Join(root, "dir"), 0o755) })
+	mk(func() error { return os.Symlink(outside, filepath.Join(root, "out")) })
+	mk(func() error { return os.Symlink("dir", filepath.Join(root, "in")) })
+	mk(func() error { return os.Symlink(filepath.Join(outside, "missing"), filepath.Join(root, "dangling")) })
+	mk(func() error { return os.Symlink(filepath.Join(outside, "f"), filepath.Join(root, "dir", "lastout")) })
+	tests := []struct {
+		rel    string
+		last   bool
+		escape bool
+	}{
+		{"new/file", true, false},
+		{"dir/file", true, false},
+		{"in/file", true, false},
+		{"out/file", true, true},
+		{"out/deeper/file", false, true},
+		{"dangling/file", true, true},
+		{"dir/lastout", true, true},
+		{"dir/lastout", false, false}, // deleting a link removes only the link
+	}
+	for _, tc := range tests {
+		err := checkInsideRoot(root, filepath.Join(root, tc.rel), tc.last)
+		var se *SymlinkEscapeError
+		if got := errors.As(err, &se); got != tc.escape {
+			t.Errorf("checkInsideRoot(%s, last=%v) = %v; want escape %v", tc.rel, tc.last, err, tc.escape)
+		}
 	}
 }

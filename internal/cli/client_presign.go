@@ -13,6 +13,7 @@ import (
 func newPresignCmd(env Env) *cobra.Command {
 	var f clientFlags
 	var expires int64
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "presign s3://bucket/key",
 		Short: "Print a presigned GET URL for an object",
@@ -33,17 +34,26 @@ func newPresignCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(fmt.Errorf("presign %s: %w", loc, err))
 			}
+			if asJSON {
+				clientJSON(env, struct {
+					URL       string `json:"url"`
+					ExpiresIn int64  `json:"expires_in"`
+				}{u, expires})
+				return nil
+			}
 			fmt.Fprintln(env.Stdout, u)
 			return nil
 		},
 	}
 	f.add(cmd, false)
 	cmd.Flags().Int64Var(&expires, "expires-in", 3600, "seconds until the URL expires")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print {\"url\": ..., \"expires_in\": ...}")
 	return cmd
 }
 
 func newCatCmd(env Env) *cobra.Command {
 	var f clientFlags
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "cat s3://bucket/key",
 		Short: "Write an object to stdout",
@@ -61,5 +71,8 @@ func newCatCmd(env Env) *cobra.Command {
 		},
 	}
 	f.add(cmd, false)
+	// The object's bytes are the output; --json is accepted so scripts can
+	// pass the same flags to every command.
+	cmd.Flags().BoolVar(&asJSON, "json", false, "accepted for scripts; the output is the object's bytes")
 	return cmd
 }

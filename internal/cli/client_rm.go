@@ -150,6 +150,7 @@ func bucketArg(arg string) (string, error) {
 
 func newMbCmd(env Env) *cobra.Command {
 	var f clientFlags
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "mb s3://bucket",
 		Short: "Make a bucket",
@@ -166,17 +167,22 @@ func newMbCmd(env Env) *cobra.Command {
 			if err := c.CreateBucket(cmd.Context(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 				return opFailed(fmt.Errorf("make_bucket failed: s3://%s: %w", bucket, err))
 			}
+			if asJSON {
+				clientJSON(env, result{Op: "make_bucket", Target: "s3://" + bucket})
+				return nil
+			}
 			fmt.Fprintf(env.Stdout, "make_bucket: %s\n", bucket)
 			return nil
 		},
 	}
 	f.add(cmd, false)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as a JSON object")
 	return cmd
 }
 
 func newRbCmd(env Env) *cobra.Command {
 	var f clientFlags
-	var force bool
+	var force, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "rb s3://bucket",
 		Short: "Remove an empty bucket (--force: delete its objects first)",
@@ -193,7 +199,7 @@ func newRbCmd(env Env) *cobra.Command {
 			}
 			if force {
 				m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
-				rep := &reporter{env: env}
+				rep := &reporter{env: env, json: asJSON}
 				deleteKeys(ctx, m, rep, bucket, listKeys(ctx, m.Client(), rep, bucket, "", nil))
 				abortUploads(ctx, c, bucket)
 				if err := rep.err(); err != nil {
@@ -204,11 +210,16 @@ func newRbCmd(env Env) *cobra.Command {
 			if err := c.DeleteBucket(ctx, bucket); err != nil {
 				return opFailed(fmt.Errorf("remove_bucket failed: s3://%s: %w", bucket, err))
 			}
+			if asJSON {
+				clientJSON(env, result{Op: "remove_bucket", Target: "s3://" + bucket})
+				return nil
+			}
 			fmt.Fprintf(env.Stdout, "remove_bucket: %s\n", bucket)
 			return nil
 		},
 	}
 	f.add(cmd, false)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per deleted object and for the bucket")
 	cmd.Flags().BoolVar(&force, "force", false, "delete every object (and abort unfinished uploads) first")
 	return cmd
 }

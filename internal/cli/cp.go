@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path"
@@ -64,6 +65,9 @@ type job struct {
 	src, dst location
 	size     int64
 	move     bool
+	// root, for a job of a recursive run with a local side, is the local
+	// directory that side's path must stay inside.
+	root string
 	// err, when set, is reported instead of running the job.
 	err error
 }
@@ -211,8 +215,74 @@ func entryJob(op string, src, dst location, e transfer.Entry) (job, error) {
 		j.dst.key = dirPrefix(dst.key) + e.Key
 	} else {
 		j.dst.path = filepath.Join(dst.path, filepath.FromSlash(e.Key))
+		j.root = dst.path
+	}
+	if op == "delete" && !src.s3 {
+		j.root = src.path
 	}
 	return j, nil
+}
+
+// SymlinkEscapeError is returned for a local path under a target directory
+// that passes through a symbolic link leading outside it: writing or
+// deleting there would touch files the command was never given.
+type SymlinkEscapeError struct {
+	Root, Link, Target string
+}
+
+// Error implements error.
+func (e *SymlinkEscapeError) Error() string {
+	if e.Target == "" {
+		return fmt.Sprintf("%s is a symbolic link that leads nowhere, inside %s; skipped", e.Link, e.Root)
+	}
+	return fmt.Sprintf("%s is a symbolic link to %s, outside %s; skipped", e.Link, e.Target, e.Root)
+}
+
+// checkInsideRoot returns a *SymlinkEscapeError when path (root joined
+// with a relative key) passes through an existing symbolic link that
+// resolves outside root: a directory on the way, or with last the final
+// component too (a delete removes a final link itself, harmlessly). Links that stay inside
+// root are followed as usual, and so is root itself, which the user named.
+// Components that do not exist yet are created as directories by the
+// download, so they cannot lead anywhere else.
+func checkInsideRoot(root, path string, last bool) error {
+	base, err := filepath.EvalSymlinks(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(root, path)
+	if err != nil || !filepath.IsLocal(rel) {
+		return fmt.Errorf("%s is not inside %s; skipped", path, root)
+	}
+	cur := root
+	parts := strings.Split(rel, string(filepath.Separator))
+	if !last {
+		parts = parts[:len(parts)-1]
+	}
+	for _, part := range parts {
+		cur = filepath.Join(cur, part)
+		fi, err := os.Lstat(cur)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		target, err := filepath.EvalSymlinks(cur)
+		if err != nil {
+			return &SymlinkEscapeError{Root: root, Link: cur}
+		}
+		if r, err := filepath.Rel(base, target); err != nil || (r != "." && !filepath.IsLocal(r)) {
+			return &SymlinkEscapeError{Root: root, Link: cur, Target: target}
+		}
+	}
+	return nil
 }
 
 // runJobs runs jobs with up to workers at once, reporting each; failures do
@@ -293,6 +363,11 @@ func execJob(ctx context.Context, m *transfer.Manager, j job) (int64, error) {
 		res, err = m.UploadFile(ctx, j.src.path, j.dst.bucket, j.dst.key)
 		size = res.Size
 	case "download":
+		if j.root != "" {
+			if err := checkInsideRoot(j.root, j.dst.path, true); err != nil {
+				return size, fmt.Errorf("download %s: %w", j.src, err)
+			}
+		}
 		var res transfer.DownloadResult
 		res, err = m.DownloadFile(ctx, j.src.bucket, j.src.key, j.dst.path)
 		size = res.Size
@@ -311,6 +386,11 @@ func execJob(ctx context.Context, m *transfer.Manager, j job) (int64, error) {
 				err = keyErr
 			}
 		} else {
+			if j.root != "" {
+				if err := checkInsideRoot(j.root, j.src.path, false); err != nil {
+					return j.size, fmt.Errorf("delete %s: %w", j.src.path, err)
+				}
+			}
 			err = os.Remove(j.src.path)
 		}
 		return j.size, err

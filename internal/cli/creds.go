@@ -166,6 +166,14 @@ func runCredsExport(ctx context.Context, env Env, f *credsFlags) error {
 		if c.AccountID != "" {
 			out["AccountId"] = c.AccountID
 		}
+		// botocore and the SDKs ignore fields they do not know; these say
+		// where the keys belong for whoever reads the output.
+		if r.exp.RegionSource != "" {
+			out["Region"] = r.exp.Region
+		}
+		if r.exp.Endpoint != "" {
+			out["EndpointUrl"] = r.exp.Endpoint
+		}
 		return writeJSON(env.Stdout, out)
 	}
 	var b strings.Builder
@@ -179,6 +187,18 @@ func runCredsExport(ctx context.Context, env Env, f *credsFlags) error {
 	}
 	if c.AccountID != "" {
 		fmt.Fprintf(&b, "export AWS_ACCOUNT_ID=%s\n", shellQuote(c.AccountID))
+	}
+	// The region and S3 endpoint travel with the keys, so a program given
+	// them talks to the same place and never sends local keys to AWS.
+	// botocore and aws-cli read AWS_DEFAULT_REGION, the other SDKs
+	// AWS_REGION; AWS_ENDPOINT_URL_S3 (botocore 1.31+, the SDKs, s3kit)
+	// moves only S3, unlike AWS_ENDPOINT_URL.
+	if r.exp.RegionSource != "" {
+		fmt.Fprintf(&b, "export AWS_DEFAULT_REGION=%s\n", shellQuote(r.exp.Region))
+		fmt.Fprintf(&b, "export AWS_REGION=%s\n", shellQuote(r.exp.Region))
+	}
+	if r.exp.Endpoint != "" {
+		fmt.Fprintf(&b, "export AWS_ENDPOINT_URL_S3=%s\n", shellQuote(r.exp.Endpoint))
 	}
 	_, err = io.WriteString(env.Stdout, b.String())
 	return err

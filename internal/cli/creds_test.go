@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -206,5 +207,101 @@ func TestCredsExportRoundTripsThroughCredentialProcess(t *testing.T) {
 	}
 	if !strings.Contains(out2.String(), `"source": "custom-process"`) || !strings.Contains(out2.String(), `"***********1234"`) {
 		t.Errorf("round trip: %s", out2)
+	}
+}
+
+// TestCredsExportCarriesRegionAndEndpoint checks that each format names
+// where the keys belong, and that real boto3 given the env output talks to
+// that endpoint and region (and sends nothing else there).
+func TestCredsExportCarriesRegionAndEndpoint(t *testing.T) {
+	files := map[string]string{
+		".aws/credentials": testCreds,
+		".aws/config":      "[default]\nregion = eu-north-1\nservices = local\n\n[services local]\ns3 =\n  endpoint_url = http://127.0.0.1:9000\n",
+	}
+	run := func(format string) string {
+		env, out, errs := credsEnv(t, files, nil)
+		if code := Main(context.Background(), []string{"creds", "export", "--format", format}, env); code != ExitOK {
+			t.Fatalf("--format %s: exit %d: %s", format, code, errs)
+		}
+		return out.String()
+	}
+	envOut := run("env")
+	for _, want := range []string{"export AWS_DEFAULT_REGION=eu-north-1\n", "export AWS_REGION=eu-north-1\n", "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000\n"} {
+		if !strings.Contains(envOut, want) {
+			t.Errorf("env output lacks %q:\n%s", want, envOut)
+		}
+	}
+	var j map[string]any
+	if err := json.Unmarshal([]byte(run("json")), &j); err != nil || j["region"] != "eu-north-1" || j["endpoint_url"] != "http://127.0.0.1:9000" {
+		t.Errorf("json: %v %v", j, err)
+	}
+	var cp map[string]any
+	cpOut := run("credential-process")
+	if err := json.Unmarshal([]byte(cpOut), &cp); err != nil || cp["Region"] != "eu-north-1" || cp["EndpointUrl"] != "http://127.0.0.1:9000" {
+		t.Errorf("credential-process: %v %v", cp, err)
+	}
+
+	exe, err := exec.Command("python3", "-c", "import sys, boto3; print(sys.executable)").Output()
+	if err != nil {
+		t.Skipf("python3 with boto3 not available: %v", err)
+	}
+	script := envOut + strings.TrimSpace(string(exe)) + ` -c 'import boto3; s = boto3.Session(); print(s.get_credentials().access_key, s.region_name, s.client("s3").meta.endpoint_url, s.client("sts").meta.endpoint_url)'`
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}
+	out, err := cmd.CombinedOutput()
+	want := "AKIDEXAMPLE1234 eu-north-1 http://127.0.0.1:9000 https://sts.eu-north-1.amazonaws.com\n"
+	if err != nil || string(out) != want {
+		t.Errorf("boto3 given the env output: %v\n%s\nwant %s", err, out, want)
+	}
+
+	// botocore's credential_process provider ignores the extra fields.
+	home := t.TempDir()
+	proc := filepath.Join(home, "proc.json")
+	writeTestFile(t, proc, cpOut)
+	writeTestFile(t, filepath.Join(home, ".aws", "config"), "[default]\ncredential_process = cat "+proc+"\n")
+	cmd = exec.Command(strings.TrimSpace(string(exe)), "-c", `import boto3; print(boto3.Session().get_credentials().get_frozen_credentials().secret_key)`)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_EC2_METADATA_DISABLED=true"}
+	if out, err := cmd.CombinedOutput(); err != nil || string(out) != "wJalrXUtnFEMIK7MDENG\n" {
+		t.Errorf("boto3 credential_process with the output: %v\n%s", err, out)
+	}
+}
+
+func TestCredentialErrorsSayWhatToDo(t *testing.T) {
+	none := map[string]string{"AWS_EC2_METADATA_DISABLED": "true"}
+	for _, args := range [][]string{{"ls"}, {"cp", "--recursive", t.TempDir(), "s3://b/"}, {"mb", "s3://bucket"}} {
+		env, _, errs := credsEnv(t, nil, none)
+		code := Main(context.Background(), args, env)
+		msg := errs.String()
+		if code != ExitFailed || !strings.Contains(msg, args[0]+`: no credentials found; run "s3kit creds"`) ||
+			strings.Contains(msg, "looked in") || strings.Count(msg, "\n") != 1 {
+			t.Errorf("%v without credentials: exit %d, stderr %q", args, code, msg)
+		}
+	}
+
+	files := map[string]string{
+		".aws/config":      "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-1\n[sso-session x]\n",
+		".aws/credentials": "[prod]\naws_access_key_id = A\naws_secret_access_key = B\n",
+	}
+	tests := []struct {
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{[]string{"ls", "--profile", "nosuch"}, nil, `ls: profile "nosuch" (from --profile) not found; profiles in `},
+		{[]string{"ls"}, map[string]string{"AWS_PROFILE": "nosuch"}, `ls: profile "nosuch" (from AWS_PROFILE) not found`},
+		{[]string{"creds"}, map[string]string{"AWS_DEFAULT_PROFILE": "nosuch"}, `creds: profile "nosuch" (from AWS_DEFAULT_PROFILE) not found`},
+	}
+	for _, tc := range tests {
+		env, _, errs := credsEnv(t, files, tc.vars)
+		code := Main(context.Background(), tc.args, env)
+		if code != ExitFailed || !strings.Contains(errs.String(), tc.want) || !strings.Contains(errs.String(), ": default, dev, prod") {
+			t.Errorf("%v %v: exit %d, stderr %q; want %q and the profiles", tc.args, tc.vars, code, errs, tc.want)
+		}
+	}
+	// creds --json keeps botocore's message and class.
+	env, out, _ := credsEnv(t, files, nil)
+	Main(context.Background(), []string{"creds", "--profile", "nosuch", "--json"}, env)
+	if !strings.Contains(out.String(), `"error": "the config profile (nosuch) could not be found"`) {
+		t.Errorf("creds --json: %s", out)
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -40,6 +43,58 @@ func dataDirFlag(env Env, flag string) (string, error) {
 // openKeyStore opens the key store of the data directory.
 func openKeyStore(env Env, dir string) (*keys.Store, error) {
 	return keys.Open(dir, keys.Options{Now: env.Now})
+}
+
+// openExistingKeyStore opens the key store of a data directory that must
+// already exist: listing or deleting keys of a mistyped directory reports
+// it instead of creating an empty one.
+func openExistingKeyStore(env Env, dir string) (*keys.Store, error) {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("data directory %s does not exist (pass the --data that \"s3kit serve\" uses, or set S3KIT_DATA)", dir)
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		return nil, fmt.Errorf("data directory %s is not a directory", dir)
+	}
+	return openKeyStore(env, dir)
+}
+
+// checkBucketName applies S3's general-purpose bucket naming rules, so a
+// key restricted to a bucket that can never exist is refused at once.
+func checkBucketName(name string) error {
+	bad := func(why string) error { return fmt.Errorf("invalid bucket name %q: %s", name, why) }
+	if len(name) < 3 || len(name) > 63 {
+		return bad("bucket names must be between 3 and 63 characters long")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return bad("bucket names may contain only lower-case letters, digits, dots and hyphens")
+		}
+	}
+	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
+		return bad("bucket names must begin and end with a letter or digit")
+	}
+	if strings.Contains(name, "..") || strings.Contains(name, ".-") || strings.Contains(name, "-.") {
+		return bad("bucket names must not contain two adjacent periods or a period next to a hyphen")
+	}
+	if net.ParseIP(name) != nil {
+		return bad("bucket names must not be formatted as an IP address")
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return bad("bucket names must not start with " + p)
+		}
+	}
+	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, sfx) {
+			return bad("bucket names must not end with " + sfx)
+		}
+	}
+	return nil
 }
 
 // keyJSON is the --json shape of a key; Secret is omitted from listings.
@@ -94,6 +149,11 @@ func newKeysCreateCmd(env Env, data *string) *cobra.Command {
 		Short: "Create an access key and print its secret (shown only this once)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, b := range opts.Buckets {
+				if err := checkBucketName(b); err != nil {
+					return usageError(fmt.Errorf("keys create: --bucket: %w", err))
+				}
+			}
 			dir, err := dataDirFlag(env, *data)
 			if err != nil {
 				return usageError(err)
@@ -152,7 +212,7 @@ func newKeysListCmd(env Env, data *string) *cobra.Command {
 			if err != nil {
 				return usageError(err)
 			}
-			store, err := openKeyStore(env, dir)
+			store, err := openExistingKeyStore(env, dir)
 			if err != nil {
 				return &ExitError{Code: ExitFailed, Err: fmt.Errorf("keys list: %w", err)}
 			}
@@ -197,7 +257,7 @@ func newKeysDeleteCmd(env Env, data *string) *cobra.Command {
 			if err != nil {
 				return usageError(err)
 			}
-			store, err := openKeyStore(env, dir)
+			store, err := openExistingKeyStore(env, dir)
 			if err != nil {
 				return &ExitError{Code: ExitFailed, Err: fmt.Errorf("keys delete: %w", err)}
 			}

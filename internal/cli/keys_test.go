@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -161,5 +163,39 @@ func TestKeysUseDefaultDataDir(t *testing.T) {
 	var listed []keyJSON
 	if err := json.Unmarshal([]byte(out), &listed); err != nil || len(listed) != 1 {
 		t.Errorf("key not created under $S3KIT_DATA: %s", out)
+	}
+}
+
+func TestKeysListOfAMissingDataDirCreatesNothing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "typo")
+	for _, sub := range []string{"list", "delete"} {
+		args := []string{"keys", sub, "--data", missing}
+		if sub == "delete" {
+			args = append(args, "AKIAAAAAAAAAAAAAAAAA")
+		}
+		code, _, errs := runCLI(t, testEnv(t), args...)
+		if code != ExitFailed || !strings.Contains(errs, "data directory "+missing+" does not exist") {
+			t.Errorf("keys %s: exit %d, stderr %q", sub, code, errs)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("keys %s created %s", sub, missing)
+		}
+	}
+}
+
+func TestKeysCreateValidatesBucketNames(t *testing.T) {
+	for _, name := range []string{"My_Bucket", "ab", "bad..name", "192.168.1.1", "-dash", "xn--punycode"} {
+		dir := t.TempDir()
+		code, out, errs := runCLI(t, testEnv(t), "keys", "create", "--data", dir, "--bucket", "good-bucket", "--bucket", name)
+		if code != ExitUsage || !strings.Contains(errs, "invalid bucket name") || strings.Contains(out, "Secret") {
+			t.Errorf("--bucket %q: exit %d, stdout %q, stderr %q", name, code, out, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "keys.json")); err == nil {
+			t.Errorf("--bucket %q: a key was stored", name)
+		}
+	}
+	code, _, errs := runCLI(t, testEnv(t), "keys", "create", "--data", t.TempDir(), "--bucket", "my.bucket-1")
+	if code != ExitOK {
+		t.Errorf("a valid bucket name: exit %d %s", code, errs)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/s3kit/s3kit/server"
@@ -24,6 +25,8 @@ type serveOptions struct {
 	Region       string
 	Domain       string
 	WriteProfile string
+	StrictRegion bool
+	ForceProfile bool
 	// MaxConnections bounds the connections served at once (0: none).
 	MaxConnections int
 	// BodyTimeout is how long a request body may stall (0: no limit).
@@ -77,14 +80,16 @@ func newServeCmd(env Env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Addr, "addr", "127.0.0.1:9000", "address to listen on (\":0\" picks a free port)")
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:9000", "address to listen on; a port alone (\":9000\", \":0\" for a free one) listens on 127.0.0.1 only, all interfaces need \"0.0.0.0:9000\" or \"[::]:9000\"")
 	f.StringVar(&o.Data, "data", "", "data directory (default $S3KIT_DATA, $XDG_DATA_HOME/s3kit or ~/.local/share/s3kit)")
-	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports and expects in signatures")
+	f.StringVar(&o.Region, "region", "us-east-1", "the region the server reports")
+	f.BoolVar(&o.StrictRegion, "strict-region", false, "refuse requests signed for a region other than --region (by default any region is accepted)")
 	f.StringVar(&o.Domain, "domain", "", "serve virtual-host style requests for BUCKET.DOMAIN")
 	f.IntVar(&o.MaxConnections, "max-connections", defaultMaxConnections(openFileLimit()), "serve at most `N` connections at once, more wait to be accepted; the default is 1024 or half the descriptor limit (0: no limit)")
 	f.DurationVar(&o.BodyTimeout, "body-timeout", defaultBodyTimeout, "answer RequestTimeout when a request body sends nothing for this long (0: wait forever)")
 	f.Int64Var(&o.BodyMinRate, "body-min-rate", defaultBodyMinRate, "answer RequestTimeout when a request body averages fewer `BYTES` a second past --body-timeout (0: no minimum)")
-	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint as profile `NAME` into ~/.aws/credentials and ~/.aws/config")
+	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint (for S3 only) as profile `NAME` into ~/.aws/credentials and ~/.aws/config; an existing profile is never overwritten unless it holds a key of this server")
+	f.BoolVar(&o.ForceProfile, "force-profile", false, "with --write-profile, replace the keys, region and S3 endpoint of an existing profile (each changed file is backed up first)")
 	return cmd
 }
 
@@ -114,10 +119,29 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail(err)
 	}
+	// Before anything else opens the directory: a second server fails at
+	// once, naming the first, instead of waiting for the index's lock.
+	unlock, err := lockDataDir(dir)
+	if err != nil {
+		return fail(err)
+	}
+	defer unlock()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	store, err := keys.Open(dir, keys.Options{Now: env.Now, Logger: logger})
 	if err != nil {
 		return fail(err)
+	}
+	var plan profilePlan
+	if o.WriteProfile != "" && strings.ContainsAny(o.WriteProfile, " \t[]") {
+		// botocore reads "[profile a b]" as no profile at all.
+		return usageError(fmt.Errorf("serve: --write-profile %q: a profile name cannot contain spaces or brackets", o.WriteProfile))
+	}
+	if o.WriteProfile != "" {
+		if plan, err = planServeProfile(ctx, env, store, o); err != nil {
+			return fail(err)
+		}
+	} else if o.ForceProfile {
+		return usageError(errors.New("serve: --force-profile needs --write-profile NAME"))
 	}
 	// Storage and the listener come before the first key is made, so a
 	// start that fails (data directory in use, port taken) never creates a
@@ -131,16 +155,21 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 			logger.Error("close storage", "err", err)
 		}
 	}()
-	ln, err := net.Listen("tcp", o.Addr)
+	addr, err := listenAddr(o.Addr)
+	if err != nil {
+		return usageError(fmt.Errorf("serve: %w", err))
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(err)
 	}
 	ln = newLimitListener(ln, o.MaxConnections)
-	b, err := prepareBanner(ctx, env, store, o, dir, endpointURL(ln.Addr()), logger)
+	b, err := prepareBanner(ctx, env, store, o, plan, dir, endpointURL(ln.Addr()), logger)
 	if err != nil {
 		ln.Close()
 		return fail(err)
 	}
+	b.Listen = listenWords(ln.Addr())
 	b.write(env.Stdout)
 	if err := serveUntilDone(ctx, ln, handler, logger); err != nil {
 		return fail(err)
@@ -151,7 +180,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 // prepareBanner creates the first key when there is none and writes
 // --write-profile. A profile that cannot be written is reported in the
 // banner and the log, not fatal: the first key's secret must still be shown.
-func prepareBanner(ctx context.Context, env Env, store *keys.Store, o serveOptions, dir, endpoint string, logger *slog.Logger) (banner, error) {
+func prepareBanner(ctx context.Context, env Env, store *keys.Store, o serveOptions, plan profilePlan, dir, endpoint string, logger *slog.Logger) (banner, error) {
 	n, err := store.Len(ctx)
 	if err != nil {
 		return banner{}, err
@@ -165,7 +194,7 @@ func prepareBanner(ctx context.Context, env Env, store *keys.Store, o serveOptio
 		b.First = &k
 	}
 	if o.WriteProfile != "" {
-		if err := writeServeProfile(ctx, env, store, o, endpoint, b.First, &b); err != nil {
+		if err := writeServeProfile(ctx, env, store, o, plan, endpoint, b.First, &b); err != nil {
 			logger.Error("write profile", "profile", o.WriteProfile, "err", err)
 			b.ProfileError = err
 		}
@@ -181,6 +210,7 @@ func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, 
 	srv := &http.Server{
 		Handler:           handler, // it answers GET /-/health itself
 		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    server.MaxHeaderBytes,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		// Requests in flight are not cancelled by the signal; Shutdown
@@ -208,6 +238,54 @@ func serveUntilDone(ctx context.Context, ln net.Listener, handler http.Handler, 
 	return nil
 }
 
+// ErrDataDirInUse is returned when another process serves the data
+// directory.
+var ErrDataDirInUse = errors.New("data directory in use")
+
+// DataDirInUseError says which process holds a data directory.
+type DataDirInUseError struct {
+	Dir string
+	PID int // 0 when the lock file does not say
+}
+
+// Error implements error.
+func (e *DataDirInUseError) Error() string {
+	who := "another s3kit serve"
+	if e.PID > 0 {
+		who += fmt.Sprintf(" (pid %d)", e.PID)
+	}
+	return fmt.Sprintf("data directory %s is in use by %s; stop it, or pass another --data", e.Dir, who)
+}
+
+// Is makes errors.Is(err, ErrDataDirInUse) true.
+func (e *DataDirInUseError) Is(target error) bool { return target == ErrDataDirInUse }
+
+// listenAddr is the address serve listens on for --addr: an empty host
+// (":9000", ":0") means 127.0.0.1, so a local server with a fresh key is not
+// reachable from the network unless the address says so ("0.0.0.0:9000",
+// "[::]:9000").
+func listenAddr(flag string) (string, error) {
+	host, port, err := net.SplitHostPort(flag)
+	if err != nil {
+		return "", fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:9000 or 0.0.0.0:9000", flag)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// listenWords says where the listener accepts connections, for the banner.
+func listenWords(a net.Addr) string {
+	if tcp, ok := a.(*net.TCPAddr); ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
+		return a.String() + " (all interfaces: reachable from the network)"
+	}
+	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return a.String() + " (this machine only)"
+	}
+	return a.String()
+}
+
 // endpointURL is the URL clients use to reach a listener: an unspecified
 // host (":9000", "0.0.0.0", "[::]") becomes 127.0.0.1.
 func endpointURL(a net.Addr) string {
@@ -221,61 +299,70 @@ func endpointURL(a net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// writeServeProfile writes --write-profile NAME. The key written is the one
-// the profile already holds if this server still knows it, else the first
-// key created by this start, else a new key named after the profile: the
-// secrets of older keys are never handed out again.
-func writeServeProfile(ctx context.Context, env Env, store *keys.Store, o serveOptions, endpoint string, first *keys.Key, b *banner) error {
+// profilePlan is what --write-profile will write, decided before the
+// server starts so that a refusal stops the start before any key is made.
+type profilePlan struct {
+	files awsProfileFiles
+	key   keys.Key // the profile's key if this server knows it
+	force bool     // replacing a profile that is not ours
+}
+
+// planServeProfile checks --write-profile NAME against the shared files.
+// A profile that holds a key of this server is ours to update; a profile
+// that does not exist is written; any other profile is refused unless
+// --force-profile is given.
+func planServeProfile(ctx context.Context, env Env, store *keys.Store, o serveOptions) (profilePlan, error) {
 	files, err := resolveAWSFiles(env)
 	if err != nil {
-		return err
+		return profilePlan{}, err
 	}
-	var k keys.Key
-	if id := existingProfileKeyID(files.Credentials, o.WriteProfile); id != "" {
-		if found, err := store.Lookup(ctx, id); err == nil {
-			k = found
+	plan := profilePlan{files: files}
+	ex := inspectAWSProfile(files, o.WriteProfile)
+	if ex.KeyID != "" {
+		if found, err := store.Lookup(ctx, ex.KeyID); err == nil {
+			plan.key = found
+			return plan, nil
 		}
 	}
+	if len(ex.Where) > 0 {
+		if !o.ForceProfile {
+			return plan, &ProfileExistsError{Name: o.WriteProfile, Where: ex.Where}
+		}
+		plan.force = true
+	}
+	return plan, nil
+}
+
+// writeServeProfile writes --write-profile NAME as planned. The key
+// written is the one the profile already holds if this server knows it,
+// else the first key created by this start, else a new key named after the
+// profile: the secrets of older keys are never handed out again.
+func writeServeProfile(ctx context.Context, env Env, store *keys.Store, o serveOptions, plan profilePlan, endpoint string, first *keys.Key, b *banner) error {
+	k := plan.key
 	switch {
 	case k.AccessKeyID != "":
 	case first != nil:
 		k = *first
 	default:
+		var err error
 		k, err = store.Create(ctx, keys.CreateOptions{Name: "profile " + o.WriteProfile})
 		if err != nil {
 			return err
 		}
 		b.ProfileKeyCreated = true
 	}
-	warnings, err := writeAWSProfile(files, awsProfile{
+	p := awsProfile{
 		Name: o.WriteProfile, AccessKeyID: k.AccessKeyID, Secret: k.Secret,
 		EndpointURL: endpoint, Region: o.Region,
-	})
+	}
+	if plan.force {
+		p.BackupSuffix = ".s3kit-backup-" + env.Now().UTC().Format("20060102T150405Z")
+	}
+	backups, warnings, err := writeAWSProfile(plan.files, p)
+	b.ProfileBackups = backups
 	if err != nil {
 		return err
 	}
-	b.Profile, b.ProfileKeyID, b.ProfileFiles, b.ProfileWarnings = o.WriteProfile, k.AccessKeyID, files, warnings
+	b.Profile, b.ProfileKeyID, b.ProfileFiles, b.ProfileWarnings = o.WriteProfile, k.AccessKeyID, plan.files, warnings
 	return nil
-}
-
-// existingProfileKeyID returns the aws_access_key_id the credentials file
-// holds for profile name ("" when none).
-func existingProfileKeyID(path, name string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	in := false
-	for _, l := range parseINILines(data) {
-		switch {
-		case l.isHead:
-			in = l.header == name
-		case in && l.option == "aws_access_key_id":
-			_, v, ok := cutOption(l.text)
-			if ok {
-				return v
-			}
-		}
-	}
-	return ""
 }

@@ -13,6 +13,7 @@ import (
 // and, on a first start, the "Access key ID:" and "Secret access key:" lines.
 type banner struct {
 	Endpoint string
+	Listen   string // the address listened on, in words
 	DataDir  string
 	KeyFile  string
 	Region   string
@@ -25,13 +26,17 @@ type banner struct {
 	ProfileKeyCreated bool
 	ProfileFiles      awsProfileFiles
 	ProfileWarnings   []string
-	ProfileError      error // --write-profile failed
+	ProfileBackups    []string // copies --force-profile kept of the files it changed
+	ProfileError      error    // --write-profile failed
 }
 
 func (b banner) write(w io.Writer) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	p("s3kit is serving S3.")
 	p("  S3 endpoint: %s", b.Endpoint)
+	if b.Listen != "" {
+		p("  Listening:   %s", b.Listen)
+	}
 	p("  Region:      %s", b.Region)
 	p("  Data:        %s", b.DataDir)
 	p("  Health:      %s%s", b.Endpoint, HealthPath)
@@ -47,8 +52,11 @@ func (b banner) write(w io.Writer) {
 		b.writeSnippets(w, b.First.AccessKeyID, b.First.Secret)
 	} else {
 		p("Access keys: %d in %s. Secrets are shown only when a key is created.", b.Keys, b.KeyFile)
-		p("  New key:   s3kit keys create --data %s", quoteForShell(b.DataDir))
-		p("  List keys: s3kit keys list --data %s", quoteForShell(b.DataDir))
+		p("Create a key (its secret is printed once), or list them:")
+		p("")
+		p("s3kit keys create --data %s", quoteForShell(b.DataDir))
+		p("s3kit keys list --data %s", quoteForShell(b.DataDir))
+		p("")
 		p("Then connect as shown in README.md (boto3, aws-cli, s3kit) with endpoint %s.", b.Endpoint)
 	}
 	if b.ProfileError != nil {
@@ -61,12 +69,16 @@ func (b banner) write(w io.Writer) {
 		if b.ProfileKeyCreated {
 			how = "with a new access key " + b.ProfileKeyID + " (named \"profile " + b.Profile + "\")"
 		}
-		p("Wrote profile %q %s to %s and %s.", b.Profile, how, b.ProfileFiles.Credentials, b.ProfileFiles.Config)
-		p("  boto3:   boto3.Session(profile_name=%q).client(\"s3\")", b.Profile)
-		p("  aws-cli: aws --profile %s s3 ls", b.Profile)
-		p("  s3kit:   s3kit ls --profile %s", b.Profile)
+		p("Wrote profile %q %s to %s and %s", b.Profile, how, b.ProfileFiles.Credentials, b.ProfileFiles.Config)
+		p("(its endpoint applies to S3 only, through [services %s]; other AWS services are unaffected).", servicesSection(b.Profile))
+		for _, bak := range b.ProfileBackups {
+			p("Kept a copy of the previous file as %s", bak)
+		}
+		p("Use it:")
+		p("")
+		p("%s", b.profileCommands(b.Profile))
 		for _, warn := range b.ProfileWarnings {
-			p("  warning: %s", warn)
+			p("warning: %s", warn)
 		}
 	}
 	p("")
@@ -76,63 +88,80 @@ func (b banner) write(w io.Writer) {
 // bannerEnd is the banner's last line; scripts reading the banner stop there.
 const bannerEnd = "Press Ctrl+C to stop."
 
-// writeSnippets prints copy-paste ways to connect with the key.
+// profileCommands are shell lines that use profile name. aws-cli gets the
+// endpoint on its command line too: releases before mid-2023 (Debian 12
+// ships 2.9) read neither endpoint_url nor [services] and would call AWS.
+func (b banner) profileCommands(name string) string {
+	return fmt.Sprintf(`python3 -c 'import boto3; print(boto3.Session(profile_name=%[1]q).client("s3").list_buckets()["Buckets"])'
+aws --profile %[2]s --endpoint-url %[3]s s3 ls
+s3kit ls --profile %[2]s`, name, quoteForShell(name), b.Endpoint)
+}
+
+// writeSnippets prints copy-paste ways to connect with the key. Every
+// block starts at the left margin so it can be pasted as it is: into
+// python3, a shell, or an INI file.
 func (b banner) writeSnippets(w io.Writer, id, secret string) {
 	profile := b.Profile
+	who := "s3kit wrote this one, see below"
 	if profile == "" {
 		profile = "s3kit"
+		who = "or let s3kit write it: s3kit serve --write-profile s3kit"
 	}
-	fmt.Fprintf(w, `Connect with boto3, in any of three ways:
+	fmt.Fprintf(w, `Connect in any of three ways.
 
-1. Keys in code:
+1. Keys in code (paste into python3):
 
-    import boto3
-    session = boto3.Session(
-        aws_access_key_id=%[1]q,
-        aws_secret_access_key=%[2]q,
-        region_name=%[4]q,
-    )
-    s3 = session.client("s3", endpoint_url=%[3]q)
-    s3.create_bucket(Bucket="my-bucket")
-    print(s3.list_buckets()["Buckets"])
+import boto3
+session = boto3.Session(
+    aws_access_key_id=%[1]q,
+    aws_secret_access_key=%[2]q,
+    region_name=%[4]q,
+)
+s3 = session.client("s3", endpoint_url=%[3]q)
+s3.create_bucket(Bucket="my-bucket")
+print(s3.list_buckets()["Buckets"])
 
 2. Environment variables (boto3 and s3kit read them all; aws-cli the keys, see below):
 
-    export AWS_ACCESS_KEY_ID=%[1]s
-    export AWS_SECRET_ACCESS_KEY=%[2]s
-    export AWS_ENDPOINT_URL=%[3]s
-    export AWS_DEFAULT_REGION=%[4]s
-    python3 -c 'import boto3; print(boto3.client("s3").list_buckets()["Buckets"])'
+export AWS_ACCESS_KEY_ID=%[1]s
+export AWS_SECRET_ACCESS_KEY=%[2]s
+export AWS_ENDPOINT_URL=%[3]s
+export AWS_DEFAULT_REGION=%[4]s
+python3 -c 'import boto3; print(boto3.client("s3").list_buckets()["Buckets"])'
 
-3. A profile (or let s3kit write it: s3kit serve --write-profile %[5]s). In ~/.aws/credentials:
+3. A profile (%[9]s). In ~/.aws/credentials:
 
-    [%[5]s]
-    aws_access_key_id = %[1]s
-    aws_secret_access_key = %[2]s
+[%[5]s]
+aws_access_key_id = %[1]s
+aws_secret_access_key = %[2]s
 
-   and in ~/.aws/config:
+and in ~/.aws/config (the services section sends only S3 to this server):
 
-    [profile %[5]s]
-    endpoint_url = %[3]s
-    region = %[4]s
+[%[6]s]
+region = %[4]s
+services = %[7]s
 
-   then: boto3.Session(profile_name=%[5]q).client("s3")
+[services %[7]s]
+s3 =
+  endpoint_url = %[3]s
 
-aws-cli (keys from 2 or 3; add --profile %[5]s for 3):
+then:
 
-    aws --endpoint-url %[3]s s3 mb s3://my-bucket
-    aws --endpoint-url %[3]s s3 cp ./file.txt s3://my-bucket/
-    aws --endpoint-url %[3]s s3 ls s3://my-bucket
+%[8]s
 
-   aws-cli releases since mid-2023 also take the endpoint from 2 or 3, like boto3;
-   older ones (Debian 12's aws-cli 2.9) ignore it and would send requests to AWS.
+aws-cli (keys from 2 or 3; add --profile %[5]s for 3). Releases before mid-2023
+(Debian 12's aws-cli 2.9) ignore a configured endpoint, so pass it every time:
+
+aws --endpoint-url %[3]s s3 mb s3://my-bucket
+aws --endpoint-url %[3]s s3 cp ./file.txt s3://my-bucket/
+aws --endpoint-url %[3]s s3 ls s3://my-bucket
 
 s3kit (after 2 or 3; add --profile %[5]s for 3):
 
-    s3kit mb s3://my-bucket
-    s3kit cp ./file.txt s3://my-bucket/
-    s3kit ls s3://my-bucket
-`, id, secret, b.Endpoint, b.Region, profile)
+s3kit mb s3://my-bucket
+s3kit cp ./file.txt s3://my-bucket/
+s3kit ls s3://my-bucket
+`, id, secret, b.Endpoint, b.Region, profile, configProfileHeader(profile), servicesSection(profile), b.profileCommands(profile), who)
 }
 
 // prefixWriter indents every line written through it.

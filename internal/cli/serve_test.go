@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -122,7 +123,10 @@ func TestServeFirstStartThenRestart(t *testing.T) {
 		`aws_access_key_id="` + first.KeyID + `"`,
 		"export AWS_SECRET_ACCESS_KEY=" + first.Secret,
 		"export AWS_ENDPOINT_URL=" + first.Endpoint,
-		"[profile s3kit]\n    endpoint_url = " + first.Endpoint,
+		// Snippets start at the left margin, so they paste into python3
+		// and INI files as they are.
+		"\nimport boto3\nsession = boto3.Session(\n    aws_access_key_id=",
+		"\n[profile s3kit]\nregion = us-east-1\nservices = s3kit-s3kit\n\n[services s3kit-s3kit]\ns3 =\n  endpoint_url = " + first.Endpoint + "\n",
 		// Every aws-cli line carries the endpoint: older aws-cli releases
 		// ignore AWS_ENDPOINT_URL and endpoint_url and would call AWS.
 		"aws --endpoint-url " + first.Endpoint + " s3 cp ./file.txt s3://my-bucket/",
@@ -157,7 +161,7 @@ func TestServeFirstStartThenRestart(t *testing.T) {
 	if again.KeyID != "" || strings.Contains(again.Banner, first.Secret) {
 		t.Errorf("a later start printed a key:\n%s", again.Banner)
 	}
-	if !strings.Contains(again.Banner, "Access keys: 1 in ") || !strings.Contains(again.Banner, "s3kit keys create --data "+data) {
+	if !strings.Contains(again.Banner, "Access keys: 1 in ") || !strings.Contains(again.Banner, "\ns3kit keys create --data "+data+"\ns3kit keys list --data "+data+"\n") {
 		t.Errorf("a later start should count keys and say how to create one:\n%s", again.Banner)
 	}
 	if got := listBuckets(t, again.Endpoint, first.KeyID, first.Secret); got != http.StatusOK {
@@ -178,12 +182,17 @@ func TestServeWriteProfile(t *testing.T) {
 	if !strings.Contains(string(b), "[dev]\naws_access_key_id = "+first.KeyID+"\naws_secret_access_key = "+first.Secret+"\n") {
 		t.Fatalf("credentials:\n%s", b)
 	}
-	if !strings.Contains(string(c), "[profile dev]\nendpoint_url = "+first.Endpoint+"\nregion = eu-west-1\n") {
-		t.Fatalf("config:\n%s", c)
+	wantConf := "[profile dev]\nregion = eu-west-1\nservices = s3kit-dev\n\n[services s3kit-dev]\ns3 =\n  endpoint_url = " + first.Endpoint + "\n"
+	if string(c) != wantConf {
+		t.Fatalf("config:\n%s\nwant:\n%s", c, wantConf)
 	}
 
 	// A later start keeps the profile's key (its secret is never printed)
-	// and updates the endpoint.
+	// and updates the endpoint, moving a profile-wide endpoint_url (as
+	// older s3kit releases wrote it) into the S3-only services section.
+	if err := os.WriteFile(conf, []byte("[profile dev]\nendpoint_url = "+first.Endpoint+"\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	second := startServe(t, env, "--data", data, "--write-profile", "dev", "--region", "eu-west-1")
 	second.stop()
 	b2, _ := os.ReadFile(cred)
@@ -191,7 +200,8 @@ func TestServeWriteProfile(t *testing.T) {
 	if string(b2) != string(b) {
 		t.Errorf("credentials changed although the key is still valid:\n%s", b2)
 	}
-	if !strings.Contains(string(c2), "endpoint_url = "+second.Endpoint+"\n") || strings.Count(string(c2), "[profile dev]") != 1 {
+	if !strings.Contains(string(c2), "s3 =\n  endpoint_url = "+second.Endpoint+"\n") || strings.Count(string(c2), "[profile dev]") != 1 ||
+		strings.Count(string(c2), "[services s3kit-dev]") != 1 || strings.Count(string(c2), "endpoint_url") != 1 {
 		t.Errorf("config after restart:\n%s", c2)
 	}
 	if strings.Contains(second.Banner, first.Secret) || !strings.Contains(second.Banner, "with access key "+first.KeyID) {
@@ -211,7 +221,13 @@ func TestServeWriteProfile(t *testing.T) {
 	if err := store.Delete(context.Background(), first.KeyID); err != nil {
 		t.Fatal(err)
 	}
-	third := startServe(t, env, "--data", data, "--write-profile", "dev")
+	// The profile now holds a key this server does not know: it is not
+	// ours any more, so only --force-profile replaces it.
+	code, _, errs := runCLI(t, env, "serve", "--addr", "127.0.0.1:0", "--data", data, "--write-profile", "dev")
+	if code != ExitFailed || !strings.Contains(errs, `profile "dev" already exists`) || !strings.Contains(errs, "--force-profile") {
+		t.Fatalf("a profile holding an unknown key: exit %d, stderr %q", code, errs)
+	}
+	third := startServe(t, env, "--data", data, "--write-profile", "dev", "--force-profile")
 	third.stop()
 	b3, _ := os.ReadFile(cred)
 	if strings.Contains(string(b3), first.KeyID) || strings.Contains(string(b3), other.AccessKeyID) || strings.Count(string(b3), "aws_access_key_id") != 1 {
@@ -246,7 +262,7 @@ func TestServeRespectsAWSFileVariables(t *testing.T) {
 		t.Errorf("creds: %q %v", b, err)
 	}
 	c, err := os.ReadFile(filepath.Join(dir, "conf"))
-	if err != nil || !strings.HasPrefix(string(c), "[default]\nendpoint_url = ") {
+	if err != nil || !strings.HasPrefix(string(c), "[default]\nregion = us-east-1\nservices = s3kit-default\n") {
 		t.Errorf("conf (default profile has no 'profile ' prefix): %q %v", c, err)
 	}
 	if _, err := os.Stat(filepath.Join(env.Home, ".aws")); err == nil {
@@ -267,6 +283,8 @@ func TestServeErrors(t *testing.T) {
 		{"negative max connections", []string{"serve", "--max-connections", "-1"}, ExitUsage, "--max-connections"},
 		{"negative body timeout", []string{"serve", "--body-timeout", "-1s"}, ExitUsage, "--body-timeout"},
 		{"negative body min rate", []string{"serve", "--body-min-rate", "-1"}, ExitUsage, "--body-min-rate"},
+		{"address without a port", []string{"serve", "--addr", "9000"}, ExitUsage, "want HOST:PORT"},
+		{"profile name with a space", []string{"serve", "--write-profile", "my dev"}, ExitUsage, "cannot contain spaces"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -320,9 +338,15 @@ func TestServeWriteProfileFailureStillShowsTheFirstKey(t *testing.T) {
 func TestServeRefusesADataDirInUse(t *testing.T) {
 	data := t.TempDir()
 	first := startServe(t, serveEnv(t), "--data", data)
+	start := time.Now()
 	code, _, errs := runCLI(t, serveEnv(t), "serve", "--addr", "127.0.0.1:0", "--data", data)
-	if code != ExitFailed || !strings.Contains(errs, "serve:") {
-		t.Errorf("second server on one data dir: exit %d, %q", code, errs)
+	// The first server runs in this process, so the lock names our PID.
+	want := fmt.Sprintf("data directory %s is in use by another s3kit serve (pid %d)", data, os.Getpid())
+	if code != ExitFailed || !strings.Contains(errs, want) {
+		t.Errorf("second server on one data dir: exit %d, %q; want %q", code, errs, want)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the second server took %v to fail; want at once", d)
 	}
 	n, err := openKeyStoreForTest(t, data).Len(context.Background())
 	if err != nil || n != 1 {
@@ -371,5 +395,122 @@ func TestServeDomainEnablesVirtualHostStyle(t *testing.T) {
 	code, body := signedDo(t, list, s.KeyID, s.Secret)
 	if code != http.StatusOK || !strings.Contains(body, "<Name>vhost-bucket</Name>") {
 		t.Errorf("virtual-host ListObjectsV2: %d %s", code, body)
+	}
+}
+
+func TestServeAddrWithoutHostListensOnLoopbackOnly(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--addr", ":0")
+	if !strings.Contains(s.Banner, "  Listening:   127.0.0.1:") || !strings.Contains(s.Banner, "this machine only") ||
+		!strings.HasPrefix(s.Endpoint, "http://127.0.0.1:") {
+		t.Errorf("--addr :0 banner:\n%s", s.Banner)
+	}
+	all := startServe(t, serveEnv(t), "--data", t.TempDir(), "--addr", "0.0.0.0:0")
+	if !strings.Contains(all.Banner, "all interfaces") {
+		t.Errorf("--addr 0.0.0.0:0 banner:\n%s", all.Banner)
+	}
+	for in, want := range map[string]string{
+		":9000": "127.0.0.1:9000", ":0": "127.0.0.1:0", "0.0.0.0:9000": "0.0.0.0:9000",
+		"[::]:9000": "[::]:9000", "localhost:1": "localhost:1",
+	} {
+		if got, err := listenAddr(in); got != want || err != nil {
+			t.Errorf("listenAddr(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := listenAddr("9000"); err == nil {
+		t.Error(`listenAddr("9000"): want an error`)
+	}
+}
+
+func TestServeWriteProfileNeverOverwritesAnotherProfile(t *testing.T) {
+	env := serveEnv(t)
+	aws := filepath.Join(env.Home, ".aws")
+	cred, conf := filepath.Join(aws, "credentials"), filepath.Join(aws, "config")
+	credBefore := "[dev]\naws_access_key_id = AKIAUSERUSERUSERUSER\naws_secret_access_key = usersecret\n"
+	confBefore := "[profile dev]\nregion = eu-central-1\noutput = json\n"
+	if err := os.MkdirAll(aws, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(cred, []byte(credBefore), 0o644)
+	os.WriteFile(conf, []byte(confBefore), 0o644)
+	data := t.TempDir()
+
+	code, out, errs := runCLI(t, env, "serve", "--addr", "127.0.0.1:0", "--data", data, "--write-profile", "dev")
+	if code != ExitFailed || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	for _, want := range []string{
+		`profile "dev" already exists`, "[dev] in " + cred + " (aws_access_key_id, aws_secret_access_key)",
+		"[profile dev] in " + conf + " (region, output)", "--write-profile dev-local", "--force-profile",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("refusal lacks %q:\n%s", want, errs)
+		}
+	}
+	if b, _ := os.ReadFile(cred); string(b) != credBefore {
+		t.Errorf("credentials changed:\n%s", b)
+	}
+	if c, _ := os.ReadFile(conf); string(c) != confBefore {
+		t.Errorf("config changed:\n%s", c)
+	}
+	if n, _ := openKeyStoreForTest(t, data).Len(context.Background()); n != 0 {
+		t.Errorf("the refused start created %d keys", n)
+	}
+
+	// A profile only in the config file (here a role) is refused too.
+	env2 := serveEnv(t)
+	writeTestFile(t, filepath.Join(env2.Home, ".aws", "config"), "[profile dev]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n")
+	if code, _, errs := runCLI(t, env2, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--write-profile", "dev"); code != ExitFailed || !strings.Contains(errs, "(role_arn, source_profile)") {
+		t.Errorf("config-only profile: exit %d, %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, env2, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--force-profile"); code != ExitUsage {
+		t.Errorf("--force-profile alone: exit %d, %q", code, errs)
+	}
+
+	// --force-profile replaces keys, region and endpoint, keeps the rest,
+	// and backs up each file it changed.
+	s := startServe(t, env, "--data", data, "--write-profile", "dev", "--force-profile")
+	s.stop()
+	b, _ := os.ReadFile(cred)
+	c, _ := os.ReadFile(conf)
+	if !strings.Contains(string(b), "aws_access_key_id = "+s.KeyID) || strings.Contains(string(b), "AKIAUSER") {
+		t.Errorf("forced credentials:\n%s", b)
+	}
+	if !strings.Contains(string(c), "[profile dev]\nregion = us-east-1\noutput = json\nservices = s3kit-dev\n") {
+		t.Errorf("forced config:\n%s", c)
+	}
+	for _, f := range []struct{ path, before string }{{cred, credBefore}, {conf, confBefore}} {
+		baks, _ := filepath.Glob(f.path + ".s3kit-backup-*")
+		if len(baks) != 1 {
+			t.Fatalf("backups of %s: %v", f.path, baks)
+		}
+		got, _ := os.ReadFile(baks[0])
+		fi, _ := os.Stat(baks[0])
+		if string(got) != f.before || fi.Mode().Perm() != 0o600 {
+			t.Errorf("backup %s: mode %v, content %q", baks[0], fi.Mode().Perm(), got)
+		}
+		if !strings.Contains(s.Banner, "Kept a copy of the previous file as "+baks[0]) {
+			t.Errorf("banner does not name the backup %s:\n%s", baks[0], s.Banner)
+		}
+	}
+
+	// Now the profile holds this server's key: later starts update it
+	// without --force-profile and without more backups.
+	again := startServe(t, env, "--data", data, "--write-profile", "dev")
+	again.stop()
+	if baks, _ := filepath.Glob(conf + ".s3kit-backup-*"); len(baks) != 1 || strings.Contains(again.Banner, "Kept a copy") {
+		t.Errorf("a start with our own profile made backups: %v", baks)
+	}
+	if c2, _ := os.ReadFile(conf); !strings.Contains(string(c2), "endpoint_url = "+again.Endpoint+"\n") {
+		t.Errorf("endpoint not updated:\n%s", c2)
+	}
+}
+
+func writeTestFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -37,6 +37,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		Backend:         backend,
 		Keys:            serverKeys{store},
 		Region:          o.Region,
+		StrictRegion:    o.StrictRegion,
 		Domain:          o.Domain,
 		Logger:          logger,
 		Now:             now,

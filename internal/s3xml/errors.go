@@ -105,6 +105,7 @@ const (
 	CodeObjectLockConfigurationNotFound     = "ObjectLockConfigurationNotFoundError"
 	CodePreconditionFailed                  = "PreconditionFailed"
 	CodeReplicationConfigurationNotFound    = "ReplicationConfigurationNotFoundError"
+	CodeRequestHeaderSectionTooLarge        = "RequestHeaderSectionTooLarge"
 	CodeRequestTimeTooSkewed                = "RequestTimeTooSkewed"
 	CodeRequestTimeout                      = "RequestTimeout"
 	CodeServiceUnavailable                  = "ServiceUnavailable"
@@ -247,6 +248,8 @@ func errorRow(code string) (int, string) {
 		return 304, "Not Modified"
 	case CodePreconditionFailed:
 		return 412, "At least one of the pre-conditions you specified did not hold"
+	case CodeRequestHeaderSectionTooLarge:
+		return 400, "Your request header section exceeds the maximum allowed size."
 	case CodeRequestTimeTooSkewed:
 		return 403, "The difference between the request time and the current time is too large."
 	case CodeRequestTimeout:

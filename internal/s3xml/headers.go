@@ -36,6 +36,17 @@ const (
 	HeaderExpectedBucketOwner       = "X-Amz-Expected-Bucket-Owner"
 )
 
+// HeaderIntegrity is set by s3kit's server on every response, with the
+// value IntegrityVerified: a promise that it decodes aws-chunked bodies and
+// rejects any upload whose Content-MD5, x-amz-checksum-* header or trailer
+// or signed payload hash does not match the bytes. s3kit's client relies on
+// it (and on the AWS hostname) instead of the Server header, which other
+// servers imitate.
+const (
+	HeaderIntegrity   = "X-S3kit-Integrity"
+	IntegrityVerified = "verified"
+)
+
 // Metadata directives for CopyObject (HeaderMetadataDirective).
 const (
 	MetadataDirectiveCopy    = "COPY"
@@ -53,10 +64,39 @@ const StorageClassStandard = "STANDARD"
 // URL-encode keys, prefixes, delimiters and markers.
 const EncodingTypeURL = "url"
 
-// EncodeURL encodes a key (or prefix, delimiter, marker) the way listings
-// do for encoding-type=url. botocore decodes such values with
-// urllib.parse.unquote_plus, which this encoding round-trips with.
-func EncodeURL(s string) string { return url.QueryEscape(s) }
+// EncodeURL encodes a key (or prefix, delimiter, marker) the way S3's
+// listings do for encoding-type=url: every byte but the unreserved
+// characters and "/" as %XX, a space as %20 (so "a b/c+d" is
+// "a%20b/c%2Bd"). botocore decodes such values with
+// urllib.parse.unquote_plus, which this encoding round-trips with since it
+// never leaves a raw "+".
+func EncodeURL(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !keepUnencoded(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	const hexDigits = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; keepUnencoded(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', hexDigits[c>>4], hexDigits[c&15])
+		}
+	}
+	return string(b)
+}
+
+// keepUnencoded reports whether EncodeURL leaves c as it is.
+func keepUnencoded(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~' || c == '/'
+}
 
 // DecodeURL reverses EncodeURL (and S3's own encoding).
 func DecodeURL(s string) (string, error) { return url.QueryUnescape(s) }

@@ -239,8 +239,11 @@ func TestChecksumsGetSet(t *testing.T) {
 func TestEncodeURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
-		{"a b/c+d", "a+b%2Fc%2Bd"},
+		// As S3 answers (and the s3-tests expect): "/" stays, a space
+		// is %20, "+" is %2B.
+		{"a b/c+d", "a%20b/c%2Bd"},
 		{"ü\x01", "%C3%BC%01"},
+		{"\x00\x1f\x7f\xff%~*", "%00%1F%7F%FF%25~%2A"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

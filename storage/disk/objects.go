@@ -237,11 +237,41 @@ func (s *Store) readLogged(bucket, key string, v ovVal, rec *objRecord) ([]byte,
 
 // DeleteObject implements storage.Backend.
 func (s *Store) DeleteObject(ctx context.Context, bucket, key string) error {
+	return s.deleteObject(ctx, bucket, key, "")
+}
+
+// DeleteObjectIfMatch implements storage.ConditionalDeleter: the ETag is
+// checked against the current record in the same update that deletes it.
+func (s *Store) DeleteObjectIfMatch(ctx context.Context, bucket, key, ifMatch string) error {
+	if ifMatch == "" {
+		return fmt.Errorf("delete %s/%s: empty if-match: %w", bucket, key, storage.ErrInvalidArgument)
+	}
+	return s.deleteObject(ctx, bucket, key, ifMatch)
+}
+
+// deleteObject deletes key, if ifMatch is set only when the object
+// exists with that ETag.
+func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	check := func(cur []byte) error {
+		if ifMatch == "" {
+			return nil
+		}
+		var old objRecord
+		if cur != nil {
+			if _, err := decodeObject(cur, &old); err != nil {
+				return err
+			}
+		}
+		if err := upload.CheckPreconditions(storage.PutOptions{IfMatch: ifMatch}, cur != nil, old.ETag); err != nil {
+			return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+		}
+		return nil
+	}
 	var freed []string
-	fast := &fastOp{bucket: bucket, key: key, mk: func([]byte) ([]byte, error) { return nil, nil }}
+	fast := &fastOp{bucket: bucket, key: key, mk: func(cur []byte) ([]byte, error) { return nil, check(cur) }}
 	err := s.c.doFast(fast, func(tx *bolt.Tx) error {
 		freed = nil
 		b, err := bucketOf(tx, bucket)
@@ -250,6 +280,9 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string) error {
 		}
 		objs := b.Bucket(bktObjects)
 		cur := objs.Get([]byte(key))
+		if err := check(cur); err != nil {
+			return err
+		}
 		if cur == nil {
 			return nil
 		}

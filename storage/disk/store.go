@@ -1,6 +1,7 @@
 package disk
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -19,11 +20,12 @@ import (
 )
 
 var (
-	_ storage.Backend      = (*Store)(nil)
-	_ storage.Multipart    = (*Store)(nil)
-	_ storage.Copier       = (*Store)(nil)
-	_ storage.Tagger       = (*Store)(nil)
-	_ storage.BucketTagger = (*Store)(nil)
+	_ storage.Backend            = (*Store)(nil)
+	_ storage.Multipart          = (*Store)(nil)
+	_ storage.Copier             = (*Store)(nil)
+	_ storage.Tagger             = (*Store)(nil)
+	_ storage.BucketTagger       = (*Store)(nil)
+	_ storage.ConditionalDeleter = (*Store)(nil)
 
 	_ storage.RangeWriterTo = (*fileContent)(nil)
 	_ io.WriterTo           = (*fileContent)(nil)
@@ -434,7 +436,9 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.c.do(func(tx *bolt.Tx) error {
+	var freed []string
+	err := s.c.do(func(tx *bolt.Tx) error {
+		freed = nil
 		b, err := bucketOf(tx, name)
 		if err != nil {
 			return err
@@ -442,11 +446,29 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 		if k, _ := b.Bucket(bktObjects).Cursor().First(); k != nil {
 			return fmt.Errorf("delete bucket %s: %w", name, storage.ErrBucketNotEmpty)
 		}
-		if k, _ := b.Bucket(bktUploads).Cursor().First(); k != nil {
-			return fmt.Errorf("delete bucket %s: unfinished multipart uploads: %w", name, storage.ErrBucketNotEmpty)
+		// Unfinished uploads go with the bucket, as on S3: their parts
+		// are released in the same transaction.
+		var ids [][]byte
+		if err := b.Bucket(bktUploads).ForEach(func(k, _ []byte) error {
+			ids = append(ids, bytes.Clone(k))
+			return nil
+		}); err != nil {
+			return err
 		}
+		rf := newRefs(tx)
+		for _, id := range ids {
+			if err := deleteUpload(b, rf, string(id)); err != nil {
+				return err
+			}
+		}
+		freed = rf.freed
 		return tx.Bucket(bktBuckets).DeleteBucket([]byte(name))
 	})
+	if err != nil {
+		return err
+	}
+	s.unlink(freed)
+	return nil
 }
 
 // PutBucketTagging implements storage.BucketTagger. The tags live beside

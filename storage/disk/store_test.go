@@ -487,3 +487,33 @@ func TestGetOutlivesDelete(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteBucketFreesUploadParts checks that deleting a bucket with an
+// unfinished upload removes the upload's part files, which nothing can
+// reach any more.
+func TestDeleteBucketFreesUploadParts(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.CreateMultipartUpload(ctx, "b", "k", storage.ObjectMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 2; n++ {
+		if _, err := s.UploadPart(ctx, "b", "k", u.UploadID, n, bytes.NewReader(make([]byte, 200<<10)), storage.PartOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(dataFiles(t, s)) == 0 {
+		t.Fatal("parts were not stored in files; the test checks nothing")
+	}
+	if err := s.DeleteBucket(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if files := dataFiles(t, s); len(files) != 0 {
+		t.Fatalf("part files left after DeleteBucket: %v", files)
+	}
+}

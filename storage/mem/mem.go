@@ -14,11 +14,12 @@ import (
 )
 
 var (
-	_ storage.Backend      = (*Store)(nil)
-	_ storage.Multipart    = (*Store)(nil)
-	_ storage.Copier       = (*Store)(nil)
-	_ storage.Tagger       = (*Store)(nil)
-	_ storage.BucketTagger = (*Store)(nil)
+	_ storage.Backend            = (*Store)(nil)
+	_ storage.Multipart          = (*Store)(nil)
+	_ storage.Copier             = (*Store)(nil)
+	_ storage.Tagger             = (*Store)(nil)
+	_ storage.BucketTagger       = (*Store)(nil)
+	_ storage.ConditionalDeleter = (*Store)(nil)
 )
 
 // Options configure a Store.
@@ -116,8 +117,9 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if len(b.objects) > 0 || len(b.uploads) > 0 {
-		return fmt.Errorf("delete bucket %s: %d objects, %d uploads: %w", name, len(b.objects), len(b.uploads), storage.ErrBucketNotEmpty)
+	// Unfinished uploads go with the bucket, as on S3.
+	if len(b.objects) > 0 {
+		return fmt.Errorf("delete bucket %s: %d objects: %w", name, len(b.objects), storage.ErrBucketNotEmpty)
 	}
 	delete(s.buckets, name)
 	return nil
@@ -261,6 +263,18 @@ func (s *Store) lookup(ctx context.Context, bucketName, key string) (*object, er
 
 // DeleteObject implements storage.Backend.
 func (s *Store) DeleteObject(ctx context.Context, bucketName, key string) error {
+	return s.deleteObject(ctx, bucketName, key, "")
+}
+
+// DeleteObjectIfMatch implements storage.ConditionalDeleter.
+func (s *Store) DeleteObjectIfMatch(ctx context.Context, bucketName, key, ifMatch string) error {
+	if ifMatch == "" {
+		return fmt.Errorf("delete %s/%s: empty if-match: %w", bucketName, key, storage.ErrInvalidArgument)
+	}
+	return s.deleteObject(ctx, bucketName, key, ifMatch)
+}
+
+func (s *Store) deleteObject(ctx context.Context, bucketName, key, ifMatch string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -270,7 +284,17 @@ func (s *Store) DeleteObject(ctx context.Context, bucketName, key string) error 
 	if err != nil {
 		return err
 	}
-	if _, ok := b.objects[key]; !ok {
+	o, ok := b.objects[key]
+	if ifMatch != "" {
+		etag := ""
+		if ok {
+			etag = o.info.ETag
+		}
+		if err := upload.CheckPreconditions(storage.PutOptions{IfMatch: ifMatch}, ok, etag); err != nil {
+			return fmt.Errorf("delete %s/%s: %w", bucketName, key, err)
+		}
+	}
+	if !ok {
 		return nil
 	}
 	delete(b.objects, key)

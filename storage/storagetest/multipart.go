@@ -72,7 +72,7 @@ func testMultipart(t *testing.T, nb func(t *testing.T) storage.Backend) {
 		{"PartFailures", testMPPartFailures},
 		{"ListParts", testMPListParts},
 		{"ListUploads", testMPListUploads},
-		{"BucketNotEmpty", testMPBucketNotEmpty},
+		{"DeleteBucketDiscardsUploads", testMPDeleteBucketDiscardsUploads},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -321,15 +321,38 @@ func testMPListUploads(t *testing.T, f *mpFixture) {
 	}
 }
 
-func testMPBucketNotEmpty(t *testing.T, f *mpFixture) {
+// testMPDeleteBucketDiscardsUploads checks that a bucket holding only
+// unfinished uploads can be deleted, as on S3 (aws s3 rb --force after an
+// interrupted upload), and that the uploads do not come back with a
+// bucket of the same name.
+func testMPDeleteBucketDiscardsUploads(t *testing.T, f *mpFixture) {
 	id := f.create("pending")
-	wantErr(t, "DeleteBucket with a pending upload", f.b.DeleteBucket(f.ctx, f.bucket), storage.ErrBucketNotEmpty)
-	if err := f.mp.AbortMultipartUpload(f.ctx, f.bucket, "pending", id); err != nil {
+	f.part("pending", id, 1, bytes.Repeat([]byte("p"), 1000))
+	other := f.create("dir/other")
+	if _, err := f.b.PutObject(f.ctx, f.bucket, "obj", bytes.NewReader([]byte("x")), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "DeleteBucket holding an object", f.b.DeleteBucket(f.ctx, f.bucket), storage.ErrBucketNotEmpty)
+	if err := f.b.DeleteObject(f.ctx, f.bucket, "obj"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.b.DeleteBucket(f.ctx, f.bucket); err != nil {
-		t.Fatalf("DeleteBucket after abort: %v", err)
+		t.Fatalf("DeleteBucket with only unfinished uploads: %v", err)
 	}
+	if _, err := f.b.HeadBucket(f.ctx, f.bucket); !errors.Is(err, storage.ErrNoSuchBucket) {
+		t.Fatalf("HeadBucket after DeleteBucket: %v", err)
+	}
+	if err := f.b.CreateBucket(f.ctx, f.bucket, storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.mp.ListMultipartUploads(f.ctx, f.bucket, storage.ListUploadsOptions{})
+	if err != nil || len(res.Uploads) != 0 {
+		t.Fatalf("ListMultipartUploads in the re-created bucket = %+v, %v; want none", res.Uploads, err)
+	}
+	_, err = f.mp.ListParts(f.ctx, f.bucket, "pending", id, storage.ListPartsOptions{})
+	wantErr(t, "ListParts of a discarded upload", err, storage.ErrNoSuchUpload)
+	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "dir/other", other, []storage.CompletePart{cp(1, `"x"`)}, storage.CompleteOptions{})
+	wantErr(t, "Complete of a discarded upload", err, storage.ErrNoSuchUpload)
 }
 
 func testCopier(t *testing.T, nb func(t *testing.T) storage.Backend) {

@@ -488,3 +488,35 @@ func testBucketTagger(t *testing.T, nb func(t *testing.T) storage.Backend) {
 		}
 	}
 }
+
+func testConditionalDeleter(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	f := newFixture(t, nb)
+	cd, ok := f.b.(storage.ConditionalDeleter)
+	if !ok {
+		t.Skip("backend does not implement storage.ConditionalDeleter")
+	}
+	// A small object and one large enough to live in its own file.
+	for _, n := range []int{10, 300 << 10} {
+		key := fmt.Sprintf("cond-%d", n)
+		info := f.put(key, payload(int64(n), n))
+		wantErr(t, "DeleteObjectIfMatch(wrong etag)", cd.DeleteObjectIfMatch(f.ctx, f.bucket, key, `"0123"`), storage.ErrPreconditionFailed)
+		if _, err := f.b.HeadObject(f.ctx, f.bucket, key); err != nil {
+			t.Fatalf("object gone after a failed conditional delete: %v", err)
+		}
+		wantErr(t, "DeleteObjectIfMatch(empty)", cd.DeleteObjectIfMatch(f.ctx, f.bucket, key, ""), storage.ErrInvalidArgument)
+		// Unquoted, as clients may send it.
+		if err := cd.DeleteObjectIfMatch(f.ctx, f.bucket, key, strings.Trim(info.ETag, `"`)); err != nil {
+			t.Fatalf("DeleteObjectIfMatch(current etag): %v", err)
+		}
+		if _, err := f.b.HeadObject(f.ctx, f.bucket, key); !errors.Is(err, storage.ErrNoSuchKey) {
+			t.Fatalf("HeadObject after conditional delete: %v", err)
+		}
+		wantErr(t, "DeleteObjectIfMatch(absent)", cd.DeleteObjectIfMatch(f.ctx, f.bucket, key, info.ETag), storage.ErrNoSuchKey)
+		wantErr(t, "DeleteObjectIfMatch(*, absent)", cd.DeleteObjectIfMatch(f.ctx, f.bucket, key, "*"), storage.ErrNoSuchKey)
+		f.put(key, []byte("again"))
+		if err := cd.DeleteObjectIfMatch(f.ctx, f.bucket, key, "*"); err != nil {
+			t.Fatalf("DeleteObjectIfMatch(*): %v", err)
+		}
+	}
+	wantErr(t, "DeleteObjectIfMatch(no bucket)", cd.DeleteObjectIfMatch(f.ctx, "nope", "k", "*"), storage.ErrNoSuchBucket)
+}

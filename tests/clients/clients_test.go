@@ -106,7 +106,7 @@ func checkFirstStart(t *testing.T, srv *serverProc, serverHome string) {
 			t.Fatalf("banner key %q / secret of %d chars:\n%s", srv.KeyID, len(srv.Secret), srv.Banner)
 		}
 		for _, want := range []string{
-			"boto3.Session(\n        aws_access_key_id=\"" + srv.KeyID + "\"",
+			"\nimport boto3\nsession = boto3.Session(\n    aws_access_key_id=\"" + srv.KeyID + "\"",
 			"endpoint_url=\"" + srv.Endpoint + "\"",
 			"export AWS_ACCESS_KEY_ID=" + srv.KeyID,
 			"export AWS_SECRET_ACCESS_KEY=" + srv.Secret,
