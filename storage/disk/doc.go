@@ -6,6 +6,7 @@
 //	index.db    bbolt: buckets and their tags, object records, uploads, parts,
 //	            file refcounts
 //	wal         write-ahead log of small object writes not yet in index.db
+//	reserve     free space held back for a full disk (see space.go)
 //	data/<id>   content files, named by random IDs (keys never become paths)
 //
 // Small objects (up to Options.InlineMax, 64 KiB by default) live inline in
