@@ -73,7 +73,8 @@ type committer struct {
 
 func newCommitter(db *bolt.DB, log *wal, ov *overlay, sp *space, opts Options) *committer {
 	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{}),
-		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint, space: sp}
+		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint, space: sp,
+		logBroken: log != nil && log.unfolded}
 	if opts.logMaxEntries > 0 {
 		c.maxEntries = opts.logMaxEntries
 	}

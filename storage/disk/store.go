@@ -223,6 +223,10 @@ func (s *Store) openLog(disable bool) error {
 			}
 			return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, applied))
 		})
+		if errors.Is(err, storage.ErrInsufficientStorage) && !disable {
+			s.openUnfolded(files, recs)
+			return nil
+		}
 		if err != nil {
 			closeAll()
 			return fmt.Errorf("replay log: %w", err)
@@ -254,6 +258,29 @@ func (s *Store) openLog(disable bool) error {
 	s.journal = &wal{files: files, seq: applied, fault: s.space.fault}
 	s.ov = newOverlay()
 	return nil
+}
+
+// walSeqSkip is how far past the replayed records the log's sequence
+// numbers jump when Open could not fold them (see openUnfolded): further
+// than any record a torn write can have left after them (one group, at
+// most maxGroup records).
+const walSeqSkip = 1 << 32
+
+// openUnfolded opens the log when the disk has no room to fold its
+// records into the index, even with the reserve released. Rather than
+// fail to start, the store keeps the records in the overlay (GET, HEAD
+// and listings see them) and in the log files, left as they are, and
+// appends nothing to the log until a commit has folded them in: every
+// commit folds the overlay first, so the first one that finds room does
+// (until then commits fail with storage.ErrInsufficientStorage). The
+// sequence numbers skip ahead, so that no record left in the files after
+// the replayed ones can ever continue the chain written after the fold.
+func (s *Store) openUnfolded(files [2]*os.File, recs []walRec) {
+	last := recs[len(recs)-1].seq
+	s.journal = &wal{files: files, seq: last + walSeqSkip, fault: s.space.fault, unfolded: true}
+	s.ov = newOverlay()
+	s.ov.add(recs)
+	s.log.Warn("storage: disk full: kept the write-ahead log's records in memory until there is room to fold them into the index", "dir", s.dir, "records", len(recs))
 }
 
 // initIndex creates the index's top-level buckets when they are missing,

@@ -107,6 +107,9 @@ type wal struct {
 	lastSync time.Duration
 	// fault, set by tests, can fail appends as a full disk would.
 	fault func(faultOp) error
+	// unfolded is set when Open could not fold the files' records into
+	// the index (see openUnfolded): nothing is appended until they are.
+	unfolded bool
 }
 
 // rawSyncMax is the flush time below which the log flushes with a raw
