@@ -39,3 +39,19 @@ func TestFullDiskIsInsufficientStorage(t *testing.T) {
 	e.must(200, "GET", "/bkt?list-type=2", nil, nil)
 	e.must(204, "DELETE", "/bkt/old", nil, nil)
 }
+
+// TestBoto3FullDisk checks the same with real boto3: a ClientError with
+// 507 InsufficientStorage and no retries, and deletes that still work.
+func TestBoto3FullDisk(t *testing.T) {
+	t.Parallel()
+	st := mem.New(mem.Options{})
+	srv := s3test.NewServer(t, s3test.WithBackend(fullBackend{st}))
+	ctx := context.Background()
+	if err := st.CreateBucket(ctx, "full", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PutObject(ctx, "full", "old", strings.NewReader("x"), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Log(runBoto3Script(t, srv, "testdata/boto3_fulldisk.py", nil))
+}
