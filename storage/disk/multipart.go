@@ -244,7 +244,7 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 		}
 		var err error
 		if asm, asmFrom, err = s.assemble(ctx, bucket, key, uploadID, parts); err != nil {
-			return storage.ObjectInfo{}, err
+			return storage.ObjectInfo{}, noSpace(err)
 		}
 	}
 	var rec objRecord

@@ -223,6 +223,8 @@ func (s *Store) openLog(disable bool) error {
 			}
 			return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, applied))
 		})
+		// (With the log disabled there is no log to keep running on:
+		// Open fails, and succeeds once there is room.)
 		if errors.Is(err, storage.ErrInsufficientStorage) && !disable {
 			s.openUnfolded(files, recs)
 			return nil
