@@ -91,6 +91,8 @@ func storageCode(err error) (string, bool) {
 		return s3xml.CodePreconditionFailed, true
 	case errors.Is(err, storage.ErrInvalidArgument):
 		return s3xml.CodeInvalidArgument, true
+	case errors.Is(err, storage.ErrInsufficientStorage):
+		return s3xml.CodeInsufficientStorage, true
 	}
 	return "", false
 }

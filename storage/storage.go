@@ -37,6 +37,11 @@ var (
 	ErrBadDigest          = errors.New("content-md5 mismatch")  // BadDigest
 	ErrPreconditionFailed = errors.New("precondition failed")   // PreconditionFailed
 	ErrInvalidArgument    = errors.New("invalid argument")      // InvalidArgument
+	// ErrInsufficientStorage: the backend has no room for new data (its
+	// disk is full). Deletes and other changes that add no data still
+	// work, so a client can free space; retrying the write later may
+	// succeed.
+	ErrInsufficientStorage = errors.New("insufficient storage") // InsufficientStorage (507)
 )
 
 // BucketInfo describes a bucket.

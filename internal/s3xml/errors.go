@@ -69,6 +69,7 @@ const (
 	CodeExpiredToken                        = "ExpiredToken"
 	CodeIllegalLocationConstraintException  = "IllegalLocationConstraintException"
 	CodeIncompleteBody                      = "IncompleteBody"
+	CodeInsufficientStorage                 = "InsufficientStorage"
 	CodeInternalError                       = "InternalError"
 	CodeInvalidAccessKeyID                  = "InvalidAccessKeyId"
 	CodeInvalidArgument                     = "InvalidArgument"
@@ -172,6 +173,14 @@ func errorRow(code string) (int, string) {
 		return 400, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."
 	case CodeIncompleteBody:
 		return 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."
+	case CodeInsufficientStorage:
+		// S3 has no full-disk error. MinIO answers 507 XMinioStorageFull;
+		// versitygw and SeaweedFS have no such case (their write fails as
+		// InternalError). 507 (RFC 4918: the server cannot store what the
+		// request needs) says what happened, and unlike 500 or 503 it is
+		// not in botocore's or s3kit's retry lists, so a client stops at
+		// once with this message instead of retrying into a full disk.
+		return 507, "The server's disk is full: there is no room to store this request. Delete objects or free disk space on the server, then retry."
 	case CodeInternalError:
 		return 500, "We encountered an internal error. Please try again."
 	case CodeInvalidAccessKeyID:

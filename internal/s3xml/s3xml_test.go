@@ -196,6 +196,7 @@ func TestErrorTable(t *testing.T) {
 		{CodeEntityTooSmall, 400}, {CodeInvalidPart, 400}, {CodeInvalidPartOrder, 400},
 		{CodeMalformedXML, 400}, {CodeInvalidArgument, 400}, {CodeInvalidRequest, 400},
 		{CodeBadDigest, 400}, {CodeInternalError, 500}, {CodeNotImplemented, 501},
+		{CodeInsufficientStorage, 507},
 		{CodeRequestTimeTooSkewed, 403}, {CodeMissingContentLength, 411},
 		{CodeNoSuchBucketPolicy, 404}, {CodeNoSuchCORSConfiguration, 404},
 		{CodeNoSuchLifecycleConfiguration, 404}, {CodeNoSuchWebsiteConfiguration, 404},

@@ -67,11 +67,14 @@ type committer struct {
 	maxEntries int
 	// failCheckpoint, when set (by tests), can fail background checkpoints.
 	failCheckpoint func() error
+	// space is released when a commit runs out of it (see space.go).
+	space *space
 }
 
-func newCommitter(db *bolt.DB, log *wal, ov *overlay, opts Options) *committer {
+func newCommitter(db *bolt.DB, log *wal, ov *overlay, sp *space, opts Options) *committer {
 	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{}),
-		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint}
+		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint, space: sp,
+		logBroken: log != nil && log.unfolded}
 	if opts.logMaxEntries > 0 {
 		c.maxEntries = opts.logMaxEntries
 	}
@@ -98,7 +101,18 @@ func (c *committer) send(u *update) error {
 	case <-c.quit:
 		return ErrClosed
 	}
-	return <-u.done
+	return noSpace(<-u.done)
+}
+
+// update runs a bbolt transaction (failing it first when a test
+// simulates a full disk).
+func (c *committer) update(fn func(tx *bolt.Tx) error) error {
+	return c.db.Update(func(tx *bolt.Tx) error {
+		if err := inject(c.space.fault, faultIndex); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 func (c *committer) close() {
@@ -227,7 +241,7 @@ func (c *committer) checkpoint() {
 	c.ckpt = done
 	failCheckpoint := c.failCheckpoint
 	go func() {
-		done <- c.db.Update(func(tx *bolt.Tx) error {
+		done <- c.update(func(tx *bolt.Tx) error {
 			if err := foldMap(tx, frozen); err != nil {
 				return err
 			}
@@ -267,9 +281,10 @@ func (c *committer) run(group []*update) {
 	if c.log != nil {
 		c.waitCheckpoint()
 	}
-	for first := true; first || len(group) > 0; first = false {
+	retried := false
+	for {
 		failed, ferr := -1, error(nil)
-		err := c.db.Update(func(tx *bolt.Tx) error {
+		err := c.update(func(tx *bolt.Tx) error {
 			if err := c.fold(tx); err != nil {
 				return err
 			}
@@ -284,6 +299,14 @@ func (c *committer) run(group []*update) {
 		if failed >= 0 {
 			group[failed].done <- ferr
 			group = append(group[:failed], group[failed+1:]...)
+			if len(group) == 0 {
+				return
+			}
+			continue
+		}
+		if !retried && c.space.release(err) {
+			// The disk is full: the reserve's blocks are free now.
+			retried = true
 			continue
 		}
 		if err == nil && c.log != nil {
@@ -397,7 +420,15 @@ func (c *committer) logGroup(group []*update) bool {
 		return false
 	}
 	if err == nil && len(recs) > 0 {
-		if err = c.log.append(recs); err != nil {
+		seq := c.log.seq
+		if err = c.log.append(recs); c.space.release(err) {
+			// The disk is full: write the same records (same sequence
+			// numbers, so the chain has no gap) over what the failed
+			// write left, now that the reserve's blocks are free.
+			c.log.seq = seq
+			err = c.log.append(recs)
+		}
+		if err != nil {
 			c.logBroken = true
 		} else {
 			c.ov.add(recs)

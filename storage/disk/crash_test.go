@@ -30,6 +30,10 @@ func TestMain(m *testing.M) {
 		crashChild(spec)
 		return
 	}
+	if dir := os.Getenv(fullEnv); dir != "" {
+		fullChild(dir)
+		return
+	}
 	os.Exit(m.Run())
 }
 

@@ -6,6 +6,7 @@
 //	index.db    bbolt: buckets and their tags, object records, uploads, parts,
 //	            file refcounts
 //	wal         write-ahead log of small object writes not yet in index.db
+//	reserve     free space held back for a full disk (see space.go)
 //	data/<id>   content files, named by random IDs (keys never become paths)
 //
 // Small objects (up to Options.InlineMax, 64 KiB by default) live inline in
@@ -45,6 +46,26 @@
 // extents lazily and pin them: pins.go). A crash can therefore leave only unreferenced files behind
 // (half-written uploads, files whose unlink was lost); Open removes every
 // file in data/ that the index does not reference.
+//
+// A full disk degrades the store; it never wedges it (space.go). Open
+// allocates a reserve file (Options.Reserve: 32 MiB, or an eighth of a
+// small file system). When a log append or index commit runs out of
+// space, the reserve is released and the write retried, and from then on
+// new data (PUT, UploadPart, CopyObject) is refused with
+// storage.ErrInsufficientStorage, which the server answers with 507
+// InsufficientStorage, until the file system has twice the reserve free
+// again. Deletes, aborts, CreateMultipartUpload and listings keep
+// working on the reserve's blocks; a listing that cannot fold the log
+// even so merges the logged changes into its cursor and writes nothing.
+// A body that runs out of space fails only its own upload. Recovery
+// copes with a full disk too: leftover files are removed before the log
+// is replayed (their space is the replay's), the replay may use the
+// reserve, and if the log still cannot be folded Open keeps its records
+// in memory and in the untouched log files, serves reads from them, and
+// folds them in with the first commit that finds room. A log append cut
+// short by ENOSPC is a torn record, which replay stops at; a retried
+// append rewrites the same records with the same sequence numbers over
+// it. Nothing acknowledged is lost at any point.
 //
 // Readers see an object either before or after a commit, never a mix:
 // records are replaced in one transaction, and open Content keeps its file

@@ -63,7 +63,7 @@ func (s *Store) receive(r io.Reader, inline bool) (*spool, error) {
 	}
 	if err != nil {
 		s.bufs.Put(bp)
-		return nil, err
+		return nil, noSpace(err)
 	}
 	sp.id = id
 	if sp.size, err = s.stream(sp.f, r, bp, n); err != nil {
@@ -104,6 +104,14 @@ func (s *Store) stream(f *os.File, r io.Reader, first *[]byte, n int) (int64, er
 		defer close(done)
 		synced := int64(0)
 		for c := range full {
+			if werr == nil && s.space.full.Load() {
+				// The disk filled up meanwhile: what the reserve freed
+				// is for deletes (see space.go), not for this body.
+				werr = errFull
+			}
+			if werr == nil {
+				werr = inject(s.space.fault, faultData)
+			}
 			if werr == nil {
 				var m int
 				m, werr = f.Write((*c.bp)[:c.n])
@@ -149,7 +157,7 @@ func (s *Store) stream(f *os.File, r io.Reader, first *[]byte, n int) (int64, er
 	if rerr != nil {
 		return written, rerr
 	}
-	return written, werr
+	return written, noSpace(werr)
 }
 
 // persist makes a content file durable: its bytes, then its directory
@@ -159,13 +167,13 @@ func (sp *spool) persist() error {
 		return nil
 	}
 	if err := sp.f.Sync(); err != nil {
-		return err
+		return noSpace(err)
 	}
 	if err := sp.f.Close(); err != nil {
-		return err
+		return noSpace(err)
 	}
 	sp.f = nil
-	return sp.s.dataDir.Sync()
+	return noSpace(sp.s.dataDir.Sync())
 }
 
 // discard removes an uncommitted content file.

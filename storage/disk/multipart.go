@@ -86,6 +86,9 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	}); err != nil {
 		return storage.PartInfo{}, err
 	}
+	if err := s.space.admit(); err != nil {
+		return storage.PartInfo{}, fmt.Errorf("upload part %d: %w", partNumber, err)
+	}
 	r := upload.NewReader(ctx, body)
 	sp, err := s.receive(r, false)
 	if err != nil {
@@ -235,9 +238,13 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 	var asm *spool
 	var asmFrom []string
 	if len(parts) > s.maxExtents {
+		// Copying the parts into one file needs their size again.
+		if err := s.space.admit(); err != nil {
+			return storage.ObjectInfo{}, fmt.Errorf("complete %s/%s: %w", bucket, key, err)
+		}
 		var err error
 		if asm, asmFrom, err = s.assemble(ctx, bucket, key, uploadID, parts); err != nil {
-			return storage.ObjectInfo{}, err
+			return storage.ObjectInfo{}, noSpace(err)
 		}
 	}
 	var rec objRecord

@@ -24,6 +24,9 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	if err := s.bucketExists(ctx, bucket); err != nil {
 		return storage.ObjectInfo{}, err
 	}
+	if err := s.space.admit(); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", bucket, key, err)
+	}
 	r := upload.NewReader(ctx, body)
 	sp, err := s.receive(r, true)
 	if err != nil {
@@ -316,7 +319,12 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts storage.Lis
 	if s.ov != nil && s.ov.has(bucket) {
 		// Fold logged changes into the index so the cursor sees them.
 		if err := s.c.do(func(*bolt.Tx) error { return nil }); err != nil {
-			return storage.ListResult{}, err
+			if !errors.Is(err, storage.ErrInsufficientStorage) {
+				return storage.ListResult{}, err
+			}
+			// No room for the fold even with the reserve: list without
+			// writing, the logged changes merged in (overlaylist.go).
+			return s.listMerged(bucket, opts)
 		}
 	}
 	var res storage.ListResult
@@ -365,6 +373,9 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 	}
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
+	}
+	if err := s.space.admit(); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("copy to %s/%s: %w", dstBucket, dstKey, err)
 	}
 	var rec objRecord
 	var freed []string

@@ -54,11 +54,19 @@ type Options struct {
 	// one at a time, so the bound is only on the object's record, which
 	// every GET decodes.
 	MaxExtents int
+	// Reserve is the disk space (bytes) the store keeps allocated in a
+	// file so that deletes, aborts, listings and Open still work when the
+	// disk is full (see space.go): 0 means DefaultReserve, negative means
+	// none. On copy-on-write file systems (btrfs, ZFS) allocated blocks
+	// are no promise, so the reserve only helps as far as freeing it does.
+	Reserve int64
 
-	// For tests: a lower checkpoint trigger (entries), and a hook that can
-	// fail background checkpoints.
+	// For tests: a lower checkpoint trigger (entries), a hook that can
+	// fail background checkpoints, and one that can fail writes as a full
+	// disk would.
 	logMaxEntries  int
 	failCheckpoint func() error
+	fault          func(faultOp) error
 }
 
 // DefaultMaxExtents bounds the part files one object references: 16 GiB
@@ -83,6 +91,7 @@ type Store struct {
 	log        *slog.Logger
 	bufs       sync.Pool // *[]byte of copyBufSize for streaming bodies
 	pins       pinTable  // content files open GETs read from
+	space      *space    // the free-space reserve and full state
 	closeOnce  sync.Once
 }
 
@@ -106,6 +115,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	s.space = newSpace(dir, opts.Reserve, opts.fault, s.log)
 	db, err := bolt.Open(filepath.Join(dir, "index.db"), 0o600, &bolt.Options{
 		Timeout: time.Second,
 		// The freelist is written with each commit (few, with the log)
@@ -132,17 +142,20 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bktBuckets, bktFiles, bktMeta} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
+	if err := s.initIndex(); err != nil {
 		return fail(err)
 	}
+	// Leftovers go first: on a full disk, their space is what the replay
+	// below may need. (Logged records never reference content files, so
+	// the replay cannot make a leftover referenced.)
+	if err := s.removeOrphans(ctx); err != nil {
+		return fail(err)
+	}
+	s.space.adopt()
 	if err := s.openLog(opts.DisableLog); err != nil {
+		return fail(err)
+	}
+	if err := s.space.open(); err != nil {
 		return fail(err)
 	}
 	// Make the new directory entries (store dir, data/, index.db, wal) durable;
@@ -156,10 +169,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if s.dataDir, err = os.Open(filepath.Join(dir, "data")); err != nil {
 		return fail(err)
 	}
-	if err := s.removeOrphans(ctx); err != nil {
-		return fail(err)
-	}
-	s.c = newCommitter(db, s.journal, s.ov, opts)
+	s.c = newCommitter(db, s.journal, s.ov, s.space, opts)
 	return s, nil
 }
 
@@ -201,7 +211,7 @@ func (s *Store) openLog(disable bool) error {
 	}
 	if len(recs) > 0 {
 		applied = recs[len(recs)-1].seq
-		err = s.db.Update(func(tx *bolt.Tx) error {
+		err = s.update(func(tx *bolt.Tx) error {
 			for _, r := range recs {
 				if err := applyLogged(tx, r.bucket, r.key, r.del, r.val); err != nil {
 					if errors.Is(err, errNoBucketInLog) {
@@ -213,6 +223,12 @@ func (s *Store) openLog(disable bool) error {
 			}
 			return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, applied))
 		})
+		// (With the log disabled there is no log to keep running on:
+		// Open fails, and succeeds once there is room.)
+		if errors.Is(err, storage.ErrInsufficientStorage) && !disable {
+			s.openUnfolded(files, recs)
+			return nil
+		}
 		if err != nil {
 			closeAll()
 			return fmt.Errorf("replay log: %w", err)
@@ -241,9 +257,74 @@ func (s *Store) openLog(disable bool) error {
 			return fmt.Errorf("empty log: %w", err)
 		}
 	}
-	s.journal = &wal{files: files, seq: applied}
+	s.journal = &wal{files: files, seq: applied, fault: s.space.fault}
 	s.ov = newOverlay()
 	return nil
+}
+
+// walSeqSkip is how far past the replayed records the log's sequence
+// numbers jump when Open could not fold them (see openUnfolded): further
+// than any record a torn write can have left after them (one group, at
+// most maxGroup records).
+const walSeqSkip = 1 << 32
+
+// openUnfolded opens the log when the disk has no room to fold its
+// records into the index, even with the reserve released. Rather than
+// fail to start, the store keeps the records in the overlay (GET, HEAD
+// and listings see them) and in the log files, left as they are, and
+// appends nothing to the log until a commit has folded them in: every
+// commit folds the overlay first, so the first one that finds room does
+// (until then commits fail with storage.ErrInsufficientStorage). The
+// sequence numbers skip ahead, so that no record left in the files after
+// the replayed ones can ever continue the chain written after the fold.
+func (s *Store) openUnfolded(files [2]*os.File, recs []walRec) {
+	last := recs[len(recs)-1].seq
+	s.journal = &wal{files: files, seq: last + walSeqSkip, fault: s.space.fault, unfolded: true}
+	s.ov = newOverlay()
+	s.ov.add(recs)
+	s.log.Warn("storage: disk full: kept the write-ahead log's records in memory until there is room to fold them into the index", "dir", s.dir, "records", len(recs))
+}
+
+// initIndex creates the index's top-level buckets when they are missing,
+// without a commit when they are not (a commit needs free pages, which a
+// full disk may not have).
+func (s *Store) initIndex() error {
+	names := [][]byte{bktBuckets, bktFiles, bktMeta}
+	missing := false
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range names {
+			missing = missing || tx.Bucket(name) == nil
+		}
+		return nil
+	}); err != nil || !missing {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		for _, name := range names {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// update is a bbolt transaction for Open: when the disk is full, it
+// releases the reserve and tries once more.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	try := func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			if err := inject(s.space.fault, faultIndex); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	}
+	err := try()
+	if s.space.release(err) {
+		err = try()
+	}
+	return noSpace(err)
 }
 
 // Close stops the store; later calls return ErrClosed (or bbolt's

@@ -105,6 +105,11 @@ type wal struct {
 	// flushes go through the runtime's ordinary call until they are fast
 	// again.
 	lastSync time.Duration
+	// fault, set by tests, can fail appends as a full disk would.
+	fault func(faultOp) error
+	// unfolded is set when Open could not fold the files' records into
+	// the index (see openUnfolded): nothing is appended until they are.
+	unfolded bool
 }
 
 // rawSyncMax is the flush time below which the log flushes with a raw
@@ -157,7 +162,9 @@ const walBufKeep = 1 << 20
 
 // append writes recs (assigning their sequence numbers) and makes them
 // durable. On failure the log may hold part of them; the caller must stop
-// logging until a checkpoint rewrites the log.
+// logging until a checkpoint rewrites the log, or write the same records
+// again at once (with w.seq reset, so they get the same numbers: the
+// retry then overwrites whatever part of them the failure left).
 //
 // Only the records' heads are encoded into a buffer; the values (object
 // records with their inline bodies) go to the file from where they are,
@@ -199,7 +206,10 @@ func (w *wal) append(recs []walRec) error {
 		pieces = append(pieces, w.zeros[:grown-end])
 	}
 	f := w.files[w.cur]
-	err := writeVec(f, pieces, w.off)
+	err := inject(w.fault, faultLog)
+	if err == nil {
+		err = writeVec(f, pieces, w.off)
+	}
 	w.heads, w.pieces = clearTail(heads), clearTail(pieces)
 	if err != nil {
 		return fmt.Errorf("write log: %w", err)
