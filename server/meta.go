@@ -118,17 +118,21 @@ func encodeMetaValue(v string) string {
 	return v
 }
 
+// stripAWSChunked removes the aws-chunked coding from a Content-Encoding
+// list and leaves the rest as the client wrote it, spacing included: S3
+// returns "deflate, gzip" for "aws-chunked,deflate, gzip", and clients
+// compare the header byte for byte.
 func stripAWSChunked(enc string) string {
 	if enc == "" {
 		return ""
 	}
 	var keep []string
 	for _, p := range strings.Split(enc, ",") {
-		if p = strings.TrimSpace(p); p != "" && !strings.EqualFold(p, "aws-chunked") {
+		if t := strings.TrimSpace(p); t != "" && !strings.EqualFold(t, "aws-chunked") {
 			keep = append(keep, p)
 		}
 	}
-	return strings.Join(keep, ",")
+	return strings.TrimSpace(strings.Join(keep, ","))
 }
 
 // setObjectHeaders writes an object's description as GET and HEAD answer

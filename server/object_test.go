@@ -428,3 +428,28 @@ func TestNonASCIIMetadata(t *testing.T) {
 		})
 	}
 }
+
+// TestContentEncodingKeepsSpacing checks that removing the aws-chunked
+// coding leaves the other codings exactly as sent.
+func TestContentEncodingKeepsSpacing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	for _, c := range []struct{ sent, want string }{
+		{"gzip", "gzip"},
+		{"deflate, gzip", "deflate, gzip"},
+		{"deflate,gzip", "deflate,gzip"},
+		{"gzip, aws-chunked", "gzip"},
+		{"aws-chunked, gzip", "gzip"},
+		{"aws-chunked,deflate, gzip", "deflate, gzip"},
+		{"deflate, aws-chunked, gzip", "deflate, gzip"},
+		{"aws-chunked", ""},
+		{"aws-chunked, aws-chunked", ""},
+	} {
+		e.put("bkt", "k", []byte("x"), hdr{"Content-Encoding": c.sent})
+		r := e.must(200, "HEAD", "/bkt/k", nil, nil)
+		if got, ok := r.header["Content-Encoding"]; c.want == "" && ok || c.want != "" && r.header.Get("Content-Encoding") != c.want {
+			t.Errorf("sent %q: Content-Encoding %q, want %q", c.sent, got, c.want)
+		}
+	}
+}
