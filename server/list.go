@@ -100,8 +100,12 @@ func (s *Server) listObjects(ctx context.Context, rq *request) (*response, error
 	if err != nil {
 		return nil, err
 	}
+	// Version 1 echoes Prefix as sent even under encoding-type=url: S3
+	// encodes only Delimiter, Marker, NextMarker, keys and common
+	// prefixes there, and botocore decodes only those, so an encoded
+	// Prefix would reach boto3 users still encoded.
 	doc := &s3xml.ListBucketResult{
-		Name: rq.bucket, Prefix: p.enc(p.prefix), Marker: p.enc(marker), MaxKeys: p.maxKeys,
+		Name: rq.bucket, Prefix: p.prefix, Marker: p.enc(marker), MaxKeys: p.maxKeys,
 		Delimiter: p.enc(p.delimiter), EncodingType: p.encodingType(), IsTruncated: res.IsTruncated,
 	}
 	// S3 sends NextMarker only with a delimiter; without one clients

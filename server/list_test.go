@@ -171,6 +171,24 @@ func TestListEncodingTypeURL(t *testing.T) {
 	}
 }
 
+// TestListV1PrefixNotEncoded checks that ListObjects version 1 echoes
+// Prefix as sent under encoding-type=url, while version 2 encodes it:
+// botocore decodes Prefix only for version 2.
+func TestListV1PrefixNotEncoded(t *testing.T) {
+	t.Parallel()
+	e := listEnv(t)
+	var v1 s3xml.ListBucketResult
+	e.must(200, "GET", "/bkt?encoding-type=url&prefix=%0Ac%20d&delimiter=%20", nil, nil).decode(t, &v1)
+	if v1.Prefix != "\nc d" || v1.Delimiter != "%20" || v1.EncodingType != "url" {
+		t.Errorf("v1 Prefix %q Delimiter %q EncodingType %q, want \"\\nc d\", \"%%20\", url", v1.Prefix, v1.Delimiter, v1.EncodingType)
+	}
+	var v2 s3xml.ListBucketResultV2
+	e.must(200, "GET", "/bkt?list-type=2&encoding-type=url&prefix=%0Ac%20d", nil, nil).decode(t, &v2)
+	if v2.Prefix != "%0Ac%20d" {
+		t.Errorf("v2 Prefix %q, want %%0Ac%%20d", v2.Prefix)
+	}
+}
+
 func TestListBadArguments(t *testing.T) {
 	t.Parallel()
 	e := listEnv(t)
