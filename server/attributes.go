@@ -13,8 +13,10 @@ import (
 // attributes x-amz-object-attributes names, without the object's bytes.
 // As on S3, the checksum of a multipart object is given without its "-N"
 // suffix, and ObjectParts lists the parts (a page of them, with their
-// checksums) only when the object has a COMPOSITE checksum; otherwise it
-// carries just PartsCount, and single-part objects have no ObjectParts.
+// checksums) only when the object has a COMPOSITE checksum. The count and
+// the page's markers, MaxParts and IsTruncated come with every multipart
+// object, listed parts or not, as S3 sends them; single-part objects have
+// no ObjectParts.
 func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*response, error) {
 	h := rq.r.Header
 	want := map[string]bool{}
@@ -59,26 +61,29 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 	}
 	if want["ObjectParts"] && len(info.PartSizes) > 0 {
 		parts := &s3xml.ObjectAttributeParts{PartsCount: len(info.PartSizes)}
-		if len(algs) == 1 && typ == "COMPOSITE" && len(info.PartChecksums) == len(info.PartSizes) {
-			truncated := false
-			next := marker
-			for i, size := range info.PartSizes {
-				n := i + 1
-				if n <= marker {
-					continue
-				}
-				if len(parts.Parts) == maxParts {
-					truncated = true
-					break
-				}
+		withParts := len(algs) == 1 && typ == "COMPOSITE" && len(info.PartChecksums) == len(info.PartSizes)
+		truncated := false
+		next := marker
+		listed := 0
+		for i, size := range info.PartSizes {
+			n := i + 1
+			if n <= marker {
+				continue
+			}
+			if listed == maxParts {
+				truncated = true
+				break
+			}
+			listed++
+			next = n
+			if withParts {
 				p := s3xml.ObjectPart{PartNumber: n, Size: size}
 				p.Set(algs[0], info.PartChecksums[i])
 				parts.Parts = append(parts.Parts, p)
-				next = n
 			}
-			parts.PartNumberMarker, parts.NextPartNumberMarker = &marker, &next
-			parts.MaxParts, parts.IsTruncated = &maxParts, &truncated
 		}
+		parts.PartNumberMarker, parts.NextPartNumberMarker = &marker, &next
+		parts.MaxParts, parts.IsTruncated = &maxParts, &truncated
 		doc.ObjectParts = parts
 	}
 	if want["StorageClass"] {

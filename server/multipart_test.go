@@ -252,3 +252,45 @@ func TestCompleteRetried(t *testing.T) {
 	e.wantErr(404, "NoSuchUpload", "POST", "/bkt/other?uploadId="+id, doc, nil)
 	e.wantErr(404, "NoSuchUpload", "POST", "/bkt/k?uploadId=never", doc, nil)
 }
+
+// TestObjectAttributesPagesUnlistedParts checks GetObjectAttributes'
+// ObjectParts for a multipart object uploaded without checksums: S3 lists
+// no Part elements for it, but still sends the count and the page's
+// PartNumberMarker, NextPartNumberMarker, MaxParts and IsTruncated.
+func TestObjectAttributesPagesUnlistedParts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	id := e.createUpload("bkt", "mp", nil)
+	big := bytes.Repeat([]byte("p"), 5<<20)
+	var done []s3xml.CompletedPart
+	for n, body := range [][]byte{big, big, []byte("end")} {
+		done = append(done, s3xml.CompletedPart{PartNumber: n + 1, ETag: e.uploadPart("bkt", "mp", id, n+1, body)})
+	}
+	e.must(200, "POST", "/bkt/mp?uploadId="+id, completeDoc(t, done...), nil)
+
+	for _, c := range []struct {
+		h                 hdr
+		marker, next, max int
+		truncated         bool
+	}{
+		{hdr{}, 0, 3, 1000, false},
+		{hdr{"X-Amz-Max-Parts": "1", "X-Amz-Part-Number-Marker": "1"}, 1, 2, 1, true},
+		{hdr{"X-Amz-Max-Parts": "10", "X-Amz-Part-Number-Marker": "2"}, 2, 3, 10, false},
+	} {
+		c.h["X-Amz-Object-Attributes"] = "ObjectParts"
+		var doc s3xml.GetObjectAttributesResponse
+		e.must(200, "GET", "/bkt/mp?attributes", nil, c.h).decode(t, &doc)
+		op := doc.ObjectParts
+		if op == nil || op.PartsCount != 3 || op.PartNumberMarker == nil || op.NextPartNumberMarker == nil ||
+			op.MaxParts == nil || op.IsTruncated == nil {
+			t.Fatalf("%v: ObjectParts %+v lacks a field", c.h, op)
+		}
+		if *op.PartNumberMarker != c.marker || *op.NextPartNumberMarker != c.next || *op.MaxParts != c.max ||
+			*op.IsTruncated != c.truncated || len(op.Parts) != 0 {
+			t.Errorf("%v: marker %d next %d max %d truncated %v parts %v, want %d %d %d %v and no parts",
+				c.h, *op.PartNumberMarker, *op.NextPartNumberMarker, *op.MaxParts, *op.IsTruncated, op.Parts,
+				c.marker, c.next, c.max, c.truncated)
+		}
+	}
+}
