@@ -111,6 +111,13 @@ func TestMultipartErrors(t *testing.T) {
 			b := e.uploadPart("bkt", "k", id, 2, small)
 			return []s3xml.CompletedPart{{PartNumber: 2, ETag: b}, {PartNumber: 1, ETag: a}}
 		}, "InvalidPartOrder"},
+		// A part sent twice and listed once per upload, as a client that
+		// resent part 1 would: S3 wants strictly ascending part numbers.
+		{"repeated part", func(id string) []s3xml.CompletedPart {
+			first := e.uploadPart("bkt", "k", id, 1, []byte("first"))
+			again := e.uploadPart("bkt", "k", id, 1, []byte("again"))
+			return []s3xml.CompletedPart{{PartNumber: 1, ETag: first}, {PartNumber: 1, ETag: again}}
+		}, "InvalidPartOrder"},
 		{"unknown part", func(id string) []s3xml.CompletedPart {
 			e.uploadPart("bkt", "k", id, 1, small)
 			return []s3xml.CompletedPart{{PartNumber: 1, ETag: `"00000000000000000000000000000000"`}}
