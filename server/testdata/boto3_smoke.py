@@ -29,6 +29,22 @@ s3.create_bucket(Bucket=bucket)
 names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
 assert bucket in names, names
 
+step("list_buckets MaxBuckets, ContinuationToken, Prefix")
+s3.create_bucket(Bucket=bucket + "-2")
+first = s3.list_buckets(MaxBuckets=1, Prefix=bucket)
+assert [b["Name"] for b in first["Buckets"]] == [bucket] and first["Prefix"] == bucket, first
+rest = s3.list_buckets(MaxBuckets=1, Prefix=bucket, ContinuationToken=first["ContinuationToken"])
+assert [b["Name"] for b in rest["Buckets"]] == [bucket + "-2"] and "ContinuationToken" not in rest, rest
+pages = s3.get_paginator("list_buckets").paginate(Prefix=bucket, PaginationConfig={"PageSize": 1})
+assert [b["Name"] for p in pages for b in p["Buckets"]] == [bucket, bucket + "-2"]
+s3.delete_bucket(Bucket=bucket + "-2")
+
+step("put_object Content-Encoding kept as sent beside aws-chunked")
+# botocore adds aws-chunked to the codings for its checksum trailer.
+s3.put_object(Bucket=bucket, Key="enc", Body=b"x", ContentEncoding="deflate, gzip")
+assert s3.head_object(Bucket=bucket, Key="enc")["ContentEncoding"] == "deflate, gzip"
+s3.delete_object(Bucket=bucket, Key="enc")
+
 step("put_object default checksums")
 captured = {}
 
