@@ -43,6 +43,30 @@ fi
 
 data=$(mktemp -d)
 pid=""
+
+# The suite runs with Debian's python3 and pytest, but Debian's botocore
+# (1.29) predates parameters the suite sends (checksum types, IfNoneMatch,
+# MaxBuckets, CRC64NVME) and drops or refuses them on the client side. When
+# a newer boto3/botocore/s3transfer for the same Python version is installed
+# (pyenv's, the one users run), those packages are put first on the path.
+# BOTO=debian keeps Debian's.
+boto_path=""
+if [ "${BOTO:-newest}" != debian ] && command -v python3 >/dev/null 2>&1; then
+  newer=$(python3 - "$py" <<'PY' 2>/dev/null || true
+import os, subprocess, sys
+import boto3, botocore, s3transfer
+mine = subprocess.run([sys.argv[1], "-c", "import sys; print(sys.version_info[:2])"],
+                      capture_output=True, text=True).stdout.strip()
+if mine == str(sys.version_info[:2]):
+    print(" ".join(os.path.dirname(m.__file__) for m in (boto3, botocore, s3transfer)))
+PY
+)
+  if [ -n "$newer" ]; then
+    boto_path=$data/boto
+    mkdir -p "$boto_path"
+    for d in $newer; do ln -s "$d" "$boto_path/$(basename "$d")"; done
+  fi
+fi
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   rm -rf "$data"
@@ -145,11 +169,11 @@ user_id = altroot
 email = altroot@example.com
 CONF
 
-echo "conformance: $target at $endpoint, suite $suite"
+echo "conformance: $target at $endpoint, suite $suite, botocore $(cd /tmp && PYTHONPATH=$boto_path "$py" -c 'import botocore; print(botocore.__version__)')"
 args=(-m 'not fails_on_aws' -p no:cacheprovider -q -rN -p conformance_plugin)
 [ -n "${K:-}" ] && args+=(-k "$K")
 set +e
-(cd "$suite" && S3TEST_CONF="$out/s3tests.conf" PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" \
+(cd "$suite" && S3TEST_CONF="$out/s3tests.conf" PYTHONPATH="${boto_path:+$boto_path:}$here${PYTHONPATH:+:$PYTHONPATH}" \
   CONFORMANCE_RESULTS="$out/results.json" \
   timeout "${SUITE_TIMEOUT:-1500}" "$py" -m pytest "${args[@]}" \
   s3tests/functional/test_s3.py s3tests/functional/test_headers.py >"$out/pytest.log" 2>&1)
