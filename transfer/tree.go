@@ -125,6 +125,9 @@ func (e *SymlinkEscapeError) Error() string {
 // (*SymlinkEscapeError). Each file is written to a temporary file and
 // renamed into place once complete, as DownloadFile does.
 func (m *Manager) CopyTree(ctx context.Context, src, dst Location, opts TreeOptions) iter.Seq2[Result, error] {
+	if !src.IsRemote() && !dst.IsRemote() {
+		return failed(ErrLocalToLocal)
+	}
 	op := opBetween(src, dst)
 	jobs := func(ctx context.Context) iter.Seq2[job, error] {
 		return func(yield func(job, error) bool) {
@@ -160,6 +163,9 @@ func (m *Manager) CopyTree(ctx context.Context, src, dst Location, opts TreeOpti
 // Downloads are as safe as CopyTree's, and local deletes never follow a
 // symbolic link out of dst.
 func (m *Manager) Sync(ctx context.Context, src, dst Location, opts SyncOptions) iter.Seq2[Result, error] {
+	if !src.IsRemote() && !dst.IsRemote() {
+		return failed(ErrLocalToLocal)
+	}
 	op := opBetween(src, dst)
 	jobs := func(ctx context.Context) iter.Seq2[job, error] {
 		steps := PlanSync(ctx, m.syncSide(ctx, src, opts.Filter, true), m.syncSide(ctx, dst, opts.Filter, false), opts)
@@ -194,9 +200,17 @@ func (m *Manager) Sync(ctx context.Context, src, dst Location, opts SyncOptions)
 func (m *Manager) Transfer(ctx context.Context, src, dst Location, opts TransferOptions) (Result, error) {
 	j := job{op: opBetween(src, dst), src: src, dst: dst, size: -1, move: opts.Move}
 	res := j.result()
+	if !src.IsRemote() && !dst.IsRemote() {
+		return res, ErrLocalToLocal
+	}
 	var err error
 	res.Size, err = m.execJob(ctx, j)
 	return res, err
+}
+
+// failed is a run that stops at once with err.
+func failed(err error) iter.Seq2[Result, error] {
+	return func(yield func(Result, error) bool) { yield(Result{}, err) }
 }
 
 // opBetween is the operation that copies from src to dst.

@@ -326,3 +326,21 @@ func TestFilterLastMatchWins(t *testing.T) {
 		t.Errorf("Exclude of an invalid range: %v", err)
 	}
 }
+
+func TestLocalToLocalIsRefused(t *testing.T) {
+	m := transfer.New(transfer.NewS3Client(serverClient(t, "ll0")), transfer.Options{})
+	a, b := t.TempDir(), t.TempDir()
+	writeTree(t, a, map[string]string{"f": "x"})
+	ctx := context.Background()
+	_, errs := collect(m.CopyTree(ctx, transfer.Local(a), transfer.Local(b), transfer.TreeOptions{}))
+	_, serrs := collect(m.Sync(ctx, transfer.Local(a), transfer.Local(b), transfer.SyncOptions{}))
+	_, terr := m.Transfer(ctx, transfer.Local(filepath.Join(a, "f")), transfer.Local(filepath.Join(b, "f")), transfer.TransferOptions{})
+	for _, err := range append(append(errs, serrs...), terr) {
+		if !errors.Is(err, transfer.ErrLocalToLocal) {
+			t.Errorf("local to local: %v, want ErrLocalToLocal", err)
+		}
+	}
+	if len(errs) != 1 || len(serrs) != 1 || len(readTree(t, b)) != 0 {
+		t.Errorf("local to local: %v %v, target %v", errs, serrs, readTree(t, b))
+	}
+}
