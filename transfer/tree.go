@@ -116,8 +116,9 @@ func (e *SymlinkEscapeError) Error() string {
 // CopyTree copies every file under the local directory src, or object under
 // the prefix src, that passes opts.Filter, to the same relative key under
 // dst: an upload, a download or a server-side copy, as the sides are local
-// or remote. Results arrive as operations finish; breaking out of the loop
-// cancels what is still running.
+// or remote. Nothing starts until the sequence is ranged over; Results
+// arrive as operations finish, and leaving the loop early cancels what is
+// still running and waits for it to stop.
 //
 // Downloads never land outside dst: a key that is not a local relative path
 // ("../x", "/etc/x") fails with an error and is skipped, and so is a path
@@ -371,17 +372,20 @@ func (m *Manager) run(ctx context.Context, jobs func(context.Context) iter.Seq2[
 	}
 	return func(yield func(Result, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
 		out := make(chan outcome)
 		go func() {
 			defer close(out)
 			m.runJobs(ctx, jobs(ctx), workers, dryrun, func(r Result, err error) { out <- outcome{r, err} })
 		}()
+		// However the loop ends (a break, a return, a panic in its body),
+		// stop the rest and let the workers finish sending.
+		defer func() {
+			cancel()
+			for range out {
+			}
+		}()
 		for o := range out {
 			if !yield(o.res, o.err) {
-				cancel()
-				for range out { // let the workers finish sending
-				}
 				return
 			}
 		}
