@@ -205,10 +205,17 @@ func TestSyncUpdatesDeletesAndRefusesEmptySource(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeTree(t, src, map[string]string{"change": "version 2"})
+	planned, errs := collect(m.Sync(ctx, transfer.Local(src), remote, transfer.SyncOptions{Delete: true, DryRun: true}))
+	if len(errs) != 0 || len(planned) != 2 {
+		t.Fatalf("dry run: %q %v", planned, errs)
+	}
+	if keys := remoteKeys(t, c, "sync", "s/"); len(keys) != 3 {
+		t.Fatalf("a dry run changed the bucket: %q", keys)
+	}
 	done, errs := collect(m.Sync(ctx, transfer.Local(src), remote, transfer.SyncOptions{Delete: true}))
 	want := []string{"delete s3://sync/s/gone", "upload " + filepath.Join(src, "change") + " s3://sync/s/change"}
-	if len(errs) != 0 || !slices.Equal(done, want) {
-		t.Errorf("sync: %q %v; want %q", done, errs, want)
+	if len(errs) != 0 || !slices.Equal(done, want) || !slices.Equal(planned, want) {
+		t.Errorf("sync: %q %v, planned %q; want %q", done, errs, planned, want)
 	}
 
 	empty := t.TempDir()
