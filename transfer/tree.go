@@ -527,16 +527,7 @@ func (m *Manager) newDeleteBatcher(ctx context.Context, bucket string, send func
 			for range d.keys { // drain so senders never block
 			}
 		}
-		_, err := m.Delete(ctx, bucket, seq, func(k string, err error) {
-			res := Result{Op: OpDelete, Source: Remote(bucket, k).String(), Size: -1}
-			if err != nil {
-				err = fmt.Errorf("%s: %w", res.Source, err)
-			}
-			send(res, err)
-		})
-		if err != nil {
-			send(Result{Op: OpDelete, Size: -1}, err)
-		}
+		m.deleteKeys(ctx, bucket, seq, send)
 	}()
 	return d
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -349,5 +350,67 @@ func TestLocalToLocalIsRefused(t *testing.T) {
 	}
 	if len(errs) != 1 || len(serrs) != 1 || len(readTree(t, b)) != 0 {
 		t.Errorf("local to local: %v %v, target %v", errs, serrs, readTree(t, b))
+	}
+}
+
+func TestDeletePrefixFilteredAndDryRun(t *testing.T) {
+	ctx := context.Background()
+	c := serverClient(t, "rmp")
+	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	for _, k := range []string{"logs/a.log", "logs/keep.txt", "logs-old/b.log", "other/c.log"} {
+		if _, err := m.Upload(ctx, strings.NewReader("x"), "rmp", k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var f transfer.Filter
+	if err := f.Exclude("*.txt"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"delete s3://rmp/logs-old/b.log", "delete s3://rmp/logs/a.log"}
+	planned, errs := collect(m.DeletePrefix(ctx, "rmp", "logs", transfer.DeleteOptions{Filter: f, DryRun: true}))
+	if len(errs) != 0 || !slices.Equal(planned, want) || len(remoteKeys(t, c, "rmp", "")) != 4 {
+		t.Fatalf("dry run: %q %v, bucket %q", planned, errs, remoteKeys(t, c, "rmp", ""))
+	}
+	done, errs := collect(m.DeletePrefix(ctx, "rmp", "logs", transfer.DeleteOptions{Filter: f}))
+	if len(errs) != 0 || !slices.Equal(done, want) {
+		t.Errorf("delete: %q %v; want %q", done, errs, want)
+	}
+	if got := remoteKeys(t, c, "rmp", ""); !slices.Equal(got, []string{"logs/keep.txt", "other/c.log"}) {
+		t.Errorf("bucket holds %q", got)
+	}
+	_, errs = collect(m.DeletePrefix(ctx, "no-such-bucket", "", transfer.DeleteOptions{}))
+	var se *s3.Error
+	if len(errs) != 1 || !errors.As(errs[0], &se) || se.Code != "NoSuchBucket" {
+		t.Errorf("listing a missing bucket: %v", errs)
+	}
+}
+
+func TestDeleteKeysBatchesAndStopsOnBreak(t *testing.T) {
+	ctx := context.Background()
+	c := serverClient(t, "rmk")
+	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	var keys []string
+	for i := range transfer.MaxBatchDelete + 5 {
+		k := "k" + strings.Repeat("0", 5-len(strconv.Itoa(i))) + strconv.Itoa(i)
+		keys = append(keys, k)
+	}
+	last := keys[len(keys)-1]
+	for _, k := range append(keys[:3:3], last) {
+		if _, err := m.Upload(ctx, strings.NewReader("x"), "rmk", k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Keys that do not exist delete fine in S3; the first batch is whole
+	// before any Result, so a break there leaves the second batch undone.
+	n := 0
+	for res, err := range m.DeleteKeys(ctx, "rmk", slices.Values(keys), transfer.DeleteOptions{}) {
+		if err != nil || res.Op != transfer.OpDelete || res.Source != "s3://rmk/"+keys[n] {
+			t.Fatalf("result %d: %+v, %v", n, res, err)
+		}
+		n++
+		break
+	}
+	if got := remoteKeys(t, c, "rmk", ""); !slices.Equal(got, []string{last}) {
+		t.Errorf("after a break in the first batch the bucket holds %q, want only %q", got, last)
 	}
 }
