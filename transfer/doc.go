@@ -44,7 +44,9 @@
 // failed file does not stop the others, and leaving the loop cancels the
 // rest. Downloads never land outside the target directory: keys such as
 // "../x" and paths through a symbolic link leading outside it are refused
-// (*SymlinkEscapeError).
+// (*SymlinkEscapeError). DeleteKeys and DeletePrefix (aws s3 rm
+// --recursive) delete in DeleteObjects batches and yield Results the same
+// way.
 //
 // Sync is planned by PlanSync, a merge-join of two key-ordered streams
 // (WalkLocal, which walks a directory in S3 byte order, and WalkRemote), so

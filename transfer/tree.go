@@ -62,9 +62,10 @@ const (
 // is done (or, with DryRun, planned), or with the error that made it fail;
 // one failure does not stop the others, as in aws-cli and s5cmd.
 //
-// An error yielded with Op OpList (a side could not be listed, or a sync
-// --delete refused with ErrUnsafeDelete) or with a zero Op (the context
-// ended) is the last one: the run stopped early.
+// In CopyTree and Sync, an error yielded with Op OpList (a side could not
+// be listed, or a sync with Delete refused with ErrUnsafeDelete) or with a
+// zero Op (the context ended, or ErrLocalToLocal) is the last one: the run
+// stopped early.
 type Result struct {
 	Op Op
 	// Move is set when the source is removed once the target is complete
