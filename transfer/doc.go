@@ -34,6 +34,20 @@
 // Progress is reported as Events to Options.Progress; the package never
 // prints.
 //
+// # Trees
+//
+// CopyTree copies a directory or prefix (aws s3 cp --recursive), Sync makes
+// one side match the other (aws s3 sync), and Transfer copies one file or
+// object; a Location names either side, local or in S3. A Filter applies
+// aws-cli's --include/--exclude rules. CopyTree and Sync return an
+// iter.Seq2[Result, error] yielding one Result per file as it finishes; a
+// failed file does not stop the others, and leaving the loop cancels the
+// rest. Downloads never land outside the target directory: keys such as
+// "../x" and paths through a symbolic link leading outside it are refused
+// (*SymlinkEscapeError). DeleteKeys and DeletePrefix (aws s3 rm
+// --recursive) delete in DeleteObjects batches and yield Results the same
+// way.
+//
 // Sync is planned by PlanSync, a merge-join of two key-ordered streams
 // (WalkLocal, which walks a directory in S3 byte order, and WalkRemote), so
 // memory stays flat for millions of keys. With Delete it refuses to run on a

@@ -55,3 +55,7 @@ var ErrUnsafeDelete = errors.New("refusing to delete: the source is missing or e
 // ErrSizeChanged is returned (wrapped) when a file's size changed while it
 // was being uploaded, or an object's while it was downloaded.
 var ErrSizeChanged = errors.New("size changed during transfer")
+
+// ErrLocalToLocal is returned by CopyTree, Sync and Transfer when neither
+// side is in S3: they move data between a machine and S3, or within S3.
+var ErrLocalToLocal = errors.New("transfer: neither side is in S3")

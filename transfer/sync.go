@@ -53,7 +53,7 @@ type Step struct {
 // CompareFunc reports whether src and dst (same key) differ, and why.
 type CompareFunc func(ctx context.Context, src, dst Entry) (differ bool, reason string, err error)
 
-// SyncOptions configure PlanSync.
+// SyncOptions configure Manager.Sync and PlanSync.
 type SyncOptions struct {
 	// Delete plans deletion of destination keys missing from the source.
 	Delete bool
@@ -61,6 +61,17 @@ type SyncOptions struct {
 	Force bool
 	// Compare decides updates (default CompareSizeTime(false)).
 	Compare CompareFunc
+
+	// The fields below apply to Manager.Sync only: PlanSync reads the
+	// streams it is given.
+
+	// Filter selects the keys, relative to each side's root, to consider.
+	Filter Filter
+	// DryRun yields the Results the sync would produce and changes nothing.
+	DryRun bool
+	// Concurrency is the number of files or objects in flight at once
+	// (default: the Manager's Options.Concurrency).
+	Concurrency int
 }
 
 // PlanSync merge-joins two key-ordered streams and yields the steps that make

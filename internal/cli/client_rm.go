@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,55 +57,13 @@ func runRm(ctx context.Context, env Env, f *rmFlags, arg string) error {
 	}
 	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
 	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun}
-	var keys iter.Seq[string]
 	if !f.recursive {
-		keys = func(yield func(string) bool) { yield(loc.key) }
+		key := func(yield func(string) bool) { yield(loc.key) }
+		reportResults(rep, m.DeleteKeys(ctx, loc.bucket, key, transfer.DeleteOptions{DryRun: f.dryrun}))
 	} else {
-		keys = listKeys(ctx, m.Client(), rep, loc.bucket, loc.key, &f.filters)
+		reportResults(rep, m.DeletePrefix(ctx, loc.bucket, loc.key, transfer.DeleteOptions{Filter: f.filters.Filter, DryRun: f.dryrun}))
 	}
-	deleteKeys(ctx, m, rep, loc.bucket, keys)
 	return rep.err()
-}
-
-// listKeys streams the keys under prefix that pass the filters (matched
-// against the key relative to prefix); a listing error is reported and ends
-// the stream.
-func listKeys(ctx context.Context, c transfer.Client, rep *reporter, bucket, prefix string, fl *filters) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for o, err := range c.ListObjects(ctx, bucket, prefix) {
-			if err != nil {
-				rep.fail("list", fmt.Errorf("s3://%s/%s: %w", bucket, prefix, err))
-				return
-			}
-			rel := o.Key[len(prefix):]
-			if fl != nil && !fl.match(rel) {
-				continue
-			}
-			if !yield(o.Key) {
-				return
-			}
-		}
-	}
-}
-
-// deleteKeys deletes keys in batches of 1,000, reporting each.
-func deleteKeys(ctx context.Context, m *transfer.Manager, rep *reporter, bucket string, keys iter.Seq[string]) {
-	if rep.dryrun {
-		for k := range keys {
-			rep.ok("delete", "s3://"+bucket+"/"+k, "", -1)
-		}
-		return
-	}
-	_, err := m.Delete(ctx, bucket, keys, func(k string, err error) {
-		if err != nil {
-			rep.fail("delete", fmt.Errorf("s3://%s/%s: %w", bucket, k, err))
-			return
-		}
-		rep.ok("delete", "s3://"+bucket+"/"+k, "", -1)
-	})
-	if err != nil {
-		rep.fail("delete", err)
-	}
 }
 
 // objectArg parses an s3://bucket/key argument of command op, or returns
@@ -200,7 +157,7 @@ func newRbCmd(env Env) *cobra.Command {
 			if force {
 				m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
 				rep := &reporter{env: env, json: asJSON}
-				deleteKeys(ctx, m, rep, bucket, listKeys(ctx, m.Client(), rep, bucket, "", nil))
+				reportResults(rep, m.DeletePrefix(ctx, bucket, "", transfer.DeleteOptions{}))
 				abortUploads(ctx, c, bucket)
 				if err := rep.err(); err != nil {
 					fmt.Fprintf(env.Stderr, "s3kit: remove_bucket failed: s3://%s: some objects could not be deleted\n", bucket)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"iter"
 	"os"
 	"path"
@@ -13,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/s3kit/s3kit/transfer"
 )
@@ -59,25 +57,11 @@ func addFilterFlags(cmd *cobra.Command, f *filters) {
 	cmd.Flags().Var(filterFlag{f: f, include: true}, "include", "include paths matching the pattern (repeatable; after --exclude)")
 }
 
-// job is one object operation of cp, mv or sync.
+// job is one object operation of a non-recursive cp or mv.
 type job struct {
-	op       string // upload, download, copy, delete
+	op       string // upload, download, copy
 	src, dst location
 	size     int64
-	move     bool
-	// root, for a job of a recursive run with a local side, is the local
-	// directory that side's path must stay inside.
-	root string
-	// err, when set, is reported instead of running the job.
-	err error
-}
-
-func (j job) srcString() string { return j.src.String() }
-func (j job) dstString() string {
-	if j.op == "delete" {
-		return ""
-	}
-	return j.dst.String()
 }
 
 func runCp(ctx context.Context, env Env, f *cpFlags, srcArg, dstArg string, move bool) error {
@@ -102,21 +86,52 @@ func runCp(ctx context.Context, env Env, f *cpFlags, srcArg, dstArg string, move
 	if src.path == "-" || dst.path == "-" {
 		return runStream(ctx, env, m, rep, src, dst)
 	}
-	var jobs iter.Seq2[job, error]
 	if f.recursive {
-		jobs = recursiveJobs(ctx, m.Client(), op, src, dst, &f.filters)
-	} else {
-		j, err := singleJob(op, src, dst)
-		if err != nil {
-			return opFailed(err)
-		}
-		if !f.filters.match(path.Base(filepath.ToSlash(j.src.key + j.src.path))) {
-			return nil
-		}
-		jobs = func(yield func(job, error) bool) { yield(j, nil) }
+		opts := transfer.TreeOptions{Filter: f.filters.Filter, Move: move, DryRun: f.dryrun, Concurrency: max(f.concurrency, 1)}
+		reportResults(rep, m.CopyTree(ctx, src.loc(), dst.loc(), opts))
+		return rep.err()
 	}
-	runJobs(ctx, m, rep, jobs, f.concurrency, f.dryrun, move)
+	j, err := singleJob(op, src, dst)
+	if err != nil {
+		return opFailed(err)
+	}
+	if !f.filters.match(path.Base(filepath.ToSlash(j.src.key + j.src.path))) {
+		return nil
+	}
+	reportResults(rep, func(yield func(transfer.Result, error) bool) {
+		res := transfer.Result{Op: transfer.Op(j.op), Move: move, Source: j.src.String(), Target: j.dst.String(), Size: j.size}
+		var err error
+		if !f.dryrun {
+			res, err = m.Transfer(ctx, j.src.loc(), j.dst.loc(), transfer.TransferOptions{Move: move})
+		}
+		if !yield(res, err) {
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			yield(transfer.Result{}, err)
+		}
+	})
 	return rep.err()
+}
+
+// reportResults reports each Result of a transfer: a failure under its
+// operation's name ("run" when the whole run stopped), a success as
+// "move" when its source was removed.
+func reportResults(rep *reporter, results iter.Seq2[transfer.Result, error]) {
+	for res, err := range results {
+		op := string(res.Op)
+		if err != nil {
+			if op == "" {
+				op = "run"
+			}
+			rep.fail(op, err)
+			continue
+		}
+		if res.Move && res.Op != transfer.OpDelete {
+			op = "move"
+		}
+		rep.ok(op, res.Source, res.Target, res.Size)
+	}
 }
 
 func opFor(src, dst location) string {
@@ -160,261 +175,14 @@ func singleJob(op string, src, dst location) (job, error) {
 	return j, nil
 }
 
-// dirPrefix turns a key into a "directory" prefix for recursive operations.
-func dirPrefix(key string) string {
-	if key == "" || strings.HasSuffix(key, "/") {
-		return key
-	}
-	return key + "/"
-}
+// SymlinkEscapeError is transfer's refusal to write or delete through a
+// symbolic link leading out of the target directory.
+type SymlinkEscapeError = transfer.SymlinkEscapeError
 
-// recursiveJobs streams the jobs of a recursive cp/mv: one per file under
-// the source directory or object under the source prefix that passes the
-// filters.
-func recursiveJobs(ctx context.Context, c transfer.Client, op string, src, dst location, fl *filters) iter.Seq2[job, error] {
-	return func(yield func(job, error) bool) {
-		var entries iter.Seq2[transfer.Entry, error]
-		if src.s3 {
-			entries = transfer.WalkRemote(ctx, c, src.bucket, dirPrefix(src.key))
-		} else {
-			entries = transfer.WalkLocal(ctx, src.path)
-		}
-		for e, err := range entries {
-			if err != nil {
-				yield(job{}, fmt.Errorf("list %s: %w", src, err))
-				return
-			}
-			if !fl.match(e.Key) {
-				continue
-			}
-			j, err := entryJob(op, src, dst, e)
-			if err != nil {
-				j.err = err
-			}
-			if !yield(j, nil) {
-				return
-			}
-		}
-	}
-}
-
-// entryJob is the job for one relative key under src and dst. A key that
-// would escape a local target directory ("../x", "/etc/x") is refused: an
-// object's name must never choose where outside the target a file lands.
-func entryJob(op string, src, dst location, e transfer.Entry) (job, error) {
-	j := job{op: op, src: src, dst: dst, size: e.Size}
-	if !dst.s3 && !filepath.IsLocal(filepath.FromSlash(e.Key)) {
-		return j, fmt.Errorf("%s%s: key is not a safe local path; skipped", dirPrefix(src.String()), e.Key)
-	}
-	if src.s3 {
-		j.src.key = dirPrefix(src.key) + e.Key
-	} else {
-		j.src.path = e.Path
-	}
-	if dst.s3 {
-		j.dst.key = dirPrefix(dst.key) + e.Key
-	} else {
-		j.dst.path = filepath.Join(dst.path, filepath.FromSlash(e.Key))
-		j.root = dst.path
-	}
-	if op == "delete" && !src.s3 {
-		j.root = src.path
-	}
-	return j, nil
-}
-
-// SymlinkEscapeError is returned for a local path under a target directory
-// that passes through a symbolic link leading outside it: writing or
-// deleting there would touch files the command was never given.
-type SymlinkEscapeError struct {
-	Root, Link, Target string
-}
-
-// Error implements error.
-func (e *SymlinkEscapeError) Error() string {
-	if e.Target == "" {
-		return fmt.Sprintf("%s is a symbolic link that leads nowhere, inside %s; skipped", e.Link, e.Root)
-	}
-	return fmt.Sprintf("%s is a symbolic link to %s, outside %s; skipped", e.Link, e.Target, e.Root)
-}
-
-// checkInsideRoot returns a *SymlinkEscapeError when path (root joined
-// with a relative key) passes through an existing symbolic link that
-// resolves outside root: a directory on the way, or with last the final
-// component too (a delete removes a final link itself, harmlessly). Links that stay inside
-// root are followed as usual, and so is root itself, which the user named.
-// Components that do not exist yet are created as directories by the
-// download, so they cannot lead anywhere else.
+// checkInsideRoot is the check cp, mv and sync make before writing or
+// deleting a local path under root.
 func checkInsideRoot(root, path string, last bool) error {
-	base, err := filepath.EvalSymlinks(root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	rel, err := filepath.Rel(root, path)
-	if err != nil || !filepath.IsLocal(rel) {
-		return fmt.Errorf("%s is not inside %s; skipped", path, root)
-	}
-	cur := root
-	parts := strings.Split(rel, string(filepath.Separator))
-	if !last {
-		parts = parts[:len(parts)-1]
-	}
-	for _, part := range parts {
-		cur = filepath.Join(cur, part)
-		fi, err := os.Lstat(cur)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			continue
-		}
-		target, err := filepath.EvalSymlinks(cur)
-		if err != nil {
-			return &SymlinkEscapeError{Root: root, Link: cur}
-		}
-		if r, err := filepath.Rel(base, target); err != nil || (r != "." && !filepath.IsLocal(r)) {
-			return &SymlinkEscapeError{Root: root, Link: cur, Target: target}
-		}
-	}
-	return nil
-}
-
-// runJobs runs jobs with up to workers at once, reporting each; failures do
-// not stop the others (aws-cli and s5cmd behave the same), except a failure
-// to produce the jobs (a listing error), which stops the run.
-func runJobs(ctx context.Context, m *transfer.Manager, rep *reporter, jobs iter.Seq2[job, error], workers int, dryrun, move bool) {
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(workers, 1))
-	// S3 deletes go through one batcher (DeleteObjects, 1,000 keys a
-	// request) rather than a request per key.
-	var del *deleteBatcher
-	defer func() {
-		if del != nil {
-			del.close()
-		}
-	}()
-	for j, err := range jobs {
-		if err != nil {
-			rep.fail("list", err)
-			break
-		}
-		if gctx.Err() != nil {
-			break
-		}
-		j.move = j.move || move
-		if j.err != nil {
-			rep.fail(j.op, j.err)
-			continue
-		}
-		if dryrun {
-			op := j.op
-			if j.move {
-				op = "move"
-			}
-			rep.ok(op, j.srcString(), j.dstString(), j.size)
-			continue
-		}
-		if j.op == "delete" && j.src.s3 {
-			if del == nil {
-				del = newDeleteBatcher(ctx, m, rep, j.src.bucket)
-			}
-			if del.bucket == j.src.bucket {
-				del.add(ctx, j.src.key)
-				continue
-			}
-		}
-		g.Go(func() error {
-			size, err := execJob(gctx, m, j)
-			if err != nil {
-				rep.fail(j.op, err)
-				return nil
-			}
-			op := j.op
-			if j.move && op != "delete" {
-				op = "move"
-			}
-			rep.ok(op, j.srcString(), j.dstString(), size)
-			return nil
-		})
-	}
-	_ = g.Wait()
-	if del != nil {
-		del.close()
-		del = nil
-	}
-	if err := ctx.Err(); err != nil {
-		rep.fail("run", err)
-	}
-}
-
-// execJob performs one job and returns the bytes moved.
-func execJob(ctx context.Context, m *transfer.Manager, j job) (int64, error) {
-	var size int64 = -1
-	var err error
-	switch j.op {
-	case "upload":
-		var res transfer.UploadResult
-		res, err = m.UploadFile(ctx, j.src.path, j.dst.bucket, j.dst.key)
-		size = res.Size
-	case "download":
-		if j.root != "" {
-			if err := checkInsideRoot(j.root, j.dst.path, true); err != nil {
-				return size, fmt.Errorf("download %s: %w", j.src, err)
-			}
-		}
-		var res transfer.DownloadResult
-		res, err = m.DownloadFile(ctx, j.src.bucket, j.src.key, j.dst.path)
-		size = res.Size
-	case "copy":
-		_, err = m.Copy(ctx, j.src.bucket, j.src.key, j.dst.bucket, j.dst.key, j.size)
-		size = j.size
-	case "delete":
-		if j.src.s3 {
-			var keyErr error
-			_, err = m.Delete(ctx, j.src.bucket, func(yield func(string) bool) { yield(j.src.key) }, func(k string, e error) {
-				if e != nil {
-					keyErr = fmt.Errorf("delete %s: %w", j.src, e)
-				}
-			})
-			if err == nil {
-				err = keyErr
-			}
-		} else {
-			if j.root != "" {
-				if err := checkInsideRoot(j.root, j.src.path, false); err != nil {
-					return j.size, fmt.Errorf("delete %s: %w", j.src.path, err)
-				}
-			}
-			err = os.Remove(j.src.path)
-		}
-		return j.size, err
-	}
-	if err != nil || !j.move {
-		return size, err
-	}
-	// mv: remove the source only once the target is complete.
-	if j.src.s3 {
-		_, derr := m.Delete(ctx, j.src.bucket, func(yield func(string) bool) { yield(j.src.key) }, func(k string, e error) {
-			if e != nil {
-				err = e
-			}
-		})
-		if derr != nil {
-			err = derr
-		}
-	} else {
-		err = os.Remove(j.src.path)
-	}
-	if err != nil {
-		err = fmt.Errorf("copied, but could not remove the source %s: %w", j.src, err)
-	}
-	return size, err
+	return transfer.CheckInsideRoot(root, path, last)
 }
 
 // runStream handles "-": upload from stdin or download to stdout.
@@ -453,41 +221,4 @@ func catObject(ctx context.Context, env Env, c transfer.Client, src location) er
 		return opFailed(fmt.Errorf("cat %s: %w", src, err))
 	}
 	return nil
-}
-
-// deleteBatcher feeds keys to transfer.Manager.Delete as they are planned.
-type deleteBatcher struct {
-	bucket string
-	keys   chan string
-	done   chan struct{}
-}
-
-func newDeleteBatcher(ctx context.Context, m *transfer.Manager, rep *reporter, bucket string) *deleteBatcher {
-	d := &deleteBatcher{bucket: bucket, keys: make(chan string, transfer.MaxBatchDelete), done: make(chan struct{})}
-	go func() {
-		defer close(d.done)
-		seq := func(yield func(string) bool) {
-			for k := range d.keys {
-				if !yield(k) {
-					break
-				}
-			}
-			for range d.keys { // drain so senders never block
-			}
-		}
-		deleteKeys(ctx, m, rep, bucket, seq)
-	}()
-	return d
-}
-
-func (d *deleteBatcher) add(ctx context.Context, key string) {
-	select {
-	case d.keys <- key:
-	case <-ctx.Done():
-	}
-}
-
-func (d *deleteBatcher) close() {
-	close(d.keys)
-	<-d.done
 }

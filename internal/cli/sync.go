@@ -3,9 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io/fs"
-	"iter"
 
 	"github.com/spf13/cobra"
 
@@ -66,57 +63,17 @@ func runSync(ctx context.Context, env Env, f *syncFlags, srcArg, dstArg string) 
 		return opFailed(err)
 	}
 	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun, prog: prog}
-	opts := transfer.SyncOptions{Delete: f.delete, Force: f.force, Compare: transfer.CompareSizeTime(f.exactTimestamps)}
+	opts := transfer.SyncOptions{
+		Delete:      f.delete,
+		Force:       f.force,
+		Compare:     transfer.CompareSizeTime(f.exactTimestamps),
+		Filter:      f.filters.Filter,
+		DryRun:      f.dryrun,
+		Concurrency: max(f.concurrency, 1),
+	}
 	if f.checksum {
 		opts.Compare = transfer.CompareChecksum(m.Options().PartSize)
 	}
-	steps := transfer.PlanSync(ctx, syncSide(ctx, m, src, &f.filters, true), syncSide(ctx, m, dst, &f.filters, false), opts)
-	op := opFor(src, dst)
-	jobs := func(yield func(job, error) bool) {
-		for st, err := range steps {
-			if err != nil {
-				yield(job{}, fmt.Errorf("sync %s to %s: %w", src, dst, err))
-				return
-			}
-			var j job
-			var err error
-			if st.Action == transfer.ActionDelete {
-				j, err = entryJob("delete", dst, dst, st.Dst)
-				j.src = j.dst
-			} else {
-				j, err = entryJob(op, src, dst, st.Src)
-			}
-			j.err = err
-			if !yield(j, nil) {
-				return
-			}
-		}
-	}
-	runJobs(ctx, m, rep, jobs, f.concurrency, f.dryrun, false)
+	reportResults(rep, m.Sync(ctx, src.loc(), dst.loc(), opts))
 	return rep.err()
-}
-
-// syncSide streams one side of a sync, filtered. A missing local target
-// directory is an empty side (it is created by the downloads).
-func syncSide(ctx context.Context, m *transfer.Manager, loc location, fl *filters, source bool) iter.Seq2[transfer.Entry, error] {
-	var entries iter.Seq2[transfer.Entry, error]
-	if loc.s3 {
-		entries = transfer.WalkRemote(ctx, m.Client(), loc.bucket, dirPrefix(loc.key))
-	} else {
-		entries = transfer.WalkLocal(ctx, loc.path)
-	}
-	return func(yield func(transfer.Entry, error) bool) {
-		for e, err := range entries {
-			if err != nil {
-				if !source && errors.Is(err, fs.ErrNotExist) {
-					return
-				}
-				yield(e, err)
-				return
-			}
-			if fl.match(e.Key) && !yield(e, nil) {
-				return
-			}
-		}
-	}
 }
