@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/internal/secret"
 )
 
 // This file writes one profile into the AWS shared files the way botocore
@@ -264,11 +264,11 @@ func editINIFile(path, backupSuffix string, edits ...iniEdit) (backup string, er
 	}
 	if existed && backupSuffix != "" {
 		backup = path + backupSuffix
-		if err := keys.WriteFileAtomic(backup, old, 0o600); err != nil {
+		if err := secret.WriteFile(backup, old, 0o600); err != nil {
 			return "", fmt.Errorf("write profile: back up %s: %w", path, err)
 		}
 	}
-	if err := keys.WriteFileAtomic(path, updated, 0o600); err != nil {
+	if err := secret.WriteFile(path, updated, 0o600); err != nil {
 		return backup, fmt.Errorf("write profile: %w", err)
 	}
 	return backup, nil
