@@ -6,13 +6,16 @@ import (
 	"testing"
 )
 
-func TestEditINIKeepsEverythingElse(t *testing.T) {
+// TestEditBytesKeepsEverythingElse checks the bytes an edit writes, and
+// that Parse reads the edited section's new values back from them.
+func TestEditBytesKeepsEverythingElse(t *testing.T) {
 	credEdit := Edit{
 		Match:  func(h string) bool { return h == "dev" },
 		Header: "dev",
 		Set:    []Option{{"aws_access_key_id", "AKIANEW"}, {"aws_secret_access_key", "SECRETNEW"}},
 		Remove: []string{"aws_session_token"},
 	}
+	keyOnly := Edit{Match: credEdit.Match, Header: "dev", Set: []Option{{"aws_access_key_id", "AKIANEW"}}}
 	tests := []struct {
 		name, in, want string
 		edit           *Edit // credEdit when nil
@@ -68,6 +71,41 @@ func TestEditINIKeepsEverythingElse(t *testing.T) {
 			in:   "[dev2]\naws_access_key_id = A\n[ dev ]\naws_access_key_id = B\n",
 			want: "[dev2]\naws_access_key_id = A\n[ dev ]\naws_access_key_id = B\n\n[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
 		},
+		// Lines the editor once read differently from configparser: a
+		// lone \r ends a line; a value continues on lines indented by any
+		// blank Python counts (here a form feed); a written line keeps the
+		// indentation of the one it replaces or follows, so that no
+		// neighbour becomes a continuation of it.
+		{
+			name: "old Mac line endings",
+			in:   "[default]\raws_access_key_id = A\r[dev]\raws_access_key_id = AKIAOLD\r",
+			want: "[default]\raws_access_key_id = A\r[dev]\raws_access_key_id = AKIANEW\r",
+			edit: &keyOnly,
+		},
+		{
+			name: "continuation indented with a form feed",
+			in:   "[dev]\naws_access_key_id =\n\fAKIAOLD\nx = 1\n",
+			want: "[dev]\naws_access_key_id = AKIANEW\nx = 1\n",
+			edit: &keyOnly,
+		},
+		{
+			name: "an indented option keeps its indentation, so the next is no continuation",
+			in:   "[dev]\n  aws_access_key_id = AKIAOLD\n  region = x\n",
+			want: "[dev]\n  aws_access_key_id = AKIANEW\n  region = x\n",
+			edit: &keyOnly,
+		},
+		{
+			name: "an option added before an indented header does not swallow it",
+			in:   "[dev]\n  [other]\nk = v\n",
+			want: "[dev]\n  aws_access_key_id = AKIANEW\n  [other]\nk = v\n",
+			edit: &keyOnly,
+		},
+		{
+			name: "a header indented inside a value is part of the value",
+			in:   "[other]\nk = v\n  [dev]\n",
+			want: "[other]\nk = v\n  [dev]\n\n[dev]\naws_access_key_id = AKIANEW\n",
+			edit: &keyOnly,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,63 +117,33 @@ func TestEditINIKeepsEverythingElse(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("got:\n%q\nwant:\n%q", got, tc.want)
 			}
+			f, err := Parse([]byte(got))
+			if err != nil {
+				t.Fatalf("the edited file does not parse: %v", err)
+			}
+			sec, _ := f.Section("dev")
+			for _, o := range e.Set {
+				v, ok := sec.Values[o.Key]
+				if ok && strings.HasPrefix(o.Value, "\n") {
+					ok = reflect.DeepEqual(v.Nested, mustNested(t, o.Value))
+				} else {
+					ok = ok && v.Raw == o.Value
+				}
+				if !ok {
+					t.Errorf("Parse reads %s = %q from the edited file, want %q", o.Key, v.Raw, o.Value)
+				}
+			}
 		})
 	}
 }
 
-// TestEditBytesReadsLinesAsParseDoes covers lines the editor once read
-// differently from configparser: a lone \r ends a line, and a value
-// continues on lines indented by any blank Python counts (here a form
-// feed), so the continuation is replaced with its option.
-func TestEditBytesReadsLinesAsParseDoes(t *testing.T) {
-	e := Edit{
-		Match:  func(h string) bool { return h == "dev" },
-		Header: "dev",
-		Set:    []Option{{"aws_access_key_id", "AKIANEW"}},
+func mustNested(t *testing.T, block string) map[string]string {
+	t.Helper()
+	m, err := ParseNested(block)
+	if err != nil {
+		t.Fatal(err)
 	}
-	tests := []struct{ name, in, want string }{
-		{
-			name: "old Mac line endings",
-			in:   "[default]\raws_access_key_id = A\r[dev]\raws_access_key_id = AKIAOLD\r",
-			want: "[default]\raws_access_key_id = A\r[dev]\raws_access_key_id = AKIANEW\r",
-		},
-		{
-			name: "continuation indented with a form feed",
-			in:   "[dev]\naws_access_key_id =\n\fAKIAOLD\nx = 1\n",
-			want: "[dev]\naws_access_key_id = AKIANEW\nx = 1\n",
-		},
-		{
-			name: "an indented option keeps its indentation, so the next is no continuation",
-			in:   "[dev]\n  aws_access_key_id = AKIAOLD\n  region = x\n",
-			want: "[dev]\n  aws_access_key_id = AKIANEW\n  region = x\n",
-		},
-		{
-			name: "an option added before an indented header does not swallow it",
-			in:   "[dev]\n  [other]\nk = v\n",
-			want: "[dev]\n  aws_access_key_id = AKIANEW\n  [other]\nk = v\n",
-		},
-		{
-			name: "a header indented inside a value is part of the value",
-			in:   "[other]\nk = v\n  [dev]\n",
-			want: "[other]\nk = v\n  [dev]\n\n[dev]\naws_access_key_id = AKIANEW\n",
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := string(EditBytes([]byte(tc.in), e))
-			if got != tc.want {
-				t.Fatalf("got:\n%q\nwant:\n%q", got, tc.want)
-			}
-			f, err := Parse([]byte(got))
-			if err != nil {
-				t.Fatalf("edited file does not parse: %v", err)
-			}
-			s, _ := f.Section("dev")
-			if v, _ := s.Get("aws_access_key_id"); v != "AKIANEW" {
-				t.Errorf("parsed aws_access_key_id = %q", v)
-			}
-		})
-	}
+	return m
 }
 
 // TestEditBytesThenParse edits every seed-corpus file botocore accepts and

@@ -20,14 +20,7 @@ var headers = []string{
 // TestConfigSectionMatchesBotocore asks botocore's own build_profile_map
 // what each header names.
 func TestConfigSectionMatchesBotocore(t *testing.T) {
-	py := requireBotocore(t)
-	in, _ := json.Marshal(headers)
-	cmd := exec.Command(py, "testdata/botocore_sections.py")
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("botocore_sections.py: %v", err)
-	}
+	out := runBotocore(t, "testdata/botocore_sections.py", headers)
 	var want [][]string
 	if err := json.Unmarshal(out, &want); err != nil || len(want) != len(headers) {
 		t.Fatalf("%d results for %d headers: %v", len(want), len(headers), err)
@@ -63,7 +56,9 @@ func TestConfigHeaderReadsBack(t *testing.T) {
 	}
 }
 
-func requireBotocore(t *testing.T) string {
+// runBotocore runs a testdata script with in as JSON on its stdin and
+// returns its stdout, skipping the test where botocore is not installed.
+func runBotocore(t *testing.T, script string, in any) []byte {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -72,5 +67,15 @@ func requireBotocore(t *testing.T) string {
 	if exec.Command(py, "-c", "import botocore").Run() != nil {
 		t.Skip("botocore not importable")
 	}
-	return py
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, script)
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	return out
 }
