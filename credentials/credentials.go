@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/s3kit/s3kit/internal/secret"
 )
 
 // Source tags: botocore's Credentials.method strings, used verbatim.
@@ -59,14 +60,9 @@ func (c Credentials) String() string {
 }
 
 // Mask replaces every character of s but the last four with '*', the form
-// `s3kit creds` prints keys in.
-func Mask(s string) string {
-	r := []rune(s)
-	if len(r) <= 4 {
-		return s
-	}
-	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
-}
+// `s3kit creds` prints keys in; a value of four characters or fewer is
+// masked entirely.
+func Mask(s string) string { return secret.Mask(s) }
 
 // Provider produces credentials. A provider that is not configured returns
 // an error wrapping ErrNotConfigured (the chain then moves on); any other

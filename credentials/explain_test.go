@@ -100,3 +100,14 @@ func TestExplainExplicitKeys(t *testing.T) {
 		t.Errorf("steps %v", e.Steps)
 	}
 }
+
+// TestMaskNeverShowsShortSecretWhole: a session token or key of four
+// characters or fewer is not printed as is (the tail would be all of it).
+func TestMaskNeverShowsShortSecretWhole(t *testing.T) {
+	if got := Mask("abcd"); got != "****" {
+		t.Errorf("Mask(abcd) = %q, want ****", got)
+	}
+	if got := Mask("AKIAIOSFODNN7EXAMPLE"); got != "****************MPLE" {
+		t.Errorf("Mask = %q", got)
+	}
+}

@@ -2,7 +2,6 @@ package credentials
 
 import (
 	"os"
-	"strings"
 
 	"github.com/s3kit/s3kit/internal/ini"
 )
@@ -25,9 +24,10 @@ type sharedFiles struct {
 // loadSharedFiles reads and parses both files. Absent files are empty;
 // syntax errors are ConfigParseError.
 func loadSharedFiles(w *world) (*sharedFiles, error) {
+	files := ini.Locate(w.lookup, w.home)
 	sf := &sharedFiles{
-		configPath:     w.filePath("AWS_CONFIG_FILE", "~/.aws/config"),
-		credsPath:      w.filePath("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+		configPath:     files.Config,
+		credsPath:      files.Credentials,
 		configProfiles: profileMap{},
 		merged:         profileMap{},
 		ssoSessions:    profileMap{},
@@ -42,21 +42,13 @@ func loadSharedFiles(w *world) (*sharedFiles, error) {
 	}
 	if sf.config != nil {
 		for _, s := range sf.config.Sections {
-			switch {
-			case strings.HasPrefix(s.Name, "profile"):
-				if name, ok := sectionName(s.Name); ok {
-					sf.configProfiles[name] = s.Values
-				}
-			case strings.HasPrefix(s.Name, "sso-session"):
-				if name, ok := sectionName(s.Name); ok {
-					sf.ssoSessions[name] = s.Values
-				}
-			case strings.HasPrefix(s.Name, "services"):
-				if name, ok := sectionName(s.Name); ok {
-					sf.services[name] = s.Values
-				}
-			case s.Name == "default":
-				sf.configProfiles["default"] = s.Values
+			switch kind, name := ini.ConfigSection(s.Name); kind {
+			case ini.KindProfile:
+				sf.configProfiles[name] = s.Values
+			case ini.KindSSOSession:
+				sf.ssoSessions[name] = s.Values
+			case ini.KindServices:
+				sf.services[name] = s.Values
 			}
 		}
 	}
@@ -80,16 +72,6 @@ func loadSharedFiles(w *world) (*sharedFiles, error) {
 		}
 	}
 	return sf, nil
-}
-
-// sectionName applies botocore's _parse_section: the section name split
-// shell-style must have exactly two words; the second is the name.
-func sectionName(section string) (string, bool) {
-	parts, err := shlexSplit(section)
-	if err != nil || len(parts) != 2 {
-		return "", false
-	}
-	return parts[1], true
 }
 
 // readINI parses the file at path. A path that is missing or not a

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/s3kit/s3kit/internal/ini"
 )
 
 // processStep is credential_process (§6.4): read from the merged profile,
@@ -43,7 +45,7 @@ type processOutput struct {
 }
 
 func runProcess(ctx context.Context, w *world, command, profileAccount string) (Credentials, error) {
-	args, err := shlexSplit(command)
+	args, err := ini.ShellSplit(command)
 	if err != nil {
 		return Credentials{}, &Error{ClassName: ClassValue, Provider: SourceProcess, Msg: "cannot split credential_process: " + err.Error()}
 	}

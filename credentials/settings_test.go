@@ -122,36 +122,3 @@ func TestS3Settings(t *testing.T) {
 		t.Errorf("retry %+v checksum %+v", cfg.Retry, cfg.Checksum)
 	}
 }
-
-func TestShlexSplit(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-		err  bool
-	}{
-		{in: `a b  c`, want: []string{"a", "b", "c"}},
-		{in: `"/my dir/x" --arg 'q w'`, want: []string{"/my dir/x", "--arg", "q w"}},
-		{in: `a\ b "c\"d" "e\f"`, want: []string{"a b", `c"d`, `e\f`}},
-		{in: `'' x`, want: []string{"", "x"}},
-		{in: `profile "p1`, err: true},
-		{in: `x\`, err: true},
-	}
-	for _, tc := range tests {
-		got, err := shlexSplit(tc.in)
-		if (err != nil) != tc.err || (!tc.err && !equal(got, tc.want)) {
-			t.Errorf("shlexSplit(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
-		}
-	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

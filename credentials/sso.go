@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/s3kit/s3kit/internal/secret"
 )
 
 // ssoRefreshWindow: a cached sso-session token expiring within it is
@@ -153,7 +155,7 @@ func (c *Config) ssoAccessToken(ctx context.Context, s *ssoConfig) (string, erro
 		if nt, nexp, ok := c.refreshSSOToken(ctx, s, tok); ok {
 			tok, exp = nt, nexp
 			if b, err := json.Marshal(tok); err == nil {
-				_ = writeFileAtomic(path, b)
+				_ = secret.WriteFile(path, b, 0o600)
 			}
 		}
 	}
@@ -241,28 +243,4 @@ func (c *Config) ssoCredentials(ctx context.Context, s *ssoConfig) (Credentials,
 	rc := out.RoleCredentials
 	return Credentials{AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey, SessionToken: rc.SessionToken,
 		AccountID: s.account, Source: SourceSSO, CanExpire: true, Expires: time.UnixMilli(rc.Expiration).UTC()}, nil
-}
-
-// writeFileAtomic writes data to path with mode 0600 through a temporary
-// file and a rename, so a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".s3kit-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

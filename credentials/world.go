@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/s3kit/s3kit/internal/ini"
 )
 
 // world is the outside world a resolution reads: environment, home
@@ -67,86 +69,11 @@ func (w *world) getenv(key string) string {
 	return v
 }
 
-// filePath returns the override in envKey if set (even empty), else def,
-// with $VAR and a leading ~ expanded (Python's expandvars, expanduser).
-func (w *world) filePath(envKey, def string) string {
-	p := def
-	if v, ok := w.env(envKey); ok {
-		p = v
-	}
-	return w.expandUser(w.expandVars(p))
-}
+// expandVars is posixpath.expandvars over the world's environment.
+func (w *world) expandVars(p string) string { return ini.ExpandVars(p, w.lookup) }
 
-// expandVars is posixpath.expandvars: $name and ${name} with name made of
-// ASCII word characters; unknown variables stay as written.
-func (w *world) expandVars(p string) string {
-	if !strings.Contains(p, "$") {
-		return p
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); {
-		if p[i] != '$' || i+1 >= len(p) {
-			b.WriteByte(p[i])
-			i++
-			continue
-		}
-		var name string
-		end := i + 1
-		if p[i+1] == '{' {
-			j := strings.IndexByte(p[i+2:], '}')
-			if j < 0 {
-				b.WriteByte(p[i])
-				i++
-				continue
-			}
-			name = p[i+2 : i+2+j]
-			end = i + 2 + j + 1
-		} else {
-			for end < len(p) && isWordByte(p[end]) {
-				end++
-			}
-			if end == i+1 {
-				b.WriteByte(p[i])
-				i++
-				continue
-			}
-			name = p[i+1 : end]
-		}
-		if v, ok := w.env(name); ok {
-			b.WriteString(v)
-		} else {
-			b.WriteString(p[i:end])
-		}
-		i = end
-	}
-	return b.String()
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
-}
-
-// expandUser is posixpath.expanduser for "~" and "~/..." (the world's
-// home directory); "~user" is left as written.
-func (w *world) expandUser(p string) string {
-	if !strings.HasPrefix(p, "~") {
-		return p
-	}
-	i := strings.IndexByte(p[1:], '/')
-	if i < 0 {
-		i = len(p)
-	} else {
-		i++
-	}
-	if i != 1 {
-		return p
-	}
-	home := strings.TrimRight(w.home, "/")
-	if r := home + p[i:]; r != "" {
-		return r
-	}
-	return "/"
-}
+// expandUser is posixpath.expanduser with the world's home directory.
+func (w *world) expandUser(p string) string { return ini.ExpandUser(p, w.home) }
 
 // display shortens a path under the home directory to "~/..." for
 // messages, as users write it.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/s3kit/s3kit/internal/secret"
 )
 
 // ErrUnknownKey is wrapped by KeyStore.Lookup errors for access key IDs the
@@ -23,7 +25,7 @@ type Key struct {
 
 // String masks the secret so a Key can be logged.
 func (k Key) String() string {
-	return fmt.Sprintf("{%s secret:%s read-only:%v buckets:%v}", k.AccessKeyID, mask(k.Secret), k.ReadOnly, k.Buckets)
+	return fmt.Sprintf("{%s secret:%s read-only:%v buckets:%v}", k.AccessKeyID, secret.Mask(k.Secret), k.ReadOnly, k.Buckets)
 }
 
 // CanUseBucket reports whether k may touch bucket.
@@ -56,12 +58,4 @@ func (s StaticKeys) Lookup(ctx context.Context, accessKeyID string) (Key, error)
 		return k, nil
 	}
 	return Key{}, fmt.Errorf("%w: %q", ErrUnknownKey, accessKeyID)
-}
-
-// mask keeps the last four characters of a secret.
-func mask(s string) string {
-	if len(s) <= 4 {
-		return "****"
-	}
-	return "****" + s[len(s)-4:]
 }

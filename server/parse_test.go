@@ -90,7 +90,7 @@ func TestPartRange(t *testing.T) {
 
 func TestKeyStringMasksSecret(t *testing.T) {
 	k := Key{AccessKeyID: "AKID", Secret: "supersecretvalue1234"}
-	if s := k.String(); s != "{AKID secret:****1234 read-only:false buckets:[]}" {
+	if s := k.String(); s != "{AKID secret:****************1234 read-only:false buckets:[]}" {
 		t.Errorf("String() = %q", s)
 	}
 }

@@ -1,22 +1,20 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/internal/ini"
 )
 
-// This file writes one profile into the AWS shared files the way botocore
-// reads them (configparser.RawConfigParser plus botocore's configloader), and
-// changes nothing else: every other section, comment, blank line and line
-// ending stays byte for byte. Only the named section's own options are
-// rewritten, in place where they already exist.
+// This file writes one profile into the AWS shared files through
+// internal/ini, which reads them as botocore does (the same paths, line
+// scanner and section names as the credentials package), and changes
+// nothing else: every other section, comment, blank line and line ending
+// stays byte for byte. Only the named section's own options are rewritten,
+// in place where they already exist.
 
 // awsProfile is what "serve --write-profile" writes.
 type awsProfile struct {
@@ -36,45 +34,27 @@ type awsProfile struct {
 // [services NAME], and send every other service to AWS as usual.
 func servicesSection(profile string) string { return "s3kit-" + profile }
 
-// configProfileHeader is the config-file header botocore reads as profile
-// name.
-func configProfileHeader(name string) string {
-	if name == "default" {
-		return "default"
-	}
-	return "profile " + name
-}
+// awsProfileFiles are the two shared files, resolved as botocore does.
+type awsProfileFiles = ini.Files
 
-// awsProfileFiles are the two shared files, resolved like botocore does.
-type awsProfileFiles struct {
-	Credentials string
-	Config      string
-}
-
-// resolveAWSFiles honours AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE
-// (with botocore's expandvars + expanduser) and defaults to ~/.aws/.
+// resolveAWSFiles returns the files botocore reads (AWS_SHARED_CREDENTIALS_FILE
+// and AWS_CONFIG_FILE with expandvars and expanduser, else ~/.aws/), or an
+// error when one of them cannot be written: ~/.aws without a known home
+// directory, or a variable set to "" (botocore then reads no file, so a
+// profile written anywhere would not be seen).
 func resolveAWSFiles(env Env) (awsProfileFiles, error) {
-	expand := func(p string) string {
-		p = os.Expand(p, env.Getenv)
-		if p == "~" || strings.HasPrefix(p, "~/") {
-			p = env.Home + p[1:]
-		}
-		return p
-	}
-	files := awsProfileFiles{
-		Credentials: expand(env.Getenv("AWS_SHARED_CREDENTIALS_FILE")),
-		Config:      expand(env.Getenv("AWS_CONFIG_FILE")),
-	}
-	if files.Credentials == "" || files.Config == "" {
-		if env.Home == "" {
-			return files, errors.New("cannot find the home directory for ~/.aws; set AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE")
+	if env.Home == "" {
+		_, cred := env.LookupEnv("AWS_SHARED_CREDENTIALS_FILE")
+		_, conf := env.LookupEnv("AWS_CONFIG_FILE")
+		if !cred || !conf {
+			return awsProfileFiles{}, errors.New("cannot find the home directory for ~/.aws; set AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE")
 		}
 	}
-	if files.Credentials == "" {
-		files.Credentials = filepath.Join(env.Home, ".aws", "credentials")
-	}
-	if files.Config == "" {
-		files.Config = filepath.Join(env.Home, ".aws", "config")
+	files := ini.Locate(env.LookupEnv, env.Home)
+	for _, f := range []struct{ path, env string }{{files.Credentials, "AWS_SHARED_CREDENTIALS_FILE"}, {files.Config, "AWS_CONFIG_FILE"}} {
+		if f.path == "" {
+			return files, fmt.Errorf("%s is set but empty, so boto3 reads no such file; unset it or name a file", f.env)
+		}
 	}
 	return files, nil
 }
@@ -93,48 +73,28 @@ type existingProfile struct {
 // section serve would write.
 func inspectAWSProfile(files awsProfileFiles, name string) existingProfile {
 	var ex existingProfile
-	scan := func(path string, match func(header string) bool, onOption func(l iniLine)) {
+	scan := func(path string, keyID bool, match func(header string) bool) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return
 		}
-		var header string
-		var opts []string
-		in := false
-		flush := func() {
-			if in {
-				desc := "[" + header + "] in " + path
-				if len(opts) > 0 {
-					desc += " (" + strings.Join(opts, ", ") + ")"
-				}
-				ex.Where = append(ex.Where, desc)
+		for _, sec := range ini.Outline(data) {
+			if !match(sec.Header) {
+				continue
 			}
-		}
-		for _, l := range parseINILines(data) {
-			switch {
-			case l.isHead:
-				flush()
-				in, header, opts = match(l.header), l.header, nil
-			case in && l.option != "":
-				opts = append(opts, l.option)
-				if onOption != nil {
-					onOption(l)
-				}
+			desc := "[" + sec.Header + "] in " + path
+			if len(sec.Keys) > 0 {
+				desc += " (" + strings.Join(sec.Keys, ", ") + ")"
 			}
-		}
-		flush()
-	}
-	scan(files.Credentials, func(h string) bool { return h == name }, func(l iniLine) {
-		if l.option == "aws_access_key_id" && ex.KeyID == "" {
-			if _, v, ok := cutOption(l.text); ok {
+			ex.Where = append(ex.Where, desc)
+			if v, ok := sec.Values["aws_access_key_id"]; ok && keyID && ex.KeyID == "" {
 				ex.KeyID = v
 			}
 		}
-	})
-	svc := "services " + servicesSection(name)
-	scan(files.Config, func(h string) bool {
-		return configSectionProfile(h) == name || strings.Join(strings.Fields(h), " ") == svc
-	}, nil)
+	}
+	scan(files.Credentials, true, func(h string) bool { return h == name })
+	profile, services := configSectionIs(ini.KindProfile, name), configSectionIs(ini.KindServices, servicesSection(name))
+	scan(files.Config, false, func(h string) bool { return profile(h) || services(h) })
 	return ex
 }
 
@@ -159,17 +119,16 @@ func (e *ProfileExistsError) Error() string {
 // (with p.BackupSuffix) and warnings about settings in the profile that
 // would stop boto3 from using the written key.
 func writeAWSProfile(files awsProfileFiles, p awsProfile) (backups, warnings []string, err error) {
-	credMatch := func(header string) bool { return header == p.Name }
-	bak, err := editINIFile(files.Credentials, p.BackupSuffix, iniEdit{
-		match:  credMatch,
-		header: p.Name,
-		set: []iniOption{
-			{"aws_access_key_id", p.AccessKeyID},
-			{"aws_secret_access_key", p.Secret},
+	bak, err := ini.EditFile(files.Credentials, p.BackupSuffix, ini.Edit{
+		Match:  func(header string) bool { return header == p.Name },
+		Header: p.Name,
+		Set: []ini.Option{
+			{Key: "aws_access_key_id", Value: p.AccessKeyID},
+			{Key: "aws_secret_access_key", Value: p.Secret},
 		},
 		// A stale session token would be sent along with the new key and
 		// make every request fail.
-		remove: []string{"aws_session_token", "aws_security_token"},
+		Remove: []string{"aws_session_token", "aws_security_token"},
 	})
 	if err != nil {
 		return nil, nil, err
@@ -179,18 +138,18 @@ func writeAWSProfile(files awsProfileFiles, p awsProfile) (backups, warnings []s
 	}
 	svc := servicesSection(p.Name)
 	var present []string
-	bak, err = editINIFile(files.Config, p.BackupSuffix, iniEdit{
-		match:  func(h string) bool { return configSectionProfile(h) == p.Name },
-		header: configProfileHeader(p.Name),
-		set:    []iniOption{{"region", p.Region}, {"services", svc}},
+	bak, err = ini.EditFile(files.Config, p.BackupSuffix, ini.Edit{
+		Match:  configSectionIs(ini.KindProfile, p.Name),
+		Header: ini.ConfigHeader(ini.KindProfile, p.Name),
+		Set:    []ini.Option{{Key: "region", Value: p.Region}, {Key: "services", Value: svc}},
 		// A profile-wide endpoint_url would send every AWS service (STS,
 		// SSO, ...) to this server; the services section scopes it to S3.
-		remove:  []string{"endpoint_url"},
-		present: &present,
-	}, iniEdit{
-		match:  func(h string) bool { return strings.Join(strings.Fields(h), " ") == "services "+svc },
-		header: "services " + svc,
-		set:    []iniOption{{"s3", "\n  endpoint_url = " + p.EndpointURL}},
+		Remove:  []string{"endpoint_url"},
+		Present: &present,
+	}, ini.Edit{
+		Match:  configSectionIs(ini.KindServices, svc),
+		Header: ini.ConfigHeader(ini.KindServices, svc),
+		Set:    []ini.Option{{Key: "s3", Value: "\n  endpoint_url = " + p.EndpointURL}},
 	})
 	if err != nil {
 		return backups, nil, err
@@ -209,253 +168,11 @@ func writeAWSProfile(files awsProfileFiles, p awsProfile) (backups, warnings []s
 	return backups, warnings, nil
 }
 
-// configSectionProfile returns the profile a config-file section header
-// names, as botocore's build_profile_map reads it: "default", or a header
-// starting with "profile" that splits into exactly two words.
-func configSectionProfile(header string) string {
-	if header == "default" {
-		return "default"
+// configSectionIs returns a matcher for the config-file sections botocore
+// reads as the section of this kind and name.
+func configSectionIs(kind, name string) func(header string) bool {
+	return func(header string) bool {
+		k, n := ini.ConfigSection(header)
+		return k == kind && n == name
 	}
-	if !strings.HasPrefix(header, "profile") {
-		return ""
-	}
-	parts := strings.Fields(header)
-	if len(parts) != 2 {
-		return ""
-	}
-	return strings.Trim(parts[1], `"'`)
-}
-
-type iniOption struct{ Key, Value string }
-
-// iniEdit describes the change to one section.
-type iniEdit struct {
-	match  func(header string) bool // which existing sections to edit
-	header string                   // the header of a section to append
-	set    []iniOption
-	remove []string
-	// present, when non-nil, receives the names of the options the matched
-	// sections held before the edit.
-	present *[]string
-}
-
-// editINIFile applies edits to the file at path (created if missing) and
-// writes it back atomically with mode 0600, following a symlink to its
-// target. With a backupSuffix, a file that existed and changes is first
-// copied to its path plus the suffix (0600), whose path is returned.
-func editINIFile(path, backupSuffix string, edits ...iniEdit) (backup string, err error) {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target
-	}
-	old, err := os.ReadFile(path)
-	existed := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("write profile: %w", err)
-	}
-	updated := old
-	for _, e := range edits {
-		updated = editINI(updated, e)
-	}
-	if existed && bytes.Equal(updated, old) {
-		return "", nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", fmt.Errorf("write profile: %w", err)
-	}
-	if existed && backupSuffix != "" {
-		backup = path + backupSuffix
-		if err := keys.WriteFileAtomic(backup, old, 0o600); err != nil {
-			return "", fmt.Errorf("write profile: back up %s: %w", path, err)
-		}
-	}
-	if err := keys.WriteFileAtomic(path, updated, 0o600); err != nil {
-		return backup, fmt.Errorf("write profile: %w", err)
-	}
-	return backup, nil
-}
-
-// optionText is one option as written: "name = value", or for a value
-// starting with a newline (a nested block such as "s3 =\n  endpoint_url =
-// ...") "name =" followed by the value's lines.
-func optionText(o iniOption, eol string) string {
-	if strings.HasPrefix(o.Value, "\n") {
-		return o.Key + " =" + strings.ReplaceAll(o.Value, "\n", eol) + eol
-	}
-	return o.Key + " = " + o.Value + eol
-}
-
-// iniLine is one physical line of an INI file, with its line ending.
-type iniLine struct {
-	text   string // the whole line including its ending
-	header string // section name when this line is a header
-	isHead bool
-	option string // lower-cased option name when the line starts an option
-	cont   bool   // a continuation of the previous option's value
-}
-
-// parseINILines classifies lines like configparser: headers "[name]",
-// comments "#"/";", options "name = value" or "name: value", and lines
-// indented deeper than their option as continuations.
-func parseINILines(content []byte) []iniLine {
-	var lines []iniLine
-	indent, inOption := 0, false
-	for _, raw := range bytes.SplitAfter(content, []byte("\n")) {
-		if len(raw) == 0 {
-			continue
-		}
-		l := iniLine{text: string(raw)}
-		body := strings.TrimRight(l.text, "\r\n")
-		value := strings.TrimSpace(body)
-		lead := len(body) - len(strings.TrimLeft(body, " \t"))
-		switch {
-		case value == "" || value[0] == '#' || value[0] == ';':
-			// Neither ends a multi-line value in configparser.
-		case inOption && lead > indent:
-			l.cont = true
-		case value[0] == '[' && strings.LastIndexByte(value, ']') > 1:
-			l.isHead = true
-			l.header = value[1:strings.LastIndexByte(value, ']')]
-			inOption = false
-		default:
-			name, _, found := strings.Cut(value, "=")
-			if n2, _, ok := strings.Cut(value, ":"); ok && (!found || len(n2) < len(name)) {
-				name, found = n2, true
-			}
-			if found {
-				l.option = strings.ToLower(strings.TrimSpace(name))
-			}
-			indent, inOption = lead, true
-		}
-		lines = append(lines, l)
-	}
-	return lines
-}
-
-// editINI returns content with e applied. Sections e.match does not select
-// are copied unchanged.
-func editINI(content []byte, e iniEdit) []byte {
-	eol := "\n"
-	if i := bytes.IndexByte(content, '\n'); i > 0 && content[i-1] == '\r' {
-		eol = "\r\n"
-	}
-	lines := parseINILines(content)
-	var out strings.Builder
-	matched := false
-	for i := 0; i < len(lines); {
-		l := lines[i]
-		if !l.isHead || !e.match(l.header) {
-			out.WriteString(l.text)
-			i++
-			continue
-		}
-		end := i + 1
-		for end < len(lines) && !lines[end].isHead {
-			end++
-		}
-		matched = true
-		writeSection(&out, lines[i:end], e, eol)
-		i = end
-	}
-	if !matched {
-		s := out.String()
-		if s != "" && !strings.HasSuffix(s, "\n") {
-			out.WriteString(eol)
-		}
-		if strings.TrimSpace(s) != "" {
-			out.WriteString(eol)
-		}
-		out.WriteString("[" + e.header + "]" + eol)
-		for _, o := range e.set {
-			out.WriteString(optionText(o, eol))
-		}
-	}
-	return []byte(out.String())
-}
-
-// writeSection writes one matched section (header first) with e applied:
-// existing options are replaced in place (with their continuation lines),
-// removed ones dropped, missing ones added after the section's last option.
-func writeSection(out *strings.Builder, sec []iniLine, e iniEdit, eol string) {
-	want := map[string]string{}
-	for _, o := range e.set {
-		want[o.Key] = o.Value
-	}
-	drop := map[string]bool{}
-	for _, r := range e.remove {
-		drop[r] = true
-	}
-	lastOption := 0 // index in sec after which missing options go
-	for j, l := range sec {
-		if l.option != "" || (l.cont && lastOption > 0) {
-			lastOption = j
-		}
-	}
-	done := map[string]bool{}
-	skipping := false
-	for j, l := range sec {
-		switch {
-		case l.cont && skipping:
-			// part of a value being replaced or removed
-		case l.option != "" && (drop[l.option] || (want[l.option] != "" && done[l.option])):
-			skipping = true
-			addPresent(e.present, l.option)
-		case l.option != "" && want[l.option] != "":
-			skipping = true
-			addPresent(e.present, l.option)
-			done[l.option] = true
-			out.WriteString(optionText(iniOption{l.option, want[l.option]}, lineEnding(l.text, eol)))
-		default:
-			if l.option != "" {
-				addPresent(e.present, l.option)
-			}
-			if l.option != "" {
-				skipping = false
-			}
-			out.WriteString(ensureEOL(l.text, eol))
-		}
-		if j == lastOption {
-			for _, o := range e.set {
-				if !done[o.Key] {
-					done[o.Key] = true
-					out.WriteString(optionText(o, eol))
-				}
-			}
-		}
-	}
-}
-
-func addPresent(p *[]string, name string) {
-	if p != nil {
-		*p = append(*p, name)
-	}
-}
-
-func lineEnding(text, eol string) string {
-	switch {
-	case strings.HasSuffix(text, "\r\n"):
-		return "\r\n"
-	case strings.HasSuffix(text, "\n"):
-		return "\n"
-	}
-	return eol
-}
-
-// ensureEOL adds a line ending to the file's last line when options are
-// appended after it.
-func ensureEOL(text, eol string) string {
-	if strings.HasSuffix(text, "\n") {
-		return text
-	}
-	return text + eol
-}
-
-// cutOption splits an option line "name = value" (or "name: value") at its
-// first delimiter, trimming both sides as configparser does.
-func cutOption(line string) (name, value string, ok bool) {
-	line = strings.TrimSpace(line)
-	i := strings.IndexAny(line, "=:")
-	if i < 0 {
-		return "", "", false
-	}
-	return strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:]), true
 }

@@ -1,107 +1,15 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/s3kit/s3kit/credentials"
 )
-
-func TestEditINIKeepsEverythingElse(t *testing.T) {
-	credEdit := iniEdit{
-		match:  func(h string) bool { return h == "dev" },
-		header: "dev",
-		set:    []iniOption{{"aws_access_key_id", "AKIANEW"}, {"aws_secret_access_key", "SECRETNEW"}},
-		remove: []string{"aws_session_token"},
-	}
-	tests := []struct {
-		name, in, want string
-		edit           *iniEdit // credEdit when nil
-	}{
-		{
-			name: "empty file gets the section",
-			in:   "",
-			want: "[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
-		},
-		{
-			name: "appended after other profiles with a blank line, comments kept",
-			in:   "# my keys\n[default]\naws_access_key_id=AKIAOLD ; not a comment\n",
-			want: "# my keys\n[default]\naws_access_key_id=AKIAOLD ; not a comment\n\n[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
-		},
-		{
-			name: "missing final newline is added before appending",
-			in:   "[default]\nx=1",
-			want: "[default]\nx=1\n\n[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
-		},
-		{
-			name: "existing values replaced in place, token removed, other options and comments kept",
-			in: "[default]\na=1\n\n[dev]\n# keep me\nAWS_Access_Key_ID: AKIAOLD\nregion = eu-west-1\naws_session_token = tok\n" +
-				"aws_secret_access_key = OLD\n\n[prod]\naws_access_key_id = AKIAPROD\n",
-			want: "[default]\na=1\n\n[dev]\n# keep me\naws_access_key_id = AKIANEW\nregion = eu-west-1\n" +
-				"aws_secret_access_key = SECRETNEW\n\n[prod]\naws_access_key_id = AKIAPROD\n",
-		},
-		{
-			name: "missing option inserted after the section's last option, before blank lines",
-			in:   "[dev]\naws_access_key_id = AKIAOLD\noutput = json\n\n# next\n[other]\n",
-			want: "[dev]\naws_access_key_id = AKIANEW\noutput = json\naws_secret_access_key = SECRETNEW\n\n# next\n[other]\n",
-		},
-		{
-			name: "continuation lines of a replaced value are dropped, others kept",
-			in:   "[dev]\naws_session_token =\n  part1\n  part2\ns3 =\n  addressing_style = path\n",
-			want: "[dev]\ns3 =\n  addressing_style = path\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
-		},
-		{
-			name: "a nested block replaces the old one with its continuation lines",
-			in:   "[dev]\ns3 =\n  endpoint_url = http://old\n  addressing_style = path\nx = 1\n",
-			want: "[dev]\ns3 =\n  endpoint_url = http://new\nx = 1\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
-			edit: &iniEdit{
-				match: func(h string) bool { return h == "dev" }, header: "dev",
-				set: []iniOption{{"s3", "\n  endpoint_url = http://new"}, {"aws_access_key_id", "AKIANEW"}, {"aws_secret_access_key", "SECRETNEW"}},
-			},
-		},
-		{
-			name: "CRLF files stay CRLF",
-			in:   "[other]\r\nx = 1\r\n",
-			want: "[other]\r\nx = 1\r\n\r\n[dev]\r\naws_access_key_id = AKIANEW\r\naws_secret_access_key = SECRETNEW\r\n",
-		},
-		{
-			name: "a similar name is another profile",
-			in:   "[dev2]\naws_access_key_id = A\n[ dev ]\naws_access_key_id = B\n",
-			want: "[dev2]\naws_access_key_id = A\n[ dev ]\naws_access_key_id = B\n\n[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = SECRETNEW\n",
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := credEdit
-			if tc.edit != nil {
-				e = *tc.edit
-			}
-			got := string(editINI([]byte(tc.in), e))
-			if got != tc.want {
-				t.Errorf("got:\n%q\nwant:\n%q", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestConfigSectionProfileMatchesBotocore(t *testing.T) {
-	tests := []struct{ header, want string }{
-		{"default", "default"},
-		{"profile dev", "dev"},
-		{"profile   dev", "dev"},
-		{"profile \"dev\"", "dev"},
-		{"dev", ""},
-		{"profile", ""},
-		{"profile a b", ""},
-		{"sso-session dev", ""},
-	}
-	for _, tc := range tests {
-		if got := configSectionProfile(tc.header); got != tc.want {
-			t.Errorf("configSectionProfile(%q) = %q, want %q", tc.header, got, tc.want)
-		}
-	}
-}
 
 func TestResolveAWSFiles(t *testing.T) {
 	tests := []struct {
@@ -113,6 +21,10 @@ func TestResolveAWSFiles(t *testing.T) {
 		{"variables with ~ and $VAR", map[string]string{
 			"AWS_SHARED_CREDENTIALS_FILE": "~/c", "AWS_CONFIG_FILE": "$X/conf", "X": "/x",
 		}, "/h/c", "/x/conf"},
+		// botocore's expandvars leaves an unknown variable as written.
+		{"unknown variables stay", map[string]string{
+			"AWS_SHARED_CREDENTIALS_FILE": "/d/$S3KIT_NO_SUCH_VAR/c", "AWS_CONFIG_FILE": "${S3KIT_NO_SUCH_VAR}/conf",
+		}, "/d/$S3KIT_NO_SUCH_VAR/c", "${S3KIT_NO_SUCH_VAR}/conf"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,6 +35,108 @@ func TestResolveAWSFiles(t *testing.T) {
 			}
 			if got.Credentials != tc.cred || got.Config != tc.conf {
 				t.Errorf("got %+v, want %s and %s", got, tc.cred, tc.conf)
+			}
+		})
+	}
+}
+
+// TestResolveAWSFilesRejectsEmptyVariable: botocore reads no file when
+// AWS_CONFIG_FILE is set to "", so a profile written to ~/.aws/config would
+// not be seen; serve says so instead of writing there.
+func TestResolveAWSFilesRejectsEmptyVariable(t *testing.T) {
+	env := Env{Home: "/h", LookupEnv: mapLookup(map[string]string{"AWS_CONFIG_FILE": ""})}
+	_, err := resolveAWSFiles(env)
+	if err == nil || !strings.Contains(err.Error(), "AWS_CONFIG_FILE is set but empty") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestWriteAWSProfileAgreesWithResolver writes a profile next to sections
+// and paths the editor once read differently from botocore, then resolves
+// the profile with the credentials package (which reads as botocore does):
+// it must find the key, region and S3 endpoint just written.
+func TestWriteAWSProfileAgreesWithResolver(t *testing.T) {
+	tests := []struct {
+		name       string
+		credPath   string // AWS_SHARED_CREDENTIALS_FILE; HOME stands for the home directory
+		cred, conf string // files before the write
+		vars       map[string]string
+	}{
+		{name: "empty files"},
+		{
+			name: "a section botocore cannot split is not the profile",
+			conf: "[profile dev']\nregion = eu-west-1\n",
+		},
+		{
+			name: "extra blanks in headers",
+			conf: "[profile   dev]\nregion = eu-west-1\n[services   s3kit-dev]\ns3 =\n  endpoint_url = http://old\n",
+		},
+		{
+			name: "a quoted services section is edited in place",
+			conf: "[profile dev]\nservices = s3kit-dev\n[services 's3kit-dev']\ns3 =\n  endpoint_url = http://old\n",
+		},
+		{
+			name: "old Mac line endings",
+			cred: "[default]\raws_access_key_id = AKIAOTHER\raws_secret_access_key = x\r[dev]\raws_access_key_id = AKIAOLD\raws_secret_access_key = old\r",
+		},
+		{
+			name: "indented options",
+			cred: "[dev]\n  aws_access_key_id = AKIAOLD\n  aws_secret_access_key = old\n",
+		},
+		{
+			name:     "an unknown $VAR in the path stays as written",
+			credPath: "HOME/$S3KIT_NO_SUCH_VAR/credentials",
+		},
+		{
+			name:     "a known $VAR in the path",
+			credPath: "${SUB}/credentials",
+			vars:     map[string]string{"SUB": "HOME/sub"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			vars := map[string]string{"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "dev"}
+			for k, v := range tc.vars {
+				vars[k] = strings.ReplaceAll(v, "HOME", home)
+			}
+			if tc.credPath != "" {
+				vars["AWS_SHARED_CREDENTIALS_FILE"] = strings.ReplaceAll(tc.credPath, "HOME", home)
+			}
+			env := Env{Home: home, LookupEnv: mapLookup(vars)}
+			files, err := resolveAWSFiles(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for path, content := range map[string]string{files.Credentials: tc.cred, files.Config: tc.conf} {
+				if content == "" {
+					continue
+				}
+				os.MkdirAll(filepath.Dir(path), 0o700)
+				if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := writeAWSProfile(files, awsProfile{
+				Name: "dev", AccessKeyID: "AKIANEWNEWNEWNEWNEW1", Secret: "newsecret",
+				EndpointURL: "http://127.0.0.1:9999", Region: "us-east-1",
+			}); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := credentials.Load(context.Background(), credentials.Options{LookupEnv: env.LookupEnv, Home: home})
+			if err != nil {
+				t.Fatalf("resolver cannot read the written files: %v", err)
+			}
+			c, err := cfg.Credentials.Retrieve(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ep, err := cfg.EndpointURL("s3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AccessKeyID != "AKIANEWNEWNEWNEWNEW1" || c.SecretAccessKey != "newsecret" || cfg.Region != "us-east-1" || ep != "http://127.0.0.1:9999" {
+				t.Errorf("resolver reads key %s, region %q, endpoint %q", c.AccessKeyID, cfg.Region, ep)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/s3kit/s3kit/credentials"
+	"github.com/s3kit/s3kit/internal/ini"
 	"github.com/spf13/cobra"
 )
 
@@ -67,13 +68,18 @@ func existingProfiles(env Env) string {
 		if err != nil {
 			return
 		}
-		for _, l := range parseINILines(data) {
-			if n := profile(l.header); l.isHead && n != "" && !slices.Contains(names, n) {
+		for _, sec := range ini.Outline(data) {
+			if n := profile(sec.Header); n != "" && !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}
 	}
-	add(files.Config, configSectionProfile)
+	add(files.Config, func(h string) string {
+		if kind, name := ini.ConfigSection(h); kind == ini.KindProfile {
+			return name
+		}
+		return ""
+	})
 	add(files.Credentials, func(h string) string { return h })
 	if len(names) == 0 {
 		return fmt.Sprintf("%s and %s define no profiles", files.Config, files.Credentials)

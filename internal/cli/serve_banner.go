@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/s3kit/s3kit/internal/ini"
 	"github.com/s3kit/s3kit/server/keys"
 )
 
@@ -141,7 +142,7 @@ and in ~/.aws/config (the services section sends only S3 to this server):
 region = %[4]s
 services = %[7]s
 
-[services %[7]s]
+[%[10]s]
 s3 =
   endpoint_url = %[3]s
 
@@ -161,7 +162,8 @@ s3kit (after 2 or 3; add --profile %[5]s for 3):
 s3kit mb s3://my-bucket
 s3kit cp ./file.txt s3://my-bucket/
 s3kit ls s3://my-bucket
-`, id, secret, b.Endpoint, b.Region, profile, configProfileHeader(profile), servicesSection(profile), b.profileCommands(profile), who)
+`, id, secret, b.Endpoint, b.Region, profile, ini.ConfigHeader(ini.KindProfile, profile), servicesSection(profile), b.profileCommands(profile), who,
+		ini.ConfigHeader(ini.KindServices, servicesSection(profile)))
 }
 
 // prefixWriter indents every line written through it.

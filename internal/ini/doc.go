@@ -1,6 +1,17 @@
-// Package ini reads the AWS shared files (~/.aws/config, ~/.aws/credentials)
-// exactly as botocore does: Python's configparser.RawConfigParser in strict
-// mode, followed by botocore's one-level "nested block" parsing.
+// Package ini is the one home of the AWS shared files (~/.aws/config,
+// ~/.aws/credentials), for the credentials resolver and for the CLI that
+// writes profiles, so the two cannot disagree:
+//
+//   - Locate finds them as botocore does (AWS_CONFIG_FILE,
+//     AWS_SHARED_CREDENTIALS_FILE, expandvars, expanduser);
+//   - Parse reads them exactly as botocore does: Python's
+//     configparser.RawConfigParser in strict mode, followed by botocore's
+//     one-level "nested block" parsing;
+//   - ConfigSection names config-file sections as botocore's
+//     build_profile_map does ([profile NAME], [sso-session NAME],
+//     [services NAME], split shell-style);
+//   - EditBytes and EditFile change one section's options and keep every
+//     other byte, reading lines with the same scanner as Parse.
 //
 // The model, in the order configparser applies it:
 //

@@ -140,45 +140,32 @@ func ParseNested(block string) (map[string]string, error) {
 	return out, nil
 }
 
-// read is configparser's _read loop.
+// read is configparser's _read loop over the scanned lines.
 func read(text string) (sections []*rawSection, defaults *rawSection, err error) {
 	defaults = newRawSection(defaultSection)
 	byName := map[string]*rawSection{}
 	added := map[string]bool{} // sections and "section\x00key" seen in this file
 	var (
-		cur         *rawSection
-		optname     string
-		haveOpt     bool
-		indentLevel = 0
-		firstErr    *ParseError
+		cur      *rawSection
+		firstErr *ParseError
 	)
-	for i, line := range universalLines(text) {
-		lineno := i + 1
-		stripped := strings.TrimFunc(line, isSpace)
-		comment := strings.HasPrefix(stripped, "#") || strings.HasPrefix(stripped, ";")
-		value := stripped
-		if comment {
-			value = ""
-		}
-		if value == "" {
+	for _, l := range scan(text) {
+		switch l.kind {
+		case lineComment:
+		case lineBlank:
 			// empty_lines_in_values: a blank (not comment) line becomes an
 			// empty piece of the current value.
-			if !comment && cur != nil && haveOpt && optname != "" {
-				cur.lines[optname] = append(cur.lines[optname], "")
+			if l.name != "" {
+				cur.lines[l.name] = append(cur.lines[l.name], "")
 			}
-			continue
-		}
-		indent := indentOf(line)
-		if cur != nil && haveOpt && optname != "" && indent > indentLevel {
-			cur.lines[optname] = append(cur.lines[optname], value)
-			continue
-		}
-		indentLevel = indent
-		if name, ok := sectionHeader(value); ok {
+		case lineContinuation:
+			cur.lines[l.name] = append(cur.lines[l.name], l.value)
+		case lineHeader:
+			name := l.name
 			switch s, exists := byName[name]; {
 			case exists:
 				if added[name] {
-					return nil, nil, &ParseError{Line: lineno, Msg: fmt.Sprintf("duplicate section %q", name)}
+					return nil, nil, &ParseError{Line: l.lineno, Msg: fmt.Sprintf("duplicate section %q", name)}
 				}
 				cur = s
 				added[name] = true
@@ -190,34 +177,32 @@ func read(text string) (sections []*rawSection, defaults *rawSection, err error)
 				sections = append(sections, cur)
 				added[name] = true
 			}
-			haveOpt, optname = false, ""
-			continue
-		}
-		if cur == nil {
-			return nil, nil, &ParseError{Line: lineno, Msg: "key before the first [section] header"}
-		}
-		k, v, ok := splitOption(value)
-		if !ok {
-			if firstErr == nil {
-				firstErr = &ParseError{Line: lineno, Msg: "line has no '=' or ':'"}
+		case lineInvalid:
+			if cur == nil {
+				return nil, nil, &ParseError{Line: l.lineno, Msg: "key before the first [section] header"}
 			}
-			continue
+			if firstErr == nil {
+				firstErr = &ParseError{Line: l.lineno, Msg: "line has no '=' or ':'"}
+			}
+		case lineOption:
+			if cur == nil {
+				return nil, nil, &ParseError{Line: l.lineno, Msg: "key before the first [section] header"}
+			}
+			if l.emptyKey && firstErr == nil {
+				firstErr = &ParseError{Line: l.lineno, Msg: "empty key"}
+			}
+			k := l.name
+			dupKey := cur.name + "\x00" + k
+			if added[dupKey] {
+				return nil, nil, &ParseError{Line: l.lineno, Msg: fmt.Sprintf("duplicate key %q in section %q", k, cur.name)}
+			}
+			added[dupKey] = true
+			if _, seen := cur.lines[k]; !seen {
+				cur.keys = append(cur.keys, k)
+			}
+			cur.lines[k] = []string{l.value}
+			cur.line[k] = l.lineno
 		}
-		if k == "" && firstErr == nil {
-			firstErr = &ParseError{Line: lineno, Msg: "empty key"}
-		}
-		k = lower(strings.TrimRightFunc(k, isSpace))
-		dupKey := cur.name + "\x00" + k
-		if added[dupKey] {
-			return nil, nil, &ParseError{Line: lineno, Msg: fmt.Sprintf("duplicate key %q in section %q", k, cur.name)}
-		}
-		added[dupKey] = true
-		if _, seen := cur.lines[k]; !seen {
-			cur.keys = append(cur.keys, k)
-		}
-		cur.lines[k] = []string{strings.TrimFunc(v, isSpace)}
-		cur.line[k] = lineno
-		haveOpt, optname = true, k
 	}
 	if firstErr != nil {
 		return nil, nil, firstErr
@@ -259,30 +244,6 @@ func indentOf(line string) int {
 		n++
 	}
 	return 0
-}
-
-// universalLines splits text at \n, \r\n and \r, as Python's text mode
-// does. A final terminator does not start another line.
-func universalLines(text string) []string {
-	var lines []string
-	start := 0
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '\n':
-			lines = append(lines, text[start:i])
-			start = i + 1
-		case '\r':
-			lines = append(lines, text[start:i])
-			if i+1 < len(text) && text[i+1] == '\n' {
-				i++
-			}
-			start = i + 1
-		}
-	}
-	if start < len(text) {
-		lines = append(lines, text[start:])
-	}
-	return lines
 }
 
 // splitLines is Python's str.splitlines (without keepends).

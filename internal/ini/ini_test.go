@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
-	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -196,24 +195,11 @@ func randomInputs(n int) []string {
 // and the same values.
 func TestParseMatchesBotocore(t *testing.T) {
 	corpus := append(append([]string{}, seedCorpus...), randomInputs(400)...)
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
-	if exec.Command(py, "-c", "import botocore").Run() != nil {
-		t.Skip("botocore not importable")
-	}
 	var enc []string
 	for _, s := range corpus {
 		enc = append(enc, base64.StdEncoding.EncodeToString([]byte(s)))
 	}
-	in, _ := json.Marshal(enc)
-	cmd := exec.Command(py, "testdata/botocore_parse.py")
-	cmd.Stdin = bytes.NewReader(in)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("botocore_parse.py: %v", err)
-	}
+	out := runBotocore(t, "testdata/botocore_parse.py", enc)
 	var results []struct {
 		OK       bool                      `json:"ok"`
 		Sections map[string]map[string]any `json:"sections"`

@@ -13,9 +13,10 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3kit/s3kit/internal/secret"
 )
 
 // FileName is the name of the key file inside the data directory.
@@ -101,13 +102,9 @@ type Info struct {
 	Created     time.Time `json:"created"`
 }
 
-// Mask hides all but the last four characters of a secret.
-func Mask(secret string) string {
-	if len(secret) <= 4 {
-		return strings.Repeat("*", len(secret))
-	}
-	return strings.Repeat("*", len(secret)-4) + secret[len(secret)-4:]
-}
+// Mask hides all but the last four characters of a secret, as every
+// s3kit command shows keys.
+func Mask(s string) string { return secret.Mask(s) }
 
 // CreateOptions are the properties of a new key.
 type CreateOptions struct {
@@ -413,53 +410,7 @@ func (s *Store) writeLocked(keys map[string]Key) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(s.Path(), append(data, '\n'), 0o600)
-}
-
-// WriteFileAtomic replaces path with data: it writes a temporary file in the
-// same directory with mode perm, fsyncs it, renames it over path and fsyncs
-// the directory, so readers and crashes see the old content or the new, never
-// a mix, and a secret is never readable under a wider mode even briefly.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
+	return secret.WriteFile(s.Path(), append(data, '\n'), 0o600)
 }
 
 // randomString draws n characters uniformly from alphabet (len ≤ 256) by

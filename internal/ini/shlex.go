@@ -1,12 +1,14 @@
-package credentials
+package ini
 
 import "errors"
 
-// shlexSplit is Python's shlex.split(s) (POSIX mode, no comments): words
+// ShellSplit is Python's shlex.split(s) (POSIX mode, no comments): words
 // separated by space, tab, CR or LF; single quotes literal; double quotes
 // with backslash escaping only '"' and '\'; backslash escapes outside
-// quotes. Unbalanced quotes or a trailing backslash are errors.
-func shlexSplit(s string) ([]string, error) {
+// quotes. Unbalanced quotes or a trailing backslash are errors. Botocore
+// splits config section names (see ConfigSection) and credential_process
+// commands with it.
+func ShellSplit(s string) ([]string, error) {
 	const (
 		stWhite = iota
 		stWord
