@@ -238,11 +238,12 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	if err != nil {
 		return nil, err
 	}
-	// Storage cannot check a condition atomically with the completion, and
-	// a condition silently ignored would overwrite what the client meant
-	// to protect.
-	if rq.r.Header.Get("If-None-Match") != "" || rq.r.Header.Get("If-Match") != "" {
-		return nil, errMsg(s3xml.CodeNotImplemented, "conditional CompleteMultipartUpload is not supported")
+	// S3's conditional completion: If-None-Match "*" (the only value S3
+	// takes there, as on PutObject) and If-Match, checked by storage
+	// atomically with the commit; a failed one leaves the upload open.
+	inm := rq.r.Header.Get("If-None-Match")
+	if inm != "" && inm != "*" {
+		return nil, errMsg(s3xml.CodeNotImplemented, "If-None-Match on CompleteMultipartUpload supports only \"*\"")
 	}
 	var c s3xml.CompleteMultipartUpload
 	ok, err := decodeXML(rq, &c, false)
@@ -262,7 +263,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	}
 	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
 	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
-		storage.CompleteOptions{BeforeCommit: cc.beforeCommit})
+		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match"))})
 	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
 	if errors.Is(err, storage.ErrNoSuchUpload) {
 		// A retry of a completion that succeeded gets its answer again.

@@ -138,7 +138,7 @@ func TestMultipartErrors(t *testing.T) {
 	id := e.createUpload("bkt", "k", nil)
 	e.wantErr(400, "MalformedXML", "POST", "/bkt/k?uploadId="+id, []byte("<CompleteMultipartUpload>"), nil)
 	e.wantErr(400, "MalformedXML", "POST", "/bkt/k?uploadId="+id, completeDoc(t), nil)
-	e.wantErr(501, "NotImplemented", "POST", "/bkt/k?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: `"x"`}), hdr{"If-None-Match": "*"})
+	e.wantErr(501, "NotImplemented", "POST", "/bkt/k?uploadId="+id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: `"x"`}), hdr{"If-None-Match": `"x"`})
 	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/k?partNumber=10001&uploadId="+id, small, nil)
 	e.wantErr(400, "InvalidArgument", "PUT", "/bkt/k?partNumber=x&uploadId="+id, small, nil)
 	e.must(204, "DELETE", "/bkt/k?uploadId="+id, nil, nil)
@@ -299,5 +299,58 @@ func TestObjectAttributesPagesUnlistedParts(t *testing.T) {
 				c.h, *op.PartNumberMarker, *op.NextPartNumberMarker, *op.MaxParts, *op.IsTruncated, op.Parts,
 				c.marker, c.next, c.max, c.truncated)
 		}
+	}
+}
+
+// TestConditionalComplete checks If-None-Match and If-Match on
+// CompleteMultipartUpload as S3 answers them: 412 PreconditionFailed
+// when the condition is false, 404 NoSuchKey for If-Match on a missing
+// key, and a failed condition keeps both the object and the upload.
+func TestConditionalComplete(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	type pending struct {
+		path string // the Complete request's
+		doc  []byte
+	}
+	upload := func(key string, body []byte) pending {
+		id := e.createUpload("bkt", key, nil)
+		etag := e.uploadPart("bkt", key, id, 1, body)
+		return pending{"/bkt/" + key + "?uploadId=" + id, completeDoc(t, s3xml.CompletedPart{PartNumber: 1, ETag: etag})}
+	}
+	complete := func(code int, errCode string, up pending, h hdr) {
+		t.Helper()
+		if code == 200 {
+			e.must(200, "POST", up.path, up.doc, h)
+		} else {
+			e.wantErr(code, errCode, "POST", up.path, up.doc, h)
+		}
+	}
+	content := func(key string) string {
+		t.Helper()
+		return string(e.must(200, "GET", "/bkt/"+key, nil, nil).body)
+	}
+
+	complete(200, "", upload("k", []byte("first")), hdr{"If-None-Match": "*"})
+	etag := e.must(200, "HEAD", "/bkt/k", nil, nil).header.Get("ETag")
+	up := upload("k", []byte("second"))
+	complete(412, "PreconditionFailed", up, hdr{"If-None-Match": "*"})
+	complete(412, "PreconditionFailed", up, hdr{"If-Match": `"0123456789abcdef0123456789abcdef-1"`})
+	if got := content("k"); got != "first" {
+		t.Fatalf("after failed conditions the object is %q, want first", got)
+	}
+	// The failed completions left the upload open: it completes now.
+	complete(200, "", up, hdr{"If-Match": etag[1 : len(etag)-1]})
+	if got := content("k"); got != "second" {
+		t.Fatalf("after If-Match with the current ETag the object is %q, want second", got)
+	}
+
+	up = upload("new", []byte("third"))
+	complete(404, "NoSuchKey", up, hdr{"If-Match": "*"})
+	complete(404, "NoSuchKey", up, hdr{"If-Match": etag})
+	complete(200, "", up, hdr{"If-None-Match": "*"})
+	if got := content("new"); got != "third" {
+		t.Fatalf("new object is %q, want third", got)
 	}
 }

@@ -251,6 +251,13 @@ type CompleteOptions struct {
 	// only on its arguments. An error aborts the completion: nothing is
 	// committed, the upload stays open and the error is returned as is.
 	BeforeCommit func(meta *ObjectMeta, parts []PartInfo) error
+	// IfNoneMatch and IfMatch are S3's conditional completion, with
+	// PutOptions' meaning: checked against the object at key atomically
+	// with the commit, failing with ErrPreconditionFailed (ErrNoSuchKey
+	// for IfMatch when there is no object). A failed condition commits
+	// nothing and leaves the upload open.
+	IfNoneMatch string
+	IfMatch     string
 }
 
 // CompletePart names one part in CompleteMultipartUpload.

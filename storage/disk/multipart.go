@@ -263,6 +263,9 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 		if err != nil {
 			return err
 		}
+		if err := checkCompleteConditions(b.Bucket(bktObjects), key, opts); err != nil {
+			return fmt.Errorf("complete %s/%s: %w", bucket, key, err)
+		}
 		rec = objRecord{ETag: etag, Meta: meta, Mod: s.now().UnixNano(), PartChecksums: partSums}
 		rf := newRefs(tx)
 		for i, p := range listed {
@@ -300,6 +303,22 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 	}
 	s.unlink(freed)
 	return rec.info(key), nil
+}
+
+// checkCompleteConditions applies opts' If-None-Match and If-Match to
+// the object at key in objs, inside the completing transaction.
+func checkCompleteConditions(objs *bolt.Bucket, key string, opts storage.CompleteOptions) error {
+	if opts.IfNoneMatch == "" && opts.IfMatch == "" {
+		return nil
+	}
+	var old objRecord
+	cur := objs.Get([]byte(key))
+	if cur != nil {
+		if _, err := decodeObject(cur, &old); err != nil {
+			return err
+		}
+	}
+	return upload.CheckPreconditions(storage.PutOptions{IfNoneMatch: opts.IfNoneMatch, IfMatch: opts.IfMatch}, cur != nil, old.ETag)
 }
 
 // validateComplete applies S3's Complete rules to the stored parts inside

@@ -180,6 +180,17 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucketName, key, up
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
+	// The condition is checked before the upload is consumed, so a
+	// failed one leaves it open (the lock makes it atomic with the commit).
+	if old, ok := b.objects[key]; opts.IfNoneMatch != "" || opts.IfMatch != "" {
+		cur := ""
+		if ok {
+			cur = old.info.ETag
+		}
+		if err := upload.CheckPreconditions(storage.PutOptions{IfNoneMatch: opts.IfNoneMatch, IfMatch: opts.IfMatch}, ok, cur); err != nil {
+			return storage.ObjectInfo{}, fmt.Errorf("complete %s/%s: %w", bucketName, key, err)
+		}
+	}
 	data := concat(pieces...)
 	delete(b.uploads, uploadID)
 	o := &object{data: data, info: storage.ObjectInfo{

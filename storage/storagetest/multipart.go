@@ -68,6 +68,7 @@ func testMultipart(t *testing.T, nb func(t *testing.T) storage.Backend) {
 		{"CompleteAssemblesInOrder", testMPComplete},
 		{"CompleteRules", testMPRules},
 		{"CompleteChecksums", testMPChecksums},
+		{"CompleteConditions", testMPConditions},
 		{"AbortAndFinished", testMPAbort},
 		{"PartFailures", testMPPartFailures},
 		{"ListParts", testMPListParts},
@@ -125,6 +126,37 @@ func testMPComplete(t *testing.T, f *mpFixture) {
 	o.Content.Close()
 	_, err = f.mp.CompleteMultipartUpload(f.ctx, f.bucket, "big", id, []storage.CompletePart{{PartNumber: 1, ETag: etagOf(p1)}}, storage.CompleteOptions{})
 	wantErr(t, "Complete twice", err, storage.ErrNoSuchUpload)
+}
+
+// testMPConditions checks If-None-Match and If-Match on Complete: checked
+// against the object at the key when the upload is committed, and a
+// failed condition leaves both the object and the upload as they were.
+func testMPConditions(t *testing.T, f *mpFixture) {
+	old := []byte("current version")
+	f.put("k", old)
+	body := payload(31, 100)
+	id := f.create("k")
+	f.part("k", id, 1, body)
+	complete := func(key, id, ifNoneMatch, ifMatch string) error {
+		_, err := f.mp.CompleteMultipartUpload(f.ctx, f.bucket, key, id, []storage.CompletePart{cp(1, etagOf(body))},
+			storage.CompleteOptions{IfNoneMatch: ifNoneMatch, IfMatch: ifMatch})
+		return err
+	}
+	wantErr(t, "If-None-Match * on an existing key", complete("k", id, "*", ""), storage.ErrPreconditionFailed)
+	wantErr(t, "If-Match with another ETag", complete("k", id, "", etagOf([]byte("other"))), storage.ErrPreconditionFailed)
+	f.wantContent("k", old)
+	if err := complete("k", id, "", etagOf(old)); err != nil {
+		t.Fatalf("If-Match with the current ETag, after failed conditions: %v", err)
+	}
+	f.wantContent("k", body)
+
+	id = f.create("new")
+	f.part("new", id, 1, body)
+	wantErr(t, "If-Match * on a missing key", complete("new", id, "", "*"), storage.ErrNoSuchKey)
+	if err := complete("new", id, "*", ""); err != nil {
+		t.Fatalf("If-None-Match * on a missing key: %v", err)
+	}
+	f.wantContent("new", body)
 }
 
 func testMPRules(t *testing.T, f *mpFixture) {
