@@ -9,6 +9,8 @@ botocore validates where it can (whole-object FULL_OBJECT values and part
 values; composite "-N" values it skips). Raw upload_part without a checksum
 is refused on a CRC32 (COMPOSITE) upload, as is one with another
 algorithm, and accepted (the server computes it) on a FULL_OBJECT one.
+Conditional complete_multipart_upload (IfNoneMatch "*", IfMatch) answers
+412 and 404 as S3 does and leaves a refused upload open.
 
 Credentials, region and endpoint come from the environment
 (s3test.Server.Env). Prints one line per step; exits non-zero on failure.
@@ -201,5 +203,36 @@ assert [p["ChecksumCRC32"] for p in listed] == [b64(crc32(p)) for p in parts], l
 r = s3.complete_multipart_upload(Bucket=bucket, Key="raw-full.bin", UploadId=up, ChecksumType="FULL_OBJECT",
                                  ChecksumCRC32=full, MultipartUpload={"Parts": done})
 assert r["ChecksumCRC32"] == full and r["ChecksumType"] == "FULL_OBJECT", r
+
+step("complete_multipart_upload with IfNoneMatch and IfMatch")
+
+
+def one_part(key, body):
+    up = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=up, PartNumber=1, Body=body)["ETag"]
+    return up, {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+
+
+def complete_error(key, up, doc, **cond):
+    try:
+        s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=up, MultipartUpload=doc, **cond)
+    except ClientError as e:
+        return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"]
+    sys.exit("complete_multipart_upload %s was accepted" % cond)
+
+
+up, doc = one_part("cond.bin", b"first")
+etag = s3.complete_multipart_upload(Bucket=bucket, Key="cond.bin", UploadId=up, MultipartUpload=doc,
+                                    IfNoneMatch="*")["ETag"]
+up, doc = one_part("cond.bin", b"second")
+assert complete_error("cond.bin", up, doc, IfNoneMatch="*") == (412, "PreconditionFailed")
+assert complete_error("cond.bin", up, doc, IfMatch='"0123456789abcdef0123456789abcdef-1"') == (412, "PreconditionFailed")
+assert s3.get_object(Bucket=bucket, Key="cond.bin")["Body"].read() == b"first"
+s3.complete_multipart_upload(Bucket=bucket, Key="cond.bin", UploadId=up, MultipartUpload=doc, IfMatch=etag)
+assert s3.get_object(Bucket=bucket, Key="cond.bin")["Body"].read() == b"second"
+up, doc = one_part("cond-new.bin", b"third")
+assert complete_error("cond-new.bin", up, doc, IfMatch="*") == (404, "NoSuchKey")
+assert complete_error("cond-new.bin", up, doc, IfMatch=etag) == (404, "NoSuchKey")
+s3.complete_multipart_upload(Bucket=bucket, Key="cond-new.bin", UploadId=up, MultipartUpload=doc, IfNoneMatch="*")
 
 print("\nOK", flush=True)
