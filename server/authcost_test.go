@@ -43,63 +43,69 @@ func costlyRequest(t testing.TB, srv *s3test.Server, creds sigv4.Credentials, n 
 // header section over server.MaxHeaderBytes, whoever signed it.
 func TestOversizedHeadersRefused(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	for _, creds := range []sigv4.Credentials{{AccessKeyID: "FAKEKEY", SecretAccessKey: "x"}, e.creds} {
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		for _, creds := range []sigv4.Credentials{{AccessKeyID: "FAKEKEY", SecretAccessKey: "x"}, e.creds} {
+			rec := httptest.NewRecorder()
+			e.srv.Handler.ServeHTTP(rec, costlyRequest(t, e.srv, creds, 43000))
+			checkErr(t, result{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 400, "RequestHeaderSectionTooLarge", false)
+		}
+		// Just under the bound, a real key naming too many signed headers is
+		// refused by the signature check, as malformed.
 		rec := httptest.NewRecorder()
-		e.srv.Handler.ServeHTTP(rec, costlyRequest(t, e.srv, creds, 43000))
-		checkErr(t, result{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 400, "RequestHeaderSectionTooLarge", false)
-	}
-	// Just under the bound, a real key naming too many signed headers is
-	// refused by the signature check, as malformed.
-	rec := httptest.NewRecorder()
-	e.srv.Handler.ServeHTTP(rec, costlyRequest(t, e.srv, e.creds, 1100))
-	checkErr(t, result{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 400, "AuthorizationHeaderMalformed", false)
+		e.srv.Handler.ServeHTTP(rec, costlyRequest(t, e.srv, e.creds, 1100))
+		checkErr(t, result{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}, 400, "AuthorizationHeaderMalformed", false)
+	})
 }
 
 // TestListenerBoundsHeaders checks that s3test's listener stops reading a
 // 1 MB header section early (serve uses the same server.MaxHeaderBytes).
 func TestListenerBoundsHeaders(t *testing.T) {
 	t.Parallel()
-	srv := s3test.NewServer(t)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	go func() {
-		w := bufio.NewWriter(conn)
-		fmt.Fprintf(w, "GET /bkt/k HTTP/1.1\r\nHost: x\r\n")
-		for i := range 43000 {
-			fmt.Fprintf(w, "X-Amz-Meta-H%07d: v\r\n", i)
+	run(t, func(t *testing.T, bk backend) {
+		srv := bk.server(t)
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		w.WriteString("\r\n")
-		_ = w.Flush()
-	}()
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("read response: %v", err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
-		t.Fatalf("status %d, want 431", resp.StatusCode)
-	}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			w := bufio.NewWriter(conn)
+			fmt.Fprintf(w, "GET /bkt/k HTTP/1.1\r\nHost: x\r\n")
+			for i := range 43000 {
+				fmt.Fprintf(w, "X-Amz-Meta-H%07d: v\r\n", i)
+			}
+			w.WriteString("\r\n")
+			_ = w.Flush()
+		}()
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("read response: %v", err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Fatalf("status %d, want 431", resp.StatusCode)
+		}
+	})
 }
 
 func TestInvalidUTF8KeyRefused(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.mkBucket("bkt")
-	e.wantErr(400, "InvalidURI", "PUT", "/bkt/a%FF%FEb", []byte("x"), nil)
-	e.wantErr(400, "InvalidURI", "GET", "/bkt/a%FF%FEb", nil, nil)
-	var list struct {
-		KeyCount int
-	}
-	e.must(200, "GET", "/bkt?list-type=2", nil, nil).decode(t, &list)
-	if list.KeyCount != 0 {
-		t.Errorf("bucket holds %d keys after refused PUTs", list.KeyCount)
-	}
-	e.put("bkt", "caf%C3%A9", []byte("x"), nil) // valid UTF-8 still works
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		e.wantErr(400, "InvalidURI", "PUT", "/bkt/a%FF%FEb", []byte("x"), nil)
+		e.wantErr(400, "InvalidURI", "GET", "/bkt/a%FF%FEb", nil, nil)
+		var list struct {
+			KeyCount int
+		}
+		e.must(200, "GET", "/bkt?list-type=2", nil, nil).decode(t, &list)
+		if list.KeyCount != 0 {
+			t.Errorf("bucket holds %d keys after refused PUTs", list.KeyCount)
+		}
+		e.put("bkt", "caf%C3%A9", []byte("x"), nil) // valid UTF-8 still works
+	})
 }
 
 // BenchmarkRefuseCostlyRequest measures the server CPU a 1 MB header
@@ -138,12 +144,8 @@ func BenchmarkRefuseCostlyRequest(b *testing.B) {
 // leave the previous object in place, on either backend.
 func TestLargeChunkBadSignatureStoresNothing(t *testing.T) {
 	t.Parallel()
-	for _, disk := range []bool{false, true} {
-		var opts []s3test.Option
-		if disk {
-			opts = append(opts, s3test.WithDisk())
-		}
-		e := newEnv(t, opts...)
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
 		e.mkBucket("bkt")
 		e.put("bkt", "k", []byte("old"), nil)
 		payload := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB
@@ -163,13 +165,13 @@ func TestLargeChunkBadSignatureStoresNothing(t *testing.T) {
 		}
 		checkErr(t, send(true), 403, "SignatureDoesNotMatch", false)
 		if got := e.must(200, "GET", "/bkt/k", nil, nil); string(got.body) != "old" {
-			t.Fatalf("disk=%v: after the refused put the object holds %d bytes", disk, len(got.body))
+			t.Fatalf("after the refused put the object holds %d bytes", len(got.body))
 		}
 		if r := send(false); r.status != 200 {
-			t.Fatalf("disk=%v: valid 16 MiB chunk: %d %s", disk, r.status, r.body)
+			t.Fatalf("valid 16 MiB chunk: %d %s", r.status, r.body)
 		}
 		if got := e.must(200, "GET", "/bkt/k", nil, nil); !bytes.Equal(got.body, payload) {
-			t.Fatalf("disk=%v: stored %d bytes, want the 16 MiB payload", disk, len(got.body))
+			t.Fatalf("stored %d bytes, want the 16 MiB payload", len(got.body))
 		}
-	}
+	})
 }

@@ -49,12 +49,14 @@ func runBoto3Script(t *testing.T, srv *s3test.Server, script string, env []strin
 
 // TestBoto3 runs real boto3 with its default settings over HTTPS, where
 // botocore sends PutObject as aws-chunked with an unsigned CRC32 trailer,
-// against the durable disk backend. (One run: starting boto3 takes
-// seconds on a busy machine.)
+// on each backend (under -short only disk: starting boto3 takes seconds
+// on a busy machine).
 func TestBoto3(t *testing.T) {
 	t.Parallel()
-	srv := s3test.NewServer(t, s3test.WithTLS(), s3test.WithDisk())
-	t.Log(runBoto3(t, srv, "--expect-trailer"))
+	run(t, func(t *testing.T, bk backend) {
+		srv := bk.server(t, s3test.WithTLS())
+		t.Log(runBoto3(t, srv, "--expect-trailer"))
+	}, clientBackends()...)
 }
 
 // TestBoto3MultipartChecksums uploads multi-part files with boto3's
@@ -66,15 +68,17 @@ func TestBoto3(t *testing.T) {
 // and accepted on a FULL_OBJECT one.
 func TestBoto3MultipartChecksums(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("uploads 16 MiB several times with boto3")
-	}
-	var env []string
-	if dir := debianAWSCRT(t); dir != "" {
-		env = append(env, "PYTHONPATH="+dir)
-	}
-	srv := s3test.NewServer(t, s3test.WithDisk())
-	t.Log(runBoto3Script(t, srv, "testdata/boto3_mpchecksums.py", env))
+	run(t, func(t *testing.T, bk backend) {
+		if testing.Short() {
+			t.Skip("uploads 16 MiB several times with boto3")
+		}
+		var env []string
+		if dir := debianAWSCRT(t); dir != "" {
+			env = append(env, "PYTHONPATH="+dir)
+		}
+		srv := bk.server(t)
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_mpchecksums.py", env))
+	}, clientBackends()...)
 }
 
 // debianAWSCRT returns a directory holding only Debian's awscrt (package
@@ -104,8 +108,10 @@ func debianAWSCRT(t *testing.T) string {
 // NoSuchTagSet, and the limit errors.
 func TestBoto3Tagging(t *testing.T) {
 	t.Parallel()
-	srv := s3test.NewServer(t, s3test.WithDisk())
-	t.Log(runBoto3Script(t, srv, "testdata/boto3_tagging.py", nil))
+	run(t, func(t *testing.T, bk backend) {
+		srv := bk.server(t)
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_tagging.py", nil))
+	}, clientBackends()...)
 }
 
 // TestBoto3BucketConfig reads a new bucket's configuration subresources
@@ -115,8 +121,10 @@ func TestBoto3Tagging(t *testing.T) {
 // ownership controls, public access block and notifications.
 func TestBoto3BucketConfig(t *testing.T) {
 	t.Parallel()
-	srv := s3test.NewServer(t)
-	t.Log(runBoto3Script(t, srv, "testdata/boto3_bucketconfig.py", nil))
+	run(t, func(t *testing.T, bk backend) {
+		srv := bk.server(t)
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_bucketconfig.py", nil))
+	}, clientBackends()...)
 }
 
 // TestBoto3AWSBehaviours runs, through real boto3, behaviours clients rely
@@ -127,11 +135,13 @@ func TestBoto3BucketConfig(t *testing.T) {
 // refused presigned POST.
 func TestBoto3AWSBehaviours(t *testing.T) {
 	t.Parallel()
-	if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
-		t.Skip("python requests not installed")
-	}
-	srv := s3test.NewServer(t, s3test.WithDisk())
-	t.Log(runBoto3Script(t, srv, "testdata/boto3_aws.py", nil))
+	run(t, func(t *testing.T, bk backend) {
+		if err := exec.Command("python3", "-c", "import requests").Run(); err != nil {
+			t.Skip("python requests not installed")
+		}
+		srv := bk.server(t)
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_aws.py", nil))
+	}, clientBackends()...)
 }
 
 // TestBoto3OtherRegion runs boto3 configured for eu-central-1 against a
@@ -139,6 +149,8 @@ func TestBoto3AWSBehaviours(t *testing.T) {
 // work, because each signature is verified with its own region.
 func TestBoto3OtherRegion(t *testing.T) {
 	t.Parallel()
-	srv := s3test.NewServer(t)
-	t.Log(runBoto3Script(t, srv, "testdata/boto3_regions.py", nil))
+	run(t, func(t *testing.T, bk backend) {
+		srv := bk.server(t)
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_regions.py", nil))
+	}, clientBackends()...)
 }

@@ -81,15 +81,19 @@ func testCopy(t *testing.T, e *env) {
 
 func TestCopyObject(t *testing.T) {
 	t.Parallel()
-	testCopy(t, newEnv(t))
+	run(t, func(t *testing.T, bk backend) {
+		testCopy(t, bk.env(t))
+	})
 }
 
+// One backend: a wrapper hiding storage.Copier, whatever lies beneath.
 func TestCopyObjectWithoutCopier(t *testing.T) {
 	t.Parallel()
 	c := newClock()
 	testCopy(t, newEnvClock(t, c, s3test.WithBackend(plainBackend{mem.New(mem.Options{Now: c.Now})})))
 }
 
+// One backend: a wrapper hiding storage.Multipart, whatever lies beneath.
 func TestMultipartNotImplemented(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, s3test.WithBackend(plainBackend{mem.New(mem.Options{})}))
@@ -100,93 +104,97 @@ func TestMultipartNotImplemented(t *testing.T) {
 
 func TestDeleteObjects(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.mkBucket("bkt")
-	for _, k := range []string{"a", "b", "c"} {
-		e.put("bkt", k, []byte(k), nil)
-	}
-	doc := func(quiet bool, keys ...string) []byte {
-		d := s3xml.Delete{Quiet: quiet}
-		for _, k := range keys {
-			d.Objects = append(d.Objects, s3xml.ObjectIdentifier{Key: k})
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		for _, k := range []string{"a", "b", "c"} {
+			e.put("bkt", k, []byte(k), nil)
 		}
-		b, err := s3xml.Marshal(d)
+		doc := func(quiet bool, keys ...string) []byte {
+			d := s3xml.Delete{Quiet: quiet}
+			for _, k := range keys {
+				d.Objects = append(d.Objects, s3xml.ObjectIdentifier{Key: k})
+			}
+			b, err := s3xml.Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		var res s3xml.DeleteResult
+		e.must(200, "POST", "/bkt?delete", doc(false, "a", "missing"), nil).decode(t, &res)
+		if len(res.Deleted) != 2 || len(res.Errors) != 0 {
+			t.Errorf("verbose result %+v", res)
+		}
+		res = s3xml.DeleteResult{}
+		e.must(200, "POST", "/bkt?delete", doc(true, "b"), nil).decode(t, &res)
+		if len(res.Deleted) != 0 || len(res.Errors) != 0 {
+			t.Errorf("quiet result %+v", res)
+		}
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/a", nil, nil)
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/b", nil, nil)
+		e.must(200, "GET", "/bkt/c", nil, nil)
+
+		many := make([]string, 1001)
+		for i := range many {
+			many[i] = "k"
+		}
+		e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", doc(false, many...), nil)
+		e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", []byte("<Delete><Object>"), nil)
+		e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", doc(false), nil)
+		e.wantErr(404, "NoSuchBucket", "POST", "/nobucket?delete", doc(false, "a"), nil)
+		e.must(200, "POST", "/bkt?delete", doc(false, many[:1000]...), nil)
+
+		// Answers keep the request's order, failures included.
+		var keys []string
+		for i := range 40 {
+			keys = append(keys, fmt.Sprintf("k%02d", i))
+		}
+		mixed := s3xml.Delete{}
+		for i, k := range keys {
+			o := s3xml.ObjectIdentifier{Key: k}
+			if i%10 == 3 {
+				o.VersionID = "v1"
+			}
+			mixed.Objects = append(mixed.Objects, o)
+		}
+		b, err := s3xml.Marshal(mixed)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return b
-	}
-	var res s3xml.DeleteResult
-	e.must(200, "POST", "/bkt?delete", doc(false, "a", "missing"), nil).decode(t, &res)
-	if len(res.Deleted) != 2 || len(res.Errors) != 0 {
-		t.Errorf("verbose result %+v", res)
-	}
-	res = s3xml.DeleteResult{}
-	e.must(200, "POST", "/bkt?delete", doc(true, "b"), nil).decode(t, &res)
-	if len(res.Deleted) != 0 || len(res.Errors) != 0 {
-		t.Errorf("quiet result %+v", res)
-	}
-	e.wantErr(404, "NoSuchKey", "GET", "/bkt/a", nil, nil)
-	e.wantErr(404, "NoSuchKey", "GET", "/bkt/b", nil, nil)
-	e.must(200, "GET", "/bkt/c", nil, nil)
-
-	many := make([]string, 1001)
-	for i := range many {
-		many[i] = "k"
-	}
-	e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", doc(false, many...), nil)
-	e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", []byte("<Delete><Object>"), nil)
-	e.wantErr(400, "MalformedXML", "POST", "/bkt?delete", doc(false), nil)
-	e.wantErr(404, "NoSuchBucket", "POST", "/nobucket?delete", doc(false, "a"), nil)
-	e.must(200, "POST", "/bkt?delete", doc(false, many[:1000]...), nil)
-
-	// Answers keep the request's order, failures included.
-	var keys []string
-	for i := range 40 {
-		keys = append(keys, fmt.Sprintf("k%02d", i))
-	}
-	mixed := s3xml.Delete{}
-	for i, k := range keys {
-		o := s3xml.ObjectIdentifier{Key: k}
-		if i%10 == 3 {
-			o.VersionID = "v1"
+		res = s3xml.DeleteResult{}
+		e.must(200, "POST", "/bkt?delete", b, nil).decode(t, &res)
+		var deleted, failed []string
+		for _, d := range res.Deleted {
+			deleted = append(deleted, d.Key)
 		}
-		mixed.Objects = append(mixed.Objects, o)
-	}
-	b, err := s3xml.Marshal(mixed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res = s3xml.DeleteResult{}
-	e.must(200, "POST", "/bkt?delete", b, nil).decode(t, &res)
-	var deleted, failed []string
-	for _, d := range res.Deleted {
-		deleted = append(deleted, d.Key)
-	}
-	for _, f := range res.Errors {
-		if f.Code != "NoSuchVersion" {
-			t.Errorf("error %+v", f)
+		for _, f := range res.Errors {
+			if f.Code != "NoSuchVersion" {
+				t.Errorf("error %+v", f)
+			}
+			failed = append(failed, f.Key)
 		}
-		failed = append(failed, f.Key)
-	}
-	if len(deleted) != 36 || !slices.IsSorted(deleted) || !slices.Equal(failed, []string{"k03", "k13", "k23", "k33"}) {
-		t.Errorf("deleted %q failed %q", deleted, failed)
-	}
+		if len(deleted) != 36 || !slices.IsSorted(deleted) || !slices.Equal(failed, []string{"k03", "k13", "k23", "k33"}) {
+			t.Errorf("deleted %q failed %q", deleted, failed)
+		}
+	})
 }
 
 func TestDeleteObjectsDigest(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.mkBucket("bkt")
-	e.put("bkt", "a", []byte("a"), nil)
-	b, err := s3xml.Marshal(s3xml.Delete{Objects: []s3xml.ObjectIdentifier{{Key: "a"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.wantErr(400, "BadDigest", "POST", "/bkt?delete", b, hdr{"Content-MD5": md5b64([]byte("other"))})
-	e.wantErr(400, "BadDigest", "POST", "/bkt?delete", b, hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))})
-	e.must(200, "HEAD", "/bkt/a", nil, nil)
-	e.must(200, "POST", "/bkt?delete", b, hdr{"Content-MD5": md5b64(b), "X-Amz-Checksum-Crc32": crc32b64(b)})
-	e.wantErr(404, "NoSuchKey", "HEAD", "/bkt/a", nil, nil)
-	e.wantErr(404, "NoSuchBucket", "PUT", "/nobucket/a", []byte("x"), nil)
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		e.put("bkt", "a", []byte("a"), nil)
+		b, err := s3xml.Marshal(s3xml.Delete{Objects: []s3xml.ObjectIdentifier{{Key: "a"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.wantErr(400, "BadDigest", "POST", "/bkt?delete", b, hdr{"Content-MD5": md5b64([]byte("other"))})
+		e.wantErr(400, "BadDigest", "POST", "/bkt?delete", b, hdr{"X-Amz-Checksum-Crc32": crc32b64([]byte("other"))})
+		e.must(200, "HEAD", "/bkt/a", nil, nil)
+		e.must(200, "POST", "/bkt?delete", b, hdr{"Content-MD5": md5b64(b), "X-Amz-Checksum-Crc32": crc32b64(b)})
+		e.wantErr(404, "NoSuchKey", "HEAD", "/bkt/a", nil, nil)
+		e.wantErr(404, "NoSuchBucket", "PUT", "/nobucket/a", []byte("x"), nil)
+	})
 }

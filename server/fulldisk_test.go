@@ -24,6 +24,8 @@ func (fullBackend) PutObject(ctx context.Context, bucket, key string, body io.Re
 // reaches the client as 507 InsufficientStorage with a message saying
 // what to do (not as a 500 a client would retry), and that deletes and
 // listings still answer.
+//
+// One backend: the full disk is injected by a wrapper.
 func TestFullDiskIsInsufficientStorage(t *testing.T) {
 	t.Parallel()
 	st := mem.New(mem.Options{})
@@ -42,6 +44,8 @@ func TestFullDiskIsInsufficientStorage(t *testing.T) {
 
 // TestBoto3FullDisk checks the same with real boto3: a ClientError with
 // 507 InsufficientStorage and no retries, and deletes that still work.
+//
+// One backend: the full disk is injected by a wrapper.
 func TestBoto3FullDisk(t *testing.T) {
 	t.Parallel()
 	st := mem.New(mem.Options{})

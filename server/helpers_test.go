@@ -219,3 +219,79 @@ func (e *env) sub(t *testing.T) *env {
 	c.t = t
 	return &c
 }
+
+// backend names a storage backend the server's tests run against.
+type backend string
+
+const (
+	memBackend  backend = "mem"
+	diskBackend backend = "disk"
+)
+
+// run runs f once per backend (memory and disk when none is named), each
+// as a parallel subtest named after it, the way net/http's client-server
+// tests run once per mode: a handler bug that only one backend's answers
+// expose (an error type, a lazily opened file) fails there.
+func run(t *testing.T, f func(t *testing.T, b backend), backends ...backend) {
+	t.Helper()
+	runBackends(t, true, f, backends)
+}
+
+// runSerial is run with the subtests one after the other, for tests whose
+// timing must not compete with a second server.
+func runSerial(t *testing.T, f func(t *testing.T, b backend), backends ...backend) {
+	t.Helper()
+	runBackends(t, false, f, backends)
+}
+
+func runBackends(t *testing.T, parallel bool, f func(t *testing.T, b backend), backends []backend) {
+	t.Helper()
+	if len(backends) == 0 {
+		backends = []backend{memBackend, diskBackend}
+	}
+	for _, b := range backends {
+		t.Run(string(b), func(t *testing.T) {
+			if parallel {
+				t.Parallel()
+			}
+			f(t, b)
+		})
+	}
+}
+
+// clientBackends are the backends for tests driving an external client
+// (boto3, the AWS CLI), which take seconds each: under -short only disk,
+// the backend `s3kit serve` uses.
+func clientBackends() []backend {
+	if testing.Short() {
+		return []backend{diskBackend}
+	}
+	return []backend{memBackend, diskBackend}
+}
+
+// opts returns the s3test options selecting b, then more.
+func (b backend) opts(more ...s3test.Option) []s3test.Option {
+	var o []s3test.Option
+	if b == diskBackend {
+		o = append(o, s3test.WithDisk())
+	}
+	return append(o, more...)
+}
+
+// env is newEnv on b.
+func (b backend) env(t *testing.T, opts ...s3test.Option) *env {
+	t.Helper()
+	return newEnv(t, b.opts(opts...)...)
+}
+
+// envClock is newEnvClock on b.
+func (b backend) envClock(t *testing.T, c *clock, opts ...s3test.Option) *env {
+	t.Helper()
+	return newEnvClock(t, c, b.opts(opts...)...)
+}
+
+// server is s3test.NewServer on b.
+func (b backend) server(t *testing.T, opts ...s3test.Option) *s3test.Server {
+	t.Helper()
+	return s3test.NewServer(t, b.opts(opts...)...)
+}

@@ -13,6 +13,8 @@ import (
 // backend, which are sent with storage.RangeWriterTo (sendfile) rather
 // than read through the server: a single content file, and a multipart
 // object whose ranges cross the boundary between its two part files.
+//
+// Disk only: sendfile is the disk backend's path.
 func TestRangeDiskFiles(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, s3test.WithDisk())
@@ -68,27 +70,29 @@ func TestRangeDiskFiles(t *testing.T) {
 // server as the s3 client's quirk detection expects.
 func TestServerHeader(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.mkBucket("bkt")
-	tests := []struct {
-		name         string
-		method, path string
-		status       int
-	}{
-		{"list buckets", "GET", "/", 200},
-		{"missing key", "GET", "/bkt/nope", 404},
-		{"head bucket", "HEAD", "/bkt", 200},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := e.sub(t).do(tc.method, tc.path, nil, nil)
-			if r.status != tc.status || r.header.Get("Server") != "s3kit" {
-				t.Errorf("status %d Server %q, want %d \"s3kit\"", r.status, r.header.Get("Server"), tc.status)
-			}
-		})
-	}
-	r := e.anon("GET", "/bkt", nil, nil)
-	if r.status != 403 || r.header.Get("Server") != "s3kit" {
-		t.Errorf("anonymous: status %d Server %q", r.status, r.header.Get("Server"))
-	}
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		tests := []struct {
+			name         string
+			method, path string
+			status       int
+		}{
+			{"list buckets", "GET", "/", 200},
+			{"missing key", "GET", "/bkt/nope", 404},
+			{"head bucket", "HEAD", "/bkt", 200},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r := e.sub(t).do(tc.method, tc.path, nil, nil)
+				if r.status != tc.status || r.header.Get("Server") != "s3kit" {
+					t.Errorf("status %d Server %q, want %d \"s3kit\"", r.status, r.header.Get("Server"), tc.status)
+				}
+			})
+		}
+		r := e.anon("GET", "/bkt", nil, nil)
+		if r.status != 403 || r.header.Get("Server") != "s3kit" {
+			t.Errorf("anonymous: status %d Server %q", r.status, r.header.Get("Server"))
+		}
+	})
 }

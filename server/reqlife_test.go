@@ -148,149 +148,161 @@ func (r rawResult) wantIncomplete(t *testing.T, what string) {
 // A client that half-closes before its body ends must never hear 200: the
 // work was not done.
 func TestTruncatedBodyIsNotOK(t *testing.T) {
-	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
-	t.Run("PutObject", func(t *testing.T) {
-		e := newEnv(t).sub(t)
-		e.mkBucket("bkt")
-		e.rawSigned("PUT", "/bkt/obj", big, len(big)/2, nil).wantIncomplete(t, "truncated PUT")
-		e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
-	})
-	t.Run("UploadPart", func(t *testing.T) {
-		e := newEnv(t).sub(t)
-		e.mkBucket("bkt")
-		id := e.createUpload("bkt", "obj", nil)
-		e.rawSigned("PUT", "/bkt/obj?partNumber=1&uploadId="+id, big, len(big)/2, nil).wantIncomplete(t, "truncated UploadPart")
-		var parts s3xml.ListPartsResult
-		e.must(200, "GET", "/bkt/obj?uploadId="+id, nil, nil).decode(t, &parts)
-		if len(parts.Parts) != 0 {
-			t.Fatalf("parts stored from a truncated body: %+v", parts.Parts)
-		}
-	})
-	t.Run("DeleteObjects", func(t *testing.T) {
-		e := newEnv(t).sub(t)
-		e.mkBucket("bkt")
-		e.put("bkt", "a", []byte("x"), nil)
-		doc := []byte(`<Delete><Object><Key>a</Key></Object>` + strings.Repeat(" ", 4096) + `</Delete>`)
-		e.rawSigned("POST", "/bkt?delete", doc, 40, nil).wantIncomplete(t, "truncated DeleteObjects")
-		e.must(200, "HEAD", "/bkt/a", nil, nil)
+	runSerial(t, func(t *testing.T, bk backend) {
+		big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+		t.Run("PutObject", func(t *testing.T) {
+			e := bk.env(t).sub(t)
+			e.mkBucket("bkt")
+			e.rawSigned("PUT", "/bkt/obj", big, len(big)/2, nil).wantIncomplete(t, "truncated PUT")
+			e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+		})
+		t.Run("UploadPart", func(t *testing.T) {
+			e := bk.env(t).sub(t)
+			e.mkBucket("bkt")
+			id := e.createUpload("bkt", "obj", nil)
+			e.rawSigned("PUT", "/bkt/obj?partNumber=1&uploadId="+id, big, len(big)/2, nil).wantIncomplete(t, "truncated UploadPart")
+			var parts s3xml.ListPartsResult
+			e.must(200, "GET", "/bkt/obj?uploadId="+id, nil, nil).decode(t, &parts)
+			if len(parts.Parts) != 0 {
+				t.Fatalf("parts stored from a truncated body: %+v", parts.Parts)
+			}
+		})
+		t.Run("DeleteObjects", func(t *testing.T) {
+			e := bk.env(t).sub(t)
+			e.mkBucket("bkt")
+			e.put("bkt", "a", []byte("x"), nil)
+			doc := []byte(`<Delete><Object><Key>a</Key></Object>` + strings.Repeat(" ", 4096) + `</Delete>`)
+			e.rawSigned("POST", "/bkt?delete", doc, 40, nil).wantIncomplete(t, "truncated DeleteObjects")
+			e.must(200, "HEAD", "/bkt/a", nil, nil)
+		})
 	})
 }
 
 // A body that stalls past the body read timeout is answered 400
 // RequestTimeout and stores nothing.
 func TestStalledBodyTimesOut(t *testing.T) {
-	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout = 200 * time.Millisecond }))
-	e.mkBucket("bkt")
-	body := bytes.Repeat([]byte("x"), 1000)
-	req := e.signed("PUT", "/bkt/obj", body, nil)
-	conn := e.rawOpen(req)
-	e.rawWrite(conn, body[:10])
-	r := e.rawRead(conn, req, 5*time.Second)
-	r.wantCode(t, http.StatusBadRequest, s3xml.CodeRequestTimeout)
-	r.wantClosed(t, conn, 5*time.Second)
-	e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+	runSerial(t, func(t *testing.T, bk backend) {
+		e := bk.env(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout = 200 * time.Millisecond }))
+		e.mkBucket("bkt")
+		body := bytes.Repeat([]byte("x"), 1000)
+		req := e.signed("PUT", "/bkt/obj", body, nil)
+		conn := e.rawOpen(req)
+		e.rawWrite(conn, body[:10])
+		r := e.rawRead(conn, req, 5*time.Second)
+		r.wantCode(t, http.StatusBadRequest, s3xml.CodeRequestTimeout)
+		r.wantClosed(t, conn, 5*time.Second)
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+	})
 }
 
 // The timeout is between reads: a slow body that keeps coming is stored.
 func TestSlowBodyWithinTimeoutIsStored(t *testing.T) {
-	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, -1 }))
-	e.mkBucket("bkt")
-	body := []byte("0123456789")
-	req := e.signed("PUT", "/bkt/obj", body, nil)
-	conn := e.rawOpen(req)
-	for i := range body { // 1s in all, more than three timeouts
-		time.Sleep(100 * time.Millisecond)
-		e.rawWrite(conn, body[i:i+1])
-	}
-	r := e.rawRead(conn, req, 5*time.Second)
-	if r.resp == nil || r.resp.StatusCode != 200 || r.resp.Header.Get("ETag") == "" {
-		t.Fatalf("slow PUT: %+v\n%s", r.resp, r.body)
-	}
-	if got := e.must(200, "GET", "/bkt/obj", nil, nil).body; !bytes.Equal(got, body) {
-		t.Fatalf("stored %q, want %q", got, body)
-	}
+	runSerial(t, func(t *testing.T, bk backend) {
+		e := bk.env(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, -1 }))
+		e.mkBucket("bkt")
+		body := []byte("0123456789")
+		req := e.signed("PUT", "/bkt/obj", body, nil)
+		conn := e.rawOpen(req)
+		for i := range body { // 1s in all, more than three timeouts
+			time.Sleep(100 * time.Millisecond)
+			e.rawWrite(conn, body[i:i+1])
+		}
+		r := e.rawRead(conn, req, 5*time.Second)
+		if r.resp == nil || r.resp.StatusCode != 200 || r.resp.Header.Get("ETag") == "" {
+			t.Fatalf("slow PUT: %+v\n%s", r.resp, r.body)
+		}
+		if got := e.must(200, "GET", "/bkt/obj", nil, nil).body; !bytes.Equal(got, body) {
+			t.Fatalf("stored %q, want %q", got, body)
+		}
+	})
 }
 
 // A body trickled a byte at a time never stalls for a whole timeout, but
 // falls below the minimum rate: it is cut off with 400 RequestTimeout.
 func TestTrickledBodyIsCutOff(t *testing.T) {
-	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, 1000 }))
-	e.mkBucket("bkt")
-	body := bytes.Repeat([]byte("x"), 10_000)
-	req := e.signed("PUT", "/bkt/obj", body, nil)
-	conn := e.rawOpen(req)
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { // 20 bytes a second: 500s for the whole body
-		defer close(done)
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-time.After(50 * time.Millisecond):
+	runSerial(t, func(t *testing.T, bk backend) {
+		e := bk.env(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, 1000 }))
+		e.mkBucket("bkt")
+		body := bytes.Repeat([]byte("x"), 10_000)
+		req := e.signed("PUT", "/bkt/obj", body, nil)
+		conn := e.rawOpen(req)
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() { // 20 bytes a second: 500s for the whole body
+			defer close(done)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-time.After(50 * time.Millisecond):
+				}
+				if _, err := conn.Write(body[i : i+1]); err != nil {
+					return
+				}
 			}
-			if _, err := conn.Write(body[i : i+1]); err != nil {
-				return
-			}
-		}
-	}()
-	r := e.rawRead(conn, req, 5*time.Second)
-	close(stop)
-	<-done
-	r.wantCode(t, http.StatusBadRequest, s3xml.CodeRequestTimeout)
-	e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+		}()
+		r := e.rawRead(conn, req, 5*time.Second)
+		close(stop)
+		<-done
+		r.wantCode(t, http.StatusBadRequest, s3xml.CodeRequestTimeout)
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+	})
 }
 
 // An unsigned request with a body is refused without reading the body:
 // the answer comes at once, though the client sends no more, and the
 // connection is closed.
 func TestAnonymousBodyRefusedUnread(t *testing.T) {
-	e := newEnv(t)
-	e.mkBucket("bkt")
-	body := bytes.Repeat([]byte("x"), 100_000)
-	req := e.request("PUT", "/bkt/obj", body, nil)
-	conn := e.rawOpen(req)
-	e.rawWrite(conn, body[:10])
-	r := e.rawRead(conn, req, 3*time.Second)
-	r.wantCode(t, http.StatusForbidden, s3xml.CodeAccessDenied)
-	r.wantClosed(t, conn, 3*time.Second)
-	e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+	runSerial(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		body := bytes.Repeat([]byte("x"), 100_000)
+		req := e.request("PUT", "/bkt/obj", body, nil)
+		conn := e.rawOpen(req)
+		e.rawWrite(conn, body[:10])
+		r := e.rawRead(conn, req, 3*time.Second)
+		r.wantCode(t, http.StatusForbidden, s3xml.CodeAccessDenied)
+		r.wantClosed(t, conn, 3*time.Second)
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/obj", nil, nil)
+	})
 }
 
 // Past Config.MaxRequests a request is answered 503 SlowDown at once;
 // when the slot frees, requests are served again.
 func TestMaxRequests(t *testing.T) {
-	e := newEnv(t, s3test.WithConfig(func(c *server.Config) { c.MaxRequests = 1 }))
-	e.mkBucket("bkt")
-	body := []byte("0123456789")
-	req := e.signed("PUT", "/bkt/held", body, nil)
-	conn := e.rawOpen(req)
-	e.rawWrite(conn, body[:1])
-	// The held PUT is in its handler once another request is refused.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r := e.do("HEAD", "/bkt", nil, nil)
-		if r.status == http.StatusServiceUnavailable {
-			break
+	runSerial(t, func(t *testing.T, bk backend) {
+		e := bk.env(t, s3test.WithConfig(func(c *server.Config) { c.MaxRequests = 1 }))
+		e.mkBucket("bkt")
+		body := []byte("0123456789")
+		req := e.signed("PUT", "/bkt/held", body, nil)
+		conn := e.rawOpen(req)
+		e.rawWrite(conn, body[:1])
+		// The held PUT is in its handler once another request is refused.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			r := e.do("HEAD", "/bkt", nil, nil)
+			if r.status == http.StatusServiceUnavailable {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("HEAD while a PUT is in flight: status %d, want 503", r.status)
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("HEAD while a PUT is in flight: status %d, want 503", r.status)
+		e.wantErr(503, "SlowDown", "GET", "/bkt/other", nil, nil)
+		e.rawWrite(conn, body[1:])
+		if r := e.rawRead(conn, req, 5*time.Second); r.resp == nil || r.resp.StatusCode != 200 {
+			t.Fatalf("held PUT: %+v\n%s", r.resp, r.body)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	e.wantErr(503, "SlowDown", "GET", "/bkt/other", nil, nil)
-	e.rawWrite(conn, body[1:])
-	if r := e.rawRead(conn, req, 5*time.Second); r.resp == nil || r.resp.StatusCode != 200 {
-		t.Fatalf("held PUT: %+v\n%s", r.resp, r.body)
-	}
-	// The slot is released once the answer is written, which the client
-	// may see a moment before.
-	for r := e.do("GET", "/bkt/held", nil, nil); r.status != 200; r = e.do("GET", "/bkt/held", nil, nil) {
-		if r.status != http.StatusServiceUnavailable || time.Now().After(deadline) {
-			t.Fatalf("GET after the PUT: status %d\n%s", r.status, r.body)
+		// The slot is released once the answer is written, which the client
+		// may see a moment before.
+		for r := e.do("GET", "/bkt/held", nil, nil); r.status != 200; r = e.do("GET", "/bkt/held", nil, nil) {
+			if r.status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+				t.Fatalf("GET after the PUT: status %d\n%s", r.status, r.body)
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	})
 }
 
 // failingOpen is a backend whose objects' content cannot be read, as when
@@ -319,6 +331,8 @@ func (c failingContent) Close() error                      { return nil }
 
 // A GET whose content cannot be opened is an error answer (503 SlowDown
 // when out of descriptors, 500 otherwise), never a 200 with no body.
+//
+// One backend: the failure is injected by a wrapper.
 func TestGetContentOpenFailure(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
