@@ -108,6 +108,9 @@ func awsCLIs(t *testing.T) []string {
 // banner and the --write-profile lines print, with real boto3, aws-cli
 // (v1 and Debian's v2) and s3kit.
 func TestBannerCommandsWorkWhenPasted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts python3 and each aws-cli several times (tens of seconds)")
+	}
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not installed")
 	}
