@@ -90,7 +90,8 @@ func TestIMDSDisabledCaseInsensitive(t *testing.T) {
 }
 
 // TestIMDSOffCloudFailsFast: an endpoint that accepts connections but never
-// answers must end the chain within botocore's 1 s timeout (+10%).
+// answers must end the chain within botocore's 1 s timeout: one timeout,
+// not two (the bound leaves a busy machine most of a second of margin).
 func TestIMDSOffCloudFailsFast(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -125,8 +126,8 @@ func TestIMDSOffCloudFailsFast(t *testing.T) {
 	if ClassOf(err) != ClassNoCredentials {
 		t.Fatalf("error %v, want NoCredentialsError", err)
 	}
-	if took > 1100*time.Millisecond {
-		t.Errorf("resolution ending at a silent IMDS took %v, want <= 1.1s", took)
+	if took > 1900*time.Millisecond {
+		t.Errorf("resolution ending at a silent IMDS took %v, want one 1 s timeout (< 1.9s)", took)
 	}
 	if !strings.Contains(err.Error(), "iam-role") {
 		t.Errorf("no-credentials error does not list IMDS: %v", err)
@@ -377,8 +378,9 @@ func TestIMDSv1FallbackWhenTokenHangs(t *testing.T) {
 	if creds.AccessKeyID != "ASIAV1" {
 		t.Errorf("got %+v", creds)
 	}
-	if took := time.Since(start); took > 1500*time.Millisecond {
-		t.Errorf("took %v, want about one 1 s timeout", took)
+	// Two timeouts would take 2 s; the rest is margin for a busy machine.
+	if took := time.Since(start); took > 1900*time.Millisecond {
+		t.Errorf("took %v, want one 1 s timeout (< 1.9s)", took)
 	}
 }
 

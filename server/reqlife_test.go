@@ -198,12 +198,14 @@ func TestStalledBodyTimesOut(t *testing.T) {
 // The timeout is between reads: a slow body that keeps coming is stored.
 func TestSlowBodyWithinTimeoutIsStored(t *testing.T) {
 	runSerial(t, func(t *testing.T, bk backend) {
-		e := bk.env(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 300*time.Millisecond, -1 }))
+		e := bk.env(t, s3test.WithConfig(func(c *server.Config) { c.BodyReadTimeout, c.BodyMinRate = 600*time.Millisecond, -1 }))
 		e.mkBucket("bkt")
-		body := []byte("0123456789")
+		body := []byte("0123456789abcd")
 		req := e.signed("PUT", "/bkt/obj", body, nil)
 		conn := e.rawOpen(req)
-		for i := range body { // 1s in all, more than three timeouts
+		// 1.4 s in all, more than two timeouts; each gap leaves half a
+		// second of margin for a busy machine.
+		for i := range body {
 			time.Sleep(100 * time.Millisecond)
 			e.rawWrite(conn, body[i:i+1])
 		}

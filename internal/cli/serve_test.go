@@ -345,7 +345,9 @@ func TestServeRefusesADataDirInUse(t *testing.T) {
 	if code != ExitFailed || !strings.Contains(errs, want) {
 		t.Errorf("second server on one data dir: exit %d, %q; want %q", code, errs, want)
 	}
-	if d := time.Since(start); d > time.Second {
+	// Waiting for the lock would never end; the bound is generous so a
+	// busy machine does not fail it.
+	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the second server took %v to fail; want at once", d)
 	}
 	n, err := openKeyStoreForTest(t, data).Len(context.Background())
