@@ -284,12 +284,6 @@ func (b backend) env(t *testing.T, opts ...s3test.Option) *env {
 	return newEnv(t, b.opts(opts...)...)
 }
 
-// envClock is newEnvClock on b.
-func (b backend) envClock(t *testing.T, c *clock, opts ...s3test.Option) *env {
-	t.Helper()
-	return newEnvClock(t, c, b.opts(opts...)...)
-}
-
 // server is s3test.NewServer on b.
 func (b backend) server(t *testing.T, opts ...s3test.Option) *s3test.Server {
 	t.Helper()
