@@ -1,5 +1,6 @@
 #!/bin/sh
-# Start-up comparison for `s3kit creds` (issue 2, speed section).
+# Start-up comparison for `s3kit creds` against hello-world Go programs and
+# peer SDKs (target in BENCHMARKS.md).
 #
 # Builds s3kit and the comparison programs of compat/credbench (hello
 # world, net/http hello, aws-sdk-go-v2, minio-go, and s3kitlib: the
