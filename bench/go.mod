@@ -12,6 +12,8 @@ require (
 	github.com/johannesboyne/gofakes3 v1.2.0
 )
 
+require go.etcd.io/bbolt v1.5.0 // indirect
+
 require (
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
