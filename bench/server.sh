@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Server benchmarks (issue 4), side by side in one run with the same load
+# Server benchmarks, side by side in one run with the same load
 # client (bench/loadgen, aws-sdk-go-v2): s3kit serve (durable, on disk, SigV4
 # checked) vs gofakes3 (in memory, no auth) vs moto (python3 -m moto.server).
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side transfer benchmark (issue 5, "Speed and memory"): `s3kit cp`
+# Side-by-side transfer benchmark: `s3kit cp`
 # against s5cmd v2.3.0, a minio-go program, an aws-sdk-go-v2 transfer-manager
 # program, aws-cli v2 (Debian's /usr/bin/aws), rclone and boto3, all at their
 # defaults and all against ONE `s3kit serve` in one run:
@@ -25,7 +25,7 @@
 # hits every tool alike;
 # the tool order rotates with each repetition, and every job starts after a
 # sync (outside its timer) so none pays for another's dirty page cache.
-# Prints Markdown tables and the issue's target ratios on stdout.
+# Prints Markdown tables and the target ratios of BENCHMARKS.md on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -278,7 +278,7 @@ print("| --- | ---: | ---: | ---: | ---: |")
 for t in tools:
     print("| %s | %s |" % (names.get(t, t), " | ".join(cell(t, j) for j in jobs)))
 print()
-print("Targets (issue 5): s3kit >= 1.2x max(s5cmd, minio-go) on each job; >= 3x aws-cli v2 on the many-files jobs.")
+print("Targets: s3kit >= 1.2x max(s5cmd, minio-go) on each job; >= 3x aws-cli v2 on the many-files jobs.")
 print()
 print("| job | s3kit | best of s5cmd, minio-go | ratio | target 1.2x | aws-cli v2 | ratio | target 3x |")
 print("| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |")

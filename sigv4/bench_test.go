@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 )
@@ -129,53 +128,5 @@ func BenchmarkChecksum(b *testing.B) {
 				h.Write(body)
 			}
 		})
-	}
-}
-
-// TestStreamingSpeedRatio compares verifying a signed aws-chunked body
-// with hashing the same bytes once with crypto/sha256, interleaving runs
-// and keeping each side's fastest, so a busy machine distorts the ratio
-// less. Run with SIGV4_SPEED=1 (a measurement, not a check).
-func TestStreamingSpeedRatio(t *testing.T) {
-	if os.Getenv("SIGV4_SPEED") == "" {
-		t.Skip("set SIGV4_SPEED=1 to measure")
-	}
-	body := bytes.Repeat([]byte("0123456789abcdef"), (2<<20)/16)
-	v := &Verifier{Lookup: func(context.Context, string) (string, error) { return benchInput.Credentials.SecretAccessKey, nil },
-		Now: func() time.Time { return benchInput.Time }}
-	for _, opts := range []ChunkedOptions{{Signed: true}, {Signed: true, Trailer: CRC32C}, {Signed: true, ChunkSize: 1 << 20}} {
-		req, _ := http.NewRequest(http.MethodPut, "http://127.0.0.1:9000/b/k", nil)
-		if err := NewSigner().SignStreaming(req, benchInput, bytes.NewReader(body), int64(len(body)), opts); err != nil {
-			t.Fatal(err)
-		}
-		enc, _ := io.ReadAll(req.Body)
-		var bestVerify, bestHash time.Duration
-		for round := range 60 {
-			if round < 5 {
-				// warm-up rounds: page faults, first allocations
-				bestVerify, bestHash = 0, 0
-			}
-			start := time.Now()
-			req.Body = io.NopCloser(bytes.NewReader(enc))
-			got, err := v.Verify(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := io.Copy(io.Discard, got.Body); err != nil {
-				t.Fatal(err)
-			}
-			if d := time.Since(start); bestVerify == 0 || d < bestVerify {
-				bestVerify = d
-			}
-			start = time.Now()
-			h := sha256.Sum256(body)
-			_ = h
-			if d := time.Since(start); bestHash == 0 || d < bestHash {
-				bestHash = d
-			}
-		}
-		mbs := func(d time.Duration) float64 { return float64(len(body)) / d.Seconds() / 1e6 }
-		t.Logf("chunk %d trailer %q: verify %.0f MB/s, sha256 %.0f MB/s, ratio %.2f",
-			opts.ChunkSize, opts.Trailer, mbs(bestVerify), mbs(bestHash), float64(bestHash)/float64(bestVerify))
 	}
 }

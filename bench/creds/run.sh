@@ -1,7 +1,8 @@
 #!/bin/sh
-# Start-up comparison for `s3kit creds` (issue 2, speed section).
+# Start-up comparison for `s3kit creds` against hello-world Go programs and
+# peer SDKs (target in BENCHMARKS.md).
 #
-# Builds s3kit and the comparison programs of compat/credbench (hello
+# Builds s3kit and the comparison programs of bench/credbench (hello
 # world, net/http hello, aws-sdk-go-v2, minio-go, and s3kitlib: the
 # credentials package without the CLI), prepares a
 # throw-away HOME, and runs hyperfine side by side in two worlds:
@@ -11,9 +12,10 @@
 # s3kit is built twice: as `go build` makes it by default (cgo on when a C
 # compiler is present, so dynamically linked against libc: the loader runs
 # first) and with CGO_ENABLED=0 (static, as release builds are). Each has a
-# "floor" row: the same binary built with -tags startupfloor, which exits
-# after package initialisation, before main (cmd/s3kit/floor.go): what
-# "s3kit creds" costs beyond it is the command itself.
+# "floor" row: the same binary built with -tags startupfloor and
+# bench/creds/floor.go overlaid into cmd/s3kit, which exits after package
+# initialisation, before main: what "s3kit creds" costs beyond it is the
+# command itself.
 #
 # On a busy machine hyperfine's per-command blocks see different load;
 # bench/creds/interleave.py runs the commands round-robin instead.
@@ -25,11 +27,13 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
+printf '{"Replace":{"%s/cmd/s3kit/floor.go":"%s/bench/creds/floor.go"}}\n' "$ROOT" "$ROOT" >"$TMP/floor.json"
+FLOOR="-tags startupfloor -overlay $TMP/floor.json"
 (cd "$ROOT" && go build -o "$TMP/s3kit" ./cmd/s3kit &&
-	go build -tags startupfloor -o "$TMP/floor" ./cmd/s3kit &&
+	go build $FLOOR -o "$TMP/floor" ./cmd/s3kit &&
 	CGO_ENABLED=0 go build -o "$TMP/s3kit-static" ./cmd/s3kit &&
-	CGO_ENABLED=0 go build -tags startupfloor -o "$TMP/floor-static" ./cmd/s3kit)
-(cd "$ROOT/compat" && go build -o "$TMP/hello" ./credbench/hello &&
+	CGO_ENABLED=0 go build $FLOOR -o "$TMP/floor-static" ./cmd/s3kit)
+(cd "$ROOT/bench" && go build -o "$TMP/hello" ./credbench/hello &&
 	CGO_ENABLED=0 go build -o "$TMP/nethttp" ./credbench/nethttp &&
 	go build -o "$TMP/sdkv2" ./credbench/sdkv2 && go build -o "$TMP/minio" ./credbench/minio &&
 	go build -o "$TMP/s3kitlib" ./credbench/s3kitlib)

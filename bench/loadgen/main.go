@@ -1,8 +1,8 @@
 // Command loadgen is the one load client s3kit's server benchmarks use for
 // every peer (s3kit, gofakes3, moto, ...), so their numbers compare: a fixed
 // number of operations spread over N workers, reporting ops/s, MiB/s and
-// p50/p99 latency. It uses aws-sdk-go-v2, as the peer figures in the issues
-// were measured with it.
+// p50/p99 latency. It uses aws-sdk-go-v2, a common Go client, so the server's
+// cost is measured as Go programs would see it.
 package main
 
 import (

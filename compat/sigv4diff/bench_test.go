@@ -3,7 +3,6 @@ package sigv4diff
 import (
 	"context"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -111,60 +110,4 @@ func BenchmarkPresignS3GET(b *testing.B) {
 			miniosigner.PreSignV4(*req, benchAK, benchSK, "", "us-east-1", 900)
 		}
 	})
-}
-
-// TestSpeedRatio measures s3kit against aws-sdk-go-v2 on the typical S3
-// GET, interleaving short batches and keeping each side's fastest batch, so
-// a busy shared machine distorts the ratio less than separate benchmarks.
-// Run with SIGV4_SPEED=1 (it is a measurement, not a check).
-func TestSpeedRatio(t *testing.T) {
-	if os.Getenv("SIGV4_SPEED") == "" {
-		t.Skip("set SIGV4_SPEED=1 to measure")
-	}
-	ours := sigv4.NewSigner()
-	in := sigv4.SignInput{Credentials: sigv4.Credentials{AccessKeyID: benchAK, SecretAccessKey: benchSK},
-		Service: "s3", Region: "us-east-1", Time: benchTime, PayloadHash: sigv4.EmptyPayloadHash}
-	sdk := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	creds := aws.Credentials{AccessKeyID: benchAK, SecretAccessKey: benchSK}
-	ctx := context.Background()
-	b := &testing.B{}
-	reqA, reqB := typicalGET(b, benchURL), typicalGET(b, benchURL)
-	presignBase := typicalGET(b, benchURL+"?X-Amz-Expires=900")
-	presignBase.Header.Del("User-Agent")
-	reqP := typicalGET(b, benchURL)
-	reqP.Header.Del("User-Agent")
-	const batch = 1000
-	measure := func(f func()) time.Duration {
-		start := time.Now()
-		for range batch {
-			f()
-		}
-		return time.Since(start) / batch
-	}
-	best := map[string]time.Duration{}
-	keep := func(name string, d time.Duration) {
-		if cur, ok := best[name]; !ok || d < cur {
-			best[name] = d
-		}
-	}
-	for range 60 {
-		keep("sign/s3kit", measure(func() { ours.Sign(reqA, in) }))
-		keep("sign/sdk", measure(func() {
-			reqB.Header.Set("X-Amz-Content-Sha256", sigv4.EmptyPayloadHash)
-			sdk.SignHTTP(ctx, creds, reqB, sigv4.EmptyPayloadHash, "s3", "us-east-1", benchTime)
-		}))
-		inP := in
-		inP.PayloadHash = ""
-		keep("presign/s3kit", measure(func() { ours.Presign(reqP, inP, 15*time.Minute) }))
-		keep("presign/sdk", measure(func() {
-			r := *presignBase
-			u := *presignBase.URL
-			r.URL = &u
-			sdk.PresignHTTP(ctx, creds, &r, sigv4.UnsignedPayload, "s3", "us-east-1", benchTime)
-		}))
-	}
-	for _, op := range []string{"sign", "presign"} {
-		o, s := best[op+"/s3kit"], best[op+"/sdk"]
-		t.Logf("%s: s3kit %v/op, aws-sdk-go-v2 %v/op, ratio %.3f", op, o, s, float64(o)/float64(s))
-	}
 }

@@ -207,7 +207,8 @@ func isCobraUsageError(err error) bool {
 
 // commands lists the top-level commands by name, in the order help shows
 // them. newRootCmd builds all of them; Main builds only the invoked one when
-// it can (start-up time, issue 2).
+// it can: building every command's cobra tree is a measurable part of a
+// short command's start-up.
 var commands = []struct {
 	name string
 	make func(Env) *cobra.Command
@@ -231,7 +232,7 @@ var commands = []struct {
 // cleanly (serve shuts down, cp and sync remove partial files and abort
 // uploads). "s3kit creds" opts out: it has nothing to clean up, and
 // signal.Notify starts a thread and two goroutines, a measurable part of
-// its start-up (issue 2), so there the signals keep their default action
+// its start-up, so there the signals keep their default action
 // and end the process.
 func CancelOnSignal(args []string) bool {
 	return len(args) == 0 || args[0] != "creds"

@@ -19,8 +19,8 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// benchClients is the number of concurrent callers the speed
-// targets are stated for.
+// benchClients is the number of concurrent callers the server's speed
+// targets (BENCHMARKS.md) are stated for.
 const benchClients = 16
 
 func parallelism() int {

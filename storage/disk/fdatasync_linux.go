@@ -16,8 +16,7 @@ import (
 // thread queues to get one back on return; the monitor, having just
 // retaken a P, also keeps polling every 20 us. Measured under 16 writers
 // of 4 KiB objects that was 3.1 context switches per PUT against 1.9 with
-// the raw call, and 10-25 % more server CPU per PUT (see
-// bench/results/perf.md, "Fourth session").
+// the raw call, and 10-25 % more server CPU per PUT.
 //
 // The price of a raw flush: a stop-the-world phase of the garbage
 // collector waits for it, and its P runs nothing else meanwhile. So it is

@@ -1,6 +1,6 @@
 // Package credparity is the differential test proving that `s3kit creds`
-// resolves credentials exactly as botocore 1.43.11 does (issue 2, "How it is
-// checked"). It has no API: everything lives in its tests.
+// resolves credentials exactly as botocore 1.43.11 does. It has no API:
+// everything lives in its tests.
 //
 // # Model
 //

@@ -1,6 +1,6 @@
 // Package storagecmp measures s3kit's storage engines against gofakes3's
 // in-memory backend at the backend level (no HTTP), in one run, so the
-// ratios in bench/results/storage.md come from the same machine state.
+// ratios between them come from the same machine state.
 package storagecmp
 
 import (
