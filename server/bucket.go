@@ -244,9 +244,16 @@ func (s *Server) getBucketVersioning(ctx context.Context, rq *request) (*respons
 
 // checkBucketName applies S3's general-purpose bucket naming rules.
 func checkBucketName(name string) error {
-	bad := func(why string) error {
+	if why := BucketNameProblem(name); why != "" {
 		return errMsg(s3xml.CodeInvalidBucketName, "The specified bucket is not valid: %s.", why)
 	}
+	return nil
+}
+
+// BucketNameProblem says which of S3's general-purpose bucket naming rules
+// name breaks, or "" when it follows them all.
+func BucketNameProblem(name string) string {
+	bad := func(why string) string { return why }
 	if len(name) < 3 || len(name) > 63 {
 		return bad("bucket names must be between 3 and 63 characters long")
 	}
@@ -275,7 +282,7 @@ func checkBucketName(name string) error {
 			return bad("bucket names must not end with " + sfx)
 		}
 	}
-	return nil
+	return ""
 }
 
 func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }

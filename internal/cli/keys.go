@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/spf13/cobra"
 )
@@ -64,35 +64,8 @@ func openExistingKeyStore(env Env, dir string) (*keys.Store, error) {
 // checkBucketName applies S3's general-purpose bucket naming rules, so a
 // key restricted to a bucket that can never exist is refused at once.
 func checkBucketName(name string) error {
-	bad := func(why string) error { return fmt.Errorf("invalid bucket name %q: %s", name, why) }
-	if len(name) < 3 || len(name) > 63 {
-		return bad("bucket names must be between 3 and 63 characters long")
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return bad("bucket names may contain only lower-case letters, digits, dots and hyphens")
-		}
-	}
-	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
-	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
-		return bad("bucket names must begin and end with a letter or digit")
-	}
-	if strings.Contains(name, "..") || strings.Contains(name, ".-") || strings.Contains(name, "-.") {
-		return bad("bucket names must not contain two adjacent periods or a period next to a hyphen")
-	}
-	if net.ParseIP(name) != nil {
-		return bad("bucket names must not be formatted as an IP address")
-	}
-	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
-		if strings.HasPrefix(name, p) {
-			return bad("bucket names must not start with " + p)
-		}
-	}
-	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
-		if strings.HasSuffix(name, sfx) {
-			return bad("bucket names must not end with " + sfx)
-		}
+	if why := server.BucketNameProblem(name); why != "" {
+		return fmt.Errorf("invalid bucket name %q: %s", name, why)
 	}
 	return nil
 }
