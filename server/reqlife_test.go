@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -125,7 +126,9 @@ func (r rawResult) wantCode(t *testing.T, status int, code string) {
 func (r rawResult) wantClosed(t *testing.T, conn net.Conn, wait time.Duration) {
 	t.Helper()
 	_ = conn.SetReadDeadline(time.Now().Add(wait))
-	if _, err := r.rest.ReadByte(); err != io.EOF {
+	// A close with the client's unread bytes still in the server's socket
+	// buffer is a reset rather than an orderly end; both close it.
+	if _, err := r.rest.ReadByte(); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
 		t.Fatalf("connection still open after the answer: %v", err)
 	}
 }
