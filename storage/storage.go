@@ -1,6 +1,7 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier, Tagger, BucketTagger), and the sentinel errors the
+// (Multipart, Copier, Tagger, BucketTagger, ConditionalDeleter,
+// UsageReporter), and the sentinel errors the
 // server maps onto S3 error codes. Implementations live in storage/disk
 // (durable, on local disk) and storage/mem (in memory, for tests);
 // storage/storagetest checks every MUST written in the doc comments below.
@@ -366,4 +367,37 @@ type Copier interface {
 	// CopyObject copies src to dst. meta nil keeps the source's metadata
 	// (COPY directive); non-nil replaces it (REPLACE directive).
 	CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *ObjectMeta) (ObjectInfo, error)
+}
+
+// BucketUsage is what one bucket holds.
+type BucketUsage struct {
+	Name    string
+	Objects int64
+	// Bytes is the sum of the objects' sizes (their content, not the
+	// space the backend uses to keep them).
+	Bytes int64
+}
+
+// Usage is what a backend holds, as UsageReporter reports it.
+type Usage struct {
+	// Buckets has one entry per bucket, empty ones included, sorted by
+	// name.
+	Buckets []BucketUsage
+	// FreeBytes is the space left for new data on the backend's file
+	// system (what an unprivileged writer may still use); -1 when the
+	// backend has no such limit it can tell (memory).
+	FreeBytes int64
+}
+
+// UsageReporter is implemented by backends that keep running totals of
+// what each bucket holds, for metrics that are scraped often.
+//
+// Implementations MUST keep the totals as objects are put, copied,
+// completed from multipart uploads and deleted, so that Usage costs no
+// scan of the objects (a backend may count them once when it opens);
+// count completed objects only, never unfinished uploads' parts; and
+// reflect every change that has returned to its caller.
+type UsageReporter interface {
+	// Usage returns the current totals.
+	Usage(ctx context.Context) (Usage, error)
 }

@@ -69,12 +69,19 @@ type committer struct {
 	failCheckpoint func() error
 	// space is released when a commit runs out of it (see space.go).
 	space *space
+	// usage are the per-bucket totals (see usage.go); usageOn mirrors
+	// usage.ready for the committer's goroutine, and pending collects
+	// the changes of the transaction being tried.
+	usage    usageTotals
+	usageOn  bool
+	pending  []usageChange
+	countReq chan chan error
 }
 
 func newCommitter(db *bolt.DB, log *wal, ov *overlay, sp *space, opts Options) *committer {
 	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{}),
 		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint, space: sp,
-		logBroken: log != nil && log.unfolded}
+		logBroken: log != nil && log.unfolded, countReq: make(chan chan error)}
 	if opts.logMaxEntries > 0 {
 		c.maxEntries = opts.logMaxEntries
 	}
@@ -145,6 +152,9 @@ func (c *committer) loop() {
 		case first = <-c.reqs:
 		case err := <-c.ckpt: // nil channel when no checkpoint runs
 			c.finishCheckpoint(err)
+			continue
+		case done := <-c.countReq:
+			done <- c.countUsage()
 			continue
 		case <-idleC:
 			c.checkpoint() // while nobody is waiting
@@ -284,6 +294,7 @@ func (c *committer) run(group []*update) {
 	retried := false
 	for {
 		failed, ferr := -1, error(nil)
+		c.pending = c.pending[:0]
 		err := c.update(func(tx *bolt.Tx) error {
 			if err := c.fold(tx); err != nil {
 				return err
@@ -308,6 +319,9 @@ func (c *committer) run(group []*update) {
 			// The disk is full: the reserve's blocks are free now.
 			retried = true
 			continue
+		}
+		if err == nil {
+			c.usage.apply(c.pending)
 		}
 		if err == nil && c.log != nil {
 			// The overlay is in the index now; the log starts over.
@@ -370,6 +384,7 @@ func (c *committer) logGroup(group []*update) bool {
 	}
 	errs := make([]error, len(group))
 	var recs []walRec
+	var changes []usageChange
 	logged := make([]bool, len(group))
 	staged := map[ovKey]ovVal{} // this group's own changes, for later updates to the same key
 	ok := true
@@ -412,6 +427,9 @@ func (c *committer) logGroup(group []*update) bool {
 			}
 			staged[k] = ovVal{val: val, del: val == nil}
 			recs = append(recs, walRec{bucket: k.bucket, key: k.key, del: val == nil, val: val})
+			if c.usageOn {
+				changes = append(changes, objectChange(k.bucket, cur.val, val))
+			}
 			logged[i] = true
 		}
 		return nil
@@ -432,6 +450,7 @@ func (c *committer) logGroup(group []*update) bool {
 			c.logBroken = true
 		} else {
 			c.ov.add(recs)
+			c.usage.apply(changes)
 		}
 	}
 	for i, u := range group {

@@ -293,7 +293,7 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 			return err
 		}
 		freed = rf.freed
-		return b.Bucket(bktObjects).Put([]byte(key), encodeObject(&rec, nil))
+		return s.c.putRecord(b.Bucket(bktObjects), bucket, key, encodeObject(&rec, nil))
 	})
 	if err != nil {
 		if asm != nil {

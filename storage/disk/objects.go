@@ -135,7 +135,7 @@ func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, o
 			}
 		}
 		freed = rf.freed
-		return objs.Put([]byte(key), val)
+		return s.c.putRecord(objs, bucket, key, val)
 	})
 	if err != nil {
 		return storage.ObjectInfo{}, err
@@ -300,7 +300,7 @@ func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) e
 			}
 		}
 		freed = rf.freed
-		return objs.Delete([]byte(key))
+		return s.c.putRecord(objs, bucket, key, nil)
 	})
 	if err != nil {
 		return err
@@ -413,7 +413,7 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 			}
 		}
 		freed = rf.freed
-		return objs.Put([]byte(dstKey), val)
+		return s.c.putRecord(objs, dstBucket, dstKey, val)
 	})
 	if err != nil {
 		return storage.ObjectInfo{}, err
@@ -441,7 +441,7 @@ func (s *Store) PutObjectTagging(ctx context.Context, bucket, key string, tags m
 		if err != nil {
 			return err
 		}
-		return b.Bucket(bktObjects).Put([]byte(key), encodeObject(&rec, inline))
+		return s.c.putRecord(b.Bucket(bktObjects), bucket, key, encodeObject(&rec, inline))
 	})
 	if err != nil {
 		return storage.ObjectInfo{}, err

@@ -491,6 +491,7 @@ func (s *Store) CreateBucket(ctx context.Context, name string, opts storage.Crea
 				return err
 			}
 		}
+		s.c.noteBucket(name, true)
 		return b.Put(keyInfo, info)
 	})
 }
@@ -543,6 +544,7 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 			}
 		}
 		freed = rf.freed
+		s.c.noteBucket(name, false)
 		return tx.Bucket(bktBuckets).DeleteBucket([]byte(name))
 	})
 	if err != nil {

@@ -20,6 +20,7 @@ var (
 	_ storage.Tagger             = (*Store)(nil)
 	_ storage.BucketTagger       = (*Store)(nil)
 	_ storage.ConditionalDeleter = (*Store)(nil)
+	_ storage.UsageReporter      = (*Store)(nil)
 )
 
 // Options configure a Store.
@@ -43,6 +44,8 @@ type bucket struct {
 	objects map[string]*object
 	keys    []string // sorted
 	uploads map[string]*mpUpload
+	// bytes is the sum of the objects' sizes, kept as they change.
+	bytes int64
 }
 
 type object struct {
@@ -222,6 +225,10 @@ func (s *Store) commitLocked(b *bucket, o *object, opts storage.PutOptions) (sto
 		copy(b.keys[i+1:], b.keys[i:])
 		b.keys[i] = key
 	}
+	if exists {
+		b.bytes -= old.info.Size
+	}
+	b.bytes += o.info.Size
 	b.objects[key] = o
 	return cloneInfo(o.info), nil
 }
@@ -297,6 +304,7 @@ func (s *Store) deleteObject(ctx context.Context, bucketName, key, ifMatch strin
 	if !ok {
 		return nil
 	}
+	b.bytes -= o.info.Size
 	delete(b.objects, key)
 	i := sort.SearchStrings(b.keys, key)
 	b.keys = append(b.keys[:i], b.keys[i+1:]...)
@@ -369,4 +377,20 @@ func cloneInfo(i storage.ObjectInfo) storage.ObjectInfo {
 		i.PartChecksums = append([]string(nil), i.PartChecksums...)
 	}
 	return i
+}
+
+// Usage implements storage.UsageReporter from totals kept as objects
+// change; memory has no free-space figure.
+func (s *Store) Usage(ctx context.Context) (storage.Usage, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.Usage{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u := storage.Usage{Buckets: make([]storage.BucketUsage, 0, len(s.buckets)), FreeBytes: -1}
+	for name, b := range s.buckets {
+		u.Buckets = append(u.Buckets, storage.BucketUsage{Name: name, Objects: int64(len(b.objects)), Bytes: b.bytes})
+	}
+	sort.Slice(u.Buckets, func(i, j int) bool { return u.Buckets[i].Name < u.Buckets[j].Name })
+	return u, nil
 }
