@@ -1,13 +1,16 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"syscall"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/sigv4"
 )
 
 // logRefusal is the one line about a refused request: what was refused,
@@ -71,4 +74,46 @@ func claimedKeyID(r *http.Request) string {
 func clientGone(r *http.Request, err error) bool {
 	return r.Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrAbortHandler)
+}
+
+// logAuth writes, at Debug, how a request was authenticated and whether
+// it was allowed: the key, the signature form, the region it was signed
+// for and the key's limits, or why it was refused. For a signature that
+// did not match it includes the string to sign and canonical request the
+// server computed (AWS sends both back to the client, and neither holds a
+// secret), never the signature the client sent.
+func (s *Server) logAuth(ctx context.Context, rq *request, op string, err error) {
+	if !s.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("request_id", rq.id), slog.String("op", op)}
+	form := "sigv4-header"
+	switch auth := rq.r.Header.Get("Authorization"); {
+	case strings.HasPrefix(auth, "AWS "):
+		form = "sigv2-header"
+	case auth == "" && rq.q.Has("X-Amz-Credential"):
+		form = "sigv4-presigned"
+	case auth == "" && rq.q.Has("AWSAccessKeyId"):
+		form = "sigv2-presigned"
+	case auth == "":
+		form = "anonymous"
+	}
+	attrs = append(attrs, slog.String("auth", form))
+	if rq.v != nil {
+		attrs = append(attrs, slog.String("access_key_id", rq.v.AccessKeyID), slog.String("region", rq.v.Region),
+			slog.Bool("read_only", rq.k.ReadOnly), slog.Any("key_buckets", rq.k.Buckets))
+	} else {
+		attrs = append(attrs, slog.String("access_key_id", claimedKeyID(rq.r)))
+	}
+	if err == nil {
+		s.log.LogAttrs(ctx, slog.LevelDebug, "s3 auth allowed", attrs...)
+		return
+	}
+	e := toError(err)
+	attrs = append(attrs, slog.String("code", e.Code), slog.String("reason", e.Message))
+	var se *sigv4.Error
+	if errors.As(err, &se) && se.CanonicalRequest != "" {
+		attrs = append(attrs, slog.String("string_to_sign", se.StringToSign), slog.String("canonical_request", se.CanonicalRequest))
+	}
+	s.log.LogAttrs(ctx, slog.LevelDebug, "s3 auth refused", attrs...)
 }

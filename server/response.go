@@ -37,8 +37,8 @@ func (r *response) setHeader(name, value string) {
 }
 
 // write is the one place responses and errors are encoded. It returns the
-// status sent and the error code ("" on success).
-func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err error) (int, string) {
+// status sent, the error code ("" on success) and the body bytes written.
+func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err error) (int, string, int64) {
 	h := w.Header()
 	h.Set("Server", serverName)
 	h.Set(s3xml.HeaderIntegrity, s3xml.IntegrityVerified)
@@ -74,7 +74,8 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 		h.Set("Content-Length", strconv.Itoa(len(b)))
 		w.WriteHeader(status)
 		if !head {
-			_, _ = w.Write(b)
+			n, _ := w.Write(b)
+			return status, "", int64(n)
 		}
 	case resp.body != nil:
 		if resp.size >= 0 {
@@ -82,7 +83,8 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 		}
 		w.WriteHeader(status)
 		if !head {
-			if _, cerr := io.Copy(w, resp.body); cerr != nil {
+			n, cerr := io.Copy(w, resp.body)
+			if cerr != nil {
 				// The status is sent: all that is left is to say why the
 				// body stopped short.
 				level := slog.LevelWarn
@@ -91,6 +93,7 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 				}
 				s.log.Log(rq.r.Context(), level, "s3 response body interrupted", "request_id", rq.id, "err", cerr)
 			}
+			return status, "", n
 		}
 	default:
 		if status != http.StatusNoContent && status != http.StatusNotModified && h.Get("Content-Length") == "" {
@@ -98,18 +101,18 @@ func (s *Server) write(w http.ResponseWriter, rq *request, resp *response, err e
 		}
 		w.WriteHeader(status)
 	}
-	return status, ""
+	return status, "", 0
 }
 
 // writeError sends err as an S3 error document (headers only for HEAD and
-// 304, as S3 does).
-func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int, string) {
+// 304, as S3 does). It returns what write does.
+func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int, string, int64) {
 	e := toError(err)
 	status := e.StatusCode()
 	h := w.Header()
 	if status == http.StatusNotModified {
 		w.WriteHeader(status)
-		return status, e.Code
+		return status, e.Code, 0
 	}
 	doc := e.Detail
 	doc.Code, doc.Message, doc.RequestID = e.Code, e.Message, rq.id
@@ -145,10 +148,10 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, err error) (int,
 	h.Set("Content-Type", "application/xml")
 	if rq.r.Method == http.MethodHead {
 		w.WriteHeader(status)
-		return status, e.Code
+		return status, e.Code, 0
 	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
-	return status, e.Code
+	n, _ := w.Write(b)
+	return status, e.Code, int64(n)
 }

@@ -70,6 +70,19 @@ type Config struct {
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
 	MaxRequests int
+	// AccessLog, when set, gets one Info line per request, "s3 access":
+	// the client's address, the access key ID (never a secret or a
+	// signature), the operation, bucket, key, status, error code, bytes
+	// received and sent, and duration (see accessLine).
+	AccessLog *slog.Logger
+	// Metrics serves MetricsPath: request counts, bytes, latencies and
+	// in-flight requests by operation, and, when the backend implements
+	// storage.UsageReporter, what each bucket holds and the free space.
+	Metrics bool
+	// MetricsPublic answers MetricsPath without authentication. Without
+	// it a scrape must be signed with one of the server's keys, like any
+	// S3 request, since the metrics name every bucket.
+	MetricsPublic bool
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -102,6 +115,10 @@ type Server struct {
 	completed completedUploads
 	// strictRegion refuses signatures made for another region.
 	strictRegion bool
+	// access is Config.AccessLog (nil: none).
+	access *slog.Logger
+	// metrics is this server's registry (nil without Config.Metrics).
+	metrics *serverMetrics
 }
 
 // New returns a Server for cfg.
@@ -132,6 +149,10 @@ func New(cfg Config) *Server {
 	if cfg.MaxRequests > 0 {
 		s.slots = make(chan struct{}, cfg.MaxRequests)
 	}
+	s.access = cfg.AccessLog
+	if cfg.Metrics {
+		s.metrics = newServerMetrics(cfg.Backend, cfg.MetricsPublic)
+	}
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
@@ -159,6 +180,9 @@ type request struct {
 	// reason when the error does not.
 	refused    bool
 	refusedWhy string
+	// op is the operation's name as the router resolved it ("" when the
+	// request never got that far).
+	op string
 }
 
 // wireBody is the request body as net/http delivers it. Each read may
@@ -172,7 +196,8 @@ type wireBody struct {
 	ctl     *http.ResponseController
 	timeout time.Duration
 	minRate int64
-	// waited is the time spent inside reads; got the bytes they returned.
+	// waited is the time spent inside reads; got the bytes they returned
+	// (the request's bytes in, as the access log and metrics count them).
 	waited time.Duration
 	got    int64
 	sawEOF bool
@@ -197,12 +222,12 @@ func (b *wireBody) Read(p []byte) (int, error) {
 	// net/http's background read once the body is done.
 	_ = b.ctl.SetReadDeadline(time.Time{})
 	b.waited += time.Since(start)
-	b.got += int64(n)
 	return b.note(n, err)
 }
 
 // note records the outcome of a read.
 func (b *wireBody) note(n int, err error) (int, error) {
+	b.got += int64(n)
 	switch {
 	case err == io.EOF:
 		b.sawEOF = true
@@ -218,9 +243,9 @@ func (b *wireBody) Close() error { return b.r.Close() }
 // writer turns into an S3 error document.
 type handler func(ctx context.Context, rq *request) (*response, error)
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. Every request goes through observe,
+// which counts it and writes its access-log line, around handle.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := s.now()
 	rq := &request{r: r, id: newRequestID()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 		// A shallow copy: net/http keeps looking at its own r.Body.
@@ -228,22 +253,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.r = r.WithContext(r.Context())
 		rq.r.Body = rq.wire
 	}
-	var op string
+	if s.metrics == nil && s.access == nil {
+		s.handle(w, rq)
+		return
+	}
+	s.observe(w, rq)
+}
+
+// handle runs one request and writes its answer and its log line. It
+// returns the status, the error code ("" on success) and the body bytes
+// written.
+func (s *Server) handle(w http.ResponseWriter, rq *request) (int, string, int64) {
+	r := rq.r
+	start := s.now()
 	var resp *response
 	var err error
 	if s.acquire() {
 		defer s.release()
-		op, resp, err = s.serve(r.Context(), rq)
+		rq.op, resp, err = s.serve(r.Context(), rq)
 	} else {
 		err = errMsg(s3xml.CodeSlowDown, "Please reduce your request rate.")
 		rq.refused, rq.refusedWhy = true, "too many requests in flight"
 	}
 	s.settleBody(w, rq, err)
-	status, code := s.write(w, rq, resp, err)
+	status, code, sent := s.write(w, rq, resp, err)
 	if !rq.refused && status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
-		return
+		return status, code, sent
 	}
-	attrs := []any{"op", op, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
+	attrs := []any{"op", rq.op, "method", r.Method, "bucket", rq.bucket, "key", rq.key,
 		"status", status, "request_id", rq.id, "duration", s.now().Sub(start)}
 	if code != "" {
 		attrs = append(attrs, "code", code)
@@ -256,6 +293,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.log.Debug("s3 request", attrs...)
 	}
+	return status, code, sent
 }
 
 // acquire takes a slot for a request in flight; false means the server is
@@ -306,6 +344,10 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if r.URL.Path == HealthPath && s.virtualBucket(r.Host) == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		return "Health", &response{body: strings.NewReader("ok\n"), size: 3, header: http.Header{"Content-Type": {"text/plain"}}}, nil
 	}
+	if s.metrics != nil && r.URL.Path == MetricsPath && s.virtualBucket(r.Host) == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		resp, err := s.serveMetrics(ctx, rq)
+		return opMetrics, resp, err
+	}
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err
 	}
@@ -318,6 +360,7 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if err := s.authenticate(ctx, rq); err != nil {
 		// A key store that failed is the server's problem, not a refusal.
 		rq.refused = toError(err).StatusCode() < 500
+		s.logAuth(ctx, rq, op, err)
 		return op, nil, err
 	}
 	if h == nil {
@@ -325,8 +368,10 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	}
 	if err := s.authorize(rq); err != nil {
 		rq.refused = true
+		s.logAuth(ctx, rq, op, err)
 		return op, nil, err
 	}
+	s.logAuth(ctx, rq, op, nil)
 	if setsACL(op) {
 		if err := checkACLHeaders(op, r.Header); err != nil {
 			return op, nil, err

@@ -34,6 +34,15 @@ type serveOptions struct {
 	// BodyMinRate is the bytes per second a body must average past
 	// BodyTimeout (0: no minimum).
 	BodyMinRate int64
+	// LogLevel is the level of the server log on stderr.
+	LogLevel string
+	// AccessLog is where the access log goes: "" nowhere, "-" stderr,
+	// else a file appended to.
+	AccessLog string
+	// Metrics serves /-/metrics; MetricsPublic answers it unsigned even
+	// when listening beyond this machine.
+	Metrics       bool
+	MetricsPublic bool
 }
 
 // Defaults of --body-timeout and --body-min-rate.
@@ -89,6 +98,11 @@ func newServeCmd(env Env) *cobra.Command {
 	f.DurationVar(&o.BodyTimeout, "body-timeout", defaultBodyTimeout, "answer RequestTimeout when a request body sends nothing for this long (0: wait forever)")
 	f.Int64Var(&o.BodyMinRate, "body-min-rate", defaultBodyMinRate, "answer RequestTimeout when a request body averages fewer `BYTES` a second past --body-timeout (0: no minimum)")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint (for S3 only) as profile `NAME` into ~/.aws/credentials and ~/.aws/config; an existing profile is never overwritten unless it holds a key of this server")
+	f.StringVar(&o.LogLevel, "log-level", "info", "log `LEVEL` on stderr: debug (adds every request and each authentication decision), info (start, stop and refused requests with the reason), warn or error")
+	f.StringVar(&o.AccessLog, "access-log", "", "write one JSON line per request to `FILE` (appended to; \"-\" or the flag alone: stderr)")
+	f.Lookup("access-log").NoOptDefVal = "-"
+	f.BoolVar(&o.Metrics, "metrics", true, "serve Prometheus metrics at "+server.MetricsPath)
+	f.BoolVar(&o.MetricsPublic, "metrics-public", false, "answer "+server.MetricsPath+" without a signature even when listening beyond this machine (on a loopback address it always does)")
 	f.BoolVar(&o.ForceProfile, "force-profile", false, "with --write-profile, replace the keys, region and S3 endpoint of an existing profile (each changed file is backed up first)")
 	return cmd
 }
@@ -126,7 +140,16 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		return fail(err)
 	}
 	defer unlock()
-	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	level, err := parseLogLevel(o.LogLevel)
+	if err != nil {
+		return usageError(fmt.Errorf("serve: %w", err))
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	access, closeAccess, err := openAccessLog(env, o.AccessLog)
+	if err != nil {
+		return fail(err)
+	}
+	defer closeAccess()
 	store, err := keys.Open(dir, keys.Options{Now: env.Now, Logger: logger})
 	if err != nil {
 		return fail(err)
@@ -146,7 +169,11 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	// Storage and the listener come before the first key is made, so a
 	// start that fails (data directory in use, port taken) never creates a
 	// key whose secret nobody saw.
-	backend, handler, err := openServer(ctx, dir, store, o, logger, env.Now)
+	addr, err := listenAddr(o.Addr)
+	if err != nil {
+		return usageError(fmt.Errorf("serve: %w", err))
+	}
+	backend, handler, err := openServer(ctx, dir, store, o, serverLogs{logger, access, loopbackAddr(addr)}, env.Now)
 	if err != nil {
 		return fail(err)
 	}
@@ -155,10 +182,6 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 			logger.Error("close storage", "err", err)
 		}
 	}()
-	addr, err := listenAddr(o.Addr)
-	if err != nil {
-		return usageError(fmt.Errorf("serve: %w", err))
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fail(err)

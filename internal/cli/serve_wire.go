@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -17,7 +17,8 @@ import (
 // openServer opens the disk storage in dir (it keeps index.db and data/
 // there, next to keys.json) and builds the S3 handler over it and the key
 // store. It returns the backend so serve can close it.
-func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (*disk.Store, http.Handler, error) {
+func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logs serverLogs, now func() time.Time) (*disk.Store, http.Handler, error) {
+	logger := logs.log
 	backend, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
 	if err != nil {
 		return nil, nil, err
@@ -33,6 +34,12 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	if minRate == 0 {
 		minRate = -1
 	}
+	if o.Metrics {
+		// Scrapers read the metrics' types from # TYPE lines; the library
+		// keeps that choice process-wide, and serve is the only server in
+		// its process.
+		metrics.ExposeMetadata(true)
+	}
 	h := server.New(server.Config{
 		Backend:         backend,
 		Keys:            serverKeys{store},
@@ -43,6 +50,9 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		Now:             now,
 		BodyReadTimeout: bodyTimeout,
 		BodyMinRate:     minRate,
+		AccessLog:       logs.access,
+		Metrics:         o.Metrics,
+		MetricsPublic:   o.MetricsPublic || logs.loopback,
 	})
 	return backend, h, nil
 }
