@@ -83,7 +83,13 @@ func newServeCmd(env Env) *cobra.Command {
 			"--domain) from a data directory. On first start with no keys it creates one and\n" +
 			"prints it once with snippets for boto3, aws-cli and s3kit. SIGINT or SIGTERM\n" +
 			"stops it gracefully.",
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			// "--access-log FILE" parses as the flag alone and an argument.
+			if len(args) > 0 && cmd.Flags().Changed("access-log") && o.AccessLog == "-" {
+				return fmt.Errorf("--access-log takes its file after an equals sign: --access-log=%s", args[0])
+			}
+			return cobra.NoArgs(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runServe(cmd.Context(), env, o)
 		},

@@ -285,6 +285,9 @@ func TestServeErrors(t *testing.T) {
 		{"negative body min rate", []string{"serve", "--body-min-rate", "-1"}, ExitUsage, "--body-min-rate"},
 		{"address without a port", []string{"serve", "--addr", "9000"}, ExitUsage, "want HOST:PORT"},
 		{"profile name with a space", []string{"serve", "--write-profile", "my dev"}, ExitUsage, "cannot contain spaces"},
+		{"unknown log level", []string{"serve", "--log-level", "verbose"}, ExitUsage, "--log-level \"verbose\": want debug, info, warn or error"},
+		{"access log in a missing directory", []string{"serve", "--access-log=/nonexistent/dir/access.log"}, ExitFailed, "--access-log"},
+		{"access log file without =", []string{"serve", "--access-log", "access.log"}, ExitUsage, "--access-log=access.log"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// accessLines decodes JSON access-log lines, skipping other lines (the
+// server log shares stderr with "--access-log" alone).
+func accessLines(t *testing.T, text string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("access-log line %q: %v", line, err)
+		}
+		if m["msg"] == "s3 access" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// --access-log=FILE appends one JSON line per request to FILE;
+// --access-log alone writes them to stderr; without it there are none.
+func TestServeAccessLog(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "access.log")
+	if err := os.WriteFile(file, []byte("kept from before\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--access-log="+file)
+	if code := listBuckets(t, s.Endpoint, s.KeyID, s.Secret); code != 200 {
+		t.Fatalf("ListBuckets: %d", code)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := accessLines(t, string(b))
+	if !strings.HasPrefix(string(b), "kept from before\n") || len(lines) != 1 || lines[0]["op"] != "ListBuckets" ||
+		lines[0]["status"] != float64(200) || lines[0]["access_key_id"] != s.KeyID {
+		t.Errorf("access log file:\n%s", b)
+	}
+	if strings.Contains(string(b), s.Secret) || strings.Contains(s.Log.String(), s.Secret) {
+		t.Error("the secret reached a log")
+	}
+	if accessLines(t, s.Log.String()) != nil {
+		t.Errorf("access lines on stderr with --access-log=FILE:\n%s", s.Log)
+	}
+
+	s = startServe(t, serveEnv(t), "--data", t.TempDir(), "--access-log")
+	listBuckets(t, s.Endpoint, s.KeyID, s.Secret)
+	if lines := accessLines(t, s.Log.String()); len(lines) != 1 || lines[0]["op"] != "ListBuckets" {
+		t.Errorf("--access-log alone: stderr\n%s", s.Log)
+	}
+
+	s = startServe(t, serveEnv(t), "--data", t.TempDir())
+	listBuckets(t, s.Endpoint, s.KeyID, s.Secret)
+	if lines := accessLines(t, s.Log.String()); lines != nil {
+		t.Errorf("no --access-log, yet access lines:\n%s", s.Log)
+	}
+}
+
+// --log-level picks what the server log on stderr shows: at debug each
+// authentication decision, at warn not even the start-up line.
+func TestServeLogLevel(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--data", t.TempDir(), "--log-level", "debug")
+	listBuckets(t, s.Endpoint, s.KeyID, s.Secret)
+	if log := s.Log.String(); !strings.Contains(log, `msg="s3 auth allowed"`) || !strings.Contains(log, "access_key_id="+s.KeyID) {
+		t.Errorf("--log-level debug:\n%s", log)
+	}
+	s = startServe(t, serveEnv(t), "--data", t.TempDir(), "--log-level", "warn")
+	listBuckets(t, s.Endpoint, s.KeyID, "wrong-secret-0123456789abcdefghijklmnopq")
+	if log := s.Log.String(); log != "" {
+		t.Errorf("--log-level warn logged:\n%s", log)
+	}
+}
+
+// /-/metrics answers unsigned scrapes when serve listens on a loopback
+// address or with --metrics-public, and needs a signed request otherwise;
+// --metrics=false turns it off.
+func TestServeMetricsAccess(t *testing.T) {
+	get := func(endpoint string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(endpoint + "/-/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	s := startServe(t, serveEnv(t), "--data", t.TempDir())
+	if code, body := get(s.Endpoint); code != 200 || !strings.Contains(body, "# TYPE s3kit_requests_in_flight gauge") {
+		t.Errorf("loopback, unsigned: %d\n%s", code, body)
+	}
+	all := startServe(t, serveEnv(t), "--data", t.TempDir(), "--addr", "0.0.0.0:0")
+	if code, _ := get(all.Endpoint); code != 403 {
+		t.Errorf("all interfaces, unsigned: %d, want 403", code)
+	}
+	req, _ := http.NewRequest(http.MethodGet, all.Endpoint+"/-/metrics", nil)
+	if code, body := signedDo(t, req, all.KeyID, all.Secret); code != 200 || !strings.Contains(body, "s3kit_requests_total") {
+		t.Errorf("all interfaces, signed: %d\n%s", code, body)
+	}
+	public := startServe(t, serveEnv(t), "--data", t.TempDir(), "--addr", "0.0.0.0:0", "--metrics-public")
+	if code, _ := get(public.Endpoint); code != 200 {
+		t.Errorf("--metrics-public, unsigned: %d, want 200", code)
+	}
+	off := startServe(t, serveEnv(t), "--data", t.TempDir(), "--metrics=false")
+	if code, body := get(off.Endpoint); code == 200 {
+		t.Errorf("--metrics=false: %d\n%s", code, body)
+	}
+}
