@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // accessLines decodes JSON access-log lines, skipping other lines (the
@@ -41,11 +43,16 @@ func TestServeAccessLog(t *testing.T) {
 	if code := listBuckets(t, s.Endpoint, s.KeyID, s.Secret); code != 200 {
 		t.Fatalf("ListBuckets: %d", code)
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
+	// Lines are written in batches at most accessLogDelay old.
+	var b []byte
+	var lines []map[string]any
+	for deadline := time.Now().Add(5 * time.Second); len(lines) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var err error
+		if b, err = os.ReadFile(file); err != nil {
+			t.Fatal(err)
+		}
+		lines = accessLines(t, string(b))
 	}
-	lines := accessLines(t, string(b))
 	if !strings.HasPrefix(string(b), "kept from before\n") || len(lines) != 1 || lines[0]["op"] != "ListBuckets" ||
 		lines[0]["status"] != float64(200) || lines[0]["access_key_id"] != s.KeyID {
 		t.Errorf("access log file:\n%s", b)
@@ -59,6 +66,7 @@ func TestServeAccessLog(t *testing.T) {
 
 	s = startServe(t, serveEnv(t), "--data", t.TempDir(), "--access-log")
 	listBuckets(t, s.Endpoint, s.KeyID, s.Secret)
+	s.stop() // writes what is pending
 	if lines := accessLines(t, s.Log.String()); len(lines) != 1 || lines[0]["op"] != "ListBuckets" {
 		t.Errorf("--access-log alone: stderr\n%s", s.Log)
 	}
@@ -118,5 +126,53 @@ func TestServeMetricsAccess(t *testing.T) {
 	off := startServe(t, serveEnv(t), "--data", t.TempDir(), "--metrics=false")
 	if code, body := get(off.Endpoint); code == 200 {
 		t.Errorf("--metrics=false: %d\n%s", code, body)
+	}
+}
+
+// lockedBuffer records each Write it gets, safely for the batcher's timer.
+type lockedBuffer struct {
+	mu     sync.Mutex
+	writes []string
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.writes = append(l.writes, string(p))
+	return len(p), nil
+}
+
+func (l *lockedBuffer) get() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.writes...)
+}
+
+// The access log's batcher writes queued lines together once the oldest
+// has waited its delay, at once when a batch is full, and on Close.
+func TestLineBatcher(t *testing.T) {
+	var out lockedBuffer
+	lb := newLineBatcher(&out, 50*time.Millisecond)
+	lb.Write([]byte("one\n"))
+	lb.Write([]byte("two\n"))
+	if got := out.get(); len(got) != 0 {
+		t.Fatalf("written before the delay: %q", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(out.get()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := out.get(); len(got) != 1 || got[0] != "one\ntwo\n" {
+		t.Fatalf("after the delay: %q, want both lines in one write", got)
+	}
+	big := strings.Repeat("x", accessLogBatch) + "\n"
+	lb.Write([]byte(big))
+	if got := out.get(); len(got) != 2 || got[1] != big {
+		t.Fatalf("a full batch waited: %d writes", len(got))
+	}
+	lb.Write([]byte("last\n"))
+	lb.Close()
+	if got := out.get(); len(got) != 3 || got[2] != "last\n" {
+		t.Fatalf("Close did not write the pending line: %q", got[len(got)-1])
 	}
 }
