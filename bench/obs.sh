@@ -8,6 +8,7 @@
 #
 #   bash bench/obs.sh              # 8 rounds of 5,000 GETs
 #   ROUNDS=4 N=2000 bash bench/obs.sh
+#   OBSERVED="--metrics=false" SCRAPE=0 bash bench/obs.sh   # A/A: the noise floor
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/s3kit-obs.XXXXXX)
@@ -37,12 +38,14 @@ start() { # label flags...
   waitup "${EP[$label]}/-/health"
 }
 start plain --metrics=false
-start observed --access-log="$work/access.log"
+start observed ${OBSERVED:---access-log=$work/access.log}
 # A scraper, as Prometheus would be, on the observed server only.
-( while sleep 1; do curl -s -o /dev/null "${EP[observed]}/-/metrics"; done ) & pids+=($!)
+if [ "${SCRAPE:-1}" = 1 ]; then
+  ( while sleep 1; do curl -s -o /dev/null "${EP[observed]}/-/metrics"; done ) & pids+=($!)
+fi
 
 lg() { "$work/loadgen" -json -endpoint "${EP[$1]}" -access-key "${AK[$1]}" -secret-key "${SK[$1]}" -size 4096 -c 16 "${@:2}"; }
-for s in plain observed; do lg "$s" -op put -n 1000 >/dev/null; done
+for s in plain observed; do lg "$s" -op put -n "$N" >/dev/null; done
 
 run() { # label -> "ops/s cpu_us_per_op"
   local before after out
@@ -52,13 +55,14 @@ run() { # label -> "ops/s cpu_us_per_op"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); t=(int(sys.argv[3])-int(sys.argv[2]))/int(sys.argv[4]); print("%.1f %.1f" % (r["ops_per_s"], t/r["ops"]*1e6))' "$out" "$before" "$after" "$hz"
 }
 echo "round  plain ops/s  cpu µs/op  observed ops/s  cpu µs/op  ops ratio  cpu ratio"
-ratios=()
+ratios=(); cratios=()
 for r in $(seq 1 "$ROUNDS"); do
   if (( r % 2 )); then a=$(run plain); b=$(run observed); else b=$(run observed); a=$(run plain); fi
   set -- $a $b
   ratio=$(python3 -c "print('%.3f' % ($3/$1))"); cratio=$(python3 -c "print('%.3f' % ($4/$2))")
-  ratios+=("$ratio")
+  ratios+=("$ratio"); cratios+=("$cratio")
   printf '%5d  %11s  %9s  %14s  %9s  %9s  %9s\n' "$r" "$1" "$2" "$3" "$4" "$ratio" "$cratio"
 done
 python3 -c 'import statistics,sys; v=sorted(map(float,sys.argv[1:])); print("median observed/plain GET throughput: %.3f (range %.3f-%.3f)" % (statistics.median(v), v[0], v[-1]))' "${ratios[@]}"
-echo "access log lines: $(wc -l <"$work/access.log")"
+[ -f "$work/access.log" ] && echo "access log lines: $(wc -l <"$work/access.log")"
+python3 -c 'import statistics,sys; print("median cpu ratio per round: %.3f" % statistics.median(map(float,sys.argv[1:])))' "${cratios[@]}"

@@ -33,6 +33,10 @@
 // only failures that are not the client's fault become InternalError.
 //
 // GET /-/health answers 200 without authentication once the server is
-// constructed. Keys come from a KeyStore; StaticKeys serves tests, and
+// constructed. With Config.Metrics, GET /-/metrics answers the server's
+// metrics in Prometheus text format (signed unless Config.MetricsPublic);
+// Config.AccessLog gets one line per request. Both come from one wrapper
+// around the request (observe) that knows the operation's name from the
+// router, and each Server has its own metrics registry. Keys come from a KeyStore; StaticKeys serves tests, and
 // server/keys a file-backed store.
 package server

@@ -243,8 +243,9 @@ func (b *wireBody) Close() error { return b.r.Close() }
 // writer turns into an S3 error document.
 type handler func(ctx context.Context, rq *request) (*response, error)
 
-// ServeHTTP implements http.Handler. Every request goes through observe,
-// which counts it and writes its access-log line, around handle.
+// ServeHTTP implements http.Handler. With metrics or an access log on,
+// each request goes through observe, which counts it and writes its
+// access-log line around handle; without, it costs nothing.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := &request{r: r, id: newRequestID()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
