@@ -105,7 +105,7 @@ func newServeCmd(env Env) *cobra.Command {
 	f.Int64Var(&o.BodyMinRate, "body-min-rate", defaultBodyMinRate, "answer RequestTimeout when a request body averages fewer `BYTES` a second past --body-timeout (0: no minimum)")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint (for S3 only) as profile `NAME` into ~/.aws/credentials and ~/.aws/config; an existing profile is never overwritten unless it holds a key of this server")
 	f.StringVar(&o.LogLevel, "log-level", "info", "log `LEVEL` on stderr: debug (adds every request and each authentication decision), info (start, stop and refused requests with the reason), warn or error")
-	f.StringVar(&o.AccessLog, "access-log", "", "write one JSON line per request to `FILE` (appended to; \"-\" or the flag alone: stderr)")
+	f.StringVar(&o.AccessLog, "access-log", "", "write one JSON line per request: --access-log=`FILE` appends to FILE, the flag alone writes to stderr")
 	f.Lookup("access-log").NoOptDefVal = "-"
 	f.BoolVar(&o.Metrics, "metrics", true, "serve Prometheus metrics at "+server.MetricsPath)
 	f.BoolVar(&o.MetricsPublic, "metrics-public", false, "answer "+server.MetricsPath+" without a signature even when listening beyond this machine (on a loopback address it always does)")
