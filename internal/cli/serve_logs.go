@@ -67,8 +67,8 @@ const accessLogBatch = 32 << 10
 
 // lineBatcher gathers whole lines (slog writes each record in one Write)
 // and writes them in one system call when the oldest has waited delay or
-// accessLogBatch bytes are pending: one write per request cost more
-// server CPU than the rest of the access log, and a crash loses at most
+// accessLogBatch bytes are pending: a write(2) per request cost the
+// server as much CPU as formatting the line, and a crash loses at most
 // delay's worth of lines.
 type lineBatcher struct {
 	w     io.Writer
