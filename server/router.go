@@ -94,6 +94,14 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 	if isPostObject(rq) {
 		return opPostObject, s.notImplemented
 	}
+	if m == http.MethodOptions && rq.bucket != "" {
+		return opPreflight, s.preflight
+	}
+	if q.Has("cors") && rq.key == "" {
+		if name, h := s.routeCORS(m); h != nil {
+			return name, h
+		}
+	}
 	if rq.bucket == "" {
 		if m == http.MethodGet {
 			return "ListBuckets", s.listBuckets
