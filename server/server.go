@@ -313,11 +313,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
-	if op == opPostObject {
-		return op, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement browser-based uploads (POST Object)")
-	}
-	if op == opPreflight {
-		// Unsigned by design: browsers send no credentials.
+	if op == opPreflight || op == opPostObject {
+		// These authenticate themselves: a preflight is unsigned by
+		// design, a form upload is signed inside its body.
 		resp, err := h(ctx, rq)
 		return op, resp, err
 	}
