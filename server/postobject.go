@@ -134,7 +134,7 @@ func (s *Server) postObjectForm(ctx context.Context, rq *request) (*response, er
 	if policy.lengthRange {
 		lo, hi = policy.minLength, min(policy.maxLength, maxObjectSize)
 	}
-	in := io.Reader(&rangeReader{r: file, min: lo, max: hi})
+	in := io.Reader(&rangeReader{r: file, lo: lo, hi: hi})
 	opts := storage.PutOptions{Meta: meta}
 	if cs != nil {
 		in = io.TeeReader(in, cs.h)
@@ -195,20 +195,18 @@ func readPostFields(mr *multipart.Reader) (*postForm, *multipart.Part, error) {
 // min, with EntityTooSmall instead of io.EOF, so the backend never
 // commits a file the policy refuses.
 type rangeReader struct {
-	r        io.Reader
-	min, max int64
-	n        int64
+	r      io.Reader
+	lo, hi int64
+	n      int64
 }
 
 func (r *rangeReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
 	r.n += int64(n)
-	if r.n > r.max {
-		e := errMsg(s3xml.CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
-		e.Detail.ArgumentName = ""
-		return n, e
+	if r.n > r.hi {
+		return n, errMsg(s3xml.CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
 	}
-	if err == io.EOF && r.n < r.min {
+	if err == io.EOF && r.n < r.lo {
 		return n, errMsg(s3xml.CodeEntityTooSmall, "Your proposed upload is smaller than the minimum allowed size")
 	}
 	return n, err

@@ -36,7 +36,7 @@ type postForm struct {
 	after    []postField
 }
 
-func (f postForm) body(t *testing.T) ([]byte, string) {
+func (f postForm) body(t testing.TB) ([]byte, string) {
 	t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
@@ -60,7 +60,7 @@ func (f postForm) body(t *testing.T) ([]byte, string) {
 }
 
 // policyDoc returns the base64 policy with conditions, expiring at exp.
-func policyDoc(t *testing.T, exp time.Time, conds ...any) string {
+func policyDoc(t testing.TB, exp time.Time, conds ...any) string {
 	t.Helper()
 	b, err := json.Marshal(map[string]any{"expiration": exp.UTC().Format("2006-01-02T15:04:05.000Z"), "conditions": conds})
 	if err != nil {
