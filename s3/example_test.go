@@ -24,13 +24,12 @@ func Example() {
 	ctx := context.Background()
 	sess, err := s3.NewSession(ctx,
 		s3.WithCredentials("AKIDEXAMPLE", "example-secret", ""),
-		s3.WithRegion("us-east-1"),
-		s3.WithEndpointURL(srv.URL))
+		s3.WithRegion("us-east-1"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	client, err := sess.Client()
+	client, err := sess.Client(s3.WithEndpointURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)
 		return

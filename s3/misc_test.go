@@ -22,11 +22,11 @@ func TestAnonymousRequestsAreUnsigned(t *testing.T) {
 		io.WriteString(w, "public")
 	}))
 	defer srv.Close()
-	sess, err := NewSession(context.Background(), WithAnonymous(), WithEnv(envMap(nil), t.TempDir()))
+	sess, err := NewSession(context.Background(), WithEnv(envMap(nil), t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := sess.Client(WithEndpointURL(srv.URL))
+	c, err := sess.Client(WithEndpointURL(srv.URL), WithAnonymous())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,11 @@ import (
 
 // sessionFor returns a session holding srv's key and region, with an empty
 // environment and home so nothing on the machine leaks in.
-func sessionFor(t *testing.T, srv *s3test.Server) *Session {
+func sessionFor(t *testing.T, srv *s3test.Server, opts ...SessionOption) *Session {
 	t.Helper()
-	sess, err := NewSession(context.Background(),
-		WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""), WithRegion(srv.Region),
-		WithEnv(envMap(nil), t.TempDir()))
+	opts = append([]SessionOption{WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""), WithRegion(srv.Region),
+		WithEnv(envMap(nil), t.TempDir())}, opts...)
+	sess, err := NewSession(context.Background(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestS3TestUnknownProvider(t *testing.T) {
 func TestS3TestTLS(t *testing.T) {
 	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithTLS())
-	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithProvider("s3kit"), WithHTTPClient(srv.Client()))
+	c, err := sessionFor(t, srv, WithHTTPClient(srv.Client())).Client(WithEndpointURL(srv.URL), WithProvider("s3kit"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestS3TestVirtualHost(t *testing.T) {
 		hosts = append(hosts, addr)
 		return dialer.DialContext(ctx, network, "127.0.0.1:"+u.Port())
 	}}}
-	c, err := sessionFor(t, srv).Client(WithEndpointURL("http://s3.test:"+u.Port()), WithAddressingStyle("virtual"), WithHTTPClient(hc))
+	c, err := sessionFor(t, srv, WithHTTPClient(hc)).Client(WithEndpointURL("http://s3.test:"+u.Port()), WithAddressingStyle("virtual"))
 	if err != nil {
 		t.Fatal(err)
 	}

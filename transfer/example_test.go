@@ -94,10 +94,10 @@ func exampleClient(ctx context.Context, bucket string) (*s3.Client, func(), erro
 	}))
 	noEnv := func(string) (string, bool) { return "", false }
 	sess, err := s3.NewSession(ctx, s3.WithCredentials(key.AccessKeyID, key.Secret, ""),
-		s3.WithRegion(server.DefaultRegion), s3.WithEndpointURL(hs.URL), s3.WithEnv(noEnv, os.TempDir()))
+		s3.WithRegion(server.DefaultRegion), s3.WithEnv(noEnv, os.TempDir()))
 	if err == nil {
 		var c *s3.Client
-		if c, err = sess.Client(); err == nil {
+		if c, err = sess.Client(s3.WithEndpointURL(hs.URL)); err == nil {
 			if err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err == nil {
 				return c, hs.Close, nil
 			}

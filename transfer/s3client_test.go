@@ -22,12 +22,12 @@ func serverClient(t *testing.T, bucket string) *s3.Client {
 	ctx := context.Background()
 	srv := s3test.NewServer(t)
 	sess, err := s3.NewSession(ctx, s3.WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""),
-		s3.WithRegion(srv.Region), s3.WithEndpointURL(srv.URL),
+		s3.WithRegion(srv.Region),
 		s3.WithEnv(func(string) (string, bool) { return "", false }, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := sess.Client()
+	c, err := sess.Client(s3.WithEndpointURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}

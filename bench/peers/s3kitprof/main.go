@@ -24,12 +24,11 @@ type client struct {
 func newClient(cfg peercli.Config) (peercli.Client, error) {
 	sess, err := s3.NewSession(context.Background(),
 		s3.WithCredentials(cfg.AccessKey, cfg.SecretKey, ""),
-		s3.WithRegion(cfg.Region),
-		s3.WithEndpointURL(cfg.Endpoint))
+		s3.WithRegion(cfg.Region))
 	if err != nil {
 		return nil, err
 	}
-	c, err := sess.Client()
+	c, err := sess.Client(s3.WithEndpointURL(cfg.Endpoint))
 	if err != nil {
 		return nil, err
 	}
