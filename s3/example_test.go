@@ -34,7 +34,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	if err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "photos"}); err != nil {
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "photos"}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -46,7 +46,7 @@ func Example() {
 		}
 	}
 
-	for obj, err := range client.ListObjects(ctx, &s3.ListObjectsV2Input{Bucket: "photos", Prefix: "2024/"}) {
+	for obj, err := range client.AllObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: "photos", Prefix: "2024/"}) {
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -66,7 +66,7 @@ func TestS3TestTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "tls-bucket"}); err != nil {
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "tls-bucket"}); err != nil {
 		t.Fatal(err)
 	}
 	body := strings.Repeat("over tls ", 10000)
@@ -106,7 +106,7 @@ func TestS3TestVirtualHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "vhost"}); err != nil {
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "vhost"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.PutObject(ctx, &PutObjectInput{Bucket: "vhost", Key: "a/b", Body: strings.NewReader("v")}); err != nil {
@@ -131,7 +131,7 @@ func TestS3kitServerRecognised(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "recognised"}); err != nil {
+	if _, err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "recognised"}); err != nil {
 		t.Fatal(err)
 	}
 	if q := c.Quirks(); q.Name != "s3kit" || !q.Verifies {

@@ -154,10 +154,11 @@ func TestSessionSignsWithProfileKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := c.ListBuckets(context.Background())
+	out, err := c.ListBuckets(context.Background(), &ListBucketsInput{})
 	if err != nil {
 		t.Fatalf("ListBuckets: %v", err)
 	}
+	bs := out.Buckets
 	if gotKey != "AKIDLOCAL" || len(bs) != 1 || bs[0].Name != "one" {
 		t.Errorf("signed with %q, buckets %+v", gotKey, bs)
 	}
@@ -182,7 +183,7 @@ func TestSessionErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListBuckets(context.Background())
+	_, err = c.ListBuckets(context.Background(), &ListBucketsInput{})
 	if !errors.As(err, &ce) || ce.ClassName != credentials.ClassNoCredentials {
 		t.Errorf("no credentials: %v, want NoCredentialsError", err)
 	}

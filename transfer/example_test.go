@@ -98,7 +98,7 @@ func exampleClient(ctx context.Context, bucket string) (*s3.Client, func(), erro
 	if err == nil {
 		var c *s3.Client
 		if c, err = sess.Client(s3.WithEndpointURL(hs.URL)); err == nil {
-			if err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err == nil {
+			if _, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err == nil {
 				return c, hs.Close, nil
 			}
 		}

@@ -29,9 +29,13 @@ func (a s3Client) PutObject(ctx context.Context, in PutInput) (PutOutput, error)
 }
 
 func (a s3Client) CreateMultipartUpload(ctx context.Context, in PutInput) (string, error) {
-	return a.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
+	out, err := a.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: in.Bucket, Key: in.Key, ObjectHeaders: s3.ObjectHeaders{ContentType: in.ContentType},
 	})
+	if err != nil {
+		return "", err
+	}
+	return out.UploadID, nil
 }
 
 // ChecksumsParts reports that the s3 client protects every body itself (a
@@ -58,7 +62,7 @@ func (a s3Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uplo
 	for i, p := range parts {
 		cps[i] = s3.CompletedPart{PartNumber: p.PartNumber, ETag: `"` + trimETag(p.ETag) + `"`}
 	}
-	out, err := a.c.CompleteMultipartUpload(ctx, bucket, key, uploadID, cps)
+	out, err := a.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: key, UploadID: uploadID, Parts: cps})
 	if err != nil {
 		return PutOutput{}, err
 	}
@@ -66,7 +70,8 @@ func (a s3Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uplo
 }
 
 func (a s3Client) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
-	return a.c.AbortMultipartUpload(ctx, bucket, key, uploadID)
+	_, err := a.c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bucket, Key: key, UploadID: uploadID})
+	return err
 }
 
 func objectFromInfo(key string, info s3.ObjectInfo) Object {
@@ -74,7 +79,7 @@ func objectFromInfo(key string, info s3.ObjectInfo) Object {
 }
 
 func (a s3Client) HeadObject(ctx context.Context, bucket, key string) (Object, error) {
-	out, err := a.c.HeadObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: key})
+	out, err := a.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: key})
 	if err != nil {
 		return Object{}, err
 	}
@@ -100,7 +105,7 @@ func (a s3Client) GetObject(ctx context.Context, bucket, key string, off, n int6
 
 func (a s3Client) ListObjects(ctx context.Context, bucket, prefix string) iter.Seq2[Object, error] {
 	return func(yield func(Object, error) bool) {
-		for o, err := range a.c.ListObjects(ctx, &s3.ListObjectsV2Input{Bucket: bucket, Prefix: prefix}) {
+		for o, err := range a.c.AllObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, Prefix: prefix}) {
 			if err != nil {
 				yield(Object{}, err)
 				return
@@ -120,7 +125,7 @@ func (a s3Client) DeleteObjects(ctx context.Context, bucket string, keys []strin
 	for i, k := range keys {
 		ids[i] = s3.ObjectID{Key: k}
 	}
-	out, err := a.c.DeleteObjects(ctx, bucket, ids, true)
+	out, err := a.c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Objects: ids, Quiet: true})
 	if err != nil {
 		return nil, err
 	}

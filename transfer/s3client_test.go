@@ -31,7 +31,7 @@ func serverClient(t *testing.T, bucket string) *s3.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
 	return c

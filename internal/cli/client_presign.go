@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3kit/s3kit/s3"
 	"github.com/s3kit/s3kit/transfer"
 )
 
@@ -30,7 +31,8 @@ func newPresignCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(err)
 			}
-			u, err := c.PresignGetObject(cmd.Context(), loc.bucket, loc.key, time.Duration(expires)*time.Second)
+			u, err := c.PresignGetObject(cmd.Context(), &s3.GetObjectInput{Bucket: loc.bucket, Key: loc.key},
+				time.Duration(expires)*time.Second)
 			if err != nil {
 				return opFailed(fmt.Errorf("presign %s: %w", loc, err))
 			}
@@ -38,10 +40,10 @@ func newPresignCmd(env Env) *cobra.Command {
 				clientJSON(env, struct {
 					URL       string `json:"url"`
 					ExpiresIn int64  `json:"expires_in"`
-				}{u, expires})
+				}{u.URL, expires})
 				return nil
 			}
-			fmt.Fprintln(env.Stdout, u)
+			fmt.Fprintln(env.Stdout, u.URL)
 			return nil
 		},
 	}
