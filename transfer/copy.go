@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/s3kit/s3kit/s3"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -32,9 +33,9 @@ const MaxCopySize = 5 << 30
 
 func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, size int64) (UploadResult, error) {
 	if size < 0 || size > m.copyThreshold {
-		var obj Object
+		var obj object
 		err := m.slot(ctx, func() (err error) {
-			obj, err = m.c.HeadObject(ctx, srcBucket, srcKey)
+			obj, err = headObject(ctx, m.c, srcBucket, srcKey)
 			return err
 		})
 		if err != nil {
@@ -43,12 +44,15 @@ func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey
 		size = obj.Size
 	}
 	if size <= m.copyThreshold {
-		var out PutOutput
+		var out *s3.CopyObjectOutput
 		err := m.slot(ctx, func() (err error) {
-			out, err = m.c.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey)
+			out, err = m.c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: dstBucket, Key: dstKey, SourceBucket: srcBucket, SourceKey: srcKey})
 			return err
 		})
-		return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size, ETag: trimETag(out.ETag)}, err
+		if err != nil {
+			return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size}, err
+		}
+		return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size, ETag: trimETag(out.ETag)}, nil
 	}
 	ps, err := m.filePartSize(size)
 	if err != nil {
@@ -66,8 +70,8 @@ func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey
 		}
 		g.Go(func() error {
 			defer m.slots.Release(1)
-			out, err := m.c.UploadPartCopy(gctx, PartInput{Bucket: dstBucket, Key: dstKey, UploadID: up.uid, PartNumber: n},
-				srcBucket, srcKey, off, last)
+			out, err := m.c.UploadPartCopy(gctx, &s3.UploadPartCopyInput{Bucket: dstBucket, Key: dstKey, UploadID: up.uid,
+				PartNumber: n, SourceBucket: srcBucket, SourceKey: srcKey, SourceRange: fmt.Sprintf("bytes=%d-%d", off, last)})
 			if err != nil {
 				return fmt.Errorf("copy part %d: %w", n, err)
 			}
@@ -89,19 +93,23 @@ func (m *Manager) Delete(ctx context.Context, bucket string, keys iter.Seq[strin
 		if len(batch) == 0 {
 			return nil
 		}
-		var fails []DeleteFailure
+		ids := make([]s3.ObjectID, len(batch))
+		for i, k := range batch {
+			ids[i] = s3.ObjectID{Key: k}
+		}
+		var out *s3.DeleteObjectsOutput
 		err := m.slot(ctx, func() (err error) {
-			fails, err = m.c.DeleteObjects(ctx, bucket, batch)
+			out, err = m.c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Objects: ids, Quiet: true})
 			return err
 		})
 		if err != nil {
 			return &Error{Op: "delete", Bucket: bucket, Key: batch[0], Err: fmt.Errorf("batch of %d keys: %w", len(batch), err)}
 		}
-		deleted += len(batch) - len(fails)
+		deleted += len(batch) - len(out.Errors)
 		if report != nil {
-			failed := make(map[string]*DeleteFailure, len(fails))
-			for i := range fails {
-				failed[fails[i].Key] = &fails[i]
+			failed := make(map[string]*DeleteFailure, len(out.Errors))
+			for _, e := range out.Errors {
+				failed[e.Key] = &DeleteFailure{Key: e.Key, Code: e.Code, Message: e.Message}
 			}
 			for _, k := range batch {
 				if f := failed[k]; f != nil {

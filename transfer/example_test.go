@@ -57,7 +57,7 @@ func ExamplePlanSync() {
 // mirror uploads the directory dir to s3://bucket/prefix/, skipping *.tmp
 // files, then makes the directory restore match that prefix.
 func mirror(ctx context.Context, client *s3.Client, dir, bucket, prefix, restore string) error {
-	m := transfer.New(transfer.NewS3Client(client), transfer.Options{})
+	m := transfer.New(client, transfer.Options{})
 	var skipTmp transfer.Filter
 	if err := skipTmp.Exclude("*.tmp"); err != nil {
 		return err
@@ -138,7 +138,7 @@ func ExampleManager_CopyTree() {
 		fmt.Println(err)
 		return
 	}
-	for e, err := range transfer.WalkRemote(ctx, transfer.NewS3Client(client), "backup", "") {
+	for e, err := range transfer.WalkRemote(ctx, client, "backup", "") {
 		fmt.Println("bucket:", e.Key, e.Size, err)
 	}
 	for e, err := range transfer.WalkLocal(ctx, restore) {

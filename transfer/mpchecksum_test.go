@@ -74,7 +74,7 @@ func TestDownloadMultipartChecksums(t *testing.T) {
 			// One whole GET (a part size above the object's), then ranged
 			// GETs (a part size below it): both write the object.
 			for _, ps := range []int64{2 * transfer.MinPartSize, transfer.MinPartSize} {
-				m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: ps, VerifyLarge: true})
+				m := transfer.New(c, transfer.Options{PartSize: ps, VerifyLarge: true})
 				dst := filepath.Join(t.TempDir(), "dst")
 				res, err := m.DownloadFile(ctx, "mpsums", tc.key, dst)
 				if err != nil {

@@ -43,7 +43,7 @@ func serverClient(t *testing.T, bucket string) *s3.Client {
 func TestAgainstS3kitServer(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "tmgr")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4, VerifyLarge: true})
+	m := transfer.New(c, transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4, VerifyLarge: true})
 	data := make([]byte, 2*transfer.MinPartSize+12345)
 	if _, err := rand.Read(data); err != nil {
 		t.Fatal(err)

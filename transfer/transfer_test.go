@@ -446,7 +446,7 @@ func TestUploadGuessesContentType(t *testing.T) {
 			if _, err := New(fc, Options{}).Upload(context.Background(), strings.NewReader("x"), "b", tc.key); err != nil {
 				t.Fatal(err)
 			}
-			o, _ := fc.HeadObject(context.Background(), "b", tc.key)
+			o, _ := fc.head("b", tc.key)
 			if o.ContentType != tc.want {
 				t.Errorf("Content-Type %q, want %q", o.ContentType, tc.want)
 			}

@@ -117,7 +117,7 @@ func TestGofakes3(t *testing.T) {
 			return err
 		}},
 		{"transfer-multipart", big, func(c *s3.Client, key string) error {
-			m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: 5 << 20})
+			m := transfer.New(c, transfer.Options{PartSize: 5 << 20})
 			_, err := m.UploadFile(ctx, file, "compat", key)
 			return err
 		}},

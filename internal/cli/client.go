@@ -136,7 +136,7 @@ func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.C
 	if p != nil {
 		opts.Progress = p.event
 	}
-	return c, transfer.New(transfer.NewS3Client(c), opts), nil
+	return c, transfer.New(c, opts), nil
 }
 
 // reporter prints one line per completed operation (aws-cli's

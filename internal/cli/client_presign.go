@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3kit/s3kit/s3"
-	"github.com/s3kit/s3kit/transfer"
 )
 
 func newPresignCmd(env Env) *cobra.Command {
@@ -69,7 +68,7 @@ func newCatCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(err)
 			}
-			return catObject(cmd.Context(), env, transfer.NewS3Client(c), loc)
+			return catObject(cmd.Context(), env, c, loc)
 		},
 	}
 	f.add(cmd, false)

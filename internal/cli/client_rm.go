@@ -55,7 +55,7 @@ func runRm(ctx context.Context, env Env, f *rmFlags, arg string) error {
 	if err != nil {
 		return opFailed(err)
 	}
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun}
 	if !f.recursive {
 		key := func(yield func(string) bool) { yield(loc.key) }
@@ -155,7 +155,7 @@ func newRbCmd(env Env) *cobra.Command {
 				return opFailed(err)
 			}
 			if force {
-				m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+				m := transfer.New(c, transfer.Options{})
 				rep := &reporter{env: env, json: asJSON}
 				reportResults(rep, m.DeletePrefix(ctx, bucket, "", transfer.DeleteOptions{}))
 				abortUploads(ctx, c, bucket)

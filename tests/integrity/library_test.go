@@ -29,7 +29,7 @@ type uploadPath struct {
 
 func uploadPaths(t *testing.T) []uploadPath {
 	manager := func(c *s3.Client) *transfer.Manager {
-		return transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: partSize, Concurrency: 2})
+		return transfer.New(c, transfer.Options{PartSize: partSize, Concurrency: 2})
 	}
 	return []uploadPath{
 		{name: "PutObject/seekable", size: 200 << 10, run: func(ctx context.Context, c *s3.Client, key string, data []byte) error {

@@ -32,7 +32,7 @@ func newClient(cfg peercli.Config) (peercli.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return client{c: c, m: transfer.New(transfer.NewS3Client(c), transfer.Options{})}, nil
+	return client{c: c, m: transfer.New(c, transfer.Options{})}, nil
 }
 
 func (c client) Upload(ctx context.Context, file, bucket, key string) error {
@@ -47,8 +47,7 @@ func (c client) Download(ctx context.Context, bucket, key, file string) error {
 
 func (c client) List(ctx context.Context, bucket, prefix string) ([]string, error) {
 	var keys []string
-	tc := transfer.NewS3Client(c.c)
-	for o, err := range tc.ListObjects(ctx, bucket, prefix) {
+	for o, err := range c.c.AllObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, Prefix: prefix}) {
 		if err != nil {
 			return nil, err
 		}
