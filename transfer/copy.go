@@ -12,18 +12,23 @@ import (
 // MaxBatchDelete is the most keys S3 deletes in one DeleteObjects request.
 const MaxBatchDelete = 1000
 
-// Copy copies srcBucket/srcKey (size bytes; -1 to look it up) to
-// dstBucket/dstKey server-side: no bytes pass through this process. Objects
-// up to MaxCopySize go in one CopyObject; larger ones, which CopyObject
-// refuses, as a multipart upload of parallel UploadPartCopy ranges.
-func (m *Manager) Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, size int64) (UploadResult, error) {
-	ev := Event{Op: "copy", Bucket: dstBucket, Key: dstKey}
+// Copy copies the object src (size bytes; -1 to look it up) to dst
+// server-side: no bytes pass through this process. Both must be Remote
+// locations. Objects up to MaxCopySize go in one CopyObject; larger ones,
+// which CopyObject refuses, as a multipart upload of parallel
+// UploadPartCopy ranges.
+func (m *Manager) Copy(ctx context.Context, src, dst Location, size int64) (UploadResult, error) {
+	if !src.IsRemote() || !dst.IsRemote() {
+		return UploadResult{}, &Error{Op: "copy", Bucket: dst.Bucket, Key: dst.Key,
+			Err: fmt.Errorf("copy %s to %s: both sides must be in S3 (use Transfer)", src, dst)}
+	}
+	ev := Event{Op: "copy", Bucket: dst.Bucket, Key: dst.Key}
 	m.emitStart(ev, size)
-	res, err := m.copy(ctx, srcBucket, srcKey, dstBucket, dstKey, size)
+	res, err := m.copy(ctx, src.Bucket, src.Key, dst.Bucket, dst.Key, size)
 	m.emitEnd(ev, err)
 	if err != nil {
-		return UploadResult{}, &Error{Op: "copy", Bucket: dstBucket, Key: dstKey,
-			Err: fmt.Errorf("from s3://%s/%s: %w", srcBucket, srcKey, err)}
+		return UploadResult{}, &Error{Op: "copy", Bucket: dst.Bucket, Key: dst.Key,
+			Err: fmt.Errorf("from %s: %w", src, err)}
 	}
 	return res, nil
 }

@@ -35,6 +35,17 @@
 // Progress is reported as Events to Options.Progress; the package never
 // prints.
 //
+// # API shape
+//
+// Every method takes a context first and names its source before its
+// destination. A method with one side in S3 names it by bucket and key
+// (Upload, UploadFile, UploadReaderAt, Download, DownloadFile); a method
+// with two sides names both by Location (Copy, whose sides are both in S3;
+// Transfer, CopyTree and Sync, whose sides may each be local or in S3).
+// Runs over many files return an iter.Seq2[Result, error]. Failures are
+// *Error values wrapping the cause (an *s3.Error from the server, say),
+// usable with errors.As.
+//
 // # Trees
 //
 // CopyTree copies a directory or prefix (aws s3 cp --recursive), Sync makes

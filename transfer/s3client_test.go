@@ -91,12 +91,12 @@ func TestAgainstS3kitServer(t *testing.T) {
 			}
 		})
 	}
-	if _, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy", -1); err != nil {
+	if _, err := m.Copy(ctx, transfer.Remote("tmgr", "file"), transfer.Remote("tmgr", "copy"), -1); err != nil {
 		t.Fatal(err)
 	}
 	// Above the single-copy limit the copy goes as UploadPartCopy parts.
 	transfer.SetCopyThreshold(m, transfer.MinPartSize)
-	res, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy", int64(len(data)))
+	res, err := m.Copy(ctx, transfer.Remote("tmgr", "file"), transfer.Remote("tmgr", "copy"), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
