@@ -29,6 +29,24 @@ func newClient(ctx context.Context, srv *s3test.Server) (*s3.Client, error) {
 	return sess.Client(s3.WithEndpointURL(srv.URL))
 }
 
+// startWithBucket starts a server and returns a client for it with bucket
+// created. The caller closes the server.
+func startWithBucket(ctx context.Context, bucket string) (*s3test.Server, *s3.Client, error) {
+	srv, err := s3test.Start()
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := newClient(ctx, srv)
+	if err == nil {
+		_, err = client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket})
+	}
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return srv, client, nil
+}
+
 func Example() {
 	// An in-process s3kit server stands in for any S3 endpoint.
 	srv, err := s3test.Start()
@@ -90,22 +108,13 @@ func Example() {
 // (AllObjectsV2). With a delimiter, AllObjectsV2 yields the common prefixes
 // too, in key order.
 func ExampleClient_ListObjectsV2Pages() {
-	srv, err := s3test.Start()
+	ctx := context.Background()
+	srv, client, err := startWithBucket(ctx, "logs")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
-	ctx := context.Background()
-	client, err := newClient(ctx, srv)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "logs"}); err != nil {
-		fmt.Println(err)
-		return
-	}
 	for _, key := range []string{"a.log", "b.log", "c.log", "old/x.log", "z.log"} {
 		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: "logs", Key: key}); err != nil {
 			fmt.Println(err)
@@ -146,22 +155,13 @@ func ExampleClient_ListObjectsV2Pages() {
 // A presigned URL lets anyone without keys fetch one object, with plain
 // net/http, until it expires.
 func ExampleClient_PresignGetObject() {
-	srv, err := s3test.Start()
+	ctx := context.Background()
+	srv, client, err := startWithBucket(ctx, "share")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
-	ctx := context.Background()
-	client, err := newClient(ctx, srv)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "share"}); err != nil {
-		fmt.Println(err)
-		return
-	}
 	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: "share", Key: "report.txt", Body: strings.NewReader("quarterly numbers")}); err != nil {
 		fmt.Println(err)
 		return
