@@ -316,7 +316,7 @@ func (s *suite) testListPagination(t *testing.T) {
 		v1in.Marker = v1.NextMarker
 	}
 	if strings.Join(got, "|") != strings.Join(keys, "|") {
-		t.Errorf("ListObjectsV1 pages = %q, want %q", got, keys)
+		t.Errorf("ListObjects (V1) pages = %q, want %q", got, keys)
 	}
 	vs, err := c.ListObjectVersions(ctx, &ListObjectVersionsInput{Bucket: b, Prefix: "b/"})
 	if err != nil {
