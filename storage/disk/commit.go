@@ -69,12 +69,14 @@ type committer struct {
 	failCheckpoint func() error
 	// space is released when a commit runs out of it (see space.go).
 	space *space
+	// batch sends every update through bbolt's DB.Batch instead.
+	batch bool
 }
 
 func newCommitter(db *bolt.DB, log *wal, ov *overlay, sp *space, opts Options) *committer {
 	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{}),
 		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint, space: sp,
-		logBroken: log != nil && log.unfolded}
+		logBroken: log != nil && log.unfolded, batch: opts.batch}
 	if opts.logMaxEntries > 0 {
 		c.maxEntries = opts.logMaxEntries
 	}
@@ -96,6 +98,26 @@ func (c *committer) do(fn func(tx *bolt.Tx) error) error {
 }
 
 func (c *committer) send(u *update) error {
+	if c.batch {
+		select {
+		case <-c.quit:
+			return ErrClosed
+		default:
+		}
+		try := func() error {
+			return c.db.Batch(func(tx *bolt.Tx) error {
+				if err := inject(c.space.fault, faultIndex); err != nil {
+					return err
+				}
+				return u.fn(tx)
+			})
+		}
+		err := try()
+		if c.space.release(err) {
+			err = try()
+		}
+		return noSpace(err)
+	}
 	select {
 	case c.reqs <- u:
 	case <-c.quit:

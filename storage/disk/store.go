@@ -67,6 +67,11 @@ type Options struct {
 	logMaxEntries  int
 	failCheckpoint func() error
 	fault          func(faultOp) error
+	// batch, for measurement: commit every index change with bbolt's
+	// DB.Batch (no log, no committer), batching for batchDelay (0: bbolt's
+	// default).
+	batch      bool
+	batchDelay time.Duration
 }
 
 // DefaultMaxExtents bounds the part files one object references: 16 GiB
@@ -152,7 +157,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return fail(err)
 	}
 	s.space.adopt()
-	if err := s.openLog(opts.DisableLog); err != nil {
+	if err := s.openLog(opts.DisableLog || opts.batch); err != nil {
 		return fail(err)
 	}
 	if err := s.space.open(); err != nil {
@@ -168,6 +173,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	}
 	if s.dataDir, err = os.Open(filepath.Join(dir, "data")); err != nil {
 		return fail(err)
+	}
+	if opts.batchDelay > 0 {
+		db.MaxBatchDelay = opts.batchDelay
 	}
 	s.c = newCommitter(db, s.journal, s.ov, s.space, opts)
 	return s, nil
