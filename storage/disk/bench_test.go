@@ -50,9 +50,8 @@ func BenchmarkPutObject4KiB16(b *testing.B) {
 		name string
 		opts Options
 	}{
-		{"inline", Options{}},                              // write-ahead log, one fdatasync per group
-		{"inline-nolog", Options{DisableLog: true}},        // bbolt commit per group
-		{"file", Options{InlineMax: -1, DisableLog: true}}, // own file + fsync + dir fsync + commit
+		{"inline", Options{}},            // write-ahead log, one fdatasync per group
+		{"file", Options{InlineMax: -1}}, // own file + fsync + dir fsync + bbolt commit
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := benchStore(b, bc.opts)
@@ -344,25 +343,13 @@ func BenchmarkPinExtents(b *testing.B) {
 }
 
 // BenchmarkPutDurable4KiB is durable 4 KiB PUTs from 1, 8 and 64
-// concurrent callers, each to a new key, for each index design. It
-// reports throughput (ops/s) and per-PUT latency percentiles.
+// concurrent callers, each to a new key. It reports throughput (ops/s)
+// and per-PUT latency percentiles.
 func BenchmarkPutDurable4KiB(b *testing.B) {
-	designs := []struct {
-		name string
-		opts Options
-	}{
-		{"wal", Options{}},
-		{"committer", Options{DisableLog: true}},
-		{"batch10ms", Options{batch: true}},
-		{"batch1ms", Options{batch: true, batchDelay: time.Millisecond}},
-	}
-	for _, d := range designs {
-		for _, conc := range []int{1, 8, 64} {
-			b.Run(fmt.Sprintf("%s/c%d", d.name, conc), func(b *testing.B) {
-				s := benchStore(b, d.opts)
-				benchPuts(b, s, conc)
-			})
-		}
+	for _, conc := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
+			benchPuts(b, benchStore(b, Options{}), conc)
+		})
 	}
 }
 

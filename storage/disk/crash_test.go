@@ -109,7 +109,7 @@ func crashChild(spec string) {
 	// Checkpoint every few logged writes, so kills land in and around
 	// background checkpoints and log file switches too.
 	ctx := context.Background()
-	s, err := Open(ctx, dir, crashDesign(os.Getenv("S3KIT_DISK_CRASH_DESIGN")))
+	s, err := Open(ctx, dir, Options{logMaxEntries: 3})
 	if err != nil {
 		fmt.Println("fatal", err)
 		os.Exit(2)
@@ -193,29 +193,10 @@ type keyState struct {
 // store and checks that every acknowledged write survived byte for byte,
 // that no torn or mixed object is visible, and that no unreferenced
 // content file is left. It does this for several rounds on one directory.
-func crashDesign(name string) Options {
-	switch name {
-	case "committer":
-		return Options{DisableLog: true}
-	case "batch":
-		return Options{batch: true, batchDelay: time.Millisecond}
-	}
-	return Options{logMaxEntries: 3}
-}
-
 func TestCrashKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test starts processes; skipped with -short")
 	}
-	for _, d := range []string{"wal", "committer", "batch"} {
-		t.Run(d, func(t *testing.T) {
-			t.Setenv("S3KIT_DISK_CRASH_DESIGN", d)
-			testCrashKill9(t, crashDesign(d))
-		})
-	}
-}
-
-func testCrashKill9(t *testing.T, opts Options) {
 	dir := t.TempDir()
 	state := map[string]*keyState{}
 	for w := 0; w < crashWorkers; w++ {
@@ -232,7 +213,7 @@ func testCrashKill9(t *testing.T, opts Options) {
 		if err := os.WriteFile(stray, []byte("half"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s, err := Open(context.Background(), dir, opts)
+		s, err := Open(context.Background(), dir, Options{})
 		if err != nil {
 			t.Fatalf("round %d: reopen after kill: %v", round, err)
 		}
