@@ -38,11 +38,12 @@
 // PUTs through `s3kit serve` ran 2.9x faster with 1 client (p50 0.9 ms
 // against 1.9 ms) and 1.6-2.3x faster with 8 (p99 20 ms against 30-50 ms);
 // with 16 clients 1.3-1.5x, with 64 they tie, as the server's HTTP and
-// signature work fill the two cores measured on. bbolt's own DB.Batch
-// instead of the committer was slower still (its fixed delay costs every
-// lone writer: 270-550 PUTs/s with 1 caller against 500-1,700), so the
-// committer stays too. Kill -9 trials lost no acknowledged write with
-// either design. (BENCHMARKS.md has the run.)
+// signature work fill the two cores measured on (in process, 64 callers
+// tie too, and the log's checkpoints cost it the p99: 33 ms against 17).
+// bbolt's own DB.Batch instead of the committer was slower still (its
+// fixed delay costs every lone writer: 270-550 PUTs/s with 1 caller
+// against 500-1,700), so the committer stays too. Kill -9 trials lost no
+// acknowledged write with any of the three. (BENCHMARKS.md has the run.)
 //
 // # Recovery
 //
