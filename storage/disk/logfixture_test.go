@@ -12,14 +12,47 @@ import (
 	"github.com/s3kit/s3kit/storage"
 )
 
-// TestWriteUpgradeFixture writes testdata/logged-v1: a data directory as
-// the store with a write-ahead log leaves it when killed with writes only
-// logged (checkpoints failing, so nothing after the last bbolt commit has
+// TestOpenKeepsLoggedWrites opens testdata/logged-v1, a data directory
+// left as a SIGKILL leaves it: three acknowledged writes (a new object, a
+// replacement, a delete) were only in the write-ahead log, not yet in
+// index.db. Every one of them must be there after Open, and stay there
+// across a clean reopen. The files were written by an earlier build
+// (TestWriteLogFixture), so the test also holds later builds to reading
+// the log and index formats that data directories already have.
+func TestOpenKeepsLoggedWrites(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, filepath.Join("testdata", "logged-v1"), dir)
+	want := fullState{
+		"indexed":  []byte("in the index"),
+		"replaced": []byte("new version, only in the log"),
+		"logged":   []byte("only in the log"),
+		"file":     bytes.Repeat([]byte("f"), 100<<10),
+	}
+	for range 2 {
+		s := open(t, dir)
+		want.check(t, s)
+		if _, err := s.HeadBucket(context.Background(), "other"); err != nil {
+			t.Fatalf("HeadBucket(other): %v", err)
+		}
+		if _, err := s.HeadObject(context.Background(), "b", "deleted"); !errors.Is(err, storage.ErrNoSuchKey) {
+			t.Fatalf("HeadObject(deleted): %v, want ErrNoSuchKey (the logged delete)", err)
+		}
+		checkNoLeftovers(t, s)
+		mustPut(t, s, "after", []byte("written after the upgrade"))
+		want["after"] = []byte("written after the upgrade")
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestWriteLogFixture writes testdata/logged-v1: a data directory as the
+// store leaves it when killed with writes only logged (checkpoints failing, so nothing after the last bbolt commit has
 // reached the index). The files are copied while the store is open and
 // idle, which is what a SIGKILL at that moment leaves on disk.
-func TestWriteUpgradeFixture(t *testing.T) {
-	if os.Getenv("S3KIT_WRITE_UPGRADE_FIXTURE") == "" {
-		t.Skip("set S3KIT_WRITE_UPGRADE_FIXTURE=1 to rewrite testdata/logged-v1")
+func TestWriteLogFixture(t *testing.T) {
+	if os.Getenv("S3KIT_WRITE_LOG_FIXTURE") == "" {
+		t.Skip("set S3KIT_WRITE_LOG_FIXTURE=1 to rewrite testdata/logged-v1")
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
