@@ -262,6 +262,9 @@ func Evaluate(r *Request, in *Policies) Decision {
 		if idAllow.Source != SourceNone && res.Source != SourceNone {
 			return Decision{Allowed: true, Reason: res}
 		}
+		if res.Source == SourceNone && note != "" {
+			return Decision{Reason: Reason{Note: note}}
+		}
 		if idAllow.Source != SourceNone || res.Source != SourceNone {
 			if res.Source != SourceNone {
 				idAllow = res
