@@ -175,4 +175,3 @@ func TestConditionOperators(t *testing.T) {
 		})
 	}
 }
-

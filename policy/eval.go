@@ -212,7 +212,11 @@ func Evaluate(r *Request, in *Policies) Decision {
 			}
 		}
 	}
-	if resDirect.Source == SourceNone {
+	// ACLs only allow, so they are read only when the answer may turn on
+	// them.
+	needACL := (in.BucketACL != nil || in.ObjectACL != nil) && resDirect.Source == SourceNone &&
+		!(sameAccount && idAllow.Source != SourceNone)
+	if needACL {
 		if perm, onBucket, ok := ACLPermission(r.Action); ok {
 			acl := in.ObjectACL
 			if onBucket {
