@@ -132,19 +132,6 @@ func parseVariable(body string) (name, def string, hasDef, ok bool) {
 	return name, rest[1 : len(rest)-1], true, true
 }
 
-// hasWildcard reports whether the pattern can match more than one string.
-func (p *pattern) hasWildcard() bool {
-	if p.kind == patAny || p.kind == patPrefix {
-		return true
-	}
-	for _, t := range p.toks {
-		if t.kind == tokStar || t.kind == tokOne {
-			return true
-		}
-	}
-	return false
-}
-
 // match reports whether s matches the pattern; r resolves policy
 // variables (a variable whose key the request lacks, and that has no
 // default, matches nothing, as on AWS).
