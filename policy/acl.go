@@ -96,6 +96,7 @@ type UnknownCannedACLError struct {
 	Name string
 }
 
+// Error names the canned ACL and lists the valid ones.
 func (e *UnknownCannedACLError) Error() string {
 	return fmt.Sprintf("unknown canned ACL %q (want one of %s)", e.Name, strings.Join(CannedACLs, ", "))
 }

@@ -48,8 +48,12 @@
 // Evaluate follows AWS's policy evaluation logic for S3, in this order:
 //
 //  1. An explicit Deny in any identity policy or in the bucket policy (whose
-//     Principal reaches the requester) denies. Nothing overrides it, not
-//     even the owner account's root.
+//     Principal reaches the requester) denies, the owner account's root
+//     included, with one exception AWS makes so that a policy cannot lock
+//     the owner out: that root may always get, put and delete the bucket
+//     policy. A NotPrincipal statement reaches everyone it does not spare;
+//     it spares a user only when it lists both the user and the user's
+//     account, as AWS checks the account first.
 //  2. Anonymous requests are decided by the resource side alone: an Allow
 //     in the bucket policy whose principal is "*" (or a NotPrincipal that
 //     does not name them), or an ACL grant to AllUsers. Identity policies

@@ -59,6 +59,7 @@ const (
 	NoteCrossAccount   = "cross-account request: needs an allow from both the identity policy and the bucket policy or ACL"
 	NoteRestrictPublic = "RestrictPublicBuckets: the public bucket policy counts only for the owner's account"
 	NoteAccountGrant   = "the grant names the account: its identity policy must allow too"
+	NoteRootPolicy     = "the owner's root may always get, put and delete the bucket policy"
 )
 
 // String formats the reason, e.g. `bucket policy statement 2 (Sid "DenyHTTP"): Deny`.
@@ -139,19 +140,18 @@ func matchAny(ps []pattern, s string, r *Request) bool {
 
 // principalLevel says how the statement's Principal/NotPrincipal reaches
 // the request's principal. NotPrincipal reaches everyone it does not
-// name, directly.
+// spare, directly.
 func (st *Statement) principalLevel(p *Principal) principalLevel {
 	if st.principals == nil {
 		return principalDirect // identity policies: their own principal
 	}
-	l := st.principals.match(p)
 	if st.notPrincipal {
-		if l == principalNone {
-			return principalDirect
+		if st.principals.excludes(p) {
+			return principalNone
 		}
-		return principalNone
+		return principalDirect
 	}
-	return l
+	return st.principals.match(p)
 }
 
 // Evaluate decides a request with AWS's evaluation logic for S3, as the
@@ -159,6 +159,11 @@ func (st *Statement) principalLevel(p *Principal) principalLevel {
 func Evaluate(r *Request, in *Policies) Decision {
 	p := &r.Principal
 	sameAccount := !p.Anonymous && p.Account != "" && p.Account == r.OwnerAccount
+	if p.Root && sameAccount && isPolicyManagement(r.Action) {
+		// S3 lets the owner's root manage the bucket policy even when the
+		// policy denies it, so a policy can never lock the owner out.
+		return Decision{Allowed: true, Reason: Reason{Source: SourceOwner, Note: NoteRootPolicy}}
+	}
 
 	// Identity side. An explicit Deny anywhere ends the evaluation.
 	var idAllow Reason
@@ -284,4 +289,10 @@ func Evaluate(r *Request, in *Policies) Decision {
 		note = NoteNoAllow
 	}
 	return Decision{Reason: Reason{Note: note}}
+}
+
+func isPolicyManagement(action string) bool {
+	return strings.EqualFold(action, "s3:GetBucketPolicy") ||
+		strings.EqualFold(action, "s3:PutBucketPolicy") ||
+		strings.EqualFold(action, "s3:DeleteBucketPolicy")
 }

@@ -56,7 +56,10 @@ func TestEvaluateLogic(t *testing.T) {
 	bpAlice := `{"Version":"2012-10-17","Statement":[{"Sid":"Alice","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/alice"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
 	bpOwnAcct := `{"Version":"2012-10-17","Statement":[{"Sid":"Own","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`
 	bpDenyHTTP := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyHTTP","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
-	bpNotPrincipal := `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:user/alice"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`
+	bpNotPrincipal := `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111111111111:user/alice","111111111111"]},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`
+	bpNotPrincipalUserOnly := `{"Version":"2012-10-17","Statement":[{"Sid":"UserOnly","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:user/alice"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`
+	bpNotPrincipalAccount := `{"Version":"2012-10-17","Statement":[{"Sid":"AcctOnly","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`
+	bpDenyAll := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}]}`
 	bpNotAction := `{"Version":"2012-10-17","Statement":[{"Sid":"ReadOnly","Effect":"Deny","Principal":"*","NotAction":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::b/*"}]}`
 	bpIP := `{"Version":"2012-10-17","Statement":[{"Sid":"Office","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}`
 
@@ -95,9 +98,15 @@ func TestEvaluateLogic(t *testing.T) {
 		{name: "bucket deny beats identity allow", p: alice, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpDenyHTTP, allowed: false, reason: `Sid "DenyHTTP"): Deny`},
 		{name: "bucket deny condition not met", p: alice, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpDenyHTTP, secure: true, allowed: true},
 		{name: "bucket deny applies to the owner root", p: ownerRoot, action: "s3:GetObject", bucket: bpDenyHTTP, allowed: false, reason: "DenyHTTP"},
+		{name: "owner root may still delete a policy that denies it", p: ownerRoot, action: "s3:DeleteBucketPolicy", resource: "arn:aws:s3:::b", bucket: bpDenyAll, allowed: true, reason: "always get, put and delete the bucket policy"},
+		{name: "owner root denied other actions by that policy", p: ownerRoot, action: "s3:GetBucketAcl", resource: "arn:aws:s3:::b", bucket: bpDenyAll, allowed: false, reason: "DenyAll"},
+		{name: "a user of the owner account gets no such exception", p: alice, action: "s3:DeleteBucketPolicy", resource: "arn:aws:s3:::b", identity: []string{idGetAll}, bucket: bpDenyAll, allowed: false, reason: "DenyAll"},
 		{name: "identity deny beats public ACL", p: alice, action: "s3:DeleteObject", identity: []string{idDenyDelete}, bucketACL: mustACL(t, "public-read-write"), allowed: false, reason: "NoDelete"},
 		{name: "NotPrincipal deny spares alice", p: alice, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpNotPrincipal, allowed: true},
 		{name: "NotPrincipal deny hits bob", p: bob, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpNotPrincipal + "", allowed: false, reason: "OnlyAlice"},
+		{name: "NotPrincipal naming only the user still denies it (account checked first)", p: alice, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpNotPrincipalUserOnly, allowed: false, reason: "UserOnly"},
+		{name: "NotPrincipal naming only the account spares its root", p: ownerRoot, action: "s3:GetObject", bucket: bpNotPrincipalAccount, allowed: true},
+		{name: "NotPrincipal naming only the account denies its users", p: alice, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpNotPrincipalAccount, allowed: false, reason: "AcctOnly"},
 		{name: "NotPrincipal deny hits anonymous", p: anon, action: "s3:GetObject", bucket: bpNotPrincipal, allowed: false, reason: "OnlyAlice"},
 		{name: "NotAction deny: listed action passes", p: alice, action: "s3:GetObject", identity: []string{idGetAll}, bucket: bpNotAction, allowed: true},
 		{name: "NotAction deny: other action denied", p: alice, action: "s3:PutObject", identity: []string{idGetAll}, bucket: bpNotAction, allowed: false, reason: "ReadOnly"},

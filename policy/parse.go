@@ -68,6 +68,7 @@ type MalformedPolicyError struct {
 	Statement int
 }
 
+// Error returns the message with the statement's index, for logs.
 func (e *MalformedPolicyError) Error() string {
 	if e.Statement >= 0 {
 		return fmt.Sprintf("malformed policy: statement %d: %s", e.Statement, e.Message)

@@ -155,3 +155,34 @@ func (ps *principalSet) match(p *Principal) principalLevel {
 	}
 	return principalAccount
 }
+
+// excludes reports whether a NotPrincipal set spares p. AWS checks the
+// account before the user ("AWS JSON policy elements: NotPrincipal"): a
+// user is spared only when both its ARN and its account are listed, the
+// account's root when its account is; everyone when the set is "*".
+func (ps *principalSet) excludes(p *Principal) bool {
+	if ps.any {
+		return true
+	}
+	if p.Anonymous {
+		return false
+	}
+	l := ps.match(p)
+	if p.Root {
+		return l != principalNone
+	}
+	if l != principalDirect {
+		return false
+	}
+	for _, a := range ps.accounts {
+		if a == p.Account {
+			return true
+		}
+	}
+	for _, c := range ps.canonical {
+		if c != "" && c == p.CanonicalID {
+			return true
+		}
+	}
+	return false
+}
