@@ -85,10 +85,12 @@ func (a *ACL) IsPublic() bool {
 	return false
 }
 
-// CannedACLs are the names CannedACL accepts, in S3's order.
-var CannedACLs = []string{
-	"private", "public-read", "public-read-write", "authenticated-read",
-	"bucket-owner-read", "bucket-owner-full-control", "log-delivery-write",
+// CannedACLNames returns the names CannedACL accepts, in S3's order.
+func CannedACLNames() []string {
+	return []string{
+		"private", "public-read", "public-read-write", "authenticated-read",
+		"bucket-owner-read", "bucket-owner-full-control", "log-delivery-write",
+	}
 }
 
 // UnknownCannedACLError is CannedACL's answer for a name S3 does not know.
@@ -98,7 +100,7 @@ type UnknownCannedACLError struct {
 
 // Error names the canned ACL and lists the valid ones.
 func (e *UnknownCannedACLError) Error() string {
-	return fmt.Sprintf("unknown canned ACL %q (want one of %s)", e.Name, strings.Join(CannedACLs, ", "))
+	return fmt.Sprintf("unknown canned ACL %q (want one of %s)", e.Name, strings.Join(CannedACLNames(), ", "))
 }
 
 // CannedACL expands a canned ACL (x-amz-acl) into grants, as S3 stores

@@ -33,6 +33,11 @@ func TestCannedACL(t *testing.T) {
 			}
 		})
 	}
+	for _, name := range CannedACLNames() {
+		if _, err := CannedACL(name, "o", "b"); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 	_, err := CannedACL("public", "o", "o")
 	var u *UnknownCannedACLError
 	if !errors.As(err, &u) || u.Name != "public" {

@@ -183,6 +183,15 @@ func TestEvaluateLogic(t *testing.T) {
 	}
 }
 
+func TestResourceARN(t *testing.T) {
+	if got := ResourceARN("b", ""); got != "arn:aws:s3:::b" {
+		t.Errorf("bucket: %q", got)
+	}
+	if got := ResourceARN("b", "a/b c"); got != "arn:aws:s3:::b/a/b c" {
+		t.Errorf("object: %q", got)
+	}
+}
+
 func TestDecisionString(t *testing.T) {
 	cases := []struct {
 		d    Decision

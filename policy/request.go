@@ -73,6 +73,15 @@ type Request struct {
 	Values []Value
 }
 
+// ResourceARN returns the ARN a Request names: arn:aws:s3:::BUCKET for
+// a bucket operation (key empty), arn:aws:s3:::BUCKET/KEY for an object.
+func ResourceARN(bucket, key string) string {
+	if key == "" {
+		return s3ARNPrefix + bucket
+	}
+	return s3ARNPrefix + bucket + "/" + key
+}
+
 // keyID names the condition keys derived from Request's fixed fields.
 type keyID uint8
 
