@@ -155,8 +155,12 @@ func (st *Statement) principalLevel(p *Principal) principalLevel {
 }
 
 // Evaluate decides a request with AWS's evaluation logic for S3, as the
-// package documentation sets out. It allocates nothing.
+// package documentation sets out. A nil in means no policies at all. It
+// allocates nothing.
 func Evaluate(r *Request, in *Policies) Decision {
+	if in == nil {
+		in = &Policies{}
+	}
 	p := &r.Principal
 	sameAccount := !p.Anonymous && p.Account != "" && p.Account == r.OwnerAccount
 	if p.Root && sameAccount && isPolicyManagement(r.Action) {

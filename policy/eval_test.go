@@ -183,6 +183,37 @@ func TestEvaluateLogic(t *testing.T) {
 	}
 }
 
+func TestEvaluateNilPolicies(t *testing.T) {
+	r := Request{Principal: ownerRoot, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", OwnerAccount: ownerAcct}
+	if d := Evaluate(&r, nil); !d.Allowed {
+		t.Errorf("owner root with no policies: %s", d)
+	}
+	r.Principal = alice
+	if d := Evaluate(&r, nil); d.Allowed {
+		t.Errorf("user with no policies: %s", d)
+	}
+	if n := testing.AllocsPerRun(100, func() { Evaluate(&r, nil) }); n != 0 {
+		t.Errorf("%v allocs", n)
+	}
+}
+
+// The root's identity policies can deny it but not narrow it by omission.
+func TestRootIdentityPolicyOnlyDenies(t *testing.T) {
+	readOnly := mustIdentity(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`)
+	r := Request{Principal: ownerRoot, Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k", OwnerAccount: ownerAcct}
+	if d := Evaluate(&r, &Policies{Identity: []*Policy{readOnly}}); !d.Allowed {
+		t.Errorf("root PutObject: %s", d)
+	}
+	r.Action, r.Resource = "s3:DeleteBucket", "arn:aws:s3:::b"
+	if d := Evaluate(&r, &Policies{Identity: []*Policy{readOnly}}); d.Allowed {
+		t.Errorf("root DeleteBucket under an explicit deny: %s", d)
+	}
+	r.Principal, r.Action, r.Resource = alice, "s3:PutObject", "arn:aws:s3:::b/k"
+	if d := Evaluate(&r, &Policies{Identity: []*Policy{readOnly}}); d.Allowed {
+		t.Errorf("read-only user PutObject: %s", d)
+	}
+}
+
 func TestResourceARN(t *testing.T) {
 	if got := ResourceARN("b", ""); got != "arn:aws:s3:::b" {
 		t.Errorf("bucket: %q", got)

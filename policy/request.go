@@ -27,7 +27,9 @@ type Principal struct {
 	// Root marks the account's own credentials: it holds every permission
 	// in its account without an identity policy, and account-level grants
 	// (an account principal in a bucket policy, an ACL grant to its
-	// canonical ID) apply to it directly.
+	// canonical ID) apply to it directly. Identity policies can only deny
+	// the root, so a key whose access a policy narrows (read-only, one
+	// bucket) must be a user, not the root.
 	Root bool
 }
 
