@@ -168,86 +168,125 @@ func Evaluate(r *Request, in *Policies) Decision {
 		// policy denies it, so a policy can never lock the owner out.
 		return Decision{Allowed: true, Reason: Reason{Source: SourceOwner, Note: NoteRootPolicy}}
 	}
-
-	// Identity side. An explicit Deny anywhere ends the evaluation.
-	var idAllow Reason
-	if !p.Anonymous {
-		for pi, pol := range in.Identity {
-			if pol == nil {
-				continue
-			}
-			for si := range pol.Statements {
-				st := &pol.Statements[si]
-				if !st.applies(r) {
-					continue
-				}
-				reason := Reason{Source: SourceIdentity, Effect: st.Effect, Policy: pi, Statement: si, Sid: st.Sid}
-				if st.Effect == Deny {
-					return Decision{Reason: reason}
-				}
-				if idAllow.Source == SourceNone {
-					idAllow = reason
-				}
-			}
-		}
-		if p.Root && idAllow.Source == SourceNone {
-			// The root holds every permission within its own account.
-			idAllow = Reason{Source: SourceOwner}
-		}
+	idAllow, deny := identitySide(r, in)
+	if deny.Source != SourceNone {
+		return Decision{Reason: deny}
 	}
-
-	// Resource side: the bucket policy, then the ACL.
-	var resDirect, resAccount Reason
-	note := ""
-	if pol := in.Bucket; pol != nil {
-		restrict := in.Block.RestrictPublicBuckets && pol.public && !sameAccount
-		for si := range pol.Statements {
-			st := &pol.Statements[si]
-			level := st.principalLevel(p)
-			if level == principalNone || !st.applies(r) {
-				continue
-			}
-			reason := Reason{Source: SourceBucket, Effect: st.Effect, Statement: si, Sid: st.Sid}
-			if st.Effect == Deny {
-				return Decision{Reason: reason}
-			}
-			switch {
-			case restrict:
-				note = NoteRestrictPublic
-			case level == principalDirect && resDirect.Source == SourceNone:
-				resDirect = reason
-			case level == principalAccount && resAccount.Source == SourceNone:
-				resAccount = reason
-			}
-		}
+	var res resourceSide
+	if res.bucketPolicy(r, in, sameAccount) {
+		return Decision{Reason: res.deny}
 	}
 	// ACLs only allow, so they are read only when the answer may turn on
 	// them.
-	needACL := (in.BucketACL != nil || in.ObjectACL != nil) && resDirect.Source == SourceNone &&
-		!(sameAccount && idAllow.Source != SourceNone)
-	if needACL {
-		if perm, onBucket, ok := ACLPermission(r.Action); ok {
-			acl := in.ObjectACL
-			if onBucket {
-				acl = in.BucketACL
+	if (in.BucketACL != nil || in.ObjectACL != nil) && res.direct.Source == SourceNone &&
+		!(sameAccount && idAllow.Source != SourceNone) {
+		res.acl(r, in)
+	}
+	return combine(p, sameAccount, idAllow, &res)
+}
+
+// identitySide walks the identity policies: the first Allow, or the first
+// Deny (which ends the evaluation).
+func identitySide(r *Request, in *Policies) (allow, deny Reason) {
+	p := &r.Principal
+	if p.Anonymous {
+		return allow, deny
+	}
+	for pi, pol := range in.Identity {
+		if pol == nil {
+			continue
+		}
+		for si := range pol.Statements {
+			st := &pol.Statements[si]
+			if !st.applies(r) {
+				continue
 			}
-			if acl != nil {
-				i, level := acl.match(p, perm, in.Block.IgnorePublicAcls)
-				reason := Reason{Source: SourceACL, Statement: i}
-				switch {
-				case level == grantPublic, level == grantAccount && p.Root:
-					resDirect = reason
-				case level == grantAccount && resAccount.Source == SourceNone:
-					resAccount = reason
-				}
+			reason := Reason{Source: SourceIdentity, Effect: st.Effect, Policy: pi, Statement: si, Sid: st.Sid}
+			if st.Effect == Deny {
+				return Reason{}, reason
+			}
+			if allow.Source == SourceNone {
+				allow = reason
 			}
 		}
 	}
+	if p.Root && allow.Source == SourceNone {
+		// The root holds every permission within its own account.
+		allow = Reason{Source: SourceOwner}
+	}
+	return allow, deny
+}
 
+// resourceSide collects what the bucket policy and the ACL grant: direct
+// grants (to the principal, or everyone) and grants to its account.
+type resourceSide struct {
+	direct, account, deny Reason
+	note                  string
+}
+
+// bucketPolicy walks the bucket policy; it reports true on an explicit
+// Deny (in res.deny).
+func (res *resourceSide) bucketPolicy(r *Request, in *Policies, sameAccount bool) bool {
+	pol := in.Bucket
+	if pol == nil {
+		return false
+	}
+	p := &r.Principal
+	restrict := in.Block.RestrictPublicBuckets && pol.public && !sameAccount
+	for si := range pol.Statements {
+		st := &pol.Statements[si]
+		level := st.principalLevel(p)
+		if level == principalNone || !st.applies(r) {
+			continue
+		}
+		reason := Reason{Source: SourceBucket, Effect: st.Effect, Statement: si, Sid: st.Sid}
+		if st.Effect == Deny {
+			res.deny = reason
+			return true
+		}
+		switch {
+		case restrict:
+			res.note = NoteRestrictPublic
+		case level == principalDirect && res.direct.Source == SourceNone:
+			res.direct = reason
+		case level == principalAccount && res.account.Source == SourceNone:
+			res.account = reason
+		}
+	}
+	return false
+}
+
+// acl looks for a grant of the action's ACL permission.
+func (res *resourceSide) acl(r *Request, in *Policies) {
+	perm, onBucket, ok := ACLPermission(r.Action)
+	if !ok {
+		return
+	}
+	acl := in.ObjectACL
+	if onBucket {
+		acl = in.BucketACL
+	}
+	if acl == nil {
+		return
+	}
+	p := &r.Principal
+	i, level := acl.match(p, perm, in.Block.IgnorePublicAcls)
+	reason := Reason{Source: SourceACL, Statement: i}
+	switch {
+	case level == grantPublic, level == grantAccount && p.Root:
+		res.direct = reason
+	case level == grantAccount && res.account.Source == SourceNone:
+		res.account = reason
+	}
+}
+
+// combine applies the rules for anonymous, same-account and cross-account
+// requests once no Deny was found.
+func combine(p *Principal, sameAccount bool, idAllow Reason, res *resourceSide) Decision {
 	switch {
 	case p.Anonymous:
-		if resDirect.Source != SourceNone {
-			return Decision{Allowed: true, Reason: resDirect}
+		if res.direct.Source != SourceNone {
+			return Decision{Allowed: true, Reason: res.direct}
 		}
 	case sameAccount:
 		// Within the owner's account an allow from either side suffices;
@@ -259,36 +298,34 @@ func Evaluate(r *Request, in *Policies) Decision {
 		if idAllow.Source != SourceNone {
 			return Decision{Allowed: true, Reason: idAllow}
 		}
-		if resDirect.Source != SourceNone {
-			return Decision{Allowed: true, Reason: resDirect}
+		if res.direct.Source != SourceNone {
+			return Decision{Allowed: true, Reason: res.direct}
 		}
-		if resAccount.Source != SourceNone {
-			resAccount.Note = NoteAccountGrant
-			return Decision{Reason: resAccount}
+		if res.account.Source != SourceNone {
+			reason := res.account
+			reason.Note = NoteAccountGrant
+			return Decision{Reason: reason}
 		}
 	default:
 		// Across accounts both sides must allow.
-		res := resDirect
-		if res.Source == SourceNone {
-			res = resAccount
+		grant := res.direct
+		if grant.Source == SourceNone {
+			grant = res.account
 		}
-		if idAllow.Source != SourceNone && res.Source != SourceNone {
-			return Decision{Allowed: true, Reason: res}
-		}
-		if res.Source == SourceNone && note != "" {
-			return Decision{Reason: Reason{Note: note}}
-		}
-		if idAllow.Source != SourceNone || res.Source != SourceNone {
-			if res.Source != SourceNone {
-				idAllow = res
-			}
-			idAllow.Effect, idAllow.Note = Allow, NoteCrossAccount
-			if idAllow.Source == SourceOwner || idAllow.Source == SourceACL {
-				idAllow.Effect = 0
-			}
+		switch {
+		case idAllow.Source != SourceNone && grant.Source != SourceNone:
+			return Decision{Allowed: true, Reason: grant}
+		case grant.Source == SourceNone && res.note != "":
+			return Decision{Reason: Reason{Note: res.note}}
+		case grant.Source != SourceNone:
+			grant.Note = NoteCrossAccount
+			return Decision{Reason: grant}
+		case idAllow.Source != SourceNone:
+			idAllow.Note = NoteCrossAccount
 			return Decision{Reason: idAllow}
 		}
 	}
+	note := res.note
 	if note == "" {
 		note = NoteNoAllow
 	}
