@@ -59,21 +59,27 @@ func ContentLengthRange(min, max int64) PostCondition {
 	return PostCondition{op: "content-length-range", min: min, max: max}
 }
 
-// PresignPostOptions are what a presigned POST allows besides the bucket
-// and key, with boto3's meaning: Fields are sent with the form (each needs
-// a condition that allows it, as on S3); Conditions constrain the form.
-type PresignPostOptions struct {
-	Fields     []PostField
-	Conditions []PostCondition
+// PresignPostInput is the object a presigned POST uploads and what its
+// form allows, with boto3's meaning: Fields are sent with the form (each
+// needs a condition that allows it, as on S3); Conditions constrain the
+// form. A Key ending in "${filename}" lets the browser name the object
+// after the file it uploads, under that prefix.
+type PresignPostInput struct {
+	Bucket, Key string
+	Fields      []PostField
+	Conditions  []PostCondition
 }
 
 // PresignPostObject returns a form that uploads one object with a POST
 // from a browser, until expires from now (1 s to 7 days), as boto3's
 // generate_presigned_post (SigV4) builds it: the same fields, the same
-// policy document and signature. A key ending in "${filename}" lets the
-// browser name the object after the file it uploads under that prefix.
-func (c *Client) PresignPostObject(ctx context.Context, bucket, key string, expires time.Duration, opts PresignPostOptions) (*PresignedPost, error) {
+// policy document and signature.
+func (c *Client) PresignPostObject(ctx context.Context, in *PresignPostInput, expires time.Duration) (*PresignedPost, error) {
 	const op = "PresignPostObject"
+	bucket, key, opts := in.Bucket, in.Key, in
+	if err := validateTarget(&call{op: op, bucket: bucket, key: key}); err != nil {
+		return nil, &OpError{Op: op, Bucket: bucket, Key: key, Err: err}
+	}
 	if expires < time.Second || expires > 7*24*time.Hour {
 		return nil, &OpError{Op: op, Bucket: bucket, Key: key, Err: fmt.Errorf("presign expiry %v out of range: 1s to 7 days", expires)}
 	}

@@ -75,7 +75,7 @@ print(json.dumps(out))
 					return sigv4.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: c.Token}, true, nil
 				}
 			})
-			var opts PresignPostOptions
+			opts := PresignPostInput{Bucket: c.Bucket, Key: c.Key}
 			for _, f := range c.Fields {
 				opts.Fields = append(opts.Fields, PostField{f[0], f[1]})
 			}
@@ -83,7 +83,7 @@ print(json.dumps(out))
 				opts.Conditions = []PostCondition{ContentLengthRange(1, 1048576), StartsWithCondition("Content-Type", "text/"),
 					EqualCondition("x-amz-meta-who", "Zoë ☃ 𝄞")}
 			}
-			got, err := cl.PresignPostObject(context.Background(), c.Bucket, c.Key, 10*time.Minute, opts)
+			got, err := cl.PresignPostObject(context.Background(), &opts, 10*time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,13 +114,14 @@ func TestPresignPostAgainstServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "forms"}); err != nil {
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "forms"}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.PresignPostObject(ctx, "forms", "in/${filename}", time.Minute, PresignPostOptions{
+	p, err := c.PresignPostObject(ctx, &PresignPostInput{
+		Bucket: "forms", Key: "in/${filename}",
 		Fields:     []PostField{{"Content-Type", "text/csv"}},
 		Conditions: []PostCondition{ContentLengthRange(1, 10), EqualCondition("Content-Type", "text/csv")},
-	})
+	}, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,10 @@ func TestPresignPostAgainstServer(t *testing.T) {
 	if st := post("big.csv", bytes.Repeat([]byte("x"), 11)); st != http.StatusBadRequest {
 		t.Errorf("file past the range: status %d", st)
 	}
-	if _, err := c.PresignPostObject(ctx, "forms", "k", 8*24*time.Hour, PresignPostOptions{}); err == nil {
+	if _, err := c.PresignPostObject(ctx, &PresignPostInput{Bucket: "forms", Key: "k"}, 8*24*time.Hour); err == nil {
 		t.Error("an 8-day form was signed")
+	}
+	if _, err := c.PresignPostObject(ctx, &PresignPostInput{Bucket: "forms"}, time.Minute); err == nil {
+		t.Error("a form without a key was signed")
 	}
 }

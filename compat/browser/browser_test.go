@@ -271,7 +271,7 @@ func get(t *testing.T, c *s3.Client, bucket, key string) (string, string) {
 
 func missing(t *testing.T, c *s3.Client, bucket, key string) bool {
 	t.Helper()
-	_, err := c.HeadObject(context.Background(), &s3.GetObjectInput{Bucket: bucket, Key: key})
+	_, err := c.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: bucket, Key: key})
 	return err != nil
 }
 
@@ -290,7 +290,7 @@ func TestBrowserUploads(t *testing.T) {
 	c := s3Client(t, srv)
 	bg := context.Background()
 	const bucket = "web"
-	if err := c.CreateBucket(bg, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+	if _, err := c.CreateBucket(bg, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
 	site := newApp(t)
@@ -305,21 +305,22 @@ func TestBrowserUploads(t *testing.T) {
 	}
 
 	// A presigned PUT through fetch; the page reads the ETag.
-	putURL, err := c.PresignPutObject(bg, bucket, "put.txt", 10*time.Minute)
+	putURL, err := c.PresignPutObject(bg, &s3.PutObjectInput{Bucket: bucket, Key: "put.txt"}, 10*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := call[fetchResult](t, ctx, "putObject", putURL, "put from the browser")
+	put := call[fetchResult](t, ctx, "putObject", putURL.URL, "put from the browser")
 	body, etag := get(t, c, bucket, "put.txt")
 	if put.Status != 200 || put.ETag == "" || put.ETag != etag || body != "put from the browser" {
 		t.Errorf("presigned PUT: page saw %+v; stored %q with ETag %s", put, body, etag)
 	}
 
 	// A presigned POST through fetch (FormData).
-	form, err := c.PresignPostObject(bg, bucket, "posted/${filename}", 10*time.Minute, s3.PresignPostOptions{
+	form, err := c.PresignPostObject(bg, &s3.PresignPostInput{
+		Bucket: bucket, Key: "posted/${filename}",
 		Fields:     []s3.PostField{{Name: "Content-Type", Value: "text/plain"}},
 		Conditions: []s3.PostCondition{s3.EqualCondition("Content-Type", "text/plain"), s3.ContentLengthRange(1, 1024)},
-	})
+	}, 10*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,17 +336,17 @@ func TestBrowserUploads(t *testing.T) {
 
 	// A multipart upload: presigned UploadPart URLs, ETags read by the
 	// page, the Complete done by the app with them.
-	up, err := c.CreateMultipartUpload(bg, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: "multi.bin"})
+	created, err := c.CreateMultipartUpload(bg, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: "multi.bin"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var partURLs []string
 	for n := 1; n <= 2; n++ {
-		u, err := c.PresignUploadPart(bg, bucket, "multi.bin", up, n, 10*time.Minute)
+		u, err := c.PresignUploadPart(bg, &s3.UploadPartInput{Bucket: bucket, Key: "multi.bin", UploadID: created.UploadID, PartNumber: n}, 10*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
-		partURLs = append(partURLs, u)
+		partURLs = append(partURLs, u.URL)
 	}
 	// Every part but the last must be at least 5 MiB.
 	part := strings.Repeat("p", 5<<20)
@@ -354,7 +355,7 @@ func TestBrowserUploads(t *testing.T) {
 		for i, e := range etags {
 			parts[i] = s3.CompletedPart{PartNumber: i + 1, ETag: e}
 		}
-		out, err := c.CompleteMultipartUpload(bg, bucket, "multi.bin", up, parts)
+		out, err := c.CompleteMultipartUpload(bg, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: "multi.bin", UploadID: created.UploadID, Parts: parts})
 		if err != nil {
 			return "", err
 		}
@@ -370,10 +371,11 @@ func TestBrowserUploads(t *testing.T) {
 	// The HTML form itself: a file chosen in the input, the form
 	// submitted, S3 redirecting back to the app.
 	redirect := site.URL + "/done"
-	form, err = c.PresignPostObject(bg, bucket, "form/${filename}", 10*time.Minute, s3.PresignPostOptions{
+	form, err = c.PresignPostObject(bg, &s3.PresignPostInput{
+		Bucket: bucket, Key: "form/${filename}",
 		Fields:     []s3.PostField{{Name: "success_action_redirect", Value: redirect}},
 		Conditions: []s3.PostCondition{s3.EqualCondition("success_action_redirect", redirect), s3.StartsWithCondition("Content-Type", "")},
-	})
+	}, 10*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,11 +417,11 @@ func TestBrowserUploads(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(other.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
-	blockedURL, err := c.PresignPutObject(bg, bucket, "blocked.txt", 10*time.Minute)
+	blockedURL, err := c.PresignPutObject(bg, &s3.PutObjectInput{Bucket: bucket, Key: "blocked.txt"}, 10*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	put = call[fetchResult](t, ctx, "putObject", blockedURL, "must not arrive")
+	put = call[fetchResult](t, ctx, "putObject", blockedURL.URL, "must not arrive")
 	post = call[fetchResult](t, ctx, "postForm", form.URL, fields, "other.txt", "sent, answer hidden")
 	screenshot(t, ctx, shots, "3-other-origin-blocked")
 	if put.Error == "" || put.Status != 0 {

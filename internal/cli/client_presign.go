@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3kit/s3kit/s3"
-	"github.com/s3kit/s3kit/transfer"
 )
 
 func newPresignCmd(env Env) *cobra.Command {
@@ -39,9 +38,9 @@ ${filename} takes the uploaded file's name under that prefix.`,
 			if !post && (lengthRange != "" || contentType != "") {
 				return usageError(errors.New("presign: --content-length-range and --content-type need --post"))
 			}
-			var opts s3.PresignPostOptions
+			var in s3.PresignPostInput
 			if post {
-				if opts, err = postOptions(lengthRange, contentType); err != nil {
+				if in, err = postInput(lengthRange, contentType); err != nil {
 					return err
 				}
 			}
@@ -51,14 +50,15 @@ ${filename} takes the uploaded file's name under that prefix.`,
 			}
 			ttl := time.Duration(expires) * time.Second
 			if post {
-				p, err := c.PresignPostObject(cmd.Context(), loc.bucket, loc.key, ttl, opts)
+				in.Bucket, in.Key = loc.bucket, loc.key
+				p, err := c.PresignPostObject(cmd.Context(), &in, ttl)
 				if err != nil {
 					return opFailed(fmt.Errorf("presign %s: %w", loc, err))
 				}
 				printPost(env, p, expires, asJSON)
 				return nil
 			}
-			u, err := c.PresignGetObject(cmd.Context(), loc.bucket, loc.key, ttl)
+			u, err := c.PresignGetObject(cmd.Context(), &s3.GetObjectInput{Bucket: loc.bucket, Key: loc.key}, ttl)
 			if err != nil {
 				return opFailed(fmt.Errorf("presign %s: %w", loc, err))
 			}
@@ -66,10 +66,10 @@ ${filename} takes the uploaded file's name under that prefix.`,
 				clientJSON(env, struct {
 					URL       string `json:"url"`
 					ExpiresIn int64  `json:"expires_in"`
-				}{u, expires})
+				}{u.URL, expires})
 				return nil
 			}
-			fmt.Fprintln(env.Stdout, u)
+			fmt.Fprintln(env.Stdout, u.URL)
 			return nil
 		},
 	}
@@ -83,10 +83,10 @@ ${filename} takes the uploaded file's name under that prefix.`,
 	return cmd
 }
 
-// postOptions turns presign --post's flags into the form's fields and
+// postInput turns presign --post's flags into the form's fields and
 // conditions.
-func postOptions(lengthRange, contentType string) (s3.PresignPostOptions, error) {
-	var opts s3.PresignPostOptions
+func postInput(lengthRange, contentType string) (s3.PresignPostInput, error) {
+	var opts s3.PresignPostInput
 	if lengthRange != "" {
 		lo, hi, ok := strings.Cut(lengthRange, ",")
 		min, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
@@ -137,7 +137,7 @@ func newCatCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(err)
 			}
-			return catObject(cmd.Context(), env, transfer.NewS3Client(c), loc)
+			return catObject(cmd.Context(), env, c, loc)
 		},
 	}
 	f.add(cmd, false)
