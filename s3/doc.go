@@ -26,6 +26,9 @@
 //   - A presigning method PresignOp(ctx, *OpInput, expires) takes the
 //     operation's own input and returns a *PresignedRequest; a field a URL
 //     cannot carry (a header, a body) is refused, not dropped.
+//     PresignPostObject(ctx, *PresignPostInput, expires) is the browser
+//     form's counterpart: it returns the URL and form fields of a
+//     presigned POST, as boto3's generate_presigned_post does.
 //   - Configuration comes in two scopes: SessionOption for NewSession (what
 //     is loaded and resolved once: profile, environment, keys, region, HTTP
 //     client, clock) and ClientOption for Session.Client (endpoint,
