@@ -142,13 +142,6 @@ func (s *Server) postObjectForm(ctx context.Context, rq *request) (*response, er
 	}
 	info, err := s.backend.PutObject(ctx, rq.bucket, key, in, opts)
 	if err != nil {
-		var se *Error
-		if !errors.As(err, &se) && errors.Is(err, io.ErrUnexpectedEOF) {
-			// The file part ended without its closing boundary.
-			e := errCode(s3xml.CodeMalformedPOSTRequest)
-			e.Err = err
-			return nil, e
-		}
 		return nil, err
 	}
 	return s.postAnswer(rq, form, key, info.ETag), nil
@@ -202,6 +195,14 @@ type rangeReader struct {
 
 func (r *rangeReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		// Backends read with io.ReadFull and take its io.ErrUnexpectedEOF
+		// for a short last chunk: a file part cut off before its boundary
+		// must reach them as a failure, not as the end of the file.
+		e := errCode(s3xml.CodeMalformedPOSTRequest)
+		e.Err = err
+		return n, e
+	}
 	r.n += int64(n)
 	if r.n > r.hi {
 		return n, errMsg(s3xml.CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size")

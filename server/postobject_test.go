@@ -309,3 +309,23 @@ func TestPostObjectChecksumAndTags(t *testing.T) {
 		t.Error("body")
 	}
 }
+
+// TestPostObjectTruncated checks that a form whose file part never ends
+// (the body stops before the closing boundary) is MalformedPOSTRequest and
+// stores nothing.
+func TestPostObjectTruncated(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		policy := policyDoc(t, e.clock.Now().Add(time.Hour), append(e.v4Conds(), map[string]string{"bucket": "bkt"}, []any{"eq", "$key", "cut"})...)
+		body, ct := postForm{fields: append([]postField{{"key", "cut"}}, e.v4Fields(policy)...), file: bytes.Repeat([]byte("y"), 100<<10)}.body(t)
+		cut := body[:len(body)-200] // inside the file part
+		r := e.anon(http.MethodPost, "/bkt", cut, hdr{"Content-Type": ct})
+		wantMsg(t, r, 400, s3xml.CodeMalformedPOSTRequest, "")
+		e.wantErr(404, s3xml.CodeNoSuchKey, "HEAD", "/bkt/cut", nil, nil)
+		// Not multipart at all.
+		r = e.anon(http.MethodPost, "/bkt", []byte("key=cut"), hdr{"Content-Type": "multipart/form-data"})
+		wantMsg(t, r, 400, s3xml.CodeMalformedPOSTRequest, "")
+	})
+}
