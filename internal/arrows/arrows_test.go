@@ -20,6 +20,8 @@ var allowed = map[string][]string{
 	"internal/secret": {},
 	"internal/s3xml":  {},
 	"sigv4":           {},
+	// policy is AWS's policy language and evaluation logic; stdlib only.
+	"policy":          {},
 	"credentials":     {"internal/ini", "internal/secret", "sigv4", "credentials"},
 	"s3":              {"credentials", "sigv4", "internal/s3xml", "golang.org/x/sync"},
 	"transfer":        {"s3", "sigv4", "golang.org/x/sync", "golang.org/x/sys"},

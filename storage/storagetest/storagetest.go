@@ -42,6 +42,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"Copier", testCopier},
 		{"Tagger", testTagger},
 		{"BucketTagger", testBucketTagger},
+		{"BucketConfigStore", testBucketConfigStore},
 		{"ConditionalDeleter", testConditionalDeleter},
 		{"UsageReporter", testUsage},
 	}
