@@ -16,7 +16,7 @@ func accessEnv(t *testing.T, bk backend, level slog.Level) (*env, *logSink, *log
 	t.Helper()
 	var access, log logSink
 	e := bk.env(t, s3test.WithLogger(log.logger(level)),
-		s3test.WithConfig(func(c *server.Config) { c.AccessLog = access.logger(slog.LevelInfo) }))
+		s3test.WithConfig(func(c *server.Config) { c.AccessLog = &access }))
 	return e, &access, &log
 }
 
@@ -164,4 +164,38 @@ func TestLogLevels(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A key with quotes, backslashes, line breaks, control characters,
+// U+2028 or bytes that are not UTF-8 still gives one access-log line that
+// encoding/json parses, with the key as sent (invalid bytes as U+FFFD).
+func TestAccessLogHostileKeys(t *testing.T) {
+	run(t, func(t *testing.T, bk backend) {
+		e, access, _ := accessEnv(t, bk, slog.LevelInfo)
+		e.mkBucket("bkt")
+		access.take(t)
+		for _, tc := range []struct{ path, key string }{
+			{"/bkt/a%22b", `a"b`},
+			{"/bkt/back%5Cslash%5C", `back\slash\`},
+			{"/bkt/two%0Alines%0D%0A", "two\nlines\r\n"},
+			{"/bkt/ctl%01%1F%7F%09", "ctl\x01\x1f\x7f\t"},
+			{"/bkt/sep%E2%80%A8%E2%80%A9", "sep\u2028\u2029"},
+			{"/bkt/%22%7D%0A%7B%22status%22:1", "\"}\n{\"status\":1"},
+		} {
+			e.must(200, "PUT", tc.path, []byte("x"), nil)
+			l, raw := oneLine(t, access)
+			checkFields(t, l, raw, map[string]any{"key": tc.key, "status": 200})
+			if strings.Count(raw, "\n") != 1 {
+				t.Errorf("%q: line breaks in the line:\n%s", tc.key, raw)
+			}
+		}
+		// Not UTF-8: whatever the answer, the line is one JSON object and
+		// the bad bytes read as U+FFFD.
+		r := e.do("GET", "/bkt/bad%FF%C3%28end", nil, nil)
+		l, raw := oneLine(t, access)
+		checkFields(t, l, raw, map[string]any{"status": r.status})
+		if k, _ := l["key"].(string); k != "bad\ufffd\ufffd(end" {
+			t.Errorf("key %q, want invalid bytes as U+FFFD\n%s", k, raw)
+		}
+	})
 }

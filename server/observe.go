@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -184,20 +183,7 @@ func (s *Server) accessLine(rq *request, status int, code string, in, out int64,
 	} else {
 		id = claimedKeyID(rq.r)
 	}
-	s.access.LogAttrs(rq.r.Context(), slog.LevelInfo, "s3 access",
-		slog.String("remote", rq.r.RemoteAddr),
-		slog.String("access_key_id", id),
-		slog.String("op", rq.op),
-		slog.String("method", rq.r.Method),
-		slog.String("bucket", rq.bucket),
-		slog.String("key", rq.key),
-		slog.Int("status", status),
-		slog.String("error_code", code),
-		slog.Int64("bytes_in", in),
-		slog.Int64("bytes_out", out),
-		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
-		slog.String("request_id", rq.id),
-	)
+	s.access.line(time.Now(), rq, id, status, code, in, out, d)
 }
 
 // serveMetrics answers a scrape of MetricsPath. Unless the metrics are

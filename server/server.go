@@ -70,11 +70,13 @@ type Config struct {
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
 	MaxRequests int
-	// AccessLog, when set, gets one Info line per request, "s3 access":
-	// the client's address, the access key ID (never a secret or a
-	// signature), the operation, bucket, key, status, error code, bytes
-	// received and sent, and duration (see accessLine).
-	AccessLog *slog.Logger
+	// AccessLog, when set, gets one JSON line per request, in one Write
+	// call, with the fields slog's JSON handler would write for an Info
+	// record "s3 access": the client's address, the access key ID (never
+	// a secret or a signature), the operation, bucket, key, status, error
+	// code, bytes received and sent, duration in milliseconds and request
+	// ID. It must be safe for concurrent use; a failed Write loses the line.
+	AccessLog io.Writer
 	// Metrics serves MetricsPath: request counts, bytes, latencies and
 	// in-flight requests by operation, and, when the backend implements
 	// storage.UsageReporter, what each bucket holds and the free space.
@@ -116,7 +118,7 @@ type Server struct {
 	// strictRegion refuses signatures made for another region.
 	strictRegion bool
 	// access is Config.AccessLog (nil: none).
-	access *slog.Logger
+	access *accessLog
 	// metrics is this server's registry (nil without Config.Metrics).
 	metrics *serverMetrics
 }
@@ -149,7 +151,9 @@ func New(cfg Config) *Server {
 	if cfg.MaxRequests > 0 {
 		s.slots = make(chan struct{}, cfg.MaxRequests)
 	}
-	s.access = cfg.AccessLog
+	if cfg.AccessLog != nil {
+		s.access = newAccessLog(cfg.AccessLog)
+	}
 	if cfg.Metrics {
 		s.metrics = newServerMetrics(cfg.Backend, cfg.MetricsPublic)
 	}

@@ -15,7 +15,7 @@ import (
 // listens on a loopback address only (then its metrics need no signature).
 type serverLogs struct {
 	log      *slog.Logger
-	access   *slog.Logger // nil: no access log
+	access   io.Writer // nil: no access log
 	loopback bool
 }
 
@@ -39,7 +39,7 @@ func parseLogLevel(s string) (slog.Level, error) {
 // for). The access log is JSON, one object per line, so key names with
 // spaces or quotes stay parseable. Lines are written in batches (see
 // lineBatcher); the returned func writes what is pending and closes.
-func openAccessLog(env Env, where string) (*slog.Logger, func(), error) {
+func openAccessLog(env Env, where string) (io.Writer, func(), error) {
 	var w io.Writer
 	closeFile := func() {}
 	switch where {
@@ -55,7 +55,7 @@ func openAccessLog(env Env, where string) (*slog.Logger, func(), error) {
 		w, closeFile = f, func() { f.Close() }
 	}
 	lb := newLineBatcher(w, accessLogDelay)
-	return slog.New(slog.NewJSONHandler(lb, nil)), func() { lb.Close(); closeFile() }, nil
+	return lb, func() { lb.Close(); closeFile() }, nil
 }
 
 // accessLogDelay is the longest an access-log line waits to be written.
@@ -65,7 +65,7 @@ const accessLogDelay = 100 * time.Millisecond
 // before the delay is up.
 const accessLogBatch = 32 << 10
 
-// lineBatcher gathers whole lines (slog writes each record in one Write)
+// lineBatcher gathers whole lines (the server writes each in one Write)
 // and writes them in one system call when the oldest has waited delay or
 // accessLogBatch bytes are pending: a write(2) per request cost the
 // server as much CPU as formatting the line, and a crash loses at most
