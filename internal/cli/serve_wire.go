@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage"
@@ -44,12 +43,6 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	}
 	if minRate == 0 {
 		minRate = -1
-	}
-	if o.Metrics {
-		// Scrapers read the metrics' types from # TYPE lines; the library
-		// keeps that choice process-wide, and serve is the only server in
-		// its process.
-		metrics.ExposeMetadata(true)
 	}
 	h := server.New(server.Config{
 		Backend:         backend,
