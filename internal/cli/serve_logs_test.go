@@ -78,6 +78,29 @@ func TestServeAccessLog(t *testing.T) {
 	}
 }
 
+// serve --memory has the access log and the metrics too; with no file
+// system under the objects there is no free-space series.
+func TestServeMemoryLogsAndMetrics(t *testing.T) {
+	s := startServe(t, serveEnv(t), "--memory", "--access-log")
+	if code := listBuckets(t, s.Endpoint, s.KeyID, s.Secret); code != 200 {
+		t.Fatalf("ListBuckets: %d", code)
+	}
+	resp, err := http.Get(s.Endpoint + "/-/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if body := string(b); resp.StatusCode != 200 || !strings.Contains(body, `s3kit_requests_total{op="ListBuckets",status="200"} 1`) ||
+		strings.Contains(body, "s3kit_storage_free_bytes") {
+		t.Errorf("--memory metrics: %d\n%s", resp.StatusCode, body)
+	}
+	s.stop() // writes what is pending
+	if lines := accessLines(t, s.Log.String()); len(lines) != 2 || lines[0]["op"] != "ListBuckets" || lines[1]["op"] != "GetMetrics" {
+		t.Errorf("--memory --access-log: stderr\n%s", s.Log)
+	}
+}
+
 // --log-level picks what the server log on stderr shows: at debug each
 // authentication decision, at warn not even the start-up line.
 func TestServeLogLevel(t *testing.T) {
