@@ -40,22 +40,22 @@ func (s *Server) observe(w http.ResponseWriter, rq *request) {
 		m.record(rq.op, status, got, sent, d)
 	}
 	if s.access != nil {
-		s.accessLine(rq, status, code, got, sent, d)
+		s.accessLine(rq, start.Add(d), status, code, got, sent, d)
 	}
 }
 
-// accessLine writes a request's access-log line. The key ID is the one
+// accessLine writes a request's access-log line, timed at its end. The key ID is the one
 // that signed, or for a request refused before that the one it claimed;
 // nothing after the ID in a credential, and never a signature or secret,
 // is logged.
-func (s *Server) accessLine(rq *request, status int, code string, in, out int64, d time.Duration) {
+func (s *Server) accessLine(rq *request, end time.Time, status int, code string, in, out int64, d time.Duration) {
 	id := ""
 	if rq.v != nil {
 		id = rq.v.AccessKeyID
 	} else {
 		id = claimedKeyID(rq.r)
 	}
-	s.access.line(time.Now(), rq, id, status, code, in, out, d)
+	s.access.line(end, rq, id, status, code, in, out, d)
 }
 
 // serveMetrics answers a scrape of MetricsPath. Unless the metrics are
