@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/s3kit/s3kit/s3test"
@@ -136,5 +137,39 @@ func TestMetricsAccess(t *testing.T) {
 	off := newEnv(t)
 	if r := off.do("GET", server.MetricsPath, nil, nil); r.status == 200 || bytes.Contains(r.body, []byte("s3kit_requests_total")) {
 		t.Errorf("metrics off: GET %s = %d\n%s", server.MetricsPath, r.status, r.body)
+	}
+}
+
+// Requests counted from many connections at once, while scrapes run,
+// are all counted: none lost when two first requests of an operation race.
+func TestMetricsConcurrent(t *testing.T) {
+	e := metricsEnv(t, memBackend, true)
+	e.mkBucket("bkt")
+	const workers, each = 8, 15
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				e.do("HEAD", "/bkt", nil, nil)
+				e.do("GET", "/bkt/missing", nil, nil)
+				e.do("GET", "/bkt?list-type=2", nil, nil)
+				e.anon("GET", server.MetricsPath, nil, nil)
+			}
+		}()
+	}
+	wg.Wait()
+	m := scrape(t, e.anon("GET", server.MetricsPath, nil, nil))
+	for _, k := range []string{
+		`s3kit_requests_total{op="HeadBucket",status="200"}`,
+		`s3kit_requests_total{op="GetObject",status="404"}`,
+		`s3kit_requests_total{op="ListObjectsV2",status="200"}`,
+		`s3kit_request_duration_seconds_count{op="ListObjectsV2"}`,
+		`s3kit_requests_total{op="GetMetrics",status="200"}`,
+	} {
+		if m[k] != workers*each {
+			t.Errorf("%s = %v, want %d", k, m[k], workers*each)
+		}
 	}
 }
