@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -50,6 +51,7 @@ type options struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	config  []func(*server.Config)
+	hooks   map[string]string
 }
 
 // Option configures NewServer.
@@ -95,6 +97,20 @@ func WithConfig(f func(*server.Config)) Option {
 	return func(o *options) { o.config = append(o.config, f) }
 }
 
+// WithNotifyWebhook declares a webhook target NAME for bucket event
+// notifications: a bucket's notification configuration may name it as
+// the queue arn:s3kit:sqs:REGION:local:NAME, and its events are POSTed
+// to url as S3's event JSON (see server/notify). The queue is in memory,
+// or in t.TempDir() WithDisk.
+func WithNotifyWebhook(name, url string) Option {
+	return func(o *options) {
+		if o.hooks == nil {
+			o.hooks = map[string]string{}
+		}
+		o.hooks[name] = url
+	}
+}
+
 // NewServer starts a server and registers its shutdown with t.Cleanup.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -127,6 +143,19 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		Domain:       o.domain,
 		Logger:       o.logger,
 		Now:          o.now,
+	}
+	if len(o.hooks) > 0 {
+		// Tests wait for redeliveries: retry at least every second.
+		nopts := notify.Options{Targets: o.hooks, Logger: o.logger, MaxBackoff: time.Second}
+		if o.disk {
+			nopts.Dir = t.TempDir()
+		}
+		q, err := notify.Open(context.Background(), nopts)
+		if err != nil {
+			t.Fatalf("s3test: open notification queue: %v", err)
+		}
+		t.Cleanup(func() { _ = q.Close() })
+		cfg.Notify = q
 	}
 	for _, f := range o.config {
 		f(&cfg)
