@@ -662,4 +662,3 @@ func (r PublicAccessBlockConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartEl
 	type plain PublicAccessBlockConfiguration
 	return encodeNS(e, plain(r), "PublicAccessBlockConfiguration")
 }
-
