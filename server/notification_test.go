@@ -357,3 +357,22 @@ func checkPerKeyOrder(t *testing.T, recs []notify.Record) {
 		last[o.Key] = o.Sequencer
 	}
 }
+
+// TestBoto3Notification puts and gets a configuration with real boto3
+// (testdata/boto3_notification.py) and checks the events of its writes.
+func TestBoto3Notification(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		rc := newHookReceiver(t)
+		srv := bk.server(t, s3test.WithNotifyWebhook("hook", rc.srv.URL))
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_notification.py", nil, hookARN))
+		recs, tests := rc.records(t, 2)
+		if len(recs) != 2 || recs[0].EventName != "ObjectCreated:Put" || recs[1].EventName != "ObjectRemoved:Delete" ||
+			recs[0].S3.Object.Key != "img/a+cat.jpg" || recs[0].S3.ConfigurationID != "images" {
+			t.Fatalf("records %+v", recs)
+		}
+		if len(tests) != 1 || tests[0].Bucket != "notify" {
+			t.Fatalf("test events %+v, want one for bucket notify", tests)
+		}
+	}, clientBackends()...)
+}
