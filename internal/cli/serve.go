@@ -15,6 +15,7 @@ import (
 
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/spf13/cobra"
 )
 
@@ -34,6 +35,10 @@ type serveOptions struct {
 	// BodyMinRate is the bytes per second a body must average past
 	// BodyTimeout (0: no minimum).
 	BodyMinRate int64
+	// NotifyWebhooks are the --notify-webhook NAME=URL values; queue is
+	// the event queue opened for them (nil: none).
+	NotifyWebhooks []string
+	queue          *notify.Queue
 }
 
 // Defaults of --body-timeout and --body-min-rate.
@@ -89,6 +94,7 @@ func newServeCmd(env Env) *cobra.Command {
 	f.DurationVar(&o.BodyTimeout, "body-timeout", defaultBodyTimeout, "answer RequestTimeout when a request body sends nothing for this long (0: wait forever)")
 	f.Int64Var(&o.BodyMinRate, "body-min-rate", defaultBodyMinRate, "answer RequestTimeout when a request body averages fewer `BYTES` a second past --body-timeout (0: no minimum)")
 	f.StringVar(&o.WriteProfile, "write-profile", "", "write a key and this endpoint (for S3 only) as profile `NAME` into ~/.aws/credentials and ~/.aws/config; an existing profile is never overwritten unless it holds a key of this server")
+	f.StringArrayVar(&o.NotifyWebhooks, "notify-webhook", nil, "declare a webhook `NAME=URL` for bucket event notifications: a bucket's notification configuration names it as the queue arn:s3kit:sqs:REGION:local:NAME (repeatable)")
 	f.BoolVar(&o.ForceProfile, "force-profile", false, "with --write-profile, replace the keys, region and S3 endpoint of an existing profile (each changed file is backed up first)")
 	return cmd
 }
@@ -127,6 +133,12 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	}
 	defer unlock()
 	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	if o.queue, err = openNotify(ctx, dir, o.NotifyWebhooks, logger); err != nil {
+		return err
+	}
+	if o.queue != nil {
+		defer o.queue.Close()
+	}
 	store, err := keys.Open(dir, keys.Options{Now: env.Now, Logger: logger})
 	if err != nil {
 		return fail(err)

@@ -43,6 +43,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		Now:             now,
 		BodyReadTimeout: bodyTimeout,
 		BodyMinRate:     minRate,
+		Notify:          o.queue,
 	})
 	return backend, h, nil
 }

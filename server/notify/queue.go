@@ -429,6 +429,12 @@ func (q *Queue) post(ctx context.Context, u string, body []byte) error {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := q.client.Do(req)
 	if err != nil {
+		// url.Error quotes the URL, whose query may hold a token: keep
+		// only the cause, which names at most the host.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return err
 	}
 	// Read a little of the answer so the connection can be reused.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -205,5 +206,19 @@ func TestEncodeKey(t *testing.T) {
 		if got := EncodeKey(in); got != want {
 			t.Errorf("EncodeKey(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDeliveryErrorHidesURL: the error logged for a failed delivery must
+// not quote the webhook URL, whose query may hold a token.
+func TestDeliveryErrorHidesURL(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	u := srv.URL + "/hook?token=s3cr3t"
+	srv.Close() // connection refused from now on
+	q := openQueue(t, "", u)
+	defer q.Close()
+	err := q.post(context.Background(), u, []byte("{}"))
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("post to a closed server: %v", err)
 	}
 }
