@@ -26,7 +26,7 @@ func openNotify(ctx context.Context, dir string, hooks []string, logger *slog.Lo
 	if err != nil {
 		return nil, usageError(fmt.Errorf("serve: --notify-webhook %w", err))
 	}
-	opts := notify.Options{Targets: targets, Logger: logger}
+	opts := notify.Options{Targets: targets, Logger: logger, SyncEvery: notify.DefaultSyncEvery}
 	if dir != "" {
 		opts.Dir = filepath.Join(dir, notifyDir)
 	}

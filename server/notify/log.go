@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // The log is a list of segment files, each named by the sequence number
@@ -52,8 +53,9 @@ type segment struct {
 	first uint64 // sequence number the file is named by
 	path  string // "" in memory
 	f     segFile
-	size  int64  // bytes of whole, synced records
+	size  int64  // bytes of whole records written
 	last  uint64 // sequence number of the last record (0: none yet)
+	dirty bool   // in Queue.unsynced
 }
 
 // appendRecord encodes one record onto buf.
@@ -66,30 +68,79 @@ func appendRecord(buf []byte, seq uint64, payload []byte) []byte {
 	return append(append(buf, h[:]...), payload...)
 }
 
-// readRecord reads the record at off in f, which holds size bytes; it
-// returns the record's sequence number, payload and the next offset.
-func readRecord(f io.ReaderAt, off, size int64) (uint64, []byte, int64, error) {
-	if size-off < headerSize {
-		return 0, nil, off, errCorrupt
+// errShort marks a buffer that ends inside a record.
+var errShort = errors.New("notify: short record")
+
+// parseRecord decodes the record at the start of b, returning its
+// sequence number, payload (aliasing b) and length; errShort when b ends
+// inside it, errCorrupt when it fails its checks.
+func parseRecord(b []byte) (uint64, []byte, int, error) {
+	if len(b) < headerSize {
+		return 0, nil, 0, errShort
 	}
-	var h [headerSize]byte
-	if _, err := f.ReadAt(h[:], off); err != nil {
-		return 0, nil, off, err
+	n := int(binary.LittleEndian.Uint32(b[0:4]))
+	if n > maxPayload {
+		return 0, nil, 0, errCorrupt
 	}
-	n := int64(binary.LittleEndian.Uint32(h[0:4]))
-	if n > maxPayload || size-off-headerSize < n {
-		return 0, nil, off, errCorrupt
+	if len(b)-headerSize < n {
+		return 0, nil, 0, errShort
 	}
-	payload := make([]byte, n)
-	if _, err := f.ReadAt(payload, off+headerSize); err != nil {
-		return 0, nil, off, err
+	payload := b[headerSize : headerSize+n]
+	crc := crc32.Update(crc32.Checksum(b[8:16], castagnoli), castagnoli, payload)
+	if crc != binary.LittleEndian.Uint32(b[4:8]) {
+		return 0, nil, 0, errCorrupt
 	}
-	crc := crc32.Update(crc32.Checksum(h[8:16], castagnoli), castagnoli, payload)
-	if crc != binary.LittleEndian.Uint32(h[4:8]) {
-		return 0, nil, off, errCorrupt
-	}
-	return binary.LittleEndian.Uint64(h[8:16]), payload, off + headerSize + n, nil
+	return binary.LittleEndian.Uint64(b[8:16]), payload, headerSize + n, nil
 }
+
+// recordReader reads a segment's records through a buffer, so a worker
+// makes one read per many records.
+type recordReader struct {
+	buf    []byte
+	bufOff int64 // file offset of buf[0]
+}
+
+// read returns the record at off of f, which holds size bytes, and the
+// offset after it. The payload is valid until the next read.
+func (r *recordReader) read(f io.ReaderAt, off, size int64) (uint64, []byte, int64, error) {
+	if off >= r.bufOff && off < r.bufOff+int64(len(r.buf)) {
+		seq, payload, n, err := parseRecord(r.buf[off-r.bufOff:])
+		if err == nil {
+			return seq, payload, off + int64(n), nil
+		}
+		if err != errShort {
+			return 0, nil, off, err
+		}
+	}
+	// Refill from off: 64 KiB, or the whole record when larger.
+	want := min(size-off, 64<<10)
+	if want >= headerSize {
+		var h [4]byte
+		if _, err := f.ReadAt(h[:], off); err != nil {
+			return 0, nil, off, err
+		}
+		want = min(size-off, max(want, headerSize+int64(binary.LittleEndian.Uint32(h[:]))))
+	}
+	if int64(cap(r.buf)) < want {
+		r.buf = make([]byte, want)
+	}
+	r.buf = r.buf[:want]
+	if _, err := f.ReadAt(r.buf, off); err != nil && !(err == io.EOF) {
+		return 0, nil, off, err
+	}
+	r.bufOff = off
+	seq, payload, n, err := parseRecord(r.buf)
+	if err == errShort {
+		err = errCorrupt // size says the record is whole
+	}
+	if err != nil {
+		return 0, nil, off, err
+	}
+	return seq, payload, off + int64(n), nil
+}
+
+// reset forgets the buffer (its segment is no longer read).
+func (r *recordReader) reset() { r.buf, r.bufOff = r.buf[:0], 0 }
 
 // segName is the file name of the segment starting at first.
 func segName(first uint64) string { return fmt.Sprintf("%016x%s", first, segSuffix) }
@@ -133,24 +184,26 @@ func openSegments(dir string) ([]*segment, error) {
 		}
 		s := &segment{first: first, path: path, f: f}
 		segs = append(segs, s)
-		st, err := f.Stat()
+		data, err := io.ReadAll(f)
 		if err != nil {
 			return fail(err)
 		}
-		var off int64
-		for off < st.Size() {
-			seq, _, next, err := readRecord(f, off, st.Size())
-			if err != nil {
+		off := 0
+		for off < len(data) {
+			seq, _, n, err := parseRecord(data[off:])
+			// Sequence numbers only grow: a "record" that goes back is
+			// the leftover of an older, torn one.
+			if err != nil || seq <= s.last {
 				break
 			}
-			s.last, off = seq, next
+			s.last, off = seq, off+n
 		}
-		s.size = off
-		if off < st.Size() {
+		s.size = int64(off)
+		if off < len(data) {
 			if i < len(firsts)-1 {
 				return fail(fmt.Errorf("%w in %s at offset %d", errCorrupt, path, off))
 			}
-			if err := f.Truncate(off); err != nil {
+			if err := f.Truncate(int64(off)); err != nil {
 				return fail(err)
 			}
 		}
@@ -237,9 +290,12 @@ func (m *memFile) Close() error { return nil }
 // events again, which at-least-once allows.
 type cursor struct {
 	f    *os.File // nil in memory
-	next uint64
+	next atomic.Uint64
 	slot int64
 }
+
+// load returns the cursor's position (safe from any goroutine).
+func (c *cursor) load() uint64 { return c.next.Load() }
 
 // openCursor reads or creates the cursor file at path ("": in memory).
 func openCursor(path string) (*cursor, error) {
@@ -262,8 +318,9 @@ func openCursor(path string) (*cursor, error) {
 		if crc32.Checksum(s[:8], castagnoli) != binary.LittleEndian.Uint32(s[8:12]) {
 			continue
 		}
-		if v := binary.LittleEndian.Uint64(s[:8]); v >= c.next {
-			c.next, c.slot = v, 1-slot
+		if v := binary.LittleEndian.Uint64(s[:8]); v >= c.next.Load() {
+			c.next.Store(v)
+			c.slot = 1 - slot
 		}
 	}
 	return c, nil
@@ -271,7 +328,7 @@ func openCursor(path string) (*cursor, error) {
 
 // store records next as the cursor's position.
 func (c *cursor) store(next uint64) error {
-	c.next = next
+	c.next.Store(next)
 	if c.f == nil {
 		return nil
 	}

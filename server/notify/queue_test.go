@@ -68,8 +68,13 @@ func (r *receiver) wait(t *testing.T, n int) []Message {
 
 func openQueue(t *testing.T, dir, url string) *Queue {
 	t.Helper()
+	return openQueueSync(t, dir, url, 0)
+}
+
+func openQueueSync(t *testing.T, dir, url string, every time.Duration) *Queue {
+	t.Helper()
 	q, err := Open(context.Background(), Options{Dir: dir, Targets: map[string]string{"hook": url},
-		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, SyncEvery: every})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,15 +89,19 @@ func put(key string, i int) Event {
 // down, and left undelivered when the queue closes, arrive in order once
 // a reopened queue finds the receiver up.
 func TestDeliveryAfterOutageAndReopen(t *testing.T) {
-	for _, mode := range []string{"disk", "memory"} {
+	for _, mode := range []string{"disk", "disk-interval-sync", "memory"} {
 		t.Run(mode, func(t *testing.T) {
 			r := newReceiver(t)
 			r.down.Store(true)
 			dir := ""
-			if mode == "disk" {
+			if mode != "memory" {
 				dir = t.TempDir()
 			}
-			q := openQueue(t, dir, r.srv.URL)
+			every := time.Duration(0)
+			if mode == "disk-interval-sync" {
+				every = 5 * time.Millisecond
+			}
+			q := openQueueSync(t, dir, r.srv.URL, every)
 			const n = 50
 			for i := range n {
 				if err := q.Enqueue(context.Background(), put(fmt.Sprintf("k%d", i%3), i)); err != nil {
@@ -100,11 +109,11 @@ func TestDeliveryAfterOutageAndReopen(t *testing.T) {
 				}
 			}
 			time.Sleep(50 * time.Millisecond)
-			if mode == "disk" {
+			if mode != "memory" {
 				if err := q.Close(); err != nil {
 					t.Fatal(err)
 				}
-				q = openQueue(t, dir, r.srv.URL)
+				q = openQueueSync(t, dir, r.srv.URL, every)
 			}
 			defer q.Close()
 			r.down.Store(false)
