@@ -72,7 +72,10 @@ type Queue struct {
 	closed   bool
 	// unsynced lists segments written since their last fsync (with
 	// Options.SyncEvery).
-	unsynced []*segment
+	unsynced  []*segment
+	syncTimer bool // a timedSync is pending
+	// syncMu keeps a timed fsync and Close's closing of the files apart.
+	syncMu sync.Mutex
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -174,13 +177,6 @@ func Open(ctx context.Context, opts Options) (*Queue, error) {
 		t.cur = c
 	}
 	ctx, q.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	if q.every > 0 && q.dir != "" {
-		q.wg.Add(1)
-		go func() {
-			defer q.wg.Done()
-			q.syncLoop(ctx)
-		}()
-	}
 	for _, t := range q.targets {
 		q.wg.Add(1)
 		go func() {
@@ -303,9 +299,15 @@ func (q *Queue) flush() {
 		q.mu.Lock()
 		if err == nil {
 			seg.size, seg.last = off+int64(len(b.buf)), b.last
-			if q.every > 0 && !seg.dirty {
+			if q.every > 0 && q.dir != "" && !seg.dirty {
 				seg.dirty = true
 				q.unsynced = append(q.unsynced, seg)
+				// One timer per interval with writes: an idle queue
+				// never wakes up.
+				if !q.syncTimer {
+					q.syncTimer = true
+					time.AfterFunc(q.every, q.timedSync)
+				}
 			}
 		}
 		b.done, b.err = true, err
@@ -329,23 +331,25 @@ func (q *Queue) Close() error {
 	q.mu.Unlock()
 	q.cancel()
 	q.wg.Wait()
+	q.syncMu.Lock()
+	defer q.syncMu.Unlock()
 	syncErr := q.syncNow()
 	return errors.Join(syncErr, q.closeFiles())
 }
 
-// syncLoop fsyncs what was written, every Options.SyncEvery.
-func (q *Queue) syncLoop(ctx context.Context) {
-	tick := time.NewTicker(q.every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		if err := q.syncNow(); err != nil {
-			q.log.Error("notify: fsync event log", "err", err)
-		}
+// timedSync is the fsync an interval after the first unsynced write.
+func (q *Queue) timedSync() {
+	q.syncMu.Lock()
+	defer q.syncMu.Unlock()
+	q.mu.Lock()
+	q.syncTimer = false
+	closed := q.closed
+	q.mu.Unlock()
+	if closed {
+		return // Close syncs
+	}
+	if err := q.syncNow(); err != nil {
+		q.log.Error("notify: fsync event log", "err", err)
 	}
 }
 
