@@ -162,13 +162,13 @@ func TestTornTailAndSequencerAcrossRestart(t *testing.T) {
 	if err := q.Enqueue(context.Background(), put("k", 3)); err != nil {
 		t.Fatal(err)
 	}
-	msgs := r.wait(t, 4)
+	r.wait(t, 4)
 	// At least once: the last event before the restart may come again
 	// (its answer may have raced Close), but nothing else, and never the
 	// torn record.
 	time.Sleep(50 * time.Millisecond)
 	r.mu.Lock()
-	msgs = append([]Message(nil), r.msgs...)
+	msgs := append([]Message(nil), r.msgs...)
 	r.mu.Unlock()
 	seen := map[string]bool{}
 	for _, m := range msgs {
