@@ -23,8 +23,9 @@ type Options struct {
 	Dir string
 	// Targets maps each webhook's name to the URL events are POSTed to.
 	Targets map[string]string
-	// Client POSTs the events (a client with a 10-second timeout when
-	// nil).
+	// Client, when set, POSTs the events (with its proxy settings,
+	// redirects and timeouts). When nil each target keeps one connection
+	// of its own, with a 10-second timeout per event and no proxy.
 	Client *http.Client
 	// Logger gets a Warn line when a delivery starts failing and an Info
 	// line when it recovers (discarded when nil).
@@ -95,6 +96,7 @@ type target struct {
 	name, url string
 	wake      chan struct{}
 	cur       *cursor // its next is read by gc under Queue.mu
+	poster    *poster // nil with Options.Client
 }
 
 // ParseTarget splits a --notify-webhook value, NAME=URL. NAME is what a
@@ -134,9 +136,6 @@ func Open(ctx context.Context, opts Options) (*Queue, error) {
 	q := &Queue{dir: opts.Dir, targets: map[string]*target{}, client: opts.Client, log: opts.Logger,
 		minWait: opts.MinBackoff, maxWait: opts.MaxBackoff, every: max(opts.SyncEvery, 0), open: &batch{}}
 	q.cond = sync.NewCond(&q.mu)
-	if q.client == nil {
-		q.client = &http.Client{Timeout: 10 * time.Second}
-	}
 	if q.log == nil {
 		q.log = slog.New(slog.DiscardHandler)
 	}
@@ -151,7 +150,15 @@ func Open(ctx context.Context, opts Options) (*Queue, error) {
 		if !ValidName(name) {
 			return nil, fmt.Errorf("notify: target name %q: must be 1 to 80 letters, digits, hyphens or underscores", name)
 		}
-		q.targets[name] = &target{name: name, url: u, wake: make(chan struct{}, 1)}
+		t := &target{name: name, url: u, wake: make(chan struct{}, 1)}
+		if q.client == nil {
+			p, err := newPoster(u)
+			if err != nil {
+				return nil, fmt.Errorf("notify: target %s: %w", name, err)
+			}
+			t.poster = p
+		}
+		q.targets[name] = t
 	}
 	if q.dir == "" {
 		q.segs = []*segment{{first: 1, f: &memFile{}}}
@@ -331,6 +338,11 @@ func (q *Queue) Close() error {
 	q.mu.Unlock()
 	q.cancel()
 	q.wg.Wait()
+	for _, t := range q.targets {
+		if t.poster != nil {
+			t.poster.close()
+		}
+	}
 	q.syncMu.Lock()
 	defer q.syncMu.Unlock()
 	syncErr := q.syncNow()
@@ -505,7 +517,12 @@ func splitPayload(p []byte) (string, []byte, bool) {
 func (q *Queue) deliver(ctx context.Context, t *target, seq uint64, body []byte) error {
 	wait := q.minWait
 	for attempt := 1; ; attempt++ {
-		err := q.post(ctx, t.url, body)
+		var err error
+		if t.poster != nil {
+			err = t.poster.post(ctx, body)
+		} else {
+			err = q.post(ctx, t.url, body)
+		}
 		if err == nil {
 			if attempt > 1 {
 				q.log.Info("notify: delivered after retries", "target", t.name, "attempts", attempt)

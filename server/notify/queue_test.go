@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -224,10 +225,63 @@ func TestDeliveryErrorHidesURL(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL + "/hook?token=s3cr3t"
 	srv.Close() // connection refused from now on
-	q := openQueue(t, "", u)
-	defer q.Close()
-	err := q.post(context.Background(), u, []byte("{}"))
-	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+	p, err := newPoster(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.post(context.Background(), []byte("{}")); err == nil || strings.Contains(err.Error(), "s3cr3t") {
 		t.Fatalf("post to a closed server: %v", err)
+	}
+	q, err := Open(context.Background(), Options{Targets: map[string]string{"hook": u}, Client: &http.Client{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	if err := q.post(context.Background(), u, []byte("{}")); err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("post with Options.Client to a closed server: %v", err)
+	}
+}
+
+// TestPosterKeepAliveAndReconnect: events go over one kept-alive
+// connection, and one the receiver dropped while idle is replaced
+// without the event failing.
+func TestPosterKeepAliveAndReconnect(t *testing.T) {
+	var conns atomic.Int32
+	var got atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || string(b) != "{}" ||
+			r.URL.RequestURI() != "/h?x=1" {
+			t.Errorf("got %s %s %q %s", r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), b)
+		}
+		got.Add(1)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	p, err := newPoster(srv.URL + "/h?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	for range 5 {
+		if err := p.post(context.Background(), []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if conns.Load() != 1 {
+		t.Fatalf("%d connections for 5 events, want 1", conns.Load())
+	}
+	srv.CloseClientConnections()
+	time.Sleep(20 * time.Millisecond)
+	if err := p.post(context.Background(), []byte("{}")); err != nil {
+		t.Fatalf("after the receiver closed the idle connection: %v", err)
+	}
+	if got.Load() != 6 || conns.Load() != 2 {
+		t.Fatalf("%d events over %d connections, want 6 over 2", got.Load(), conns.Load())
 	}
 }
