@@ -1,9 +1,12 @@
 // Package notify delivers S3 event notifications to webhooks.
 //
 // A Queue is an outbox: the server enqueues an Event once the operation
-// it reports is durable and before it answers, and Enqueue returns only
-// when the event is durable too (appended to a log file and fsynced, with
-// concurrent callers sharing one fsync). One worker per webhook target
+// it reports is durable and before it answers. Enqueue returns once the
+// event is appended to a log file (concurrent callers share one write),
+// so a crash or kill of the process cannot lose it; the log is fsynced
+// before Enqueue returns, or with Options.SyncEvery at most that long
+// after, so that a power failure loses none, or only that interval's
+// events. One worker per webhook target
 // reads the log in order and POSTs each event as the JSON document S3
 // sends (event message structure version 2.1), retrying with capped
 // exponential backoff until the receiver answers 2xx; only then does the
