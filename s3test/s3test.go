@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/pem"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,7 +39,11 @@ type Server struct {
 	// CAFile is a PEM file holding the server certificate (WithTLS only).
 	CAFile string
 
-	hs *httptest.Server
+	hs         *httptest.Server
+	dir        string       // temporary files (WithDisk, WithTLS)
+	closeQueue func() error // the WithNotifyWebhook queue's Close
+	closeStore func() error // the disk store's Close
+	closeOnce  sync.Once
 }
 
 type options struct {
@@ -57,8 +63,8 @@ type options struct {
 // Option configures NewServer.
 type Option func(*options)
 
-// WithDisk stores objects durably in t.TempDir() (storage/disk) instead of
-// memory.
+// WithDisk stores objects durably in a temporary directory (storage/disk)
+// instead of memory.
 func WithDisk() Option { return func(o *options) { o.disk = true } }
 
 // WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1;
@@ -111,9 +117,23 @@ func WithNotifyWebhook(name, url string) Option {
 	}
 }
 
-// NewServer starts a server and registers its shutdown with t.Cleanup.
+// NewServer starts a server and registers its shutdown with t.Cleanup;
+// it fails the test if the server cannot start.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	srv, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Start starts a server outside a test: in TestMain, to share one server
+// among a package's tests, or in an example. The caller must Close it,
+// which also removes the files it made (WithDisk's storage, WithTLS's CA
+// file).
+func Start(opts ...Option) (srv *Server, err error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
@@ -121,15 +141,26 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if o.region == "" {
 		o.region = server.DefaultRegion
 	}
+	srv = &Server{Region: o.region}
+	defer func() {
+		if err != nil {
+			srv.Close()
+		}
+	}()
+	if o.disk || o.tls {
+		if srv.dir, err = os.MkdirTemp("", "s3test-"); err != nil {
+			return nil, err
+		}
+	}
 	backend := o.backend
 	switch {
 	case backend != nil:
 	case o.disk:
-		st, err := disk.Open(context.Background(), t.TempDir(), disk.Options{Now: o.now, Logger: o.logger})
+		st, err := disk.Open(context.Background(), filepath.Join(srv.dir, "data"), disk.Options{Now: o.now, Logger: o.logger})
 		if err != nil {
-			t.Fatalf("s3test: open disk storage: %v", err)
+			return nil, fmt.Errorf("open disk storage: %w", err)
 		}
-		t.Cleanup(func() { _ = st.Close() })
+		srv.closeStore = st.Close
 		backend = st
 	default:
 		backend = mem.New(mem.Options{Now: o.now})
@@ -148,45 +179,58 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		// Tests wait for redeliveries: retry at least every second.
 		nopts := notify.Options{Targets: o.hooks, Logger: o.logger, MaxBackoff: time.Second}
 		if o.disk {
-			nopts.Dir = t.TempDir()
+			nopts.Dir = filepath.Join(srv.dir, "notify")
 		}
 		q, err := notify.Open(context.Background(), nopts)
 		if err != nil {
-			t.Fatalf("s3test: open notification queue: %v", err)
+			return nil, fmt.Errorf("open notification queue: %w", err)
 		}
-		t.Cleanup(func() { _ = q.Close() })
+		srv.closeQueue = q.Close
 		cfg.Notify = q
 	}
 	for _, f := range o.config {
 		f(&cfg)
 	}
 	h := server.New(cfg)
-	srv := &Server{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret,
-		Region: o.region, Backend: backend, Handler: h}
+	srv.AccessKeyID, srv.SecretAccessKey, srv.Backend, srv.Handler = key.AccessKeyID, key.Secret, backend, h
 	srv.hs = httptest.NewUnstartedServer(h)
 	srv.hs.Config.MaxHeaderBytes = server.MaxHeaderBytes
 	if o.tls {
 		srv.hs.StartTLS()
 		pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.hs.Certificate().Raw})
-		srv.CAFile = filepath.Join(t.TempDir(), "s3test-ca.pem")
+		srv.CAFile = filepath.Join(srv.dir, "s3test-ca.pem")
 		if err := os.WriteFile(srv.CAFile, pemBytes, 0o600); err != nil {
-			srv.hs.Close()
-			t.Fatalf("s3test: write CA file: %v", err)
+			return nil, fmt.Errorf("write CA file: %w", err)
 		}
 	} else {
 		srv.hs.Start()
 	}
-	t.Cleanup(srv.hs.Close)
 	srv.URL = srv.hs.URL
-	return srv
+	return srv, nil
 }
 
 // Client returns an HTTP client for the server (trusting its certificate
 // under WithTLS).
 func (s *Server) Client() *http.Client { return s.hs.Client() }
 
-// Close stops the server early; it is also called by t.Cleanup.
-func (s *Server) Close() { s.hs.Close() }
+// Close stops the server and removes its files. NewServer's t.Cleanup
+// calls it; calling it again does nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		if s.hs != nil {
+			s.hs.Close()
+		}
+		if s.closeQueue != nil {
+			_ = s.closeQueue()
+		}
+		if s.closeStore != nil {
+			_ = s.closeStore()
+		}
+		if s.dir != "" {
+			_ = os.RemoveAll(s.dir)
+		}
+	})
+}
 
 // Credentials returns the key for signing with sigv4.
 func (s *Server) Credentials() sigv4.Credentials {

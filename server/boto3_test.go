@@ -132,7 +132,7 @@ func TestBoto3BucketConfig(t *testing.T) {
 // bucket in us-east-1, deleting a bucket with an unfinished upload, a
 // retried CompleteMultipartUpload, encoding-type=url, RFC 2047 metadata,
 // conditional deletes, refused SSE-C/SSE-KMS, InvalidPartNumber and a
-// refused presigned POST.
+// presigned POST.
 func TestBoto3AWSBehaviours(t *testing.T) {
 	t.Parallel()
 	run(t, func(t *testing.T, bk backend) {

@@ -28,7 +28,6 @@ type bucketConfig struct {
 var bucketConfigs = []bucketConfig{
 	{sub: "policy", getOp: "GetBucketPolicy", code: s3xml.CodeNoSuchBucketPolicy, deleteOp: "DeleteBucketPolicy"},
 	{sub: "policyStatus", getOp: "GetBucketPolicyStatus", code: s3xml.CodeNoSuchBucketPolicy},
-	{sub: "cors", getOp: "GetBucketCors", code: s3xml.CodeNoSuchCORSConfiguration, deleteOp: "DeleteBucketCors"},
 	{sub: "lifecycle", getOp: "GetBucketLifecycleConfiguration", code: s3xml.CodeNoSuchLifecycleConfiguration, deleteOp: "DeleteBucketLifecycle"},
 	{sub: "website", getOp: "GetBucketWebsite", code: s3xml.CodeNoSuchWebsiteConfiguration, deleteOp: "DeleteBucketWebsite"},
 	{sub: "replication", getOp: "GetBucketReplication", code: s3xml.CodeReplicationConfigurationNotFound, deleteOp: "DeleteBucketReplication"},

@@ -17,7 +17,7 @@ import (
 )
 
 // notificationDoc is the name of the bucket configuration document
-// (storage.BucketConfigs) holding a bucket's notification configuration,
+// (storage.BucketConfigStore) holding a bucket's notification configuration,
 // as the XML GetBucketNotificationConfiguration answers.
 const notificationDoc = "notification"
 
@@ -121,7 +121,7 @@ func (s *Server) bucketNotification(ctx context.Context, bucket string) (*bucket
 	if ok {
 		return bn, nil
 	}
-	bc, ok := s.backend.(storage.BucketConfigs)
+	bc, ok := s.backend.(storage.BucketConfigStore)
 	if !ok {
 		return nil, nil
 	}
@@ -326,7 +326,7 @@ func (s *Server) getBucketNotification(ctx context.Context, rq *request) (*respo
 		return nil, err
 	}
 	doc := &s3xml.NotificationConfiguration{}
-	if bc, ok := s.backend.(storage.BucketConfigs); ok {
+	if bc, ok := s.backend.(storage.BucketConfigStore); ok {
 		raw, err := bc.GetBucketConfig(ctx, rq.bucket, notificationDoc)
 		if err != nil {
 			return nil, err
@@ -343,7 +343,7 @@ func (s *Server) getBucketNotification(ctx context.Context, rq *request) (*respo
 // putBucketNotification validates and stores a configuration, replacing
 // the bucket's, and sends each destination S3's s3:TestEvent.
 func (s *Server) putBucketNotification(ctx context.Context, rq *request) (*response, error) {
-	bc, ok := s.backend.(storage.BucketConfigs)
+	bc, ok := s.backend.(storage.BucketConfigStore)
 	if !ok {
 		return nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not store bucket configurations")
 	}

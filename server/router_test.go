@@ -57,6 +57,9 @@ func TestRouteAWSRequestLines(t *testing.T) {
 		{method: "GET", target: "/bucket?policyStatus", op: "GetBucketPolicyStatus"},
 		{method: "GET", target: "/bucket?cors", op: "GetBucketCors"},
 		{method: "DELETE", target: "/bucket?cors", op: "DeleteBucketCors"},
+		{method: "PUT", target: "/bucket?cors", op: "PutBucketCors"},
+		{method: "OPTIONS", target: "/bucket/key", op: "PreflightCORS"},
+		{method: "OPTIONS", target: "/bucket", op: "PreflightCORS"},
 		{method: "GET", target: "/bucket?lifecycle", op: "GetBucketLifecycleConfiguration"},
 		{method: "DELETE", target: "/bucket?lifecycle", op: "DeleteBucketLifecycle"},
 		{method: "GET", target: "/bucket?website", op: "GetBucketWebsite"},
@@ -74,7 +77,6 @@ func TestRouteAWSRequestLines(t *testing.T) {
 		{method: "GET", target: "/bucket?publicAccessBlock", op: "GetPublicAccessBlock"},
 		// Configuration writes s3kit does not implement.
 		{method: "PUT", target: "/bucket?policy", op: "NotImplemented"},
-		{method: "PUT", target: "/bucket?cors", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?lifecycle", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?encryption", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?object-lock", op: "NotImplemented"},

@@ -59,7 +59,7 @@ func TestRoutingErrors(t *testing.T) {
 			{"PATCH on object", "PATCH", "/bkt/k", 405, "MethodNotAllowed"},
 			{"POST on object", "POST", "/bkt/k", 405, "MethodNotAllowed"},
 			{"bucket policy PUT", "PUT", "/bkt?policy", 501, "NotImplemented"},
-			{"bucket cors", "PUT", "/bkt?cors", 501, "NotImplemented"},
+			{"bucket lifecycle", "PUT", "/bkt?lifecycle", 501, "NotImplemented"},
 			{"POST tagging", "POST", "/bkt?tagging", 501, "NotImplemented"},
 		}
 		for _, tc := range tests {

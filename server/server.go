@@ -248,6 +248,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.refused, rq.refusedWhy = true, "too many requests in flight"
 	}
 	s.settleBody(w, rq, err)
+	s.addCORSHeaders(r.Context(), w.Header(), rq, op)
 	status, code := s.write(w, rq, resp, err)
 	if !rq.refused && status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
 		return
@@ -321,8 +322,11 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
-	if op == opPostObject {
-		return op, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement browser-based uploads (POST Object)")
+	if op == opPreflight || op == opPostObject {
+		// These authenticate themselves: a preflight is unsigned by
+		// design, a form upload is signed inside its body.
+		resp, err := h(ctx, rq)
+		return op, resp, err
 	}
 	if err := s.authenticate(ctx, rq); err != nil {
 		// A key store that failed is the server's problem, not a refusal.

@@ -225,6 +225,7 @@ var commands = []struct {
 	{"sync", newSyncCmd},
 	{"presign", newPresignCmd},
 	{"cat", newCatCmd},
+	{"health", newHealthCmd},
 }
 
 // CancelOnSignal reports whether main should run the command line args

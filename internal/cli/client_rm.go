@@ -55,7 +55,7 @@ func runRm(ctx context.Context, env Env, f *rmFlags, arg string) error {
 	if err != nil {
 		return opFailed(err)
 	}
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun}
 	if !f.recursive {
 		key := func(yield func(string) bool) { yield(loc.key) }
@@ -121,7 +121,7 @@ func newMbCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(err)
 			}
-			if err := c.CreateBucket(cmd.Context(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+			if _, err := c.CreateBucket(cmd.Context(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 				return opFailed(fmt.Errorf("make_bucket failed: s3://%s: %w", bucket, err))
 			}
 			if asJSON {
@@ -155,7 +155,7 @@ func newRbCmd(env Env) *cobra.Command {
 				return opFailed(err)
 			}
 			if force {
-				m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+				m := transfer.New(c, transfer.Options{})
 				rep := &reporter{env: env, json: asJSON}
 				reportResults(rep, m.DeletePrefix(ctx, bucket, "", transfer.DeleteOptions{}))
 				abortUploads(ctx, c, bucket)
@@ -164,7 +164,7 @@ func newRbCmd(env Env) *cobra.Command {
 					return err
 				}
 			}
-			if err := c.DeleteBucket(ctx, bucket); err != nil {
+			if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: bucket}); err != nil {
 				return opFailed(fmt.Errorf("remove_bucket failed: s3://%s: %w", bucket, err))
 			}
 			if asJSON {
@@ -191,7 +191,7 @@ func abortUploads(ctx context.Context, c *s3.Client, bucket string) {
 		}
 		for _, u := range page.Uploads {
 			actx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			_ = c.AbortMultipartUpload(actx, bucket, u.Key, u.UploadID)
+			_, _ = c.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: bucket, Key: u.Key, UploadID: u.UploadID})
 			cancel()
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3kit/s3kit/s3"
 	"github.com/s3kit/s3kit/transfer"
 )
 
@@ -212,12 +213,12 @@ func runStream(ctx context.Context, env Env, m *transfer.Manager, rep *reporter,
 
 // catObject streams one object to stdout in order.
 func catObject(ctx context.Context, env Env, c transfer.Client, src location) error {
-	rc, _, err := c.GetObject(ctx, src.bucket, src.key, 0, -1)
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: src.bucket, Key: src.key})
 	if err != nil {
 		return opFailed(fmt.Errorf("cat %s: %w", src, err))
 	}
-	defer rc.Close()
-	if _, err := io.Copy(env.Stdout, rc); err != nil {
+	defer out.Body.Close()
+	if _, err := io.Copy(env.Stdout, out.Body); err != nil {
 		return opFailed(fmt.Errorf("cat %s: %w", src, err))
 	}
 	return nil

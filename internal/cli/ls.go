@@ -73,11 +73,11 @@ func runLs(ctx context.Context, env Env, f *lsFlags, arg string) error {
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer w.Flush()
 	if loc.bucket == "" {
-		buckets, err := c.ListBuckets(ctx)
+		buckets, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
 		if err != nil {
 			return opFailed(fmt.Errorf("ls: %w", err))
 		}
-		for _, b := range buckets {
+		for _, b := range buckets.Buckets {
 			if f.json {
 				clientJSONTo(w, lsEntry{Bucket: b.Name, CreationDate: b.CreationDate.UTC().Format(time.RFC3339)})
 			} else {
@@ -99,7 +99,7 @@ func runLs(ctx context.Context, env Env, f *lsFlags, arg string) error {
 		}
 	}
 	n := 0
-	for o, err := range c.ListObjects(ctx, in) {
+	for o, err := range c.AllObjectsV2(ctx, in) {
 		if err != nil {
 			w.Flush()
 			return opFailed(fmt.Errorf("ls %s: %w", loc, err))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -11,20 +12,30 @@ import (
 
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
+	"github.com/s3kit/s3kit/storage/mem"
 )
 
 // openServer opens the disk storage in dir (it keeps index.db and data/
-// there, next to keys.json) and builds the S3 handler over it and the key
-// store. It returns the backend so serve can close it.
-func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (*disk.Store, http.Handler, error) {
-	backend, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
-	if err != nil {
-		return nil, nil, err
+// there, next to keys.json), or with --memory the in-memory storage that
+// s3test uses, and builds the S3 handler over it and the key store. It
+// returns the backend as a Closer so serve can close it.
+func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (io.Closer, http.Handler, error) {
+	var backend storage.Backend
+	var closer io.Closer = nopCloser{}
+	if o.Memory {
+		backend = mem.New(mem.Options{Now: now})
+	} else {
+		d, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
+		if err != nil {
+			return nil, nil, err
+		}
+		backend, closer = d, d
+		// Replaying the write-ahead log reads up to 16 MiB that is garbage
+		// once the store is open: hand it back to the OS before serving.
+		debug.FreeOSMemory()
 	}
-	// Replaying the write-ahead log reads up to 16 MiB that is garbage
-	// once the store is open: hand it back to the OS before serving.
-	debug.FreeOSMemory()
 	// The flags' 0 is "no limit"; the Config's is "the default".
 	bodyTimeout, minRate := o.BodyTimeout, o.BodyMinRate
 	if bodyTimeout == 0 {
@@ -45,8 +56,13 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		BodyMinRate:     minRate,
 		Notify:          o.queue,
 	})
-	return backend, h, nil
+	return closer, h, nil
 }
+
+// nopCloser closes the in-memory storage, which holds nothing to release.
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
 
 // serverKeys adapts the file-backed key store to the server's KeyStore
 // seam. (server/keys cannot import server: the arrows keep server's own

@@ -55,6 +55,7 @@ func (e *Error) Error() string {
 // Error codes S3 returns, as they appear in Error.Code.
 const (
 	CodeAccessDenied                        = "AccessDenied"
+	CodeAccessForbidden                     = "AccessForbidden"
 	CodeAuthorizationHeaderMalformed        = "AuthorizationHeaderMalformed"
 	CodeAuthorizationQueryParametersError   = "AuthorizationQueryParametersError"
 	CodeAccessControlListNotSupported       = "AccessControlListNotSupported"
@@ -69,6 +70,7 @@ const (
 	CodeExpiredToken                        = "ExpiredToken"
 	CodeIllegalLocationConstraintException  = "IllegalLocationConstraintException"
 	CodeIncompleteBody                      = "IncompleteBody"
+	CodeIncorrectNumberOfFilesInPostRequest = "IncorrectNumberOfFilesInPostRequest"
 	CodeInsufficientStorage                 = "InsufficientStorage"
 	CodeInternalError                       = "InternalError"
 	CodeInvalidAccessKeyID                  = "InvalidAccessKeyId"
@@ -78,6 +80,7 @@ const (
 	CodeInvalidDigest                       = "InvalidDigest"
 	CodeInvalidLocationConstraint           = "InvalidLocationConstraint"
 	CodeInvalidPart                         = "InvalidPart"
+	CodeInvalidPolicyDocument               = "InvalidPolicyDocument"
 	CodeInvalidPartOrder                    = "InvalidPartOrder"
 	CodeInvalidPartNumber                   = "InvalidPartNumber"
 	CodeInvalidRange                        = "InvalidRange"
@@ -87,7 +90,9 @@ const (
 	CodeInvalidToken                        = "InvalidToken"
 	CodeInvalidURI                          = "InvalidURI"
 	CodeKeyTooLongError                     = "KeyTooLongError"
+	CodeMalformedPOSTRequest                = "MalformedPOSTRequest"
 	CodeMalformedXML                        = "MalformedXML"
+	CodeMaxPostPreDataLengthExceeded        = "MaxPostPreDataLengthExceededError"
 	CodeMetadataTooLarge                    = "MetadataTooLarge"
 	CodeMethodNotAllowed                    = "MethodNotAllowed"
 	CodeMissingContentLength                = "MissingContentLength"
@@ -147,6 +152,17 @@ func errorRow(code string) (int, string) {
 	switch code {
 	case CodeAccessDenied:
 		return 403, "Access Denied"
+	case CodeAccessForbidden:
+		// A CORS preflight no rule allows; S3's message, misspelling included.
+		return 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+	case CodeIncorrectNumberOfFilesInPostRequest:
+		return 400, "POST requires exactly one file upload per request."
+	case CodeInvalidPolicyDocument:
+		return 400, "The content of the form does not meet the conditions specified in the policy document."
+	case CodeMalformedPOSTRequest:
+		return 400, "The body of your POST request is not well-formed multipart/form-data."
+	case CodeMaxPostPreDataLengthExceeded:
+		return 400, "Your POST request fields preceding the upload file were too large."
 	case CodeAuthorizationHeaderMalformed:
 		return 400, "The authorization header is malformed."
 	case CodeAuthorizationQueryParametersError:

@@ -130,7 +130,7 @@ type Options struct {
 
 // Store is a file-backed set of keys. Create it with Open.
 type Store struct {
-	dir  string
+	dir  string // "" for a store in memory (NewMemory)
 	opts Options
 
 	mu        sync.Mutex
@@ -150,18 +150,10 @@ type file struct {
 // Open returns the store of the data directory dir, creating dir (0700) if
 // needed. A missing key file is an empty store.
 func Open(dir string, opts Options) (*Store, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if dir == "" {
+		return nil, errors.New("open key store: no directory")
 	}
-	if opts.Rand == nil {
-		opts.Rand = rand.Reader
-	}
-	if opts.PollInterval == 0 {
-		opts.PollInterval = DefaultPollInterval
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts = opts.withDefaults()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open key store: %w", err)
 	}
@@ -174,8 +166,36 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Path is the key file's path.
-func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
+// NewMemory returns an empty store that keeps its keys in memory only and
+// never touches the file system ("s3kit serve --memory"); its keys are
+// gone when the process ends. Path returns "".
+func NewMemory(opts Options) *Store {
+	return &Store{opts: opts.withDefaults(), keys: map[string]Key{}}
+}
+
+func (opts Options) withDefaults() Options {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opts
+}
+
+// Path is the key file's path ("" for a store in memory).
+func (s *Store) Path() string {
+	if s.dir == "" {
+		return ""
+	}
+	return filepath.Join(s.dir, FileName)
+}
 
 // Lookup returns the key with the access key ID, or an error wrapping
 // ErrNotFound. Changes other processes made to the file are picked up within
@@ -286,11 +306,13 @@ func (s *Store) update(ctx context.Context, change func(map[string]Key) error) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	unlock, err := lockFile(filepath.Join(s.dir, lockName))
-	if err != nil {
-		return err
+	if s.dir != "" {
+		unlock, err := lockFile(filepath.Join(s.dir, lockName))
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.reloadLocked(); err != nil {
@@ -312,6 +334,9 @@ func (s *Store) update(ctx context.Context, change func(map[string]Key) error) e
 // refreshLocked re-reads the file if it may have changed, at most once per
 // PollInterval.
 func (s *Store) refreshLocked() {
+	if s.dir == "" {
+		return
+	}
 	now := s.opts.Now()
 	if s.checked && s.opts.PollInterval > 0 && now.Sub(s.lastCheck) < s.opts.PollInterval && now.Sub(s.lastCheck) >= 0 {
 		return
@@ -341,6 +366,9 @@ func sameFile(a, b os.FileInfo) bool {
 // reloadLocked reads the key file into memory. On a parse error the store
 // holds no keys and remembers the error so lookups fail closed.
 func (s *Store) reloadLocked() error {
+	if s.dir == "" {
+		return nil
+	}
 	f, err := os.Open(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		s.keys, s.stat, s.loadErr = map[string]Key{}, nil, nil
@@ -393,8 +421,12 @@ func decode(r io.Reader) (map[string]Key, error) {
 	return keys, nil
 }
 
-// writeLocked replaces the key file atomically.
+// writeLocked replaces the key file atomically (the map, in memory).
 func (s *Store) writeLocked(keys map[string]Key) error {
+	if s.dir == "" {
+		s.keys = keys
+		return nil
+	}
 	doc := file{Version: 1, Keys: make([]Key, 0, len(keys))}
 	for _, k := range keys {
 		doc.Keys = append(doc.Keys, k)

@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/s3kit/s3kit/storage"
 	bolt "go.etcd.io/bbolt"
@@ -48,9 +50,8 @@ func BenchmarkPutObject4KiB16(b *testing.B) {
 		name string
 		opts Options
 	}{
-		{"inline", Options{}},                              // write-ahead log, one fdatasync per group
-		{"inline-nolog", Options{DisableLog: true}},        // bbolt commit per group
-		{"file", Options{InlineMax: -1, DisableLog: true}}, // own file + fsync + dir fsync + commit
+		{"inline", Options{}},            // write-ahead log, one fdatasync per group
+		{"file", Options{InlineMax: -1}}, // own file + fsync + dir fsync + bbolt commit
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := benchStore(b, bc.opts)
@@ -339,4 +340,53 @@ func BenchmarkPinExtents(b *testing.B) {
 		}
 		c.Close()
 	}
+}
+
+// BenchmarkPutDurable4KiB is durable 4 KiB PUTs from 1, 8 and 64
+// concurrent callers, each to a new key. It reports throughput (ops/s)
+// and per-PUT latency percentiles.
+func BenchmarkPutDurable4KiB(b *testing.B) {
+	for _, conc := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
+			benchPuts(b, benchStore(b, Options{}), conc)
+		})
+	}
+}
+
+// benchPuts runs b.N PUTs of 4 KiB from conc goroutines and reports
+// ops/s and the p50 and p99 latency.
+func benchPuts(b *testing.B, s *Store, conc int) {
+	body := bytes.Repeat([]byte("s3kit!!!"), 512)
+	lat := make([][]time.Duration, conc)
+	var next atomic.Int64
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	start := time.Now()
+	var g errgroup.Group
+	for w := range conc {
+		g.Go(func() error {
+			ctx := context.Background()
+			for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
+				t0 := time.Now()
+				if _, err := s.PutObject(ctx, "b", "k/"+strconv.FormatInt(i, 10), bytes.NewReader(body), storage.PutOptions{}); err != nil {
+					return err
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	pct := func(p float64) float64 {
+		return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "ops/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }

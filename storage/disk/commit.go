@@ -50,8 +50,8 @@ type fastOp struct {
 // lone writer is not delayed and a crowd is coalesced naturally.
 type committer struct {
 	db   *bolt.DB
-	log  *wal         // nil when logging is off
-	ov   *overlay     // logged changes not yet in the index (nil with log)
+	log  *wal         // the write-ahead log
+	ov   *overlay     // logged changes not yet in the index
 	reqs chan *update // unbuffered: a sent update is always taken by the loop
 	quit chan struct{}
 	once sync.Once
@@ -74,7 +74,7 @@ type committer struct {
 func newCommitter(db *bolt.DB, log *wal, ov *overlay, sp *space, opts Options) *committer {
 	c := &committer{db: db, log: log, ov: ov, reqs: make(chan *update), quit: make(chan struct{}),
 		maxEntries: walMaxEntries, failCheckpoint: opts.failCheckpoint, space: sp,
-		logBroken: log != nil && log.unfolded}
+		logBroken: log.unfolded}
 	if opts.logMaxEntries > 0 {
 		c.maxEntries = opts.logMaxEntries
 	}
@@ -137,7 +137,7 @@ func (c *committer) loop() {
 	for g := 0; ; g++ {
 		var first *update
 		var idleC <-chan time.Time
-		if c.ckpt == nil && c.ov != nil && (c.ov.len() > 0 || c.ov.hasOld()) {
+		if c.ckpt == nil && (c.ov.len() > 0 || c.ov.hasOld()) {
 			idle.Reset(idleCheckpoint)
 			idleC = idle.C
 		}
@@ -150,11 +150,9 @@ func (c *committer) loop() {
 			c.checkpoint() // while nobody is waiting
 			continue
 		case <-c.quit:
-			if c.ov != nil {
-				c.waitCheckpoint()
-				if c.ov.len() > 0 || c.ov.hasOld() {
-					c.run(nil)
-				}
+			c.waitCheckpoint()
+			if c.ov.len() > 0 || c.ov.hasOld() {
+				c.run(nil)
 			}
 			return
 		}
@@ -206,7 +204,7 @@ const idleCheckpoint = 100 * time.Millisecond
 // commit makes a group durable: through the log when every update in it
 // qualifies, through a bbolt commit otherwise.
 func (c *committer) commit(group []*update) {
-	if c.log != nil && !c.logBroken && c.logGroup(group) {
+	if !c.logBroken && c.logGroup(group) {
 		if c.log.off >= walMax || c.ov.len() >= c.maxEntries {
 			c.checkpoint()
 		}
@@ -272,15 +270,13 @@ func (c *committer) finishCheckpoint(err error) {
 	}
 }
 
-// run commits a group (and the overlay, when logging is on: a checkpoint)
+// run commits a group (and the overlay: a checkpoint)
 // in one bbolt transaction; an update that fails is answered with its
 // error and the rest are retried without it, as bbolt's DB.Batch does.
 // With an empty group it only checkpoints. It first waits for a background
 // checkpoint, so the index has every logged change in log order.
 func (c *committer) run(group []*update) {
-	if c.log != nil {
-		c.waitCheckpoint()
-	}
+	c.waitCheckpoint()
 	retried := false
 	for {
 		failed, ferr := -1, error(nil)
@@ -309,7 +305,7 @@ func (c *committer) run(group []*update) {
 			retried = true
 			continue
 		}
-		if err == nil && c.log != nil {
+		if err == nil {
 			// The overlay is in the index now; the log starts over.
 			c.ov.clear()
 			c.log.off = 0
@@ -325,9 +321,6 @@ func (c *committer) run(group []*update) {
 // fold writes the overlay (a frozen layer left by a failed checkpoint,
 // then the current one) into tx and records the log position it covers.
 func (c *committer) fold(tx *bolt.Tx) error {
-	if c.log == nil {
-		return nil
-	}
 	if err := foldMap(tx, c.ov.old); err != nil {
 		return err
 	}

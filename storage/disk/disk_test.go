@@ -25,13 +25,3 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
-
-// TestConformanceWithoutLog runs the suite with every change committed to
-// bbolt directly (no write-ahead log).
-func TestConformanceWithoutLog(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) storage.Backend {
-		s := openStore(t, t.TempDir(), disk.Options{DisableLog: true})
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}

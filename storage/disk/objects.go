@@ -222,10 +222,8 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string) (storage.Obj
 // from the overlay only after the index commit holding them is durable,
 // so a reader that misses the overlay finds the change in the index.
 func (s *Store) view(bucket, key string, index func(tx *bolt.Tx) error, logged func(ovVal) error) error {
-	if s.ov != nil {
-		if v, ok := s.ov.get(bucket, key); ok {
-			return logged(v)
-		}
+	if v, ok := s.ov.get(bucket, key); ok {
+		return logged(v)
 	}
 	return s.db.View(index)
 }
@@ -316,7 +314,7 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts storage.Lis
 	if err := ctx.Err(); err != nil {
 		return storage.ListResult{}, err
 	}
-	if s.ov != nil && s.ov.has(bucket) {
+	if s.ov.has(bucket) {
 		// Fold logged changes into the index so the cursor sees them.
 		if err := s.c.do(func(*bolt.Tx) error { return nil }); err != nil {
 			if !errors.Is(err, storage.ErrInsufficientStorage) {

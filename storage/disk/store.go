@@ -44,10 +44,6 @@ type Options struct {
 	InlineMax int
 	// Logger receives startup cleanup reports (slog.Default when nil).
 	Logger *slog.Logger
-	// DisableLog turns the write-ahead log off: every index change is then
-	// its own bbolt commit (two fdatasyncs) instead of a log append (one).
-	// Both are durable; the log is faster for small objects.
-	DisableLog bool
 	// MaxExtents is the most part files a completed multipart object may
 	// reference in place (0 means DefaultMaxExtents); uploads with more
 	// parts are copied into one file at Complete. A GET opens the extents
@@ -83,8 +79,8 @@ type Store struct {
 	dataDir    *os.File // fsynced after content files are created
 	db         *bolt.DB
 	c          *committer
-	journal    *wal     // nil when Options.DisableLog
-	ov         *overlay // logged changes not yet in the index; nil without log
+	journal    *wal     // the write-ahead log (wal.go)
+	ov         *overlay // logged changes not yet in the index
 	now        func() time.Time
 	inlineMax  int
 	maxExtents int
@@ -152,7 +148,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		return fail(err)
 	}
 	s.space.adopt()
-	if err := s.openLog(opts.DisableLog); err != nil {
+	if err := s.openLog(); err != nil {
 		return fail(err)
 	}
 	if err := s.space.open(); err != nil {
@@ -174,10 +170,8 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 }
 
 // openLog opens the write-ahead log and folds the records a crash left in
-// it into the index (see wal.go), then empties its files. With the log
-// disabled it still folds in what an earlier run logged, then removes the
-// files.
-func (s *Store) openLog(disable bool) error {
+// it into the index (see wal.go), then empties its files.
+func (s *Store) openLog() error {
 	var files [2]*os.File
 	closeAll := func() {
 		for _, f := range files {
@@ -223,9 +217,7 @@ func (s *Store) openLog(disable bool) error {
 			}
 			return tx.Bucket(bktMeta).Put(keySeq, binary.BigEndian.AppendUint64(nil, applied))
 		})
-		// (With the log disabled there is no log to keep running on:
-		// Open fails, and succeeds once there is room.)
-		if errors.Is(err, storage.ErrInsufficientStorage) && !disable {
+		if errors.Is(err, storage.ErrInsufficientStorage) {
 			s.openUnfolded(files, recs)
 			return nil
 		}
@@ -234,15 +226,6 @@ func (s *Store) openLog(disable bool) error {
 			return fmt.Errorf("replay log: %w", err)
 		}
 		s.log.Info("storage: replayed write-ahead log", "dir", s.dir, "records", len(recs))
-	}
-	if disable {
-		closeAll()
-		for _, name := range []string{walName, walName1} {
-			if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
-				return fmt.Errorf("remove log: %w", err)
-			}
-		}
-		return nil
 	}
 	// Everything in the files is in the index now. Empty them, so that no
 	// record written before a crash (a torn one's successors included) can
@@ -336,7 +319,7 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.c.close()
-	if s.journal != nil && s.ov.len() == 0 && !s.ov.hasOld() {
+	if s.ov.len() == 0 && !s.ov.hasOld() {
 		// Every logged record is in the index: empty the log files so the
 		// next Open has nothing to read (a lost truncation is harmless,
 		// replay skips records the index already covers).
@@ -346,10 +329,8 @@ func (s *Store) Close() error {
 	if derr := s.dataDir.Close(); err == nil {
 		err = derr
 	}
-	if s.journal != nil {
-		if jerr := s.journal.close(); err == nil {
-			err = jerr
-		}
+	if jerr := s.journal.close(); err == nil {
+		err = jerr
 	}
 	return err
 }
