@@ -86,6 +86,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r := &response{}
 	r.setHeader("ETag", info.ETag)
+	r.setVersionHeader(info)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])
@@ -98,9 +99,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 }
 
 func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
-	obj, err := s.backend.GetObject(ctx, rq.bucket, rq.key)
+	obj, err := s.openVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{closer: obj.Content}
 	br, err := s.describeObject(rq, r, obj.Info)
@@ -166,9 +167,9 @@ func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{}
 	br, err := s.describeObject(rq, r, info)
@@ -190,6 +191,7 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 	h := rq.r.Header
 	r.header = http.Header{}
 	setObjectHeaders(r.header, info, false)
+	r.setVersionHeader(info)
 	if err := checkConditions(h, getConditions(), info, false); err != nil {
 		return nil, err
 	}
@@ -264,6 +266,9 @@ func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, erro
 		// Conditions S3 evaluates only in directory buckets; ignoring
 		// them would delete what the client meant to protect.
 		return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement x-amz-if-match-last-modified-time or x-amz-if-match-size")
+	}
+	if v, ok := s.versioner(); ok && h.Get("If-Match") == "" {
+		return s.deleteVersioned(ctx, v, rq)
 	}
 	if err := s.deleteIfMatch(ctx, rq.bucket, rq.key, h.Get("If-Match")); err != nil {
 		return nil, err

@@ -204,11 +204,13 @@ func (s *Server) tagger() (storage.Tagger, error) {
 // getObjectTagging answers GetObjectTagging with the object's tags (an
 // empty set when it has none).
 func (s *Server) getObjectTagging(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
-	return &response{doc: taggingDoc(info.Meta.Tags)}, nil
+	r := &response{doc: taggingDoc(info.Meta.Tags)}
+	r.setVersionHeader(info)
+	return r, nil
 }
 
 // putObjectTagging replaces an object's tags (PutObjectTagging).
@@ -221,10 +223,13 @@ func (s *Server) putObjectTagging(ctx context.Context, rq *request) (*response, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, tags); err != nil {
-		return nil, err
+	info, err := s.tagVersion(ctx, tg, rq, tags)
+	if err != nil {
+		return markerResponse(err), err
 	}
-	return &response{}, nil
+	r := &response{}
+	r.setVersionHeader(info)
+	return r, nil
 }
 
 // deleteObjectTagging removes an object's tags (DeleteObjectTagging).
@@ -233,10 +238,13 @@ func (s *Server) deleteObjectTagging(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, nil); err != nil {
-		return nil, err
+	info, err := s.tagVersion(ctx, tg, rq, nil)
+	if err != nil {
+		return markerResponse(err), err
 	}
-	return &response{status: http.StatusNoContent}, nil
+	r := &response{status: http.StatusNoContent}
+	r.setVersionHeader(info)
+	return r, nil
 }
 
 // bucketTagger returns the backend's bucket tagging support, or

@@ -51,7 +51,8 @@ func (e *DeleteMarkerError) Error() string {
 func (e *DeleteMarkerError) Unwrap() error { return e.Err }
 
 // VersionInfo describes one version of a key in ListObjectVersions: an
-// object version or a delete marker.
+// object version or a delete marker. A null version is listed with
+// VersionID "null", in unversioned buckets too.
 type VersionInfo struct {
 	ObjectInfo
 	// IsLatest is true for the key's current version.
@@ -101,7 +102,8 @@ type DeleteResult struct {
 //     version with a null delete marker. Other versions are kept.
 //
 // Implementations MUST: hand out version IDs that are opaque, URL-safe and
-// never reused for a key; keep a key's versions ordered newest first;
+// never reused for a key, and refuse an ID of a form they never hand out
+// with ErrInvalidArgument (an unknown well-formed one is ErrNoSuchVersion); keep a key's versions ordered newest first;
 // answer GetObject and HeadObject of a key whose latest version is a delete
 // marker with a *DeleteMarkerError wrapping ErrNoSuchKey; answer reads of a
 // delete marker's version ID with a *DeleteMarkerError wrapping

@@ -8,6 +8,7 @@ import (
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/internal/listing"
 	"github.com/s3kit/s3kit/storage/internal/upload"
+	"github.com/s3kit/s3kit/storage/internal/versionid"
 )
 
 // PutBucketVersioning implements storage.Versioner.
@@ -90,6 +91,9 @@ func (b *bucket) find(key, versionID string) (*object, error) {
 			return nil, &storage.DeleteMarkerError{Key: key, VersionID: b.pubID(c[0].info.VersionID), Err: storage.ErrNoSuchKey}
 		}
 		return nil, storage.ErrNoSuchKey
+	}
+	if err := checkVersionID(versionID); err != nil {
+		return nil, err
 	}
 	c := b.chain(key)
 	i := b.index(c, versionID)
@@ -214,6 +218,9 @@ func (s *Store) DeleteObjectVersion(ctx context.Context, bucketName, key, versio
 			return storage.DeleteResult{}, nil
 		}
 		return s.deleteLatest(b, key), nil
+	}
+	if err := checkVersionID(versionID); err != nil {
+		return storage.DeleteResult{}, fmt.Errorf("delete %s/%s: %w", bucketName, key, err)
 	}
 	c := b.chain(key)
 	i := b.index(c, versionID)
@@ -347,9 +354,21 @@ func (c *versionCursor) Versions(after string, limit int) ([]storage.VersionInfo
 	}
 	var out []storage.VersionInfo
 	for i := start; i < len(ch) && len(out) < limit; i++ {
-		out = append(out, storage.VersionInfo{ObjectInfo: c.b.pub(cloneInfo(ch[i].info)), IsLatest: i == 0})
+		v := storage.VersionInfo{ObjectInfo: cloneInfo(ch[i].info), IsLatest: i == 0}
+		if v.VersionID == "" {
+			v.VersionID = storage.NullVersionID
+		}
+		out = append(out, v)
 	}
 	return out, nil
+}
+
+// checkVersionID refuses an ID this store could never have handed out.
+func checkVersionID(id string) error {
+	if id != storage.NullVersionID && !versionid.Valid(id) {
+		return fmt.Errorf("version ID %q: %w", id, storage.ErrInvalidArgument)
+	}
+	return nil
 }
 
 func insertSorted(s []string, k string) []string {

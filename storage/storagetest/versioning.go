@@ -158,6 +158,8 @@ func testVerNullBeforeEnabling(t *testing.T, f *vFixture) {
 	f.wantVersions("k@"+v1.VersionID+"*", "k@null")
 	_, _, err := f.getVersion("k", "0123456789abcdef01234567")
 	wantErr(t, "GET of a version the key does not have", err, storage.ErrNoSuchVersion)
+	_, _, err = f.getVersion("k", "no/such id")
+	wantErr(t, "GET of a malformed version ID", err, storage.ErrInvalidArgument)
 }
 
 func testVerDeleteMarkers(t *testing.T, f *vFixture) {

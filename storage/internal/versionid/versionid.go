@@ -53,3 +53,17 @@ func ForTime(t time.Time) string {
 	binary.BigEndian.PutUint64(b[:8], ^uint64(t.UnixNano()))
 	return hex.EncodeToString(b[:])
 }
+
+// Valid reports whether id has the form of an ID a Generator hands out
+// ("null" is not one).
+func Valid(id string) bool {
+	if len(id) != Len {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
