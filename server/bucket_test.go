@@ -196,11 +196,7 @@ func TestGetBucketVersioning(t *testing.T) {
 		if v.Status != "" {
 			t.Errorf("status %q", v.Status)
 		}
-		if _, ok := e.srv.Backend.(storage.Versioner); ok {
-			e.wantErr(400, "MalformedXML", "PUT", "/bkt?versioning", nil, nil)
-		} else {
-			e.wantErr(501, "NotImplemented", "PUT", "/bkt?versioning", nil, nil)
-		}
+		e.wantErr(400, "MalformedXML", "PUT", "/bkt?versioning", nil, nil)
 	})
 }
 

@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/s3test"
 	"github.com/s3kit/s3kit/storage"
+	"github.com/s3kit/s3kit/storage/mem"
 )
 
 // versionedEnv is a test server whose bucket "bkt" has versioning
@@ -275,4 +277,34 @@ func TestCopyVersion(t *testing.T) {
 			t.Fatalf("tags of v1: %+v", tg)
 		}
 	})
+}
+
+// TestBackendWithoutVersioning checks a backend without storage.Versioner
+// keeps answering as an unversioned S3 bucket: PutBucketVersioning is
+// NotImplemented, "null" names the one version, other IDs do not exist.
+func TestBackendWithoutVersioning(t *testing.T) {
+	t.Parallel()
+	plain := struct{ storage.Backend }{mem.New(mem.Options{})}
+	e := newEnv(t, s3test.WithBackend(plain))
+	e.mkBucket("bkt")
+	good, _ := s3xml.Marshal(s3xml.VersioningConfiguration{Status: "Enabled"})
+	e.wantErr(501, "NotImplemented", "PUT", "/bkt?versioning", good, nil)
+	var v s3xml.VersioningConfiguration
+	e.must(200, "GET", "/bkt?versioning", nil, nil).decode(t, &v)
+	if v.Status != "" {
+		t.Fatalf("status %q", v.Status)
+	}
+	e.put("bkt", "k", []byte("x"), nil)
+	if r := e.must(200, "GET", "/bkt/k?versionId=null", nil, nil); string(r.body) != "x" || r.header.Get("X-Amz-Version-Id") != "" {
+		t.Fatalf("GET versionId=null: %q %v", r.body, r.header)
+	}
+	e.wantErr(400, "InvalidArgument", "GET", "/bkt/k?versionId=0123456789abcdef01234567", nil, nil)
+	var res s3xml.ListVersionsResult
+	e.must(200, "GET", "/bkt?versions", nil, nil).decode(t, &res)
+	if len(res.Versions) != 1 || res.Versions[0].VersionID != "null" || !res.Versions[0].IsLatest {
+		t.Fatalf("versions: %+v", res)
+	}
+	e.wantErr(404, "NoSuchVersion", "PUT", "/bkt/k2", nil, hdr{"X-Amz-Copy-Source": "/bkt/k?versionId=0123456789abcdef01234567"})
+	e.must(204, "DELETE", "/bkt/k?versionId=null", nil, nil)
+	e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
 }

@@ -358,15 +358,20 @@ func checkNoLeftovers(t *testing.T, s *Store) {
 		}
 		return tx.Bucket(bktBuckets).ForEachBucket(func(name []byte) error {
 			b := tx.Bucket(bktBuckets).Bucket(name)
-			if err := b.Bucket(bktObjects).ForEach(func(k, v []byte) error {
-				var r objRecord
-				_, err := decodeObject(v, &r)
-				for _, x := range r.Extents {
-					want[x.ID]++
+			for _, sub := range [][]byte{bktObjects, bktVersions} {
+				if b.Bucket(sub) == nil {
+					continue
 				}
-				return err
-			}); err != nil {
-				return err
+				if err := b.Bucket(sub).ForEach(func(k, v []byte) error {
+					var r objRecord
+					_, err := decodeObject(v, &r)
+					for _, x := range r.Extents {
+						want[x.ID]++
+					}
+					return err
+				}); err != nil {
+					return err
+				}
 			}
 			return b.Bucket(bktParts).ForEach(func(k, v []byte) error {
 				var p partRecord

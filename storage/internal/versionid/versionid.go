@@ -67,3 +67,19 @@ func Valid(id string) bool {
 	}
 	return true
 }
+
+// NextBefore is Next for a write that must sort before the ID newest (the
+// newest version of its key; "" when it has none), even when the clock
+// has gone back since newest was handed out, by this store or an earlier
+// run of it.
+func (g *Generator) NextBefore(now time.Time, newest string) string {
+	if len(newest) >= 16 {
+		if b, err := hex.DecodeString(newest[:16]); err == nil {
+			floor := ^binary.BigEndian.Uint64(b)
+			g.mu.Lock()
+			g.last = max(g.last, floor)
+			g.mu.Unlock()
+		}
+	}
+	return g.Next(now)
+}
