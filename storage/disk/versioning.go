@@ -172,8 +172,9 @@ func (s *Store) install(b *bolt.Bucket, rf *refs, key string, rec *objRecord, in
 	return objs.Put([]byte(key), encodeObject(rec, inline))
 }
 
-// newVersion gives rec a fresh ID and moves key's current object out of
-// its way; in a suspended bucket the null version is removed instead.
+// newVersion gives rec a fresh ID and copies key's current object into the
+// versions bucket (the caller replaces or deletes it in bktObjects); in a
+// suspended bucket the null version is dropped instead.
 func (s *Store) newVersion(b *bolt.Bucket, rf *refs, key string, rec *objRecord, st storage.VersioningState) error {
 	if strings.IndexByte(key, 0) >= 0 {
 		return fmt.Errorf("key with a zero byte in a versioned bucket: %w", storage.ErrInvalidArgument)
@@ -195,9 +196,6 @@ func (s *Store) newVersion(b *bolt.Bucket, rf *refs, key string, rec *objRecord,
 				return err
 			}
 		} else if err := vb.Put(vKey(key, newest), bytes.Clone(cur)); err != nil {
-			return err
-		}
-		if err := objs.Delete([]byte(key)); err != nil {
 			return err
 		}
 	} else if k, _ := newestVersion(vb, key); k != nil {
@@ -251,6 +249,10 @@ func (s *Store) addMarker(b *bolt.Bucket, rf *refs, key string, st storage.Versi
 		return storage.DeleteResult{}, err
 	}
 	m.Marker, m.versioned = true, true
+	// The current object (if any) is in the versions bucket now.
+	if err := b.Bucket(bktObjects).Delete([]byte(key)); err != nil {
+		return storage.DeleteResult{}, err
+	}
 	if err := b.Bucket(bktVersions).Put(vKey(key, m.VID), encodeObject(&m, nil)); err != nil {
 		return storage.DeleteResult{}, err
 	}
