@@ -122,7 +122,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		doc.ChecksumType = typ
 	}
 	r := &response{doc: doc}
-	r.setVersionHeader(info)
+	r.setWrittenVersionHeader(info)
 	if src.VersionID != "" {
 		r.setHeader(s3xml.HeaderCopySourceVersionID, src.VersionID)
 	}

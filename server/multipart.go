@@ -274,7 +274,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		if done, ok := s.completed.get(ck, s.now()); ok {
 			doc.ETag, doc.Checksums = done.etag, done.checksums
 			r := &response{doc: doc}
-			r.setVersionHeader(storage.ObjectInfo{VersionID: done.versionID})
+			r.setWrittenVersionHeader(storage.ObjectInfo{VersionID: done.versionID})
 			return r, nil
 		}
 	}
@@ -290,7 +290,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	}
 	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums, versionID: info.VersionID})
 	r := &response{doc: doc}
-	r.setVersionHeader(info)
+	r.setWrittenVersionHeader(info)
 	return r, nil
 }
 

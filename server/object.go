@@ -86,7 +86,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r := &response{}
 	r.setHeader("ETag", info.ETag)
-	r.setVersionHeader(info)
+	r.setWrittenVersionHeader(info)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])

@@ -139,6 +139,16 @@ func (r *response) setVersionHeader(info storage.ObjectInfo) {
 	}
 }
 
+// setWrittenVersionHeader is setVersionHeader for the answer to a write
+// (PUT, CopyObject, CompleteMultipartUpload): S3 names only versions
+// with an ID of their own there, so a write in a suspended bucket (the
+// null version) gets no header.
+func (r *response) setWrittenVersionHeader(info storage.ObjectInfo) {
+	if info.VersionID != storage.NullVersionID {
+		r.setVersionHeader(info)
+	}
+}
+
 // deleteVersioned is DeleteObject on a backend with versioning: a delete
 // marker, or the removal of the version the request names, answered with
 // the headers S3 sends.
