@@ -202,6 +202,7 @@ func (s *Server) listObjectVersions(ctx context.Context, rq *request) (*response
 		if id == "" {
 			id = storage.NullVersionID
 		}
+		doc.Order = append(doc.Order, o.DeleteMarker)
 		if o.DeleteMarker {
 			doc.DeleteMarkers = append(doc.DeleteMarkers, s3xml.DeleteMarkerEntry{Key: p.enc(o.Key), VersionID: id,
 				IsLatest: o.IsLatest, LastModified: s3xml.NewTime(o.LastModified), Owner: owner})
