@@ -451,3 +451,46 @@ func BenchmarkListVersioned1000(b *testing.B) {
 	b.ReportMetric(float64(tv.Nanoseconds())/float64(b.N), "versioned-ns/page")
 	b.ReportMetric(float64(tv)/float64(tu), "ratio")
 }
+
+// BenchmarkListVersionsDeepKey pages through one key's 10,000 versions
+// 1,000 at a time, first page and a page from the middle of its history
+// (version-id-marker), which should cost about the same: a page seeks to
+// its marker instead of walking the versions before it.
+func BenchmarkListVersionsDeepKey(b *testing.B) {
+	s := benchStore(b, Options{})
+	ctx := context.Background()
+	if err := s.PutBucketVersioning(ctx, "b", storage.Enabled); err != nil {
+		b.Fatal(err)
+	}
+	var g errgroup.Group
+	g.SetLimit(benchClients)
+	for i := 0; i < 10000; i++ {
+		g.Go(func() error {
+			_, err := s.PutObject(ctx, "b", "deep", strings.NewReader("v"), storage.PutOptions{})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	mid, err := s.ListObjectVersions(ctx, "b", storage.ListVersionsOptions{MaxKeys: 5000})
+	if err != nil || !mid.IsTruncated {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		opts storage.ListVersionsOptions
+	}{
+		{"first", storage.ListVersionsOptions{MaxKeys: 1000}},
+		{"middle", storage.ListVersionsOptions{MaxKeys: 1000, KeyMarker: mid.NextKeyMarker, VersionIDMarker: mid.NextVersionIDMarker}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				res, err := s.ListObjectVersions(ctx, "b", tc.opts)
+				if err != nil || len(res.Versions) != 1000 {
+					b.Fatalf("%d versions, %v", len(res.Versions), err)
+				}
+			}
+		})
+	}
+}

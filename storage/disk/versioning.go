@@ -594,6 +594,14 @@ func (c *versionCursor) cur() (string, bool) {
 }
 
 func (c *versionCursor) Versions(after string, limit int) ([]storage.VersionInfo, error) {
+	if after != "" && after != storage.NullVersionID && c.vb != nil {
+		// A version ID is its own place in the versions bucket: seek
+		// there, so paging through a key with many versions costs each
+		// page only its own entries.
+		if out, found, err := c.versionsAfter(after, limit); found || err != nil {
+			return out, err
+		}
+	}
 	var out []storage.VersionInfo
 	var err error
 	// walk lists the key's versions from the one after skipTo ("" from
@@ -631,4 +639,41 @@ func (c *versionCursor) Versions(after string, limit int) ([]storage.VersionInfo
 		walk("")
 	}
 	return out, err
+}
+
+// versionsAfter lists up to limit of the key's versions after version
+// after, found by seeking; found is false when the key has no such version.
+func (c *versionCursor) versionsAfter(after string, limit int) (out []storage.VersionInfo, found bool, err error) {
+	prefix := vKey(c.key, "")
+	from := prefix // after the current object: every versions entry
+	isCurrent := false
+	if c.inO {
+		var rec objRecord
+		if _, err := decodeObject(c.oval, &rec); err != nil {
+			return nil, false, err
+		}
+		isCurrent = rec.matches(after)
+	}
+	if !isCurrent {
+		k := vKey(c.key, after)
+		v := c.vb.Get(k)
+		if v == nil {
+			return nil, false, nil
+		}
+		var rec objRecord
+		if _, err := decodeObject(v, &rec); err != nil || !rec.matches(after) {
+			return nil, false, err
+		}
+		from = append(k, 0) // the smallest key after k
+	}
+	cur := c.vb.Cursor()
+	for k, v := cur.Seek(from); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+versionid.Len && len(out) < limit; k, v = cur.Next() {
+		var rec objRecord
+		if _, err := decodeObject(v, &rec); err != nil {
+			return nil, true, err
+		}
+		rec.versioned = true
+		out = append(out, storage.VersionInfo{ObjectInfo: rec.info(c.key)})
+	}
+	return out, true, nil
 }
