@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/s3kit/s3kit/storage"
@@ -32,6 +33,7 @@ func testVersioner(t *testing.T, nb func(t *testing.T) storage.Backend) {
 		{"DeleteBucketNotEmpty", testVerDeleteBucket},
 		{"CopyAndTagVersion", testVerCopyAndTag},
 		{"Multipart", testVerMultipart},
+		{"ConcurrentWrites", testVerConcurrent},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -432,4 +434,59 @@ func testVerMultipart(t *testing.T, f *vFixture) {
 	f.wantVersions("k@"+info.VersionID+"*", "k@"+v1.VersionID)
 	f.wantVersion("k", v1.VersionID, []byte("single"))
 	f.wantContent("k", []byte("multi"))
+}
+
+// testVerConcurrent writes and deletes one key from several goroutines at
+// once: every write and delete keeps its own version or marker, with an
+// ID no other has, and the newest is the only latest.
+func testVerConcurrent(t *testing.T, f *vFixture) {
+	f.setState(storage.Enabled)
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	ids := make(chan string, workers*each)
+	errs := make(chan error, workers*each)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				if i%5 == 4 {
+					res, err := f.v.DeleteObjectVersion(f.ctx, f.bucket, "k", "")
+					errs <- err
+					ids <- res.VersionID
+					continue
+				}
+				info, err := f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader([]byte(fmt.Sprint(w, i))), storage.PutOptions{})
+				errs <- err
+				ids <- info.VersionID
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(ids)
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{}
+	for id := range ids {
+		want[id] = true
+	}
+	res, err := f.v.ListObjectVersions(f.ctx, f.bucket, storage.ListVersionsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	latest := 0
+	for _, v := range res.Versions {
+		got[v.VersionID] = true
+		if v.IsLatest {
+			latest++
+		}
+	}
+	if len(want) != workers*each || !reflect.DeepEqual(got, want) || len(res.Versions) != workers*each || latest != 1 || !res.Versions[0].IsLatest {
+		t.Fatalf("%d writes and deletes with %d distinct IDs; listed %d versions (%d distinct), %d latest", workers*each, len(want), len(res.Versions), len(got), latest)
+	}
 }
