@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/s3"
+	"github.com/s3kit/s3kit/transfer"
 )
 
 // lsVersionEntry is one --json line of ls --versions.
@@ -130,4 +131,44 @@ func rmVersion(ctx context.Context, env Env, c *s3.Client, loc location, version
 	}
 	fmt.Fprintf(env.Stdout, "%sdelete: %s (version %s%s)\n", prefix, loc, versionID, what)
 	return nil
+}
+
+// versionPinned is a transfer client whose reads are of one version: cp
+// --version-id downloads through it, so every ranged GET of a large object
+// reads the same version.
+type versionPinned struct {
+	transfer.Client
+	c         *s3.Client
+	versionID string
+}
+
+// HeadObject describes the pinned version.
+func (v versionPinned) HeadObject(ctx context.Context, bucket, key string) (transfer.Object, error) {
+	out, err := v.c.HeadObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: key, VersionID: v.versionID})
+	if err != nil {
+		return transfer.Object{}, err
+	}
+	return pinnedObject(key, out.ObjectInfo), nil
+}
+
+// GetObject reads n bytes of the pinned version from off (n < 0: to the end).
+func (v versionPinned) GetObject(ctx context.Context, bucket, key string, off, n int64) (io.ReadCloser, transfer.Object, error) {
+	in := &s3.GetObjectInput{Bucket: bucket, Key: key, VersionID: v.versionID}
+	switch {
+	case n > 0:
+		in.Range = fmt.Sprintf("bytes=%d-%d", off, off+n-1)
+	case off > 0:
+		in.Range = fmt.Sprintf("bytes=%d-", off)
+	}
+	out, err := v.c.GetObject(ctx, in)
+	if err != nil {
+		return nil, transfer.Object{}, err
+	}
+	o := pinnedObject(key, out.ObjectInfo)
+	o.Checksummed = out.ChecksumVerified
+	return out.Body, o, nil
+}
+
+func pinnedObject(key string, info s3.ObjectInfo) transfer.Object {
+	return transfer.Object{Key: key, Size: info.Size, ETag: info.ETag, LastModified: info.LastModified, ContentType: info.ContentType}
 }

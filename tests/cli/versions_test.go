@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,5 +72,32 @@ func TestVersionCommands(t *testing.T) {
 	}
 	if r := w.run("ls", "--versions"); r.code != 2 {
 		t.Fatalf("ls --versions without a bucket: %s", r)
+	}
+
+	// cp --version-id downloads an older version, in ranged parts that
+	// all read that version.
+	old, cur := randData(t, 12<<20), randData(t, 12<<20)
+	w.ok("cp", writeFile(t, dir, "old", old), "s3://"+b+"/big")
+	w.ok("cp", writeFile(t, dir, "cur", cur), "s3://"+b+"/big")
+	var oldID string
+	for _, line := range strings.Split(strings.TrimSpace(w.ok("ls", "--versions", "--json", "s3://"+b+"/big").stdout), "\n") {
+		var e entry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		if !e.IsLatest {
+			oldID = e.VersionID
+		}
+	}
+	got := filepath.Join(t.TempDir(), "got")
+	w.ok("cp", "--part-size", "5MB", "--version-id", oldID, "s3://"+b+"/big", got)
+	if data, err := os.ReadFile(got); err != nil || !bytes.Equal(data, old) {
+		t.Fatalf("cp --version-id: %d bytes (%v), want the old version's %d", len(data), err, len(old))
+	}
+	if r := w.ok("cp", "--version-id", es[2].VersionID, "s3://"+b+"/k", "-"); r.stdout != "first" {
+		t.Fatalf("cp --version-id to stdout: %q", r.stdout)
+	}
+	if r := w.run("cp", "--version-id", oldID, writeFile(t, dir, "x", []byte("x")), "s3://"+b+"/x"); r.code != 2 {
+		t.Fatalf("cp --version-id of an upload: %s", r)
 	}
 }
