@@ -41,6 +41,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"Copier", testCopier},
 		{"Tagger", testTagger},
 		{"BucketTagger", testBucketTagger},
+		{"BucketConfigStore", testBucketConfigStore},
 		{"ConditionalDeleter", testConditionalDeleter},
 	}
 	for _, g := range groups {
