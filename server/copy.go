@@ -12,7 +12,7 @@ import (
 
 // copySource parses x-amz-copy-source ("[/]bucket/key[?versionId=null]",
 // URL-encoded) and checks the key may read that bucket.
-func copySource(rq *request) (bucket, key string, err error) {
+func (s *Server) copySource(rq *request) (bucket, key string, err error) {
 	raw := rq.r.Header.Get(s3xml.HeaderCopySource)
 	path, query, _ := strings.Cut(raw, "?")
 	if query != "" {
@@ -35,6 +35,12 @@ func copySource(rq *request) (bucket, key string, err error) {
 	if !rq.k.CanUseBucket(bucket) {
 		return "", "", errCode(s3xml.CodeAccessDenied)
 	}
+	// The source needs s3:GetObject as the destination needs s3:PutObject.
+	if ok, err := s.allowedFor(rq.r.Context(), rq, "s3:GetObject", bucket, key); err != nil {
+		return "", "", err
+	} else if !ok {
+		return "", "", errCode(s3xml.CodeAccessDenied)
+	}
 	return bucket, key, nil
 }
 
@@ -43,7 +49,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err := checkKey(rq.key); err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := copySource(rq)
+	srcBucket, srcKey, err := s.copySource(rq)
 	if err != nil {
 		return nil, err
 	}

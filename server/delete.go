@@ -34,7 +34,7 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) (*response, err
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = s.deleteOne(ctx, rq.bucket, o)
+			errs[i] = s.deleteOneAllowed(ctx, rq, o)
 		}()
 	}
 	wg.Wait()

@@ -115,6 +115,9 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 		return "GetObjectAttributes", s.getObjectAttributes
 	}
 	if rq.key == "" {
+		if name, h, ok := s.routePolicy(m, q); ok {
+			return name, h
+		}
 		if name, h, ok := s.routeBucketConfig(m, q); ok {
 			return name, h
 		}

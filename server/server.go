@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/policy"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 )
@@ -70,6 +71,10 @@ type Config struct {
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
 	MaxRequests int
+	// DefaultAccount is the 12-digit account of keys that name none and
+	// the owner of buckets that record none, such as buckets created
+	// before s3kit had accounts (DefaultAccountID when empty).
+	DefaultAccount string
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -102,6 +107,15 @@ type Server struct {
 	completed completedUploads
 	// strictRegion refuses signatures made for another region.
 	strictRegion bool
+	// defaultAccount is Config.DefaultAccount resolved.
+	defaultAccount string
+	// fullAccess is the identity policy of keys that carry none.
+	fullAccess *policy.Policy
+	// cfgs stores bucket configuration documents (nil: the backend
+	// keeps none, so buckets have no policy).
+	cfgs bucketConfigStore
+	// bauth caches each bucket's owner and policy.
+	bauth bucketAuthCache
 }
 
 // New returns a Server for cfg.
@@ -136,6 +150,14 @@ func New(cfg Config) *Server {
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
 	s.verifier.Service = "s3"
+	s.cfgs, _ = cfg.Backend.(bucketConfigStore)
+	if s.defaultAccount = cfg.DefaultAccount; s.defaultAccount == "" {
+		s.defaultAccount = DefaultAccountID
+	}
+	var err error
+	if s.fullAccess, err = policy.ParseIdentityPolicy([]byte(fullAccessPolicy)); err != nil {
+		panic("server: the built-in full-access policy does not parse: " + err.Error())
+	}
 	return s
 }
 
@@ -159,6 +181,14 @@ type request struct {
 	// reason when the error does not.
 	refused    bool
 	refusedWhy string
+	// anonymous is set for a request that carries no signature at all.
+	anonymous bool
+	// pol, pols, vals and idp hold the authorization decision's inputs
+	// inside the request, so deciding allocates nothing more.
+	pol  policy.Request
+	pols policy.Policies
+	vals [8]policy.Value
+	idp  [1]*policy.Policy
 }
 
 // wireBody is the request body as net/http delivers it. Each read may
@@ -323,7 +353,7 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if h == nil {
 		return op, nil, errCode(s3xml.CodeMethodNotAllowed)
 	}
-	if err := s.authorize(rq); err != nil {
+	if err := s.authorize(ctx, rq, op); err != nil {
 		rq.refused = true
 		return op, nil, err
 	}

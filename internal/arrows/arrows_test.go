@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"transfer":        {"s3", "sigv4", "golang.org/x/sync", "golang.org/x/sys"},
 	"storage":         {"storage"},
 	"storage/disk":    {"storage", "go.etcd.io/bbolt", "golang.org/x/sync", "golang.org/x/sys"},
-	"server":          {"sigv4", "storage", "internal/s3xml", "internal/secret", "golang.org/x/sync"},
+	"server":          {"sigv4", "storage", "policy", "internal/s3xml", "internal/secret", "golang.org/x/sync"},
 	"s3test":          {"server", "storage", "sigv4"},
 	"internal/cli":    {"*"},
 	"cmd":             {"internal/cli"},

@@ -88,6 +88,7 @@ const (
 	CodeInvalidURI                          = "InvalidURI"
 	CodeKeyTooLongError                     = "KeyTooLongError"
 	CodeMalformedXML                        = "MalformedXML"
+	CodeMalformedPolicy                     = "MalformedPolicy"
 	CodeMetadataTooLarge                    = "MetadataTooLarge"
 	CodeMethodNotAllowed                    = "MethodNotAllowed"
 	CodeMissingContentLength                = "MissingContentLength"
@@ -217,6 +218,8 @@ func errorRow(code string) (int, string) {
 		return 400, "Couldn't parse the specified URI."
 	case CodeKeyTooLongError:
 		return 400, "Your key is too long"
+	case CodeMalformedPolicy:
+		return 400, "Policies must be valid JSON and the first byte must be '{'"
 	case CodeMalformedXML:
 		return 400, "The XML you provided was not well-formed or did not validate against our published schema"
 	case CodeMetadataTooLarge:
