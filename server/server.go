@@ -116,6 +116,8 @@ type Server struct {
 	cfgs bucketConfigStore
 	// bauth caches each bucket's owner and policy.
 	bauth bucketAuthCache
+	// stsVerifier checks the SigV4 of STS calls (service "sts").
+	stsVerifier sigv4.Verifier
 }
 
 // New returns a Server for cfg.
@@ -150,6 +152,7 @@ func New(cfg Config) *Server {
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
 	s.verifier.Service = "s3"
+	s.stsVerifier.Lookup, s.stsVerifier.Now, s.stsVerifier.Service = s.secretOf, s.now, "sts"
 	s.cfgs, _ = cfg.Backend.(bucketConfigStore)
 	if s.defaultAccount = cfg.DefaultAccount; s.defaultAccount == "" {
 		s.defaultAccount = DefaultAccountID
@@ -338,6 +341,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	}
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err
+	}
+	if isSTS(rq) {
+		return s.serveSTS(ctx, rq)
 	}
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
