@@ -139,13 +139,33 @@ func (s *Server) principalOf(rq *request, p *policy.Principal) {
 	}
 	acct := s.accountOf(k)
 	arn, uid := k.ARN, k.UserID
-	if arn == "" {
-		arn = "arn:aws:iam::" + acct + ":user/" + user
-	}
-	if uid == "" {
-		uid = "AIDA" + k.AccessKeyID
+	if arn == "" || uid == "" {
+		d := s.derivedNames(k.AccessKeyID, acct, user)
+		if arn == "" {
+			arn = d.arn
+		}
+		if uid == "" {
+			uid = d.userID
+		}
 	}
 	*p = policy.Principal{Account: acct, ARN: arn, UserID: uid, Username: user, CanonicalID: k.CanonicalID}
+}
+
+// derived are the names made from a key that its KeyStore did not give.
+type derived struct{ account, user, arn, userID string }
+
+// derivedNames returns the ARN and user ID of a key whose store gave
+// none, built once per key rather than on every request.
+func (s *Server) derivedNames(id, account, user string) *derived {
+	if v, ok := s.names.Load(id); ok {
+		if d := v.(*derived); d.account == account && d.user == user {
+			return d
+		}
+	}
+	d := &derived{account: account, user: user,
+		arn: "arn:aws:iam::" + account + ":user/" + user, userID: "AIDA" + id}
+	s.names.Store(id, d)
+	return d
 }
 
 // actionOf is the policy action an operation needs (ok false when the

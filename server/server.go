@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
@@ -114,8 +115,10 @@ type Server struct {
 	// cfgs stores bucket configuration documents (nil: the backend
 	// keeps none, so buckets have no policy).
 	cfgs bucketConfigStore
-	// bauth caches each bucket's owner and policy.
+	// bauth caches each bucket's owner and policy; names the ARNs of
+	// keys whose store gives none (access key ID to *derived).
 	bauth bucketAuthCache
+	names sync.Map
 	// stsVerifier checks the SigV4 of STS calls (service "sts").
 	stsVerifier sigv4.Verifier
 }
