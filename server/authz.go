@@ -242,6 +242,11 @@ func (s *Server) authorize(ctx context.Context, rq *request, op string) error {
 		s.log.Debug("authorization", "request_id", rq.id, "op", op, "action", action, "resource", pr.Resource,
 			"principal", principalName(&pr.Principal), "allowed", d.Allowed, "reason", d.Reason.String())
 	}
+	if !d.Allowed && (op == "GetObject" || op == "HeadObject") && s.missingAndListable(ctx, rq) {
+		// S3 says whether a key exists to those who may list it:
+		// NoSuchKey for them, AccessDenied for everyone else.
+		return errCode(s3xml.CodeNoSuchKey)
+	}
 	if !d.Allowed {
 		rq.refusedWhy = "policy: " + d.Reason.String()
 		if rq.anonymous {
@@ -255,8 +260,9 @@ func (s *Server) authorize(ctx context.Context, rq *request, op string) error {
 // allowedFor reports whether the request's principal may perform action on
 // another resource than the one the request names (the source of a copy,
 // each key of a DeleteObjects), with that bucket's policies.
-func (s *Server) allowedFor(ctx context.Context, rq *request, action, bucket, key string) (bool, error) {
+func (s *Server) allowedFor(ctx context.Context, rq *request, action, bucket, key string, vals ...policy.Value) (bool, error) {
 	var r policy.Request
+	r.Values = vals
 	s.principalOf(rq, &r.Principal)
 	r.Action, r.Resource = action, policy.ResourceARN(bucket, key)
 	r.OwnerAccount = r.Principal.Account
@@ -332,12 +338,25 @@ func (s *Server) conditionValues(rq *request, op string) []policy.Value {
 		{"X-Amz-Server-Side-Encryption", "s3:x-amz-server-side-encryption"},
 		{"X-Amz-Copy-Source", "s3:x-amz-copy-source"},
 		{"X-Amz-Metadata-Directive", "s3:x-amz-metadata-directive"},
+		{"Referer", "aws:Referer"},
+		{"User-Agent", "aws:UserAgent"},
 	} {
 		if v, ok := h[k.h]; ok && len(v) > 0 && len(vals) < len(rq.vals) {
 			vals = append(vals, policy.Value{Key: k.key, Value: v[0]})
 		}
 	}
 	return vals
+}
+
+// missingAndListable reports whether the request's key does not exist
+// and its principal may list it (s3:ListBucket with the key as s3:prefix).
+func (s *Server) missingAndListable(ctx context.Context, rq *request) bool {
+	ok, err := s.allowedFor(ctx, rq, "s3:ListBucket", rq.bucket, "", policy.Value{Key: "s3:prefix", Value: rq.key})
+	if err != nil || !ok {
+		return false
+	}
+	_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	return errors.Is(err, storage.ErrNoSuchKey)
 }
 
 // recordOwner stores the account that created a bucket.

@@ -147,3 +147,21 @@ func TestPutBucketPolicyRefusesMalformed(t *testing.T) {
 		}
 	})
 }
+
+// TestMissingKeyTellsOnlyListers: a principal refused GetObject learns
+// that a key does not exist (404) only if it may list it (s3:ListBucket
+// with the key as s3:prefix), as S3 answers.
+func TestMissingKeyTellsOnlyListers(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		owner, bob := policyEnv(t, bk)
+		owner.mkBucket("lister")
+		owner.put("lister", "public/here", []byte("x"), nil)
+		owner.must(204, "PUT", "/lister?policy", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
+		  "Action":"s3:ListBucket","Resource":"arn:aws:s3:::lister","Condition":{"StringLike":{"s3:prefix":"public/*"}}}]}`), nil)
+		bob.wantErr(404, "NoSuchKey", "GET", "/lister/public/missing", nil, nil)
+		bob.wantErr(404, "", "HEAD", "/lister/public/missing", nil, nil)
+		bob.wantErr(403, "AccessDenied", "GET", "/lister/public/here", nil, nil)
+		bob.wantErr(403, "AccessDenied", "GET", "/lister/private/missing", nil, nil)
+	})
+}

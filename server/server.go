@@ -193,7 +193,7 @@ type request struct {
 	// inside the request, so deciding allocates nothing more.
 	pol  policy.Request
 	pols policy.Policies
-	vals [8]policy.Value
+	vals [10]policy.Value
 	idp  [1]*policy.Policy
 }
 
