@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"encoding/xml"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -164,4 +166,28 @@ func TestMissingKeyTellsOnlyListers(t *testing.T) {
 		bob.wantErr(403, "AccessDenied", "GET", "/lister/public/here", nil, nil)
 		bob.wantErr(403, "AccessDenied", "GET", "/lister/private/missing", nil, nil)
 	})
+}
+
+// TestDebugLogNamesDecidingStatement: with debug logging, a refused
+// request's log says which statement decided.
+func TestDebugLogNamesDecidingStatement(t *testing.T) {
+	t.Parallel()
+	var sink logSink
+	e := newEnv(t, s3test.WithLogger(sink.logger(slog.LevelDebug)))
+	e.mkBucket("logged")
+	e.put("logged", "k", []byte("v"), nil)
+	e.must(204, "PUT", "/logged?policy", []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"NoReadsHere","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::logged/*"}]}`), nil)
+	sink.take(t)
+	e.wantErr(403, "AccessDenied", "GET", "/logged/k", nil, nil)
+	lines, raw := sink.take(t)
+	found := false
+	for _, l := range lines {
+		if l["msg"] == "authorization" && l["allowed"] == false && strings.Contains(fmt.Sprint(l["reason"]), "NoReadsHere") &&
+			l["action"] == "s3:GetObject" && l["resource"] == "arn:aws:s3:::logged/k" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no debug line names the deciding statement:\n%s", raw)
+	}
 }
