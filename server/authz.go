@@ -49,17 +49,25 @@ type bucketAuth struct {
 type bucketAuthCache struct {
 	mu sync.RWMutex
 	m  map[string]*bucketAuth
+	// gen counts drops: a load that began before one is not kept, so a
+	// policy read just before it changed cannot outlive the change.
+	gen uint64
 }
 
-func (c *bucketAuthCache) get(bucket string) *bucketAuth {
+// get returns the cached entry, or nil and the generation a load must
+// hand to put.
+func (c *bucketAuthCache) get(bucket string) (*bucketAuth, uint64) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return c.m[bucket]
+	return c.m[bucket], c.gen
 }
 
-func (c *bucketAuthCache) put(bucket string, a *bucketAuth) {
+func (c *bucketAuthCache) put(bucket string, a *bucketAuth, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil {
 		c.m = map[string]*bucketAuth{}
 	}
@@ -69,16 +77,18 @@ func (c *bucketAuthCache) put(bucket string, a *bucketAuth) {
 func (c *bucketAuthCache) drop(bucket string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	delete(c.m, bucket)
 }
 
 // bucketAuthOf returns the bucket's owner and policy, or nil when the
 // bucket does not exist.
 func (s *Server) bucketAuthOf(ctx context.Context, bucket string) (*bucketAuth, error) {
-	if a := s.bauth.get(bucket); a != nil {
+	a, gen := s.bauth.get(bucket)
+	if a != nil {
 		return a, nil
 	}
-	a := &bucketAuth{owner: s.defaultAccount}
+	a = &bucketAuth{owner: s.defaultAccount}
 	if s.cfgs == nil {
 		if _, err := s.backend.HeadBucket(ctx, bucket); err != nil {
 			if errors.Is(err, storage.ErrNoSuchBucket) {
@@ -86,7 +96,7 @@ func (s *Server) bucketAuthOf(ctx context.Context, bucket string) (*bucketAuth, 
 			}
 			return nil, err
 		}
-		s.bauth.put(bucket, a)
+		s.bauth.put(bucket, a, gen)
 		return a, nil
 	}
 	owner, err := s.cfgs.GetBucketConfig(ctx, bucket, cfgOwner)
@@ -114,7 +124,7 @@ func (s *Server) bucketAuthOf(ctx context.Context, bucket string) (*bucketAuth, 
 		}
 		a.policy, a.doc = p, doc
 	}
-	s.bauth.put(bucket, a)
+	s.bauth.put(bucket, a, gen)
 	return a, nil
 }
 
