@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -41,6 +42,9 @@ type bucketAuth struct {
 	owner  string
 	policy *policy.Policy
 	doc    []byte // the policy document as put
+	// existingTags says the policy names s3:ExistingObjectTag keys, so
+	// object operations read the object's tags before deciding.
+	existingTags bool
 }
 
 // bucketAuthCache keeps each existing bucket's bucketAuth in memory, so a
@@ -123,6 +127,7 @@ func (s *Server) bucketAuthOf(ctx context.Context, bucket string) (*bucketAuth, 
 			p, _ = policy.ParseBucketPolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::`+bucket+`","arn:aws:s3:::`+bucket+`/*"]}]}`), bucket)
 		}
 		a.policy, a.doc = p, doc
+		a.existingTags = bytes.Contains(bytes.ToLower(doc), []byte("s3:existingobjecttag/"))
 	}
 	s.bauth.put(bucket, a, gen)
 	return a, nil
@@ -247,6 +252,11 @@ func (s *Server) authorize(ctx context.Context, rq *request, op string) error {
 	pr.SecureTransport = rq.r.TLS != nil
 	pr.CurrentTime = s.now()
 	pr.Values = s.conditionValues(rq, op)
+	if pols.Bucket != nil && rq.key != "" && existingObjectOp(op) {
+		if ba, _ := s.bucketAuthOf(ctx, rq.bucket); ba != nil && ba.existingTags {
+			pr.Values = s.existingTagValues(ctx, rq, pr.Values)
+		}
+	}
 	d := policy.Evaluate(pr, pols)
 	if s.log.Enabled(ctx, slog.LevelDebug) {
 		s.log.Debug("authorization", "request_id", rq.id, "op", op, "action", action, "resource", pr.Resource,
@@ -367,6 +377,30 @@ func (s *Server) missingAndListable(ctx context.Context, rq *request) bool {
 	}
 	_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
 	return errors.Is(err, storage.ErrNoSuchKey)
+}
+
+// existingObjectOp reports whether op acts on an object that exists, whose
+// tags s3:ExistingObjectTag conditions read.
+func existingObjectOp(op string) bool {
+	switch op {
+	case "GetObject", "HeadObject", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging",
+		"GetACL", "PutACL", "GetObjectAttributes", "DeleteObject":
+		return true
+	}
+	return false
+}
+
+// existingTagValues appends the object's tags as s3:ExistingObjectTag/KEY
+// values (none when the object does not exist).
+func (s *Server) existingTagValues(ctx context.Context, rq *request, vals []policy.Value) []policy.Value {
+	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return vals
+	}
+	for k, v := range info.Meta.Tags {
+		vals = append(vals, policy.Value{Key: "s3:ExistingObjectTag/" + k, Value: v})
+	}
+	return vals
 }
 
 // recordOwner stores the account that created a bucket.

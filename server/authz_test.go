@@ -191,3 +191,21 @@ func TestDebugLogNamesDecidingStatement(t *testing.T) {
 		t.Errorf("no debug line names the deciding statement:\n%s", raw)
 	}
 }
+
+// TestExistingObjectTagCondition: a bucket policy may open objects by
+// their tags (s3:ExistingObjectTag/KEY).
+func TestExistingObjectTagCondition(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		owner, bob := policyEnv(t, bk)
+		owner.mkBucket("tagged")
+		owner.put("tagged", "pub", []byte("p"), hdr{"X-Amz-Tagging": "security=public&foo=bar"})
+		owner.put("tagged", "priv", []byte("s"), hdr{"X-Amz-Tagging": "security=private"})
+		owner.must(204, "PUT", "/tagged?policy", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
+		  "Action":"s3:GetObject","Resource":"arn:aws:s3:::tagged/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/security":"public"}}}]}`), nil)
+		if r := bob.must(200, "GET", "/tagged/pub", nil, nil); string(r.body) != "p" {
+			t.Errorf("tagged public: %q", r.body)
+		}
+		bob.wantErr(403, "AccessDenied", "GET", "/tagged/priv", nil, nil)
+	})
+}
