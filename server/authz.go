@@ -403,6 +403,25 @@ func (s *Server) existingTagValues(ctx context.Context, rq *request, vals []poli
 	return vals
 }
 
+// hideMissing turns a GET or HEAD's NoSuchKey into AccessDenied for a
+// principal that may not list the key (s3:ListBucket with the key as
+// s3:prefix): S3 tells whether a key exists only to those who could list
+// it.
+func (s *Server) hideMissing(ctx context.Context, rq *request, op string, err error) error {
+	if op != "GetObject" && op != "HeadObject" {
+		return err
+	}
+	if e := toError(err); e.Code != s3xml.CodeNoSuchKey {
+		return err
+	}
+	ok, aerr := s.allowedFor(ctx, rq, "s3:ListBucket", rq.bucket, "", policy.Value{Key: "s3:prefix", Value: rq.key})
+	if aerr != nil || ok {
+		return err
+	}
+	rq.refused, rq.refusedWhy = true, "the key does not exist and the principal may not list it"
+	return errCode(s3xml.CodeAccessDenied)
+}
+
 // recordOwner stores the account that created a bucket.
 func (s *Server) recordOwner(ctx context.Context, rq *request) error {
 	s.bauth.drop(rq.bucket)

@@ -165,6 +165,17 @@ func TestMissingKeyTellsOnlyListers(t *testing.T) {
 		bob.wantErr(404, "", "HEAD", "/lister/public/missing", nil, nil)
 		bob.wantErr(403, "AccessDenied", "GET", "/lister/public/here", nil, nil)
 		bob.wantErr(403, "AccessDenied", "GET", "/lister/private/missing", nil, nil)
+		// Allowed to read but not to list: a missing key is AccessDenied.
+		owner.must(204, "PUT", "/lister?policy", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},
+		  "Action":"s3:GetObject","Resource":"arn:aws:s3:::lister/*"}]}`), nil)
+		if r := bob.must(200, "GET", "/lister/public/here", nil, nil); string(r.body) != "x" {
+			t.Errorf("readable object: %q", r.body)
+		}
+		bob.wantErr(403, "AccessDenied", "GET", "/lister/public/missing", nil, nil)
+		if r := owner.anon("GET", "/lister/public/missing", nil, nil); r.status != 403 {
+			t.Errorf("anonymous GET of a missing key without ListBucket: %d", r.status)
+		}
+		owner.wantErr(404, "NoSuchKey", "GET", "/lister/public/missing", nil, nil)
 	})
 }
 

@@ -376,6 +376,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
 	}
 	resp, err := h(ctx, rq)
+	if err != nil {
+		err = s.hideMissing(ctx, rq, op, err)
+	}
 	// A backend that saw only the cancelled context (net/http cancels it
 	// when reading the body fails) is answered with the body's failure:
 	// IncompleteBody, RequestTimeout.
