@@ -111,7 +111,7 @@ func (s *Server) listBuckets(ctx context.Context, rq *request) (*response, error
 	}
 	doc := &s3xml.ListAllMyBucketsResult{Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}, Prefix: prefix}
 	for _, b := range all {
-		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || !rq.k.CanUseBucket(b.Name) {
+		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || !rq.k.CanUseBucket(b.Name) || !s.listable(ctx, rq, b.Name) {
 			continue
 		}
 		br := s.bucketRegion(b)
@@ -187,6 +187,15 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 	}
 	err := s.backend.CreateBucket(ctx, rq.bucket, storage.CreateBucketOptions{Region: loc})
 	s.events.forget(rq.bucket)
+	if err == nil {
+		err = s.recordOwner(ctx, rq)
+	} else if errors.Is(err, storage.ErrBucketExists) {
+		// Bucket names are global: another account's bucket is not
+		// "already owned by you".
+		if ba, aerr := s.bucketAuthOf(ctx, rq.bucket); aerr == nil && ba != nil && (rq.anonymous || ba.owner != s.accountOf(&rq.k)) {
+			return nil, errCode(s3xml.CodeBucketAlreadyExists)
+		}
+	}
 	// In us-east-1 S3 keeps its legacy answer to creating a bucket you
 	// already own: 200, changing nothing. Every other region answers
 	// BucketAlreadyOwnedByYou.
@@ -203,6 +212,7 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 
 func (s *Server) deleteBucket(ctx context.Context, rq *request) (*response, error) {
 	defer s.events.forget(rq.bucket)
+	s.bauth.drop(rq.bucket)
 	if err := s.backend.DeleteBucket(ctx, rq.bucket); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // copySource parses x-amz-copy-source ("[/]bucket/key[?versionId=ID]",
 // URL-encoded) and checks the key may read that bucket. version is "" when
 // the source names none (its latest version).
-func copySource(rq *request) (bucket, key, version string, err error) {
+func (s *Server) copySource(rq *request) (bucket, key, version string, err error) {
 	raw := rq.r.Header.Get(s3xml.HeaderCopySource)
 	path, query, _ := strings.Cut(raw, "?")
 	if query != "" {
@@ -40,6 +40,17 @@ func copySource(rq *request) (bucket, key, version string, err error) {
 	if !rq.k.CanUseBucket(bucket) {
 		return "", "", "", errCode(s3xml.CodeAccessDenied)
 	}
+	// The source needs s3:GetObject (s3:GetObjectVersion for a named
+	// version) as the destination needs s3:PutObject.
+	action := "s3:GetObject"
+	if version != "" {
+		action = "s3:GetObjectVersion"
+	}
+	if ok, err := s.allowedFor(rq.r.Context(), rq, action, bucket, key); err != nil {
+		return "", "", "", err
+	} else if !ok {
+		return "", "", "", errCode(s3xml.CodeAccessDenied)
+	}
 	return bucket, key, version, nil
 }
 
@@ -60,7 +71,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err := checkKey(rq.key); err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, srcVersion, err := copySource(rq)
+	srcBucket, srcKey, srcVersion, err := s.copySource(rq)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) (*response, err
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i], errs[i] = s.deleteOne(ctx, rq, o)
+			results[i], errs[i] = s.deleteOneAllowed(ctx, rq, o)
 		}()
 	}
 	wg.Wait()

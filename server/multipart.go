@@ -132,7 +132,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, srcVersion, err := copySource(rq)
+	srcBucket, srcKey, srcVersion, err := s.copySource(rq)
 	if err != nil {
 		return nil, err
 	}

@@ -128,6 +128,9 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 		}
 	}
 	if rq.key == "" {
+		if name, h, ok := s.routePolicy(m, q); ok {
+			return name, h
+		}
 		if name, h, ok := s.routeBucketConfig(m, q); ok {
 			return name, h
 		}

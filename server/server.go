@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/policy"
 	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
@@ -76,6 +78,10 @@ type Config struct {
 	// closes it. Without it PutBucketNotificationConfiguration accepts
 	// only an empty configuration.
 	Notify *notify.Queue
+	// DefaultAccount is the 12-digit account of keys that name none and
+	// the owner of buckets that record none, such as buckets created
+	// before s3kit had accounts (DefaultAccountID when empty).
+	DefaultAccount string
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -110,6 +116,19 @@ type Server struct {
 	strictRegion bool
 	// events sends bucket event notifications.
 	events notifier
+	// defaultAccount is Config.DefaultAccount resolved.
+	defaultAccount string
+	// fullAccess is the identity policy of keys that carry none.
+	fullAccess *policy.Policy
+	// cfgs stores bucket configuration documents (nil: the backend
+	// keeps none, so buckets have no policy).
+	cfgs bucketConfigStore
+	// bauth caches each bucket's owner and policy; names the ARNs of
+	// keys whose store gives none (access key ID to *derived).
+	bauth bucketAuthCache
+	names sync.Map
+	// stsVerifier checks the SigV4 of STS calls (service "sts").
+	stsVerifier sigv4.Verifier
 }
 
 // New returns a Server for cfg.
@@ -145,6 +164,15 @@ func New(cfg Config) *Server {
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
 	s.verifier.Service = "s3"
+	s.stsVerifier.Lookup, s.stsVerifier.Now, s.stsVerifier.Service = s.secretOf, s.now, "sts"
+	s.cfgs, _ = cfg.Backend.(bucketConfigStore)
+	if s.defaultAccount = cfg.DefaultAccount; s.defaultAccount == "" {
+		s.defaultAccount = DefaultAccountID
+	}
+	var err error
+	if s.fullAccess, err = policy.ParseIdentityPolicy([]byte(fullAccessPolicy)); err != nil {
+		panic("server: the built-in full-access policy does not parse: " + err.Error())
+	}
 	return s
 }
 
@@ -168,6 +196,14 @@ type request struct {
 	// reason when the error does not.
 	refused    bool
 	refusedWhy string
+	// anonymous is set for a request that carries no signature at all.
+	anonymous bool
+	// pol, pols, vals and idp hold the authorization decision's inputs
+	// inside the request, so deciding allocates nothing more.
+	pol  policy.Request
+	pols policy.Policies
+	vals [10]policy.Value
+	idp  [1]*policy.Policy
 }
 
 // wireBody is the request body as net/http delivers it. Each read may
@@ -319,6 +355,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err
 	}
+	if isSTS(rq) {
+		return s.serveSTS(ctx, rq)
+	}
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
@@ -336,7 +375,7 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if h == nil {
 		return op, nil, errCode(s3xml.CodeMethodNotAllowed)
 	}
-	if err := s.authorize(rq); err != nil {
+	if err := s.authorize(ctx, rq, op); err != nil {
 		rq.refused = true
 		return op, nil, err
 	}
@@ -349,6 +388,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 		return op, nil, err
 	}
 	resp, err := h(ctx, rq)
+	if err != nil {
+		err = s.hideMissing(ctx, rq, op, err)
+	}
 	// A backend that saw only the cancelled context (net/http cancels it
 	// when reading the body fails) is answered with the body's failure:
 	// IncompleteBody, RequestTimeout.

@@ -44,7 +44,13 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	if minRate == 0 {
 		minRate = -1
 	}
+	acct, err := store.DefaultAccount(ctx)
+	if err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
 	h := server.New(server.Config{
+		DefaultAccount:  acct.ID,
 		Backend:         backend,
 		Keys:            serverKeys{store},
 		Region:          o.Region,
@@ -78,5 +84,12 @@ func (s serverKeys) Lookup(ctx context.Context, accessKeyID string) (server.Key,
 	if err != nil {
 		return server.Key{}, err
 	}
-	return server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, ReadOnly: k.ReadOnly, Buckets: k.Buckets}, nil
+	// ReadOnly and Buckets are not passed on: the key's identity policy
+	// (generated from them when the key has no other) carries them.
+	sk := server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, Account: k.Account,
+		User: k.UserName(), ARN: k.ARN(), UserID: k.UserID(), CanonicalID: k.CanonicalID()}
+	if sk.Policies = k.IdentityPolicies(); len(sk.Policies) == 0 {
+		return server.Key{}, fmt.Errorf("key %s has no identity policy", accessKeyID)
+	}
+	return sk, nil
 }
