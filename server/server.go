@@ -70,6 +70,10 @@ type Config struct {
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
 	MaxRequests int
+	// Console, when set, serves the web console: every request whose path
+	// starts with ConsolePath on a path-style host goes to it unsigned
+	// (the console signs its own S3 requests in the browser).
+	Console http.Handler
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -102,12 +106,14 @@ type Server struct {
 	completed completedUploads
 	// strictRegion refuses signatures made for another region.
 	strictRegion bool
+	// console is Config.Console (nil: none).
+	console http.Handler
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{backend: cfg.Backend, keys: cfg.Keys, region: cfg.Region, strictRegion: cfg.StrictRegion,
-		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now}
+		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now, console: cfg.Console}
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
@@ -220,6 +226,9 @@ type handler func(ctx context.Context, rq *request) (*response, error)
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveConsole(w, r) {
+		return
+	}
 	start := s.now()
 	rq := &request{r: r, id: newRequestID()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {

@@ -44,6 +44,8 @@ type serveOptions struct {
 	// and TLSKey with the operator's.
 	TLS             bool
 	TLSCert, TLSKey string
+	// Console serves the web console at server.ConsolePath.
+	Console bool
 }
 
 // Defaults of --body-timeout and --body-min-rate.
@@ -107,6 +109,7 @@ func newServeCmd(env Env) *cobra.Command {
 	f.BoolVar(&o.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in the data directory and reused (with --memory, a temporary file removed at exit)")
 	f.StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with the certificate (chain) in PEM `FILE`, with --tls-key")
 	f.StringVar(&o.TLSKey, "tls-key", "", "the private key of --tls-cert, in PEM `FILE`")
+	f.BoolVar(&o.Console, "console", true, "serve the web console at "+server.ConsolePath+" (it signs in with an access key; --console=false turns it off)")
 	f.BoolVar(&o.ForceProfile, "force-profile", false, "with --write-profile, replace the keys, region and S3 endpoint of an existing profile (each changed file is backed up first)")
 	return cmd
 }
@@ -187,6 +190,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		return fail(err)
 	}
 	b.Listen = listenWords(ln.Addr())
+	b.Console = o.Console
 	b.write(env.Stdout)
 	if tlsOn != nil {
 		ln = tls.NewListener(ln, tlsOn.Config)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/console"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -44,7 +45,12 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	if minRate == 0 {
 		minRate = -1
 	}
+	var webConsole http.Handler
+	if o.Console {
+		webConsole = console.Handler(console.Options{Region: o.Region})
+	}
 	h := server.New(server.Config{
+		Console:         webConsole,
 		Backend:         backend,
 		Keys:            serverKeys{store},
 		Region:          o.Region,
