@@ -74,6 +74,9 @@ type Config struct {
 	// starts with ConsolePath on a path-style host goes to it unsigned
 	// (the console signs its own S3 requests in the browser).
 	Console http.Handler
+	// Status, when set, fills in what the admin API's status reports
+	// beyond what the server knows itself (version, data directory, disk).
+	Status func(context.Context) Status
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -108,6 +111,10 @@ type Server struct {
 	strictRegion bool
 	// console is Config.Console (nil: none).
 	console http.Handler
+	// status is Config.Status (nil: none).
+	status func(context.Context) Status
+	// started is when New ran, for the admin API's uptime.
+	started time.Time
 }
 
 // New returns a Server for cfg.
@@ -123,6 +130,7 @@ func New(cfg Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.status, s.started = cfg.Status, s.now()
 	switch s.bodyTimeout = cfg.BodyReadTimeout; {
 	case s.bodyTimeout == 0:
 		s.bodyTimeout = DefaultBodyReadTimeout
@@ -315,6 +323,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	r := rq.r
 	if r.URL.Path == HealthPath && s.virtualBucket(r.Host) == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		return "Health", &response{body: strings.NewReader("ok\n"), size: 3, header: http.Header{"Content-Type": {"text/plain"}}}, nil
+	}
+	if s.isAdmin(r) {
+		return s.serveAdmin(ctx, rq)
 	}
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err

@@ -46,6 +46,9 @@ type serveOptions struct {
 	TLSCert, TLSKey string
 	// Console serves the web console at server.ConsolePath.
 	Console bool
+	// Version is the running binary's version, which the admin API
+	// reports (set by runServe, not a flag).
+	Version string
 }
 
 // Defaults of --body-timeout and --body-min-rate.
@@ -119,6 +122,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err := checkServeFlags(o); err != nil {
 		return usageError(err)
 	}
+	o.Version = version(env.Version)
 	declared, err := resolveDeclaredKey(env, o)
 	if err != nil {
 		return usageError(fmt.Errorf("serve: %w", err))

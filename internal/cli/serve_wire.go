@@ -50,7 +50,14 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		webConsole = console.Handler(console.Options{Region: o.Region})
 	}
 	h := server.New(server.Config{
-		Console:         webConsole,
+		Console: webConsole,
+		Status: func(context.Context) server.Status {
+			st := server.Status{Version: o.Version, DataDir: dir, InMemory: o.Memory}
+			if !o.Memory {
+				st.DiskTotal, st.DiskFree = diskSpace(dir)
+			}
+			return st
+		},
 		Backend:         backend,
 		Keys:            serverKeys{store},
 		Region:          o.Region,
