@@ -85,8 +85,10 @@ func q(s string) string {
 func TestConsole(t *testing.T) {
 	ctx := browser(t)
 	shots := artefacts(t)
-	srv := s3test.NewServer(t, s3test.WithConfig(func(c *server.Config) {
+	reader := server.Key{AccessKeyID: "READERKEY00000000001", Secret: "reader-secret-0123456789", ReadOnly: true}
+	srv := s3test.NewServer(t, s3test.WithKeys(reader), s3test.WithConfig(func(c *server.Config) {
 		c.Console = console.Handler(console.Options{Region: c.Region})
+		c.Status = func(context.Context) server.Status { return server.Status{Version: "v-console-test", InMemory: true} }
 	}))
 	c := s3Client(t, srv)
 	bg := context.Background()
@@ -111,6 +113,15 @@ func TestConsole(t *testing.T) {
 	typeInto(t, ctx, "#secret-key", srv.SecretAccessKey)
 	click(t, ctx, "#signin-button")
 	waitFor(t, ctx, shots, "the buckets view", `!document.getElementById("app-view").hidden`)
+
+	// The server panel, from the signed admin API.
+	click(t, ctx, "#server-button")
+	waitFor(t, ctx, shots, "the server panel", `document.querySelector('#server-list dd[data-field="Uptime"]') !== null`)
+	if got := js[string](t, ctx, `[...document.querySelectorAll("#server-list dd")].map(d => d.textContent).slice(0, 4).join("|")`); got != "v-console-test|"+strings.TrimPrefix(srv.URL, "http://")+"|"+srv.Region+"|in memory only" {
+		t.Errorf("server panel shows %q", got)
+	}
+	screenshot(t, ctx, shots, "0-server")
+	click(t, ctx, "#server-button")
 
 	// Create a bucket.
 	const bucket = "photos"
@@ -256,4 +267,19 @@ func TestConsole(t *testing.T) {
 		t.Errorf("after sign-out [localStorage, sessionStorage, cookie, secret in page] = %s", kept)
 	}
 	screenshot(t, ctx, shots, "5-signed-out")
+
+	// A read-only key signs in, and is refused in words what it may not do.
+	typeInto(t, ctx, "#access-key", reader.AccessKeyID)
+	typeInto(t, ctx, "#secret-key", reader.Secret)
+	click(t, ctx, "#signin-button")
+	waitFor(t, ctx, shots, "the reader signed in", `!document.getElementById("app-view").hidden && document.getElementById("who-key").textContent === `+q(reader.AccessKeyID))
+	typeInto(t, ctx, "#new-bucket", "reader-bucket")
+	click(t, ctx, "#create-bucket-button")
+	waitFor(t, ctx, shots, "the read-only refusal", `document.getElementById("buckets-error").textContent.includes("not allowed")`)
+	click(t, ctx, "#server-button")
+	waitFor(t, ctx, shots, "the server panel refusal", `document.getElementById("server-error").textContent.includes("full access")`)
+	screenshot(t, ctx, shots, "6-read-only")
+	if _, err := c.HeadBucket(bg, &s3.HeadBucketInput{Bucket: "reader-bucket"}); err == nil {
+		t.Error("a read-only key created a bucket")
+	}
 }

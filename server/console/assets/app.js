@@ -86,6 +86,8 @@ function signOut() {
   $("who").hidden = true;
   $("app-view").hidden = true;
   $("details").hidden = true;
+  $("server-panel").hidden = true;
+  $("server-button").setAttribute("aria-expanded", "false");
   $("bucket-view").hidden = true;
   $("no-bucket").hidden = false;
   $("buckets").replaceChildren();
@@ -94,6 +96,33 @@ function signOut() {
   clearPreview();
   $("signin-view").hidden = false;
   $("access-key").focus();
+}
+
+// The server panel.
+
+function duration(s) {
+  const d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60;
+  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : m ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+async function toggleServer() {
+  const panel = $("server-panel");
+  panel.hidden = !panel.hidden;
+  $("server-button").setAttribute("aria-expanded", String(!panel.hidden));
+  if (panel.hidden) return;
+  show("server-error", "");
+  $("server-list").replaceChildren();
+  try {
+    const st = await client.status();
+    const rows = [["Version", st.version], ["Address", st.address], ["Region", st.region],
+      ["Data", st.in_memory ? "in memory only" : st.data_dir],
+      ["Disk", st.disk_total ? `${size(st.disk_free)} free of ${size(st.disk_total)} (${size(st.disk_total - st.disk_free)} used)` : "unknown"],
+      ["Uptime", `${duration(st.uptime_seconds)} (since ${new Date(st.started).toLocaleString()})`]];
+    if (st.in_memory) rows.splice(4, 1);
+    $("server-list").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", { textContent: k }), el("dd", { textContent: v ?? "", dataset: { field: k } })]));
+  } catch (e) {
+    show("server-error", e.code === "AccessDenied" ? "Only a key with full access may see the server's status." : words(e));
+  }
 }
 
 // Buckets.
@@ -429,6 +458,7 @@ async function init() {
   } catch { /* the default region */ }
   $("signin").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
+  $("server-button").addEventListener("click", toggleServer);
   $("create-bucket").addEventListener("submit", createBucket);
   $("refresh").addEventListener("click", () => list(false));
   $("load-more").addEventListener("click", () => list(true));

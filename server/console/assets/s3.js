@@ -171,6 +171,11 @@ export class Client {
     }));
   }
 
+  // status is the server's admin status (a key with full access only).
+  async status() {
+    return (await this.request("GET", "/-/admin/status")).json();
+  }
+
   async createBucket(name) {
     await this.request("PUT", objectPath(name));
   }
