@@ -40,6 +40,8 @@ type Status struct {
 	// Started is when the server started; UptimeSeconds how long ago.
 	Started       time.Time `json:"started"`
 	UptimeSeconds int64     `json:"uptime_seconds"`
+	// Refusals are the most recent refused requests, newest first.
+	Refusals []Refusal `json:"recent_refusals"`
 }
 
 // isAdmin reports whether r is for the admin API: its path on a
@@ -72,6 +74,7 @@ func (s *Server) serveAdmin(ctx context.Context, rq *request) (string, *response
 	now := s.now()
 	st.Address, st.Region, st.Started = rq.r.Host, s.region, s.started
 	st.UptimeSeconds = int64(now.Sub(s.started) / time.Second)
+	st.Refusals = s.refusals.recent()
 	b, err := json.Marshal(st)
 	if err != nil {
 		return op, nil, err

@@ -54,3 +54,38 @@ func TestAdminStatus(t *testing.T) {
 	e.mkBucket("photos")
 	e.wantErr(404, s3xml.CodeNoSuchKey, http.MethodGet, server.AdminStatusPath, nil, hdr{"Host": "photos.s3.test"})
 }
+
+// TestAdminRecentRefusals: the status lists recent refused requests,
+// newest first, with the S3 error, the reason and the claimed key ID,
+// never a secret; the ring keeps only the latest ones.
+func TestAdminRecentRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.mkBucket("bkt")
+	e.as(e.srv.AccessKeyID, "not-the-secret-of-this-key-at-all").wantErr(403, s3xml.CodeSignatureDoesNotMatch, http.MethodGet, "/bkt/k", nil, nil)
+	e.as("AKIANOSUCHKEY0000001", "whatever-secret-0123456789").wantErr(403, s3xml.CodeInvalidAccessKeyID, http.MethodPut, "/bkt/x", []byte("x"), nil)
+	status := func() server.Status {
+		var st server.Status
+		if err := json.Unmarshal(e.must(200, http.MethodGet, server.AdminStatusPath, nil, nil).body, &st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := status()
+	if len(st.Refusals) != 2 {
+		t.Fatalf("%d refusals, want 2: %+v", len(st.Refusals), st.Refusals)
+	}
+	newest, oldest := st.Refusals[0], st.Refusals[1]
+	if newest.Code != s3xml.CodeInvalidAccessKeyID || newest.AccessKeyID != "AKIANOSUCHKEY0000001" || newest.Method != "PUT" || newest.Key != "x" || newest.Op != "PutObject" {
+		t.Errorf("newest refusal %+v", newest)
+	}
+	if oldest.Code != s3xml.CodeSignatureDoesNotMatch || oldest.AccessKeyID != e.srv.AccessKeyID || oldest.Bucket != "bkt" || oldest.Reason == "" || oldest.Remote == "" {
+		t.Errorf("oldest refusal %+v", oldest)
+	}
+	for range 60 {
+		checkErr(t, e.anon(http.MethodGet, "/bkt/anon", nil, nil), 403, s3xml.CodeAccessDenied, false)
+	}
+	st = status()
+	if len(st.Refusals) != 50 || st.Refusals[49].Key != "anon" || st.Refusals[0].Reason != "anonymous request" {
+		t.Errorf("after 62 refusals the status keeps %d, oldest %+v", len(st.Refusals), st.Refusals[len(st.Refusals)-1])
+	}
+}

@@ -115,6 +115,8 @@ type Server struct {
 	status func(context.Context) Status
 	// started is when New ran, for the admin API's uptime.
 	started time.Time
+	// refusals keeps the recent refused requests for the admin API.
+	refusals refusals
 }
 
 // New returns a Server for cfg.

@@ -35,16 +35,26 @@ func js[T any](t *testing.T, ctx context.Context, expr string) T {
 }
 
 // waitFor waits until expr is true in the page, and fails the test with
-// what the page shows if it never is.
+// what the page shows if it never is. It evaluates expr itself every 50 ms
+// rather than with chromedp.Poll, whose task dies with the page's
+// execution context if it starts while the page is still loading.
 func waitFor(t *testing.T, ctx context.Context, shots, what, expr string) {
 	t.Helper()
-	pctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := chromedp.Do(pctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(45*time.Second))); err != nil {
-		screenshot(t, ctx, shots, "failed-"+strings.ReplaceAll(what, " ", "-"))
-		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		t.Fatalf("waiting for %s (%s): %v\nthe page shows:\n%s", what, expr, err, page)
+	deadline := time.Now().Add(45 * time.Second)
+	var err error
+	for time.Now().Before(deadline) {
+		ectx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		var ok bool
+		ok, err = chromedp.Run(ectx, chromedp.Evaluate[bool]("Boolean("+expr+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
+	screenshot(t, ctx, shots, "failed-"+strings.ReplaceAll(what, " ", "-"))
+	page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	t.Fatalf("waiting for %s (%s): never true (last error %v)\nthe page shows:\n%s", what, expr, err, page)
 }
 
 // click clicks the element matched by a CSS selector, as a user would.
@@ -119,6 +129,12 @@ func TestConsole(t *testing.T) {
 	waitFor(t, ctx, shots, "the server panel", `document.querySelector('#server-list dd[data-field="Uptime"]') !== null`)
 	if got := js[string](t, ctx, `[...document.querySelectorAll("#server-list dd")].map(d => d.textContent).slice(0, 4).join("|")`); got != "v-console-test|"+strings.TrimPrefix(srv.URL, "http://")+"|"+srv.Region+"|in memory only" {
 		t.Errorf("server panel shows %q", got)
+	}
+	// The refused sign-ins are listed, the wrong secret with its key ID.
+	waitFor(t, ctx, shots, "the refusals", `document.querySelectorAll("#refusal-rows tr").length >= 2`)
+	if got := js[string](t, ctx, `[...document.querySelectorAll("#refusal-rows tr")].map(r => [...r.cells].slice(1, 5).map(c => c.textContent).join(" ")).join("\n")`); !strings.Contains(got, "GET / InvalidAccessKeyId") ||
+		!strings.Contains(got, "SignatureDoesNotMatch") || !strings.Contains(got, srv.AccessKeyID) {
+		t.Errorf("refusals shown:\n%s", got)
 	}
 	screenshot(t, ctx, shots, "0-server")
 	click(t, ctx, "#server-button")

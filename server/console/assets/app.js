@@ -120,6 +120,16 @@ async function toggleServer() {
       ["Uptime", `${duration(st.uptime_seconds)} (since ${new Date(st.started).toLocaleString()})`]];
     if (st.in_memory) rows.splice(4, 1);
     $("server-list").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", { textContent: k }), el("dd", { textContent: v ?? "", dataset: { field: k } })]));
+    const refusals = st.recent_refusals || [];
+    $("refusals").hidden = refusals.length === 0;
+    $("refusals-none").hidden = refusals.length > 0;
+    $("refusal-rows").replaceChildren(...refusals.map((f) => el("tr", {},
+      el("td", { textContent: new Date(f.time).toLocaleTimeString() }),
+      el("td", { textContent: `${f.method} /${f.bucket || ""}${f.key ? "/" + f.key : ""}` }),
+      el("td", { textContent: f.code }),
+      el("td", { textContent: f.reason }),
+      el("td", { textContent: f.access_key_id || "" }),
+      el("td", { textContent: f.remote }))));
   } catch (e) {
     show("server-error", e.code === "AccessDenied" ? "Only a key with full access may see the server's status." : words(e));
   }
