@@ -23,7 +23,7 @@ import (
 )
 
 // js runs a statement or expression in the page and decodes its value.
-func js[T any](t *testing.T, ctx context.Context, expr string) T {
+func js[T any](t testing.TB, ctx context.Context, expr string) T {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -38,7 +38,7 @@ func js[T any](t *testing.T, ctx context.Context, expr string) T {
 // what the page shows if it never is. It evaluates expr itself every 50 ms
 // rather than with chromedp.Poll, whose task dies with the page's
 // execution context if it starts while the page is still loading.
-func waitFor(t *testing.T, ctx context.Context, shots, what, expr string) {
+func waitFor(t testing.TB, ctx context.Context, shots, what, expr string) {
 	t.Helper()
 	deadline := time.Now().Add(45 * time.Second)
 	var err error
@@ -58,7 +58,7 @@ func waitFor(t *testing.T, ctx context.Context, shots, what, expr string) {
 }
 
 // click clicks the element matched by a CSS selector, as a user would.
-func click(t *testing.T, ctx context.Context, sel string) {
+func click(t testing.TB, ctx context.Context, sel string) {
 	t.Helper()
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -69,7 +69,7 @@ func click(t *testing.T, ctx context.Context, sel string) {
 
 // typeInto replaces an input's text by typing, so the page sees the
 // keystrokes.
-func typeInto(t *testing.T, ctx context.Context, sel, text string) {
+func typeInto(t testing.TB, ctx context.Context, sel, text string) {
 	t.Helper()
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
