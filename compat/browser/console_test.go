@@ -79,9 +79,14 @@ func typeInto(t testing.TB, ctx context.Context, sel, text string) {
 	}
 }
 
+// q quotes s for JavaScript and for a CSS attribute selector: a JSON
+// string without HTML escapes (CSS would not read \u0026).
 func q(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // TestConsole drives the web console in chromium as a person would: a
@@ -182,22 +187,23 @@ func TestConsole(t *testing.T) {
 	small := []byte(`{"name":"s3kit","tags":["console","browser"]}`)
 	big := make([]byte, 20<<20+12345)
 	rand.Read(big)
-	for name, b := range map[string][]byte{"hello.json": small, "big.bin": big} {
+	const odd = "odd name+ü (1)!'*~=&.txt" // every character SigV4 encodes specially
+	for name, b := range map[string][]byte{"hello.json": small, "big.bin": big, odd: []byte("odd")} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	uctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := chromedp.Do(uctx, chromedp.SetUploadFiles(chromedp.ID("upload-input"), []string{filepath.Join(dir, "hello.json"), filepath.Join(dir, "big.bin")})); err != nil {
+	if err := chromedp.Do(uctx, chromedp.SetUploadFiles(chromedp.ID("upload-input"), []string{filepath.Join(dir, "hello.json"), filepath.Join(dir, "big.bin"), filepath.Join(dir, odd)})); err != nil {
 		t.Fatalf("choose files: %v", err)
 	}
-	waitFor(t, ctx, shots, "both uploads", `document.querySelectorAll("#uploads li[data-done]").length === 2`)
+	waitFor(t, ctx, shots, "the uploads", `document.querySelectorAll("#uploads li[data-done]").length === 3`)
 	screenshot(t, ctx, shots, "2-uploaded")
 	if failed := js[string](t, ctx, `[...document.querySelectorAll('#uploads li[data-done="failed"]')].map(l => l.innerText).join("; ")`); failed != "" {
 		t.Fatalf("uploads failed: %s", failed)
 	}
-	for name, want := range map[string][]byte{"docs/hello.json": small, "docs/big.bin": big} {
+	for name, want := range map[string][]byte{"docs/hello.json": small, "docs/big.bin": big, "docs/" + odd: []byte("odd")} {
 		got, etag := get(t, c, bucket, name)
 		if !bytes.Equal([]byte(got), want) {
 			t.Errorf("%s: stored %d bytes, want the %d chosen", name, len(got), len(want))
@@ -240,6 +246,23 @@ func TestConsole(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !bytes.Equal(shared, small) {
 		t.Errorf("GET the share link: %d %q", resp.StatusCode, shared)
+	}
+
+	// The odd name's details and share link: signed paths with every
+	// character SigV4 encodes specially.
+	click(t, ctx, `button[data-key=`+q("docs/"+odd)+`]`)
+	waitFor(t, ctx, shots, "the odd name's details", `document.getElementById("preview-text")?.textContent === "odd"`)
+	click(t, ctx, "#share")
+	waitFor(t, ctx, shots, "the odd name's share link", `document.getElementById("share-url").value.includes("X-Amz-Signature=")`)
+	oddLink := js[string](t, ctx, `document.getElementById("share-url").value`)
+	if resp, err := http.Get(oddLink); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != "odd" {
+			t.Errorf("GET the share link of %q: %d %q", odd, resp.StatusCode, b)
+		}
 	}
 
 	// Delete two objects: select, then confirm with a second click.
