@@ -147,6 +147,10 @@ async function loadBuckets() {
 }
 
 function renderBuckets(list) {
+  if (!list.length) {
+    $("buckets").replaceChildren(el("li", { className: "hint", textContent: "No buckets yet." }));
+    return;
+  }
   $("buckets").replaceChildren(...list.map((b) => el("li", {},
     el("button", { type: "button", textContent: b.name, "aria-current": String(b.name === state.bucket),
       dataset: { bucket: b.name }, onclick: () => openBucket(b.name) }))));
