@@ -186,6 +186,7 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 		return nil, errMsg(s3xml.CodeInvalidLocationConstraint, "The specified location-constraint is not valid")
 	}
 	err := s.backend.CreateBucket(ctx, rq.bucket, storage.CreateBucketOptions{Region: loc})
+	s.events.forget(rq.bucket)
 	// In us-east-1 S3 keeps its legacy answer to creating a bucket you
 	// already own: 200, changing nothing. Every other region answers
 	// BucketAlreadyOwnedByYou.
@@ -201,6 +202,7 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 }
 
 func (s *Server) deleteBucket(ctx context.Context, rq *request) (*response, error) {
+	defer s.events.forget(rq.bucket)
 	if err := s.backend.DeleteBucket(ctx, rq.bucket); err != nil {
 		return nil, err
 	}

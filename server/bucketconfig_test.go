@@ -78,7 +78,7 @@ func TestBucketConfigWrites(t *testing.T) {
 		e := bk.env(t)
 		e.mkBucket("bkt")
 		for _, sub := range []string{"policy", "lifecycle", "website", "replication", "object-lock", "encryption",
-			"accelerate", "requestPayment", "logging", "notification", "ownershipControls", "publicAccessBlock"} {
+			"accelerate", "requestPayment", "logging", "ownershipControls", "publicAccessBlock"} {
 			t.Run("PUT "+sub, func(t *testing.T) {
 				e.sub(t).wantErr(501, "NotImplemented", "PUT", "/bkt?"+sub, []byte("<x/>"), nil)
 			})

@@ -93,8 +93,18 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	case meta != nil:
 		meta.Tags = src.Meta.Tags
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	ch.lock()
 	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta)
 	if err != nil {
+		return nil, err
+	}
+	r := &response{}
+	if err := ch.emit(ctx, rq, r, evCopy, info); err != nil {
 		return nil, err
 	}
 	doc := &s3xml.CopyObjectResult{ETag: info.ETag, LastModified: s3xml.NewTime(info.LastModified)}
@@ -104,7 +114,8 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		}
 		doc.ChecksumType = typ
 	}
-	return &response{doc: doc}, nil
+	r.doc = doc
+	return r, nil
 }
 
 // copy uses the backend's Copier, or streams the object through.

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/storage"
 )
 
 // deleteWorkers bounds the concurrent deletes of one DeleteObjects call.
@@ -34,7 +35,7 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) (*response, err
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = s.deleteOne(ctx, rq.bucket, o)
+			errs[i] = s.deleteOne(ctx, rq, o)
 		}()
 	}
 	wg.Wait()
@@ -55,7 +56,7 @@ func (s *Server) deleteObjects(ctx context.Context, rq *request) (*response, err
 	return &response{doc: doc}, nil
 }
 
-func (s *Server) deleteOne(ctx context.Context, bucket string, o s3xml.ObjectIdentifier) error {
+func (s *Server) deleteOne(ctx context.Context, rq *request, o s3xml.ObjectIdentifier) error {
 	if err := checkKey(o.Key); err != nil {
 		return err
 	}
@@ -65,5 +66,14 @@ func (s *Server) deleteOne(ctx context.Context, bucket string, o s3xml.ObjectIde
 	if o.VersionID != "" && o.VersionID != "null" {
 		return errCode(s3xml.CodeNoSuchVersion)
 	}
-	return s.deleteIfMatch(ctx, bucket, o.Key, o.ETag)
+	ch, err := s.beginChange(ctx, rq.bucket, o.Key)
+	if err != nil {
+		return err
+	}
+	defer ch.end()
+	ch.lock()
+	if err := s.deleteIfMatch(ctx, rq.bucket, o.Key, o.ETag); err != nil {
+		return err
+	}
+	return ch.emit(ctx, rq, nil, evDelete, storage.ObjectInfo{})
 }

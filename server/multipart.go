@@ -262,6 +262,14 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
 	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	// Storage may run BeforeCommit inside its commit, where waiting for
+	// the key's lock could stall other writers: take it first.
+	ch.lock()
 	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
 		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match"))})
 	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
@@ -275,6 +283,10 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	if err != nil {
 		return nil, err
 	}
+	r := &response{doc: doc}
+	if err := ch.emit(ctx, rq, r, evComplete, info); err != nil {
+		return nil, err
+	}
 	doc.ETag = info.ETag
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
@@ -283,7 +295,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		doc.Checksums.ChecksumType = typ
 	}
 	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
-	return &response{doc: doc}, nil
+	return r, nil
 }
 
 // objectURL is the Location S3 reports for a completed upload, in the

@@ -80,11 +80,20 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePut
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	opts.BeforeCommit = ch.beforeCommit(opts.BeforeCommit)
 	info, err := s.backend.PutObject(ctx, rq.bucket, rq.key, body, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &response{}
+	if err := ch.emit(ctx, rq, r, evPut, info); err != nil {
+		return nil, err
+	}
 	r.setHeader("ETag", info.ETag)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
@@ -265,10 +274,20 @@ func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, erro
 		// them would delete what the client meant to protect.
 		return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement x-amz-if-match-last-modified-time or x-amz-if-match-size")
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	ch.lock()
 	if err := s.deleteIfMatch(ctx, rq.bucket, rq.key, h.Get("If-Match")); err != nil {
 		return nil, err
 	}
-	return &response{status: http.StatusNoContent}, nil
+	r := &response{status: http.StatusNoContent}
+	if err := ch.emit(ctx, rq, r, evDelete, storage.ObjectInfo{}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // deleteIfMatch deletes key, only while its ETag is ifMatch when that is

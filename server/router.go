@@ -122,6 +122,11 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 	if q.Has("attributes") && m == http.MethodGet && rq.key != "" {
 		return "GetObjectAttributes", s.getObjectAttributes
 	}
+	if rq.key == "" && q.Has("notification") {
+		if name, h := s.routeNotification(m); h != nil {
+			return name, h
+		}
+	}
 	if rq.key == "" {
 		if name, h, ok := s.routeBucketConfig(m, q); ok {
 			return name, h

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 )
@@ -70,6 +71,11 @@ type Config struct {
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
 	MaxRequests int
+	// Notify, when set, delivers bucket event notifications: a bucket's
+	// QueueConfigurations may name its targets. The caller opens and
+	// closes it. Without it PutBucketNotificationConfiguration accepts
+	// only an empty configuration.
+	Notify *notify.Queue
 	// Console, when set, serves the web console: every request whose path
 	// starts with ConsolePath on a path-style host goes to it unsigned
 	// (the console signs its own S3 requests in the browser).
@@ -109,6 +115,8 @@ type Server struct {
 	completed completedUploads
 	// strictRegion refuses signatures made for another region.
 	strictRegion bool
+	// events sends bucket event notifications.
+	events notifier
 	// console is Config.Console (nil: none).
 	console http.Handler
 	// status is Config.Status (nil: none).
@@ -148,6 +156,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxRequests > 0 {
 		s.slots = make(chan struct{}, cfg.MaxRequests)
 	}
+	s.events.q = cfg.Notify
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now

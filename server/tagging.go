@@ -221,10 +221,26 @@ func (s *Server) putObjectTagging(ctx context.Context, rq *request) (*response, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, tags); err != nil {
+	return s.tagObject(ctx, rq, tg, tags, &response{}, evTagPut)
+}
+
+// tagObject sets an object's tags and reports the change.
+func (s *Server) tagObject(ctx context.Context, rq *request, tg storage.Tagger, tags map[string]string, r *response, ev string) (*response, error) {
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
 		return nil, err
 	}
-	return &response{}, nil
+	defer ch.end()
+	ch.lock()
+	info, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, tags)
+	if err != nil {
+		return nil, err
+	}
+	// A tagging event describes the object, not a new upload: no size.
+	if err := ch.emit(ctx, rq, r, ev, storage.ObjectInfo{ETag: info.ETag}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // deleteObjectTagging removes an object's tags (DeleteObjectTagging).
@@ -233,10 +249,7 @@ func (s *Server) deleteObjectTagging(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, nil); err != nil {
-		return nil, err
-	}
-	return &response{status: http.StatusNoContent}, nil
+	return s.tagObject(ctx, rq, tg, nil, &response{status: http.StatusNoContent}, evTagDel)
 }
 
 // bucketTagger returns the backend's bucket tagging support, or

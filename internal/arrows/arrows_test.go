@@ -27,7 +27,9 @@ var allowed = map[string][]string{
 	"transfer":     {"s3", "sigv4", "golang.org/x/sync", "golang.org/x/sys"},
 	"storage":      {"storage"},
 	"storage/disk": {"storage", "go.etcd.io/bbolt", "golang.org/x/sync", "golang.org/x/sys"},
-	"server":       {"sigv4", "storage", "internal/s3xml", "internal/secret", "golang.org/x/sync"},
+	"server":       {"sigv4", "storage", "internal/s3xml", "internal/secret", "golang.org/x/sync", "server/notify"},
+	// server/notify is the event outbox and webhook delivery; stdlib only.
+	"server/notify": {},
 	// server/console is the web console's embedded pages; stdlib only.
 	"server/console":  {},
 	"s3test":          {"server", "storage", "sigv4"},

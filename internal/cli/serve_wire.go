@@ -67,6 +67,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		Now:             now,
 		BodyReadTimeout: bodyTimeout,
 		BodyMinRate:     minRate,
+		Notify:          o.queue,
 	})
 	return closer, h, nil
 }

@@ -662,17 +662,3 @@ func (r PublicAccessBlockConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartEl
 	type plain PublicAccessBlockConfiguration
 	return encodeNS(e, plain(r), "PublicAccessBlockConfiguration")
 }
-
-// NotificationConfiguration is the GetBucketNotificationConfiguration
-// response. s3kit sends no event notifications, so it is always empty and
-// declares none of the Topic, Queue, CloudFunction or EventBridge
-// configurations.
-type NotificationConfiguration struct {
-	XMLName xml.Name `xml:"NotificationConfiguration"`
-}
-
-// MarshalXML writes the document in S3's namespace.
-func (r NotificationConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	type plain NotificationConfiguration
-	return encodeNS(e, plain(r), "NotificationConfiguration")
-}
