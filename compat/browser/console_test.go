@@ -317,6 +317,9 @@ func TestConsole(t *testing.T) {
 	waitFor(t, ctx, shots, "the read-only refusal", `document.getElementById("buckets-error").textContent.includes("not allowed")`)
 	click(t, ctx, "#server-button")
 	waitFor(t, ctx, shots, "the server panel refusal", `document.getElementById("server-error").textContent.includes("full access")`)
+	if shown := js[int](t, ctx, `document.querySelectorAll("#refusal-rows tr, #server-list dd").length`); shown != 0 {
+		t.Errorf("the read-only key sees %d rows of the server panel the previous key was shown", shown)
+	}
 	screenshot(t, ctx, shots, "6-read-only")
 	if _, err := c.HeadBucket(bg, &s3.HeadBucketInput{Bucket: "reader-bucket"}); err == nil {
 		t.Error("a read-only key created a bucket")

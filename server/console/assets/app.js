@@ -87,6 +87,7 @@ function signOut() {
   $("app-view").hidden = true;
   $("details").hidden = true;
   $("server-panel").hidden = true;
+  clearServer();
   $("server-button").setAttribute("aria-expanded", "false");
   $("bucket-view").hidden = true;
   $("no-bucket").hidden = false;
@@ -105,13 +106,22 @@ function duration(s) {
   return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : m ? `${m} min ${s % 60} s` : `${s} s`;
 }
 
+// clearServer forgets what the panel showed, so the next key never sees
+// what only the previous one was allowed to.
+function clearServer() {
+  show("server-error", "");
+  $("server-list").replaceChildren();
+  $("refusal-rows").replaceChildren();
+  $("refusals").hidden = true;
+  $("refusals-none").hidden = true;
+}
+
 async function toggleServer() {
   const panel = $("server-panel");
   panel.hidden = !panel.hidden;
   $("server-button").setAttribute("aria-expanded", String(!panel.hidden));
   if (panel.hidden) return;
-  show("server-error", "");
-  $("server-list").replaceChildren();
+  clearServer();
   try {
     const st = await client.status();
     const rows = [["Version", st.version], ["Address", st.address], ["Region", st.region],
