@@ -302,6 +302,9 @@ func TestConsole(t *testing.T) {
 	click(t, ctx, "#sign-out")
 	waitFor(t, ctx, shots, "the sign-in form", `!document.getElementById("signin-view").hidden`)
 	kept := js[string](t, ctx, `JSON.stringify([localStorage.length, sessionStorage.length, document.cookie, document.documentElement.outerHTML.includes(`+q(srv.SecretAccessKey)+`)])`)
+	if left := js[string](t, ctx, `document.getElementById("share-url").value + document.getElementById("buckets-error").textContent + document.getElementById("rows").textContent`); left != "" {
+		t.Errorf("after sign-out the page still holds %q", left)
+	}
 	if kept != `[0,0,"",false]` {
 		t.Errorf("after sign-out [localStorage, sessionStorage, cookie, secret in page] = %s", kept)
 	}

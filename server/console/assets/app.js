@@ -94,6 +94,11 @@ function signOut() {
   $("buckets").replaceChildren();
   $("rows").replaceChildren();
   $("uploads").replaceChildren();
+  $("crumbs").replaceChildren();
+  $("details-list").replaceChildren();
+  for (const id of ["new-bucket", "filter", "share-url", "delete-bucket-confirm"]) $(id).value = "";
+  for (const id of ["buckets-error", "objects-error", "details-error", "delete-bucket-status"]) show(id, "");
+  $("delete-bucket-panel").hidden = true;
   clearPreview();
   $("signin-view").hidden = false;
   $("access-key").focus();
