@@ -235,13 +235,14 @@ func (s *Server) getBucketLocation(ctx context.Context, rq *request) (*response,
 	return &response{doc: &s3xml.LocationConstraint{Value: loc}}, nil
 }
 
-// getBucketVersioning answers that versioning was never enabled, which is
-// true of every s3kit bucket; tools that clean up by versions check it.
+// getBucketVersioning answers with the bucket's versioning state (no
+// Status for a bucket that never had versioning, as S3 answers).
 func (s *Server) getBucketVersioning(ctx context.Context, rq *request) (*response, error) {
-	if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
+	st, err := s.bucketVersioning(ctx, rq.bucket)
+	if err != nil {
 		return nil, err
 	}
-	return &response{doc: &s3xml.VersioningConfiguration{}}, nil
+	return &response{doc: &s3xml.VersioningConfiguration{Status: string(st)}}, nil
 }
 
 // checkBucketName applies S3's general-purpose bucket naming rules.
@@ -296,7 +297,7 @@ func (s *Server) targetExists(ctx context.Context, rq *request) error {
 	if rq.key == "" {
 		_, err = s.backend.HeadBucket(ctx, rq.bucket)
 	} else {
-		_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
+		_, err = s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	}
 	return err
 }

@@ -132,13 +132,13 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := copySource(rq)
+	srcBucket, srcKey, srcVersion, err := copySource(rq)
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.backend.GetObject(ctx, srcBucket, srcKey)
+	obj, err := s.openVersion(ctx, srcBucket, srcKey, srcVersion)
 	if err != nil {
-		return nil, err
+		return nil, copySourceError(err)
 	}
 	defer obj.Content.Close()
 	h := rq.r.Header
@@ -177,7 +177,11 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if alg != "" {
 		doc.Set(alg, part.Checksums[alg])
 	}
-	return &response{doc: doc}, nil
+	r := &response{doc: doc}
+	if obj.Info.VersionID != "" {
+		r.setHeader(s3xml.HeaderCopySourceVersionID, obj.Info.VersionID)
+	}
+	return r, nil
 }
 
 // uploadChecksum is the checksum algorithm and type an upload declared at
@@ -277,7 +281,9 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		// A retry of a completion that succeeded gets its answer again.
 		if done, ok := s.completed.get(ck, s.now()); ok {
 			doc.ETag, doc.Checksums = done.etag, done.checksums
-			return &response{doc: doc}, nil
+			r := &response{doc: doc}
+			r.setWrittenVersionHeader(storage.ObjectInfo{VersionID: done.versionID})
+			return r, nil
 		}
 	}
 	if err != nil {
@@ -294,7 +300,8 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		}
 		doc.Checksums.ChecksumType = typ
 	}
-	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
+	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums, versionID: info.VersionID})
+	r.setWrittenVersionHeader(info)
 	return r, nil
 }
 

@@ -51,8 +51,10 @@ const (
 	evCopy     = "s3:ObjectCreated:Copy"
 	evComplete = "s3:ObjectCreated:CompleteMultipartUpload"
 	evDelete   = "s3:ObjectRemoved:Delete"
-	evTagPut   = "s3:ObjectTagging:Put"
-	evTagDel   = "s3:ObjectTagging:Delete"
+	// evDeleteMarker is a DELETE that added a delete marker.
+	evDeleteMarker = "s3:ObjectRemoved:DeleteMarkerCreated"
+	evTagPut       = "s3:ObjectTagging:Put"
+	evTagDel       = "s3:ObjectTagging:Delete"
 )
 
 // notifyRule is one validated QueueConfiguration.
@@ -245,7 +247,7 @@ func (c *change) emit(ctx context.Context, rq *request, resp *response, ev strin
 		evs = append(evs, notify.Event{
 			Target: r.target, ConfigurationID: r.id, Name: strings.TrimPrefix(ev, "s3:"),
 			Time: c.s.now(), Region: c.bn.region, Bucket: c.bucket, Key: c.key,
-			Size: info.Size, ETag: strings.Trim(info.ETag, `"`),
+			Size: info.Size, ETag: strings.Trim(info.ETag, `"`), VersionID: info.VersionID,
 			PrincipalID: rq.k.AccessKeyID, SourceIP: sourceIP(rq.r), RequestID: rq.id, HostID: c.hostID,
 		})
 	}

@@ -95,6 +95,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 		return nil, err
 	}
 	r.setHeader("ETag", info.ETag)
+	r.setWrittenVersionHeader(info)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])
@@ -107,9 +108,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 }
 
 func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
-	obj, err := s.backend.GetObject(ctx, rq.bucket, rq.key)
+	obj, err := s.openVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{closer: obj.Content}
 	br, err := s.describeObject(rq, r, obj.Info)
@@ -175,9 +176,9 @@ func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{}
 	br, err := s.describeObject(rq, r, info)
@@ -199,6 +200,7 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 	h := rq.r.Header
 	r.header = http.Header{}
 	setObjectHeaders(r.header, info, false)
+	r.setVersionHeader(info)
 	if err := checkConditions(h, getConditions(), info, false); err != nil {
 		return nil, err
 	}
@@ -280,6 +282,9 @@ func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, erro
 	}
 	defer ch.end()
 	ch.lock()
+	if v, ok := s.versioner(); ok && h.Get("If-Match") == "" {
+		return s.deleteVersioned(ctx, v, rq, ch)
+	}
 	if err := s.deleteIfMatch(ctx, rq.bucket, rq.key, h.Get("If-Match")); err != nil {
 		return nil, err
 	}

@@ -170,7 +170,7 @@ func (s *Server) routeBucket(m string, q url.Values) (string, handler) {
 	switch m {
 	case http.MethodPut:
 		if q.Has("versioning") {
-			return "PutBucketVersioning", s.notImplemented
+			return "PutBucketVersioning", s.putBucketVersioning
 		}
 		return "CreateBucket", s.createBucket
 	case http.MethodDelete:

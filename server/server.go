@@ -367,9 +367,8 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 			return op, nil, err
 		}
 	}
-	// Buckets are unversioned: "null" names the only version there is.
-	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
-		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
+	if err := s.checkVersionParam(rq); err != nil {
+		return op, nil, err
 	}
 	resp, err := h(ctx, rq)
 	// A backend that saw only the cancelled context (net/http cancels it

@@ -204,11 +204,13 @@ func (s *Server) tagger() (storage.Tagger, error) {
 // getObjectTagging answers GetObjectTagging with the object's tags (an
 // empty set when it has none).
 func (s *Server) getObjectTagging(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
-	return &response{doc: taggingDoc(info.Meta.Tags)}, nil
+	r := &response{doc: taggingDoc(info.Meta.Tags)}
+	r.setVersionHeader(info)
+	return r, nil
 }
 
 // putObjectTagging replaces an object's tags (PutObjectTagging).
@@ -232,14 +234,15 @@ func (s *Server) tagObject(ctx context.Context, rq *request, tg storage.Tagger, 
 	}
 	defer ch.end()
 	ch.lock()
-	info, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, tags)
+	info, err := s.tagVersion(ctx, tg, rq, tags)
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	// A tagging event describes the object, not a new upload: no size.
-	if err := ch.emit(ctx, rq, r, ev, storage.ObjectInfo{ETag: info.ETag}); err != nil {
+	if err := ch.emit(ctx, rq, r, ev, storage.ObjectInfo{ETag: info.ETag, VersionID: info.VersionID}); err != nil {
 		return nil, err
 	}
+	r.setVersionHeader(info)
 	return r, nil
 }
 

@@ -1,6 +1,6 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier, Tagger, BucketTagger, BucketConfigs, ...), and the sentinel errors the
+// (Multipart, Copier, Tagger, BucketTagger, BucketConfigs, Versioner, ...), and the sentinel errors the
 // server maps onto S3 error codes. Implementations live in storage/disk
 // (durable, on local disk) and storage/mem (in memory, for tests);
 // storage/storagetest checks every MUST written in the doc comments below.
@@ -104,6 +104,13 @@ type ObjectInfo struct {
 	// in PartSizes order), so GET with partNumber can return the part's
 	// own checksum as S3 does. Nil when any part lacked one.
 	PartChecksums []string
+	// VersionID is the version's ID from a Versioner backend: "null" for
+	// an object written while versioning was off or suspended (also ""
+	// from backends without versioning).
+	VersionID string
+	// DeleteMarker is true for a delete marker (only in
+	// ListObjectVersions and DeleteResult).
+	DeleteMarker bool
 }
 
 // Content is an open, immutable view of one object's bytes. It stays valid

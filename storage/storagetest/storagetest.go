@@ -1,7 +1,8 @@
 // Package storagetest is the conformance suite for storage.Backend
 // implementations. Run checks every MUST written in package storage's doc
 // comments against a fresh backend per subtest; optional capabilities
-// (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger)
+// (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger,
+// storage.Versioner)
 // are checked when the backend has them
 // and skipped with a reason otherwise.
 //
@@ -43,6 +44,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"BucketTagger", testBucketTagger},
 		{"BucketConfigStore", testBucketConfigStore},
 		{"ConditionalDeleter", testConditionalDeleter},
+		{"Versioner", testVersioner},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })
