@@ -82,6 +82,13 @@ type Config struct {
 	// the owner of buckets that record none, such as buckets created
 	// before s3kit had accounts (DefaultAccountID when empty).
 	DefaultAccount string
+	// Console, when set, serves the web console: every request whose path
+	// starts with ConsolePath on a path-style host goes to it unsigned
+	// (the console signs its own S3 requests in the browser).
+	Console http.Handler
+	// Status, when set, fills in what the admin API's status reports
+	// beyond what the server knows itself (version, data directory, disk).
+	Status func(context.Context) Status
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -129,12 +136,20 @@ type Server struct {
 	names sync.Map
 	// stsVerifier checks the SigV4 of STS calls (service "sts").
 	stsVerifier sigv4.Verifier
+	// console is Config.Console (nil: none).
+	console http.Handler
+	// status is Config.Status (nil: none).
+	status func(context.Context) Status
+	// started is when New ran, for the admin API's uptime.
+	started time.Time
+	// refusals keeps the recent refused requests for the admin API.
+	refusals refusals
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{backend: cfg.Backend, keys: cfg.Keys, region: cfg.Region, strictRegion: cfg.StrictRegion,
-		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now}
+		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now, console: cfg.Console}
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
@@ -144,6 +159,7 @@ func New(cfg Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.status, s.started = cfg.Status, s.now()
 	switch s.bodyTimeout = cfg.BodyReadTimeout; {
 	case s.bodyTimeout == 0:
 		s.bodyTimeout = DefaultBodyReadTimeout
@@ -265,6 +281,9 @@ type handler func(ctx context.Context, rq *request) (*response, error)
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveConsole(w, r) {
+		return
+	}
 	start := s.now()
 	rq := &request{r: r, id: newRequestID()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
@@ -351,6 +370,9 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	r := rq.r
 	if r.URL.Path == HealthPath && s.virtualBucket(r.Host) == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		return "Health", &response{body: strings.NewReader("ok\n"), size: 3, header: http.Header{"Content-Type": {"text/plain"}}}, nil
+	}
+	if s.isAdmin(r) {
+		return s.serveAdmin(ctx, rq)
 	}
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err

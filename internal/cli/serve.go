@@ -49,6 +49,11 @@ type serveOptions struct {
 	// the event queue opened for them (nil: none).
 	NotifyWebhooks []string
 	queue          *notify.Queue
+	// Console serves the web console at server.ConsolePath.
+	Console bool
+	// Version is the running binary's version, which the admin API
+	// reports (set by runServe, not a flag).
+	Version string
 }
 
 // Defaults of --body-timeout and --body-min-rate.
@@ -113,6 +118,7 @@ func newServeCmd(env Env) *cobra.Command {
 	f.StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with the certificate (chain) in PEM `FILE`, with --tls-key")
 	f.StringVar(&o.TLSKey, "tls-key", "", "the private key of --tls-cert, in PEM `FILE`")
 	f.StringArrayVar(&o.NotifyWebhooks, "notify-webhook", nil, "declare a webhook `NAME=URL` for bucket event notifications: a bucket's notification configuration names it as the queue arn:s3kit:sqs:REGION:local:NAME (repeatable)")
+	f.BoolVar(&o.Console, "console", true, "serve the web console at "+server.ConsolePath+" (it signs in with an access key; --console=false turns it off)")
 	f.BoolVar(&o.ForceProfile, "force-profile", false, "with --write-profile, replace the keys, region and S3 endpoint of an existing profile (each changed file is backed up first)")
 	return cmd
 }
@@ -122,6 +128,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err := checkServeFlags(o); err != nil {
 		return usageError(err)
 	}
+	o.Version = version(env.Version)
 	declared, err := resolveDeclaredKey(env, o)
 	if err != nil {
 		return usageError(fmt.Errorf("serve: %w", err))
@@ -200,6 +207,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		return fail(err)
 	}
 	b.Listen = listenWords(ln.Addr())
+	b.Console = o.Console
 	b.write(env.Stdout)
 	if tlsOn != nil {
 		ln = tls.NewListener(ln, tlsOn.Config)

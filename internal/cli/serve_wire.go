@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/console"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -49,8 +50,20 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		closer.Close()
 		return nil, nil, err
 	}
+	var webConsole http.Handler
+	if o.Console {
+		webConsole = console.Handler(console.Options{Region: o.Region})
+	}
 	h := server.New(server.Config{
-		DefaultAccount:  acct.ID,
+		DefaultAccount: acct.ID,
+		Console:        webConsole,
+		Status: func(context.Context) server.Status {
+			st := server.Status{Version: o.Version, DataDir: dir, InMemory: o.Memory}
+			if !o.Memory {
+				st.DiskTotal, st.DiskFree = diskSpace(dir)
+			}
+			return st
+		},
 		Backend:         backend,
 		Keys:            serverKeys{store},
 		Region:          o.Region,
