@@ -299,6 +299,38 @@ func TestNotificationEvents(t *testing.T) {
 	})
 }
 
+// TestNotificationVersionedEvents: in a versioned bucket every event names
+// the version it made or removed; a DELETE without a version ID is
+// DeleteMarkerCreated, and removing a version for good is Delete.
+func TestNotificationVersionedEvents(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		rc := newHookReceiver(t)
+		e := bk.env(t, s3test.WithNotifyWebhook("hook", rc.srv.URL))
+		e.mkBucket("bkt")
+		e.must(200, "PUT", "/bkt?versioning", []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`), nil)
+		e.must(200, "PUT", "/bkt?notification", queueConfig("cfg", hookARN, []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}, "", ""), nil)
+
+		v1 := e.must(200, "PUT", "/bkt/k", []byte("one"), nil).header.Get("X-Amz-Version-Id")
+		marker := e.must(204, "DELETE", "/bkt/k", nil, nil).header.Get("X-Amz-Version-Id")
+		e.must(204, "DELETE", "/bkt/k?versionId="+v1, nil, nil)
+		e.must(200, "POST", "/bkt?delete", []byte(`<Delete><Object><Key>k</Key><VersionId>`+marker+`</VersionId></Object></Delete>`), nil)
+		if v1 == "" || marker == "" {
+			t.Fatalf("version IDs %q, %q", v1, marker)
+		}
+		recs, _ := rc.records(t, 4)
+		var got []string
+		for _, r := range recs {
+			got = append(got, r.EventName+" "+r.S3.Object.VersionID)
+		}
+		want := []string{"ObjectCreated:Put " + v1, "ObjectRemoved:DeleteMarkerCreated " + marker,
+			"ObjectRemoved:Delete " + v1, "ObjectRemoved:Delete " + marker}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
 // TestNotificationReceiverOutage: with the receiver down while keys are
 // written and deleted, every event still arrives once it is up, in order
 // per key.
