@@ -323,15 +323,36 @@ func (c *Client) ListObjectVersions(ctx context.Context, in *ListObjectVersionsI
 	dec := decoder(res.EncodingType)
 	out := &ListObjectVersionsOutput{IsTruncated: res.IsTruncated, NextKeyMarker: dec(res.NextKeyMarker),
 		NextVersionIDMarker: res.NextVersionIDMarker}
-	for _, v := range res.Versions {
-		out.Versions = append(out.Versions, ObjectVersion{Key: dec(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
-			LastModified: v.LastModified.Time, ETag: v.ETag, Size: v.Size, StorageClass: v.StorageClass})
+	version := func(v s3xml.ObjectVersion) ObjectVersion {
+		return ObjectVersion{Key: dec(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
+			LastModified: v.LastModified.Time, ETag: v.ETag, Size: v.Size, StorageClass: v.StorageClass}
 	}
-	for _, d := range res.DeleteMarkers {
-		out.Versions = append(out.Versions, ObjectVersion{Key: dec(d.Key), VersionID: d.VersionID, IsLatest: d.IsLatest,
-			LastModified: d.LastModified.Time, IsDeleteMarker: true})
+	marker := func(d s3xml.DeleteMarkerEntry) ObjectVersion {
+		return ObjectVersion{Key: dec(d.Key), VersionID: d.VersionID, IsLatest: d.IsLatest,
+			LastModified: d.LastModified.Time, IsDeleteMarker: true}
 	}
-	sortVersions(out.Versions)
+	if len(res.Order) == len(res.Versions)+len(res.DeleteMarkers) {
+		// The document's own order: S3's, which timestamps cannot always
+		// recover (a marker and a version in the same millisecond).
+		vi, mi := 0, 0
+		for _, m := range res.Order {
+			if m {
+				out.Versions = append(out.Versions, marker(res.DeleteMarkers[mi]))
+				mi++
+			} else {
+				out.Versions = append(out.Versions, version(res.Versions[vi]))
+				vi++
+			}
+		}
+	} else {
+		for _, v := range res.Versions {
+			out.Versions = append(out.Versions, version(v))
+		}
+		for _, d := range res.DeleteMarkers {
+			out.Versions = append(out.Versions, marker(d))
+		}
+		sortVersions(out.Versions)
+	}
 	for _, p := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, dec(p.Prefix))
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -40,6 +41,7 @@ type Server struct {
 
 	hs         *httptest.Server
 	dir        string       // temporary files (WithDisk, WithTLS)
+	closeQueue func() error // the WithNotifyWebhook queue's Close
 	closeStore func() error // the disk store's Close
 	closeOnce  sync.Once
 }
@@ -55,6 +57,7 @@ type options struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	config  []func(*server.Config)
+	hooks   map[string]string
 }
 
 // Option configures NewServer.
@@ -98,6 +101,20 @@ func WithNow(now func() time.Time) Option { return func(o *options) { o.now = no
 // timeouts, say) after the other options have filled it in.
 func WithConfig(f func(*server.Config)) Option {
 	return func(o *options) { o.config = append(o.config, f) }
+}
+
+// WithNotifyWebhook declares a webhook target NAME for bucket event
+// notifications: a bucket's notification configuration may name it as
+// the queue arn:s3kit:sqs:REGION:local:NAME, and its events are POSTed
+// to url as S3's event JSON (see server/notify). The queue is in memory,
+// or in t.TempDir() WithDisk.
+func WithNotifyWebhook(name, url string) Option {
+	return func(o *options) {
+		if o.hooks == nil {
+			o.hooks = map[string]string{}
+		}
+		o.hooks[name] = url
+	}
 }
 
 // NewServer starts a server and registers its shutdown with t.Cleanup;
@@ -158,6 +175,19 @@ func Start(opts ...Option) (srv *Server, err error) {
 		Logger:       o.logger,
 		Now:          o.now,
 	}
+	if len(o.hooks) > 0 {
+		// Tests wait for redeliveries: retry at least every second.
+		nopts := notify.Options{Targets: o.hooks, Logger: o.logger, MaxBackoff: time.Second}
+		if o.disk {
+			nopts.Dir = filepath.Join(srv.dir, "notify")
+		}
+		q, err := notify.Open(context.Background(), nopts)
+		if err != nil {
+			return nil, fmt.Errorf("open notification queue: %w", err)
+		}
+		srv.closeQueue = q.Close
+		cfg.Notify = q
+	}
 	for _, f := range o.config {
 		f(&cfg)
 	}
@@ -189,6 +219,9 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		if s.hs != nil {
 			s.hs.Close()
+		}
+		if s.closeQueue != nil {
+			_ = s.closeQueue()
 		}
 		if s.closeStore != nil {
 			_ = s.closeStore()

@@ -157,8 +157,10 @@ func TestLogLevels(t *testing.T) {
 			if tc.level == slog.LevelDebug {
 				e.must(200, "GET", "/bkt?list-type=2", nil, nil)
 				lines, raw := log.take(t)
-				if got := msgs(lines); len(got) != 2 || got[0] != "DEBUG s3 auth allowed" || got[1] != "DEBUG s3 request" ||
-					lines[0]["access_key_id"] != e.creds.AccessKeyID || lines[0]["op"] != "ListObjectsV2" {
+				// The policy decision ("authorization"), how the request
+				// was authenticated, then the request.
+				if got := msgs(lines); len(got) != 3 || got[0] != "DEBUG authorization" || got[1] != "DEBUG s3 auth allowed" || got[2] != "DEBUG s3 request" ||
+					lines[1]["access_key_id"] != e.creds.AccessKeyID || lines[1]["op"] != "ListObjectsV2" {
 					t.Errorf("debug lines of an allowed request: %q\n%s", got, raw)
 				}
 			}

@@ -42,9 +42,9 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	doc := s3xml.GetObjectAttributesResponse{}
 	if want["ETag"] {
@@ -94,6 +94,7 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 		doc.ObjectSize = &size
 	}
 	r := &response{doc: &doc}
+	r.setVersionHeader(info)
 	r.setHeader("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	return r, nil
 }

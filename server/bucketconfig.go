@@ -40,7 +40,6 @@ var bucketConfigs = []bucketConfig{
 	{sub: "accelerate", getOp: "GetBucketAccelerateConfiguration", doc: &s3xml.AccelerateConfiguration{}},
 	{sub: "requestPayment", getOp: "GetBucketRequestPayment", doc: &s3xml.RequestPaymentConfiguration{Payer: "BucketOwner"}},
 	{sub: "logging", getOp: "GetBucketLogging", doc: &s3xml.BucketLoggingStatus{}},
-	{sub: "notification", getOp: "GetBucketNotificationConfiguration", doc: &s3xml.NotificationConfiguration{}},
 	// As server/acl.go: ACLs are disabled, as on every new S3 bucket.
 	{sub: "ownershipControls", getOp: "GetBucketOwnershipControls",
 		doc: &s3xml.OwnershipControls{Rules: []s3xml.OwnershipControlsRule{{ObjectOwnership: "BucketOwnerEnforced"}}}},

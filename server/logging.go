@@ -34,6 +34,8 @@ func (s *Server) logRefusal(rq *request, attrs []any, err error) {
 		id = rq.v.AccessKeyID
 	}
 	s.log.Info("s3 request refused", append(attrs, "reason", reason, "access_key_id", id, "remote", rq.r.RemoteAddr)...)
+	s.refusals.add(Refusal{Time: s.now(), Op: stringAttr(attrs, "op"), Method: rq.r.Method, Bucket: rq.bucket, Key: rq.key,
+		Code: e.Code, Reason: reason, AccessKeyID: id, Remote: rq.r.RemoteAddr})
 }
 
 // maxLoggedKeyID bounds the claimed key ID logged: it is the client's
@@ -116,4 +118,16 @@ func (s *Server) logAuth(ctx context.Context, rq *request, op string, err error)
 		attrs = append(attrs, slog.String("string_to_sign", se.StringToSign), slog.String("canonical_request", se.CanonicalRequest))
 	}
 	s.log.LogAttrs(ctx, slog.LevelDebug, "s3 auth refused", attrs...)
+}
+
+// stringAttr is the string value of the named attribute in a slog
+// key-value list ("" when absent).
+func stringAttr(attrs []any, name string) string {
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i] == name {
+			v, _ := attrs[i+1].(string)
+			return v
+		}
+	}
+	return ""
 }

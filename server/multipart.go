@@ -132,13 +132,13 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := copySource(rq)
+	srcBucket, srcKey, srcVersion, err := s.copySource(rq)
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.backend.GetObject(ctx, srcBucket, srcKey)
+	obj, err := s.openVersion(ctx, srcBucket, srcKey, srcVersion)
 	if err != nil {
-		return nil, err
+		return nil, copySourceError(err)
 	}
 	defer obj.Content.Close()
 	h := rq.r.Header
@@ -177,7 +177,11 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if alg != "" {
 		doc.Set(alg, part.Checksums[alg])
 	}
-	return &response{doc: doc}, nil
+	r := &response{doc: doc}
+	if obj.Info.VersionID != "" {
+		r.setHeader(s3xml.HeaderCopySourceVersionID, obj.Info.VersionID)
+	}
+	return r, nil
 }
 
 // uploadChecksum is the checksum algorithm and type an upload declared at
@@ -262,6 +266,14 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
 	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	// Storage may run BeforeCommit inside its commit, where waiting for
+	// the key's lock could stall other writers: take it first.
+	ch.lock()
 	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
 		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match"))})
 	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
@@ -269,10 +281,16 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		// A retry of a completion that succeeded gets its answer again.
 		if done, ok := s.completed.get(ck, s.now()); ok {
 			doc.ETag, doc.Checksums = done.etag, done.checksums
-			return &response{doc: doc}, nil
+			r := &response{doc: doc}
+			r.setWrittenVersionHeader(storage.ObjectInfo{VersionID: done.versionID})
+			return r, nil
 		}
 	}
 	if err != nil {
+		return nil, err
+	}
+	r := &response{doc: doc}
+	if err := ch.emit(ctx, rq, r, evComplete, info); err != nil {
 		return nil, err
 	}
 	doc.ETag = info.ETag
@@ -282,8 +300,9 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		}
 		doc.Checksums.ChecksumType = typ
 	}
-	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
-	return &response{doc: doc}, nil
+	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums, versionID: info.VersionID})
+	r.setWrittenVersionHeader(info)
+	return r, nil
 }
 
 // objectURL is the Location S3 reports for a completed upload, in the

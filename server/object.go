@@ -80,12 +80,22 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePut
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	opts.BeforeCommit = ch.beforeCommit(opts.BeforeCommit)
 	info, err := s.backend.PutObject(ctx, rq.bucket, rq.key, body, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &response{}
+	if err := ch.emit(ctx, rq, r, evPut, info); err != nil {
+		return nil, err
+	}
 	r.setHeader("ETag", info.ETag)
+	r.setWrittenVersionHeader(info)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])
@@ -98,9 +108,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 }
 
 func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
-	obj, err := s.backend.GetObject(ctx, rq.bucket, rq.key)
+	obj, err := s.openVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{closer: obj.Content}
 	br, err := s.describeObject(rq, r, obj.Info)
@@ -166,9 +176,9 @@ func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{}
 	br, err := s.describeObject(rq, r, info)
@@ -190,6 +200,7 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 	h := rq.r.Header
 	r.header = http.Header{}
 	setObjectHeaders(r.header, info, false)
+	r.setVersionHeader(info)
 	if err := checkConditions(h, getConditions(), info, false); err != nil {
 		return nil, err
 	}
@@ -265,10 +276,23 @@ func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, erro
 		// them would delete what the client meant to protect.
 		return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement x-amz-if-match-last-modified-time or x-amz-if-match-size")
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	ch.lock()
+	if v, ok := s.versioner(); ok && h.Get("If-Match") == "" {
+		return s.deleteVersioned(ctx, v, rq, ch)
+	}
 	if err := s.deleteIfMatch(ctx, rq.bucket, rq.key, h.Get("If-Match")); err != nil {
 		return nil, err
 	}
-	return &response{status: http.StatusNoContent}, nil
+	r := &response{status: http.StatusNoContent}
+	if err := ch.emit(ctx, rq, r, evDelete, storage.ObjectInfo{}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // deleteIfMatch deletes key, only while its ETag is ifMatch when that is

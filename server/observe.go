@@ -69,8 +69,9 @@ func (s *Server) serveMetrics(ctx context.Context, rq *request) (*response, erro
 			rq.refused = toError(err).StatusCode() < 500
 			return nil, err
 		}
-		if len(rq.k.Buckets) > 0 {
-			rq.refused, rq.refusedWhy = true, "key limited to some buckets may not read the metrics"
+		if !s.seesEverything(rq) {
+			// The metrics name every bucket of every account.
+			rq.refused, rq.refusedWhy = true, "only a key that may use every bucket may read the metrics"
 			return nil, errCode(s3xml.CodeAccessDenied)
 		}
 	}

@@ -115,6 +115,13 @@ func (s *Server) postObjectForm(ctx context.Context, rq *request) (*response, er
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
+	// The form names its key only now: the signing key must be allowed
+	// to put that object, as a PUT of it would need.
+	rq.key = key
+	if err := s.authorize(ctx, rq, "PutObject"); err != nil {
+		rq.refused = true
+		return nil, err
+	}
 	h, tags, err := postHeaders(form)
 	if err != nil {
 		return nil, err
@@ -333,5 +340,5 @@ func (s *Server) authenticatePost(ctx context.Context, rq *request, form *postFo
 		return e
 	}
 	rq.k = key
-	return s.authorize(rq)
+	return nil
 }

@@ -122,7 +122,15 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 	if q.Has("attributes") && m == http.MethodGet && rq.key != "" {
 		return "GetObjectAttributes", s.getObjectAttributes
 	}
+	if rq.key == "" && q.Has("notification") {
+		if name, h := s.routeNotification(m); h != nil {
+			return name, h
+		}
+	}
 	if rq.key == "" {
+		if name, h, ok := s.routePolicy(m, q); ok {
+			return name, h
+		}
 		if name, h, ok := s.routeBucketConfig(m, q); ok {
 			return name, h
 		}
@@ -165,7 +173,7 @@ func (s *Server) routeBucket(m string, q url.Values) (string, handler) {
 	switch m {
 	case http.MethodPut:
 		if q.Has("versioning") {
-			return "PutBucketVersioning", s.notImplemented
+			return "PutBucketVersioning", s.putBucketVersioning
 		}
 		return "CreateBucket", s.createBucket
 	case http.MethodDelete:

@@ -76,7 +76,7 @@ func TestRouteAWSRequestLines(t *testing.T) {
 		{method: "GET", target: "/bucket?ownershipControls", op: "GetBucketOwnershipControls"},
 		{method: "GET", target: "/bucket?publicAccessBlock", op: "GetPublicAccessBlock"},
 		// Configuration writes s3kit does not implement.
-		{method: "PUT", target: "/bucket?policy", op: "NotImplemented"},
+		{method: "PUT", target: "/bucket?policy", op: "PutBucketPolicy"},
 		{method: "PUT", target: "/bucket?lifecycle", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?encryption", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?object-lock", op: "NotImplemented"},

@@ -12,9 +12,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/policy"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 )
@@ -85,6 +88,22 @@ type Config struct {
 	// it a scrape must be signed with one of the server's keys, like any
 	// S3 request, since the metrics name every bucket.
 	MetricsPublic bool
+	// Notify, when set, delivers bucket event notifications: a bucket's
+	// QueueConfigurations may name its targets. The caller opens and
+	// closes it. Without it PutBucketNotificationConfiguration accepts
+	// only an empty configuration.
+	Notify *notify.Queue
+	// DefaultAccount is the 12-digit account of keys that name none and
+	// the owner of buckets that record none, such as buckets created
+	// before s3kit had accounts (DefaultAccountID when empty).
+	DefaultAccount string
+	// Console, when set, serves the web console: every request whose path
+	// starts with ConsolePath on a path-style host goes to it unsigned
+	// (the console signs its own S3 requests in the browser).
+	Console http.Handler
+	// Status, when set, fills in what the admin API's status reports
+	// beyond what the server knows itself (version, data directory, disk).
+	Status func(context.Context) Status
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -121,12 +140,35 @@ type Server struct {
 	access *accessLog
 	// metrics is this server's registry (nil without Config.Metrics).
 	metrics *serverMetrics
+	// events sends bucket event notifications.
+	events notifier
+	// defaultAccount is Config.DefaultAccount resolved.
+	defaultAccount string
+	// fullAccess is the identity policy of keys that carry none.
+	fullAccess *policy.Policy
+	// cfgs stores bucket configuration documents (nil: the backend
+	// keeps none, so buckets have no policy).
+	cfgs bucketConfigStore
+	// bauth caches each bucket's owner and policy; names the ARNs of
+	// keys whose store gives none (access key ID to *derived).
+	bauth bucketAuthCache
+	names sync.Map
+	// stsVerifier checks the SigV4 of STS calls (service "sts").
+	stsVerifier sigv4.Verifier
+	// console is Config.Console (nil: none).
+	console http.Handler
+	// status is Config.Status (nil: none).
+	status func(context.Context) Status
+	// started is when New ran, for the admin API's uptime.
+	started time.Time
+	// refusals keeps the recent refused requests for the admin API.
+	refusals refusals
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
 	s := &Server{backend: cfg.Backend, keys: cfg.Keys, region: cfg.Region, strictRegion: cfg.StrictRegion,
-		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now}
+		domain: strings.ToLower(cfg.Domain), log: cfg.Logger, now: cfg.Now, console: cfg.Console}
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
@@ -136,6 +178,7 @@ func New(cfg Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.status, s.started = cfg.Status, s.now()
 	switch s.bodyTimeout = cfg.BodyReadTimeout; {
 	case s.bodyTimeout == 0:
 		s.bodyTimeout = DefaultBodyReadTimeout
@@ -157,10 +200,20 @@ func New(cfg Config) *Server {
 	if cfg.Metrics {
 		s.metrics = newServerMetrics(cfg.Backend, cfg.MetricsPublic)
 	}
+	s.events.q = cfg.Notify
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
 	s.verifier.Service = "s3"
+	s.stsVerifier.Lookup, s.stsVerifier.Now, s.stsVerifier.Service = s.secretOf, s.now, "sts"
+	s.cfgs, _ = cfg.Backend.(bucketConfigStore)
+	if s.defaultAccount = cfg.DefaultAccount; s.defaultAccount == "" {
+		s.defaultAccount = DefaultAccountID
+	}
+	var err error
+	if s.fullAccess, err = policy.ParseIdentityPolicy([]byte(fullAccessPolicy)); err != nil {
+		panic("server: the built-in full-access policy does not parse: " + err.Error())
+	}
 	return s
 }
 
@@ -187,6 +240,14 @@ type request struct {
 	// op is the operation's name as the router resolved it ("" when the
 	// request never got that far).
 	op string
+	// anonymous is set for a request that carries no signature at all.
+	anonymous bool
+	// pol, pols, vals and idp hold the authorization decision's inputs
+	// inside the request, so deciding allocates nothing more.
+	pol  policy.Request
+	pols policy.Policies
+	vals [10]policy.Value
+	idp  [1]*policy.Policy
 }
 
 // wireBody is the request body as net/http delivers it. Each read may
@@ -251,6 +312,9 @@ type handler func(ctx context.Context, rq *request) (*response, error)
 // each request goes through observe, which counts it and writes its
 // access-log line around handle; without, it costs nothing.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveConsole(w, r) {
+		return
+	}
 	rq := &request{r: r, id: newRequestID()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 		// A shallow copy: net/http keeps looking at its own r.Body.
@@ -354,8 +418,14 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 		resp, err := s.serveMetrics(ctx, rq)
 		return opMetrics, resp, err
 	}
+	if s.isAdmin(r) {
+		return s.serveAdmin(ctx, rq)
+	}
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err
+	}
+	if isSTS(rq) {
+		return s.serveSTS(ctx, rq)
 	}
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
@@ -375,7 +445,7 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if h == nil {
 		return op, nil, errCode(s3xml.CodeMethodNotAllowed)
 	}
-	if err := s.authorize(rq); err != nil {
+	if err := s.authorize(ctx, rq, op); err != nil {
 		rq.refused = true
 		s.logAuth(ctx, rq, op, err)
 		return op, nil, err
@@ -386,11 +456,13 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 			return op, nil, err
 		}
 	}
-	// Buckets are unversioned: "null" names the only version there is.
-	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
-		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
+	if err := s.checkVersionParam(rq); err != nil {
+		return op, nil, err
 	}
 	resp, err := h(ctx, rq)
+	if err != nil {
+		err = s.hideMissing(ctx, rq, op, err)
+	}
 	// A backend that saw only the cancelled context (net/http cancels it
 	// when reading the body fails) is answered with the body's failure:
 	// IncompleteBody, RequestTimeout.

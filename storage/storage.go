@@ -1,7 +1,7 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier, Tagger, BucketTagger, ConditionalDeleter,
-// UsageReporter), and the sentinel errors the
+// (Multipart, Copier, Tagger, BucketTagger, BucketConfigs, Versioner,
+// UsageReporter, ...), and the sentinel errors the
 // server maps onto S3 error codes. Implementations live in storage/disk
 // (durable, on local disk) and storage/mem (in memory, for tests);
 // storage/storagetest checks every MUST written in the doc comments below.
@@ -105,6 +105,13 @@ type ObjectInfo struct {
 	// in PartSizes order), so GET with partNumber can return the part's
 	// own checksum as S3 does. Nil when any part lacked one.
 	PartChecksums []string
+	// VersionID is the version's ID from a Versioner backend: "null" for
+	// an object written while versioning was off or suspended (also ""
+	// from backends without versioning).
+	VersionID string
+	// DeleteMarker is true for a delete marker (only in
+	// ListObjectVersions and DeleteResult).
+	DeleteMarker bool
 }
 
 // Content is an open, immutable view of one object's bytes. It stays valid
@@ -371,9 +378,11 @@ type Copier interface {
 
 // BucketUsage is what one bucket holds.
 type BucketUsage struct {
-	Name    string
+	Name string
+	// Objects counts every stored version, current or not, in a bucket
+	// with versioning; delete markers are not objects.
 	Objects int64
-	// Bytes is the sum of the objects' sizes (their content, not the
+	// Bytes is the sum of those versions' sizes (their content, not the
 	// space the backend uses to keep them).
 	Bytes int64
 }
@@ -393,10 +402,12 @@ type Usage struct {
 // what each bucket holds, for metrics that are scraped often.
 //
 // Implementations MUST keep the totals as objects are put, copied,
-// completed from multipart uploads and deleted, so that Usage costs no
-// scan of the objects (a backend may count them once when it opens);
-// count completed objects only, never unfinished uploads' parts; and
-// reflect every change that has returned to its caller.
+// completed from multipart uploads and deleted, and as versions are
+// added, replaced (the null version) and deleted for good, so that Usage
+// costs no scan of the objects (a backend may count them once when it
+// opens); count completed objects only, never unfinished uploads' parts,
+// and every stored version but no delete marker; and reflect every change
+// that has returned to its caller.
 type UsageReporter interface {
 	// Usage returns the current totals.
 	Usage(ctx context.Context) (Usage, error)

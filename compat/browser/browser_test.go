@@ -130,7 +130,7 @@ func newApp(t *testing.T) *app {
 }
 
 // browser starts a fresh headless chromium and returns a tab's context.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -164,7 +164,7 @@ func browser(t *testing.T) context.Context {
 
 // artefacts is where screenshots go: $S3KIT_BROWSER_ARTIFACTS, or a
 // temporary directory.
-func artefacts(t *testing.T) string {
+func artefacts(t testing.TB) string {
 	dir := os.Getenv("S3KIT_BROWSER_ARTIFACTS")
 	if dir == "" {
 		dir = t.TempDir()
@@ -176,7 +176,7 @@ func artefacts(t *testing.T) string {
 	return dir
 }
 
-func screenshot(t *testing.T, ctx context.Context, dir, name string) {
+func screenshot(t testing.TB, ctx context.Context, dir, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {

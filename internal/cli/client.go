@@ -121,6 +121,12 @@ func (cf *clientFlags) session(ctx context.Context, env Env) (*s3.Session, error
 // manager returns a transfer manager over the S3 client, reporting progress
 // to p (which may be nil).
 func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.Client, *transfer.Manager, error) {
+	return cf.managerWith(ctx, env, p, nil)
+}
+
+// managerWith is manager with the transfer client wrapped by wrap (when
+// not nil).
+func (cf *clientFlags) managerWith(ctx context.Context, env Env, p *progress, wrap func(*s3.Client, transfer.Client) transfer.Client) (*s3.Client, *transfer.Manager, error) {
 	sess, err := cf.session(ctx, env)
 	if err != nil {
 		return nil, nil, err
@@ -136,7 +142,11 @@ func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.C
 	if p != nil {
 		opts.Progress = p.event
 	}
-	return c, transfer.New(c, opts), nil
+	var tc transfer.Client = c
+	if wrap != nil {
+		tc = wrap(c, tc)
+	}
+	return c, transfer.New(tc, opts), nil
 }
 
 // reporter prints one line per completed operation (aws-cli's

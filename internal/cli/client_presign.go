@@ -124,6 +124,7 @@ func printPost(env Env, p *s3.PresignedPost, expires int64, asJSON bool) {
 func newCatCmd(env Env) *cobra.Command {
 	var f clientFlags
 	var asJSON bool
+	var versionID string
 	cmd := &cobra.Command{
 		Use:   "cat s3://bucket/key",
 		Short: "Write an object to stdout",
@@ -137,6 +138,12 @@ func newCatCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(err)
 			}
+			if versionID != "" {
+				if err := catVersion(cmd.Context(), env.Stdout, c, loc, versionID); err != nil {
+					return opFailed(err)
+				}
+				return nil
+			}
 			return catObject(cmd.Context(), env, c, loc)
 		},
 	}
@@ -144,5 +151,6 @@ func newCatCmd(env Env) *cobra.Command {
 	// The object's bytes are the output; --json is accepted so scripts can
 	// pass the same flags to every command.
 	cmd.Flags().BoolVar(&asJSON, "json", false, "accepted for scripts; the output is the object's bytes")
+	cmd.Flags().StringVar(&versionID, "version-id", "", "write this version of the object (see ls --versions)")
 	return cmd
 }

@@ -18,6 +18,7 @@ type rmFlags struct {
 	dryrun    bool
 	json      bool
 	filters   filters
+	versionID string
 }
 
 func newRmCmd(env Env) *cobra.Command {
@@ -37,6 +38,7 @@ func newRmCmd(env Env) *cobra.Command {
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "delete every object under the prefix")
 	cmd.Flags().BoolVar(&f.dryrun, "dryrun", false, "print what would be deleted and delete nothing")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object per deleted key")
+	cmd.Flags().StringVar(&f.versionID, "version-id", "", "delete this version or delete marker of the key for good (see ls --versions)")
 	return cmd
 }
 
@@ -51,9 +53,18 @@ func runRm(ctx context.Context, env Env, f *rmFlags, arg string) error {
 	if !f.recursive && loc.key == "" {
 		return usageError(errors.New("rm: give a key, or --recursive to delete a prefix"))
 	}
+	if f.versionID != "" && (f.recursive || loc.key == "") {
+		return usageError(errors.New("rm --version-id: give one key, without --recursive"))
+	}
 	c, err := f.client(ctx, env)
 	if err != nil {
 		return opFailed(err)
+	}
+	if f.versionID != "" {
+		if err := rmVersion(ctx, env, c, loc, f.versionID, f.dryrun, f.json); err != nil {
+			return opFailed(err)
+		}
+		return nil
 	}
 	m := transfer.New(c, transfer.Options{})
 	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/spf13/cobra"
 )
 
@@ -53,6 +54,15 @@ type serveOptions struct {
 	// and TLSKey with the operator's.
 	TLS             bool
 	TLSCert, TLSKey string
+	// NotifyWebhooks are the --notify-webhook NAME=URL values; queue is
+	// the event queue opened for them (nil: none).
+	NotifyWebhooks []string
+	queue          *notify.Queue
+	// Console serves the web console at server.ConsolePath.
+	Console bool
+	// Version is the running binary's version, which the admin API
+	// reports (set by runServe, not a flag).
+	Version string
 }
 
 // Defaults of --body-timeout and --body-min-rate.
@@ -127,6 +137,8 @@ func newServeCmd(env Env) *cobra.Command {
 	f.BoolVar(&o.TLS, "tls", false, "serve HTTPS with a self-signed certificate kept in the data directory and reused (with --memory, a temporary file removed at exit)")
 	f.StringVar(&o.TLSCert, "tls-cert", "", "serve HTTPS with the certificate (chain) in PEM `FILE`, with --tls-key")
 	f.StringVar(&o.TLSKey, "tls-key", "", "the private key of --tls-cert, in PEM `FILE`")
+	f.StringArrayVar(&o.NotifyWebhooks, "notify-webhook", nil, "declare a webhook `NAME=URL` for bucket event notifications: a bucket's notification configuration names it as the queue arn:s3kit:sqs:REGION:local:NAME (repeatable)")
+	f.BoolVar(&o.Console, "console", true, "serve the web console at "+server.ConsolePath+" (it signs in with an access key; --console=false turns it off)")
 	f.BoolVar(&o.ForceProfile, "force-profile", false, "with --write-profile, replace the keys, region and S3 endpoint of an existing profile (each changed file is backed up first)")
 	return cmd
 }
@@ -136,6 +148,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 	if err := checkServeFlags(o); err != nil {
 		return usageError(err)
 	}
+	o.Version = version(env.Version)
 	declared, err := resolveDeclaredKey(env, o)
 	if err != nil {
 		return usageError(fmt.Errorf("serve: %w", err))
@@ -170,6 +183,13 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		if store, err = keys.Open(dir, keys.Options{Now: env.Now, Logger: logger}); err != nil {
 			return fail(err)
 		}
+	}
+	// With --memory, dir is "" and the event queue is kept in memory too.
+	if o.queue, err = openNotify(ctx, dir, o.NotifyWebhooks, logger); err != nil {
+		return err
+	}
+	if o.queue != nil {
+		defer o.queue.Close()
 	}
 	var plan profilePlan
 	if o.WriteProfile != "" && strings.ContainsAny(o.WriteProfile, " \t[]") {
@@ -216,6 +236,7 @@ func runServe(ctx context.Context, env Env, o serveOptions) error {
 		return fail(err)
 	}
 	b.Listen = listenWords(ln.Addr())
+	b.Console = o.Console
 	b.write(env.Stdout)
 	if tlsOn != nil {
 		ln = tls.NewListener(ln, tlsOn.Config)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/s3kit/s3kit/internal/ini"
+	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 )
 
@@ -24,6 +25,7 @@ type banner struct {
 	Memory   bool      // --memory: nothing on disk
 	Declared *declaredKey
 	TLS      *serveTLS // nil without TLS
+	Console  bool      // the web console is served
 	CABundle string    // the file clients must trust ("" when none is needed)
 
 	Profile           string
@@ -49,6 +51,9 @@ func (b banner) write(w io.Writer) {
 		p("  Data:        %s", b.DataDir)
 	}
 	p("  Health:      %s%s", b.Endpoint, HealthPath)
+	if b.Console {
+		p("  Console:     %s%s (sign in with an access key)", b.Endpoint, server.ConsolePath)
+	}
 	if b.Domain != "" {
 		p("  Virtual-host style: BUCKET.%s (path style works too)", b.Domain)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/console"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -44,7 +45,25 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	if minRate == 0 {
 		minRate = -1
 	}
+	acct, err := store.DefaultAccount(ctx)
+	if err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
+	var webConsole http.Handler
+	if o.Console {
+		webConsole = console.Handler(console.Options{Region: o.Region})
+	}
 	h := server.New(server.Config{
+		DefaultAccount: acct.ID,
+		Console:        webConsole,
+		Status: func(context.Context) server.Status {
+			st := server.Status{Version: o.Version, DataDir: dir, InMemory: o.Memory}
+			if !o.Memory {
+				st.DiskTotal, st.DiskFree = diskSpace(dir)
+			}
+			return st
+		},
 		Backend:         backend,
 		Keys:            serverKeys{store},
 		Region:          o.Region,
@@ -57,6 +76,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		AccessLog:       logs.access,
 		Metrics:         o.Metrics,
 		MetricsPublic:   o.MetricsPublic || logs.loopback,
+		Notify:          o.queue,
 	})
 	return closer, h, nil
 }
@@ -80,5 +100,12 @@ func (s serverKeys) Lookup(ctx context.Context, accessKeyID string) (server.Key,
 	if err != nil {
 		return server.Key{}, err
 	}
-	return server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, ReadOnly: k.ReadOnly, Buckets: k.Buckets}, nil
+	// ReadOnly and Buckets are not passed on: the key's identity policy
+	// (generated from them when the key has no other) carries them.
+	sk := server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, Account: k.Account,
+		User: k.UserName(), ARN: k.ARN(), UserID: k.UserID(), CanonicalID: k.CanonicalID()}
+	if sk.Policies = k.IdentityPolicies(); len(sk.Policies) == 0 {
+		return server.Key{}, fmt.Errorf("key %s has no identity policy", accessKeyID)
+	}
+	return sk, nil
 }

@@ -92,6 +92,7 @@ const (
 	CodeKeyTooLongError                     = "KeyTooLongError"
 	CodeMalformedPOSTRequest                = "MalformedPOSTRequest"
 	CodeMalformedXML                        = "MalformedXML"
+	CodeMalformedPolicy                     = "MalformedPolicy"
 	CodeMaxPostPreDataLengthExceeded        = "MaxPostPreDataLengthExceededError"
 	CodeMetadataTooLarge                    = "MetadataTooLarge"
 	CodeMethodNotAllowed                    = "MethodNotAllowed"
@@ -233,6 +234,8 @@ func errorRow(code string) (int, string) {
 		return 400, "Couldn't parse the specified URI."
 	case CodeKeyTooLongError:
 		return 400, "Your key is too long"
+	case CodeMalformedPolicy:
+		return 400, "Policies must be valid JSON and the first byte must be '{'"
 	case CodeMalformedXML:
 		return 400, "The XML you provided was not well-formed or did not validate against our published schema"
 	case CodeMetadataTooLarge:

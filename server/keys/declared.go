@@ -132,10 +132,10 @@ func (s *Store) Ensure(ctx context.Context, accessKeyID, secret, name string) (E
 			if k.Secret != secret {
 				changes = append(changes, "secret")
 			}
-			if k.ReadOnly || len(k.Buckets) > 0 {
+			if k.ReadOnly || len(k.Buckets) > 0 || len(k.Policy) > 0 {
 				changes = append(changes, "permissions")
 			}
-			k.Secret, k.ReadOnly, k.Buckets = secret, false, nil
+			k.Secret, k.ReadOnly, k.Buckets, k.Policy, k.compiled, k.policies = secret, false, nil, nil, nil, nil
 			keys[accessKeyID] = k
 		}
 		return nil
@@ -167,5 +167,5 @@ func (s *Store) lookupFresh(ctx context.Context, accessKeyID string) (Key, error
 }
 
 func fullAccess(k Key, secret string) bool {
-	return k.Secret == secret && !k.ReadOnly && len(k.Buckets) == 0
+	return k.Secret == secret && !k.ReadOnly && len(k.Buckets) == 0 && len(k.Policy) == 0
 }

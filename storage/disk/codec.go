@@ -14,9 +14,20 @@ import (
 // the part checksums (a count and strings) and the tags (a map); records
 // without either are still written as version 1, so most records stay
 // readable by older builds.
+//
+// The high bit of the version byte (objRecordVersioned) marks a record of
+// a versioned bucket: after the version's own fields comes a versioning
+// trailer, the record's sort ID (a string) and flags (a uvarint:
+// flagNull, flagMarker), before the inline data. Records of buckets that
+// never had versioning never have it, so they stay byte for byte what
+// older builds wrote and read.
 const (
 	objRecordVersion   = 1
 	objRecordVersionV2 = 2
+	objRecordVersioned = 0x80
+
+	flagNull   = 1
+	flagMarker = 2
 )
 
 type enc struct{ b []byte }
@@ -43,7 +54,12 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 	if rec.PartChecksums != nil || len(rec.Meta.Tags) > 0 {
 		version = objRecordVersionV2
 	}
-	e.b = append(e.b, version)
+	versioned := rec.VID != "" || rec.Null || rec.Marker
+	if versioned {
+		e.b = append(e.b, version|objRecordVersioned)
+	} else {
+		e.b = append(e.b, version)
+	}
 	e.uvarint(uint64(rec.Size))
 	e.str(rec.ETag)
 	e.b = binary.AppendVarint(e.b, rec.Mod)
@@ -68,6 +84,17 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 			e.str(v)
 		}
 		e.strMap(rec.Meta.Tags)
+	}
+	if versioned {
+		e.str(rec.VID)
+		var flags uint64
+		if rec.Null {
+			flags |= flagNull
+		}
+		if rec.Marker {
+			flags |= flagMarker
+		}
+		e.uvarint(flags)
 	}
 	return append(e.b, inline...)
 }
@@ -164,7 +191,7 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
 		}
 	}
-	if val[0] == objRecordVersionV2 {
+	if val[0]&^objRecordVersioned == objRecordVersionV2 {
 		if n := d.count(); n > 0 {
 			rec.PartChecksums = make([]string, n)
 			for i := range rec.PartChecksums {
@@ -172,6 +199,11 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			}
 		}
 		rec.Meta.Tags = d.strMap()
+	}
+	if val[0]&objRecordVersioned != 0 {
+		rec.VID = d.str()
+		flags := d.uvarint()
+		rec.Null, rec.Marker = flags&flagNull != 0, flags&flagMarker != 0
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -218,5 +250,9 @@ func objectHasExtents(val []byte) (bool, error) {
 // knownVersion reports whether val starts with a record version this
 // build decodes.
 func knownVersion(val []byte) bool {
-	return len(val) > 0 && (val[0] == objRecordVersion || val[0] == objRecordVersionV2)
+	if len(val) == 0 {
+		return false
+	}
+	v := val[0] &^ objRecordVersioned
+	return v == objRecordVersion || v == objRecordVersionV2
 }

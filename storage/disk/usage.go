@@ -16,7 +16,9 @@ import (
 // Counting at the first call rather than at Open keeps Open from reading
 // every object record (a large index is never mapped whole at start);
 // the count runs in the committer's goroutine, between two groups, so
-// no change can slip between the count and the first delta.
+// no change can slip between the count and the first delta. The totals
+// cover every stored version (the objects index and a versioned bucket's
+// versions bucket); a delete marker is neither an object nor bytes.
 
 // usageTotals are the running totals.
 type usageTotals struct {
@@ -56,40 +58,51 @@ func (u *usageTotals) apply(changes []usageChange) {
 	}
 }
 
-// recordSize is the object size stored in an encoded record (0 for nil):
-// the uvarint after the version byte (see encodeObject).
-func recordSize(val []byte) int64 {
+// recordUsage is what an encoded record (nil: none) adds to its bucket's
+// totals: one object and its size, or nothing for a delete marker. The
+// size is the uvarint after the version byte (see encodeObject); only a
+// record of a versioned bucket can be a marker, and only its trailer
+// says so, so only those are decoded whole.
+func recordUsage(val []byte) (objects, bytes int64) {
 	if len(val) < 2 {
-		return 0
+		return 0, 0
+	}
+	if val[0]&objRecordVersioned != 0 {
+		var rec objRecord
+		if _, err := decodeObject(val, &rec); err == nil && rec.Marker {
+			return 0, 0
+		}
 	}
 	n, _ := binary.Uvarint(val[1:])
-	return int64(n)
+	return 1, int64(n)
 }
 
-// objectChange is the change to the totals when bucket/key's record goes
-// from cur to val (nil: absent).
+// objectChange is the change to the totals when a record of bucket (a
+// current object or a version) goes from cur to val (nil: absent).
 func objectChange(bucket string, cur, val []byte) usageChange {
-	ch := usageChange{bucket: bucket, bytes: recordSize(val) - recordSize(cur)}
-	switch {
-	case cur == nil && val != nil:
-		ch.objects = 1
-	case cur != nil && val == nil:
-		ch.objects = -1
-	}
-	return ch
+	o1, b1 := recordUsage(cur)
+	o2, b2 := recordUsage(val)
+	return usageChange{bucket: bucket, objects: o2 - o1, bytes: b2 - b1}
 }
 
-// putRecord writes (or, with val nil, deletes) an object record in a
-// group's transaction and notes the change for the totals, which the
-// committer applies once the transaction commits.
-func (c *committer) putRecord(objs *bolt.Bucket, bucket, key string, val []byte) error {
+// putRec writes (or, with val nil, deletes) the record at k of bk, the
+// objects or the versions bucket of bucket, in a group's transaction and
+// notes the change for the totals, which the committer applies once the
+// transaction commits. Moving a record between the two buckets notes a
+// removal and an addition that cancel out.
+func (c *committer) putRec(bk *bolt.Bucket, bucket string, k, val []byte) error {
 	if c.usageOn {
-		c.pending = append(c.pending, objectChange(bucket, objs.Get([]byte(key)), val))
+		c.pending = append(c.pending, objectChange(bucket, bk.Get(k), val))
 	}
 	if val == nil {
-		return objs.Delete([]byte(key))
+		return bk.Delete(k)
 	}
-	return objs.Put([]byte(key), val)
+	return bk.Put(k, val)
+}
+
+// putRecord is putRec for the current object of key.
+func (c *committer) putRecord(objs *bolt.Bucket, bucket, key string, val []byte) error {
+	return c.putRec(objs, bucket, []byte(key), val)
 }
 
 // noteBucket notes, in a group's transaction, that a bucket was created
@@ -111,10 +124,18 @@ func (c *committer) countUsage() error {
 		all := tx.Bucket(bktBuckets)
 		if err := all.ForEachBucket(func(name []byte) error {
 			bu := &storage.BucketUsage{Name: string(name)}
-			cur := all.Bucket(name).Bucket(bktObjects).Cursor()
-			for k, v := cur.First(); k != nil; k, v = cur.Next() {
-				bu.Objects++
-				bu.Bytes += recordSize(v)
+			b := all.Bucket(name)
+			// Current objects, then every other stored version.
+			for _, bk := range []*bolt.Bucket{b.Bucket(bktObjects), b.Bucket(bktVersions)} {
+				if bk == nil {
+					continue
+				}
+				cur := bk.Cursor()
+				for k, v := cur.First(); k != nil; k, v = cur.Next() {
+					objects, size := recordUsage(v)
+					bu.Objects += objects
+					bu.Bytes += size
+				}
 			}
 			m[bu.Name] = bu
 			return nil
