@@ -90,20 +90,20 @@ func (s *Server) serveAdmin(ctx context.Context, rq *request) (string, *response
 // resource matches (a read-only or bucket-limited policy does not), and
 // no Deny may apply. A read-only key never has it.
 func (s *Server) hasFullAccess(rq *request) bool {
-	return !rq.k.ReadOnly && s.seesEverything(rq)
+	return !rq.k.ReadOnly && s.allowedEverywhere(rq, "s3:*")
 }
 
-// seesEverything reports whether rq's key may read every bucket: signed,
-// not limited to some buckets, and with no identity policies or ones
-// allowing every action on every resource.
-func (s *Server) seesEverything(rq *request) bool {
+// allowedEverywhere reports whether rq's key may do action on every
+// resource: signed, not limited to some buckets, and with no identity
+// policies (full access) or ones allowing action on the resource "*".
+func (s *Server) allowedEverywhere(rq *request, action string) bool {
 	if rq.anonymous || len(rq.k.Buckets) > 0 {
 		return false
 	}
 	if len(rq.k.Policies) == 0 {
 		return true // a key without identity policies has full access
 	}
-	r := policy.Request{Action: "s3:*", Resource: "*", SourceIP: remoteIP(rq.r), SecureTransport: rq.r.TLS != nil, CurrentTime: s.now()}
+	r := policy.Request{Action: action, Resource: "*", SourceIP: remoteIP(rq.r), SecureTransport: rq.r.TLS != nil, CurrentTime: s.now()}
 	s.principalOf(rq, &r.Principal)
 	r.OwnerAccount = r.Principal.Account
 	return policy.Evaluate(&r, &policy.Policies{Identity: rq.k.Policies}).Allowed

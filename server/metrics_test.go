@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/s3kit/s3kit/policy"
 	"github.com/s3kit/s3kit/s3test"
 	"github.com/s3kit/s3kit/server"
 )
@@ -115,18 +116,26 @@ func TestMetrics(t *testing.T) {
 }
 
 // Unless the metrics are public a scrape must be signed, like any S3
-// request, by a key that may see every bucket; a virtual-host request for
+// request, by a key that may list every bucket (read-only keys too, by a
+// flag or by their identity policy); a virtual-host request for
 // a bucket's "-/metrics" key is an object request, not a scrape. Without
 // Config.Metrics the path is an S3 request like any other ("-" is no
 // valid bucket name, so no bucket is hidden by it).
 func TestMetricsAccess(t *testing.T) {
 	limited := server.Key{AccessKeyID: "AKIALIMITED000000000", Secret: "limited-secret-0123456789abcdefghijklmn", Buckets: []string{"bkt"}}
-	e := metricsEnv(t, memBackend, false, s3test.WithKeys(limited), s3test.WithDomain("s3.local"))
+	// Keys of s3kit serve carry their access as identity policies.
+	bucketPolicy := server.Key{AccessKeyID: "AKIABUCKETPOLICY0000", Secret: "bucketpolicy-secret-0123456789", Policies: []*policy.Policy{mustIdentityPolicy(t,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"]}]}`)}}
+	readPolicy := server.Key{AccessKeyID: "AKIAREADPOLICY000000", Secret: "readpolicy-secret-0123456789", Policies: []*policy.Policy{mustIdentityPolicy(t,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}`)}}
+	e := metricsEnv(t, memBackend, false, s3test.WithKeys(limited, bucketPolicy, readPolicy), s3test.WithDomain("s3.local"))
 	e.mkBucket("bkt")
 	checkErr(t, e.anon("GET", server.MetricsPath, nil, nil), 403, "AccessDenied", false)
 	checkErr(t, e.as(limited.AccessKeyID, limited.Secret).do("GET", server.MetricsPath, nil, nil), 403, "AccessDenied", false)
-	if m := scrape(t, e.do("GET", server.MetricsPath, nil, nil)); m[`s3kit_requests_total{op="GetMetrics",status="403"}`] != 2 {
-		t.Errorf("refused scrapes counted %v, want 2", m[`s3kit_requests_total{op="GetMetrics",status="403"}`])
+	checkErr(t, e.as(bucketPolicy.AccessKeyID, bucketPolicy.Secret).do("GET", server.MetricsPath, nil, nil), 403, "AccessDenied", false)
+	scrape(t, e.as(readPolicy.AccessKeyID, readPolicy.Secret).do("GET", server.MetricsPath, nil, nil))
+	if m := scrape(t, e.do("GET", server.MetricsPath, nil, nil)); m[`s3kit_requests_total{op="GetMetrics",status="403"}`] != 3 {
+		t.Errorf("refused scrapes counted %v, want 3", m[`s3kit_requests_total{op="GetMetrics",status="403"}`])
 	}
 	req := e.request("GET", server.MetricsPath, nil, nil)
 	req.Host = "bkt.s3.local"

@@ -69,8 +69,10 @@ func (s *Server) serveMetrics(ctx context.Context, rq *request) (*response, erro
 			rq.refused = toError(err).StatusCode() < 500
 			return nil, err
 		}
-		if !s.seesEverything(rq) {
-			// The metrics name every bucket of every account.
+		if !s.allowedEverywhere(rq, "s3:ListBucket") {
+			// The metrics name every bucket of every account: only a
+			// key that may list any bucket (read-only keys included)
+			// reads them.
 			rq.refused, rq.refusedWhy = true, "only a key that may use every bucket may read the metrics"
 			return nil, errCode(s3xml.CodeAccessDenied)
 		}
