@@ -17,6 +17,7 @@ import (
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
 	"github.com/s3kit/s3kit/storage/mem"
+	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // Server is a running in-process S3 server.
@@ -30,6 +31,8 @@ type Server struct {
 	// only one requests may be signed for).
 	Region string
 	// Backend is the storage the server uses, for inspecting it directly.
+	// Unless WithBackend names one, it is the memory or disk store wrapped
+	// by storage/sse, which encrypts at rest what requests ask to.
 	Backend storage.Backend
 	// Handler is the S3 API handler.
 	Handler *server.Server
@@ -109,14 +112,15 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	switch {
 	case backend != nil:
 	case o.disk:
-		st, err := disk.Open(context.Background(), t.TempDir(), disk.Options{Now: o.now, Logger: o.logger})
+		dir := t.TempDir()
+		st, err := disk.Open(context.Background(), dir, disk.Options{Now: o.now, Logger: o.logger})
 		if err != nil {
 			t.Fatalf("s3test: open disk storage: %v", err)
 		}
 		t.Cleanup(func() { _ = st.Close() })
-		backend = st
+		backend = sse.New(st, sse.Options{Dir: dir})
 	default:
-		backend = mem.New(mem.Options{Now: o.now})
+		backend = sse.New(mem.New(mem.Options{Now: o.now}), sse.Options{})
 	}
 	key := server.Key{AccessKeyID: "S3KIT" + randomString(15, upperAlnum), Secret: randomString(40, secretChars)}
 	cfg := server.Config{

@@ -59,7 +59,11 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	if srcBucket == rq.bucket && srcKey == rq.key && directive != s3xml.MetadataDirectiveReplace {
+	enc, err := s.requestedEncryption(h)
+	if err != nil {
+		return nil, err
+	}
+	if srcBucket == rq.bucket && srcKey == rq.key && directive != s3xml.MetadataDirectiveReplace && enc == nil {
 		return nil, errMsg(s3xml.CodeInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	src, err := s.backend.HeadObject(ctx, srcBucket, srcKey)
@@ -93,6 +97,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	case meta != nil:
 		meta.Tags = src.Meta.Tags
 	}
+	meta = copyEncryption(meta, src, enc)
 	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta)
 	if err != nil {
 		return nil, err
@@ -104,7 +109,9 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		}
 		doc.ChecksumType = typ
 	}
-	return &response{doc: doc}, nil
+	r := &response{doc: doc}
+	r.encryption(info.Meta.Encryption)
+	return r, nil
 }
 
 // copy uses the backend's Copier, or streams the object through.

@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"testing"
+
+	"github.com/s3kit/s3kit/s3test"
+	"github.com/s3kit/s3kit/storage/mem"
 )
 
 // TestEncryptionHeadersRefused checks that a request asking for SSE-KMS
@@ -90,5 +93,59 @@ func TestPresignedPostNotImplemented(t *testing.T) {
 		// Any other unsigned POST still needs a signature.
 		r = e.anon(http.MethodPost, "/bkt?delete", []byte("<Delete/>"), nil)
 		checkErr(t, r, 403, "AccessDenied", false)
+	})
+}
+
+// TestSSES3 checks the wire side of SSE-S3: the x-amz-server-side-encryption
+// header on PUT, GET, HEAD, a copy and every multipart step; an unknown
+// algorithm is InvalidArgument and stores nothing; and a backend that
+// does not encrypt at rest refuses the request (501) instead of storing
+// plaintext under an encryption claim.
+func TestSSES3(t *testing.T) {
+	t.Parallel()
+	const sseH = "X-Amz-Server-Side-Encryption"
+	aes := hdr{"x-amz-server-side-encryption": "AES256"}
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		want := func(what string, r result, v string) {
+			t.Helper()
+			if got := r.header.Get(sseH); got != v {
+				t.Errorf("%s: %s = %q, want %q", what, sseH, got, v)
+			}
+		}
+		want("PUT", e.must(200, "PUT", "/bkt/k", []byte("hello"), aes), "AES256")
+		want("GET", e.must(200, "GET", "/bkt/k", nil, nil), "AES256")
+		want("HEAD", e.must(200, "HEAD", "/bkt/k", nil, nil), "AES256")
+		want("ranged GET", e.must(206, "GET", "/bkt/k", nil, hdr{"Range": "bytes=1-2"}), "AES256")
+		want("copy", e.must(200, "PUT", "/bkt/c", nil, hdr{"x-amz-copy-source": "/bkt/k", "x-amz-server-side-encryption": "AES256"}), "AES256")
+		want("copy without the header", e.must(200, "PUT", "/bkt/d", nil, hdr{"x-amz-copy-source": "/bkt/k"}), "")
+		want("plain GET", e.must(200, "GET", "/bkt/d", nil, nil), "")
+		if got := string(e.must(206, "GET", "/bkt/k", nil, hdr{"Range": "bytes=1-2"}).body); got != "el" {
+			t.Errorf("ranged GET = %q", got)
+		}
+
+		var up struct{ UploadId string }
+		r := e.must(200, "POST", "/bkt/mp?uploads", nil, aes)
+		want("CreateMultipartUpload", r, "AES256")
+		r.decode(t, &up)
+		r = e.must(200, "PUT", "/bkt/mp?partNumber=1&uploadId="+up.UploadId, []byte("part"), nil)
+		want("UploadPart", r, "AES256")
+		etag := r.header.Get("ETag")
+		r = e.must(200, "POST", "/bkt/mp?uploadId="+up.UploadId, []byte(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>`+etag+`</ETag></Part></CompleteMultipartUpload>`), nil)
+		want("Complete", r, "AES256")
+		if got := string(e.must(200, "GET", "/bkt/mp", nil, nil).body); got != "part" {
+			t.Errorf("GET mp = %q", got)
+		}
+
+		e.wantErr(400, "InvalidArgument", "PUT", "/bkt/bad", []byte("x"), hdr{"x-amz-server-side-encryption": "AES512"})
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/bad", nil, nil)
+	})
+
+	t.Run("backend without encryption", func(t *testing.T) {
+		e := newEnv(t, s3test.WithBackend(mem.New(mem.Options{})))
+		e.mkBucket("bkt")
+		e.wantErr(501, "NotImplemented", "PUT", "/bkt/k", []byte("x"), aes)
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
 	})
 }

@@ -43,6 +43,9 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 	if err != nil {
 		return nil, err
 	}
+	if meta.Encryption, err = s.requestedEncryption(h); err != nil {
+		return nil, err
+	}
 	alg := h.Get(s3xml.HeaderChecksumAlgorithm)
 	if alg != "" {
 		a, err := sigv4.ParseChecksumAlgorithm(alg)
@@ -64,6 +67,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 		return nil, err
 	}
 	r := &response{doc: &s3xml.InitiateMultipartUploadResult{Bucket: rq.bucket, Key: rq.key, UploadID: u.UploadID}}
+	r.encryption(u.Meta.Encryption)
 	if alg != "" {
 		r.setHeader(s3xml.HeaderChecksumAlgorithm, alg)
 		r.setHeader(s3xml.HeaderChecksumType, meta.ChecksumType)
@@ -93,7 +97,7 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 		return nil, err
 	}
 	uploadID := rq.q.Get("uploadId")
-	alg, typ, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
+	alg, typ, enc, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +118,7 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	}
 	r := &response{}
 	r.setHeader("ETag", part.ETag)
+	r.encryption(enc)
 	for a, v := range part.Checksums {
 		// S3 echoes a part's checksum only when the request sent it.
 		if a != alg || (cs != nil && cs.sent) {
@@ -152,7 +157,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	uploadID := rq.q.Get("uploadId")
 	var body io.Reader = io.NewSectionReader(obj.Content, br.off, br.n)
 	var opts storage.PartOptions
-	alg, _, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
+	alg, _, enc, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -177,20 +182,27 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if alg != "" {
 		doc.Set(alg, part.Checksums[alg])
 	}
-	return &response{doc: doc}, nil
+	r := &response{doc: doc}
+	r.encryption(enc)
+	return r, nil
 }
 
 // uploadChecksum is the checksum algorithm and type an upload declared at
-// creation ("" for none); an unknown upload is NoSuchUpload.
-func uploadChecksum(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (alg, typ string, err error) {
+// creation ("" for none), and its encryption; an unknown upload is
+// NoSuchUpload.
+func uploadChecksum(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (alg, typ string, enc *storage.Encryption, err error) {
 	res, err := mp.ListParts(ctx, bucket, key, uploadID, storage.ListPartsOptions{MaxParts: 1})
-	if err != nil || len(res.Upload.Meta.Checksums) != 1 {
-		return "", "", err
+	if err != nil {
+		return "", "", nil, err
+	}
+	enc = res.Upload.Meta.Encryption
+	if len(res.Upload.Meta.Checksums) != 1 {
+		return "", "", enc, nil
 	}
 	for a := range res.Upload.Meta.Checksums {
 		alg = a
 	}
-	return alg, res.Upload.Meta.ChecksumType, nil
+	return alg, res.Upload.Meta.ChecksumType, enc, nil
 }
 
 func (s *Server) listParts(ctx context.Context, rq *request) (*response, error) {
@@ -283,7 +295,9 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		doc.Checksums.ChecksumType = typ
 	}
 	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
-	return &response{doc: doc}, nil
+	r := &response{doc: doc}
+	r.encryption(info.Meta.Encryption)
+	return r, nil
 }
 
 // objectURL is the Location S3 reports for a completed upload, in the

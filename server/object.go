@@ -62,6 +62,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return nil, err
 	}
+	if meta.Encryption, err = s.requestedEncryption(h); err != nil {
+		return nil, err
+	}
 	md5sum, err := contentMD5(h)
 	if err != nil {
 		return nil, err
@@ -86,6 +89,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r := &response{}
 	r.setHeader("ETag", info.ETag)
+	r.encryption(info.Meta.Encryption)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 )
@@ -38,12 +39,12 @@ var sseHeaders = [...]string{
 }
 
 // unsupportedEncryption reports whether a request asks for server-side
-// encryption other than SSE-S3 (AES256, which every bucket has by
-// default). Such a request must fail: storing plaintext while the client
+// encryption other than SSE-S3 (AES256; other unknown algorithms are
+// InvalidArgument, from the handlers). Such a request must fail: storing plaintext while the client
 // believes its key protects the data, or reading without the key it
 // would need on AWS, would silently break what it asked for.
 func unsupportedEncryption(h http.Header) bool {
-	if v, ok := h["X-Amz-Server-Side-Encryption"]; ok && (len(v) != 1 || v[0] != "AES256") {
+	if v, ok := h["X-Amz-Server-Side-Encryption"]; ok && len(v) == 1 && strings.HasPrefix(v[0], "aws:kms") {
 		return true
 	}
 	for _, name := range sseHeaders {

@@ -83,7 +83,46 @@ type ObjectMeta struct {
 	// when it has none. Unlike the rest of the meta they can change after
 	// the upload (Tagger).
 	Tags map[string]string
+	// Encryption, when set, says the object's bytes are stored encrypted
+	// (server-side encryption). On a request it names the encryption
+	// asked for (Algorithm only); on a stored object it is the record
+	// storage/sse keeps to decrypt it. A backend stores it as given and
+	// never shares it; only an encrypting backend (Encrypter) may be
+	// handed one on a write.
+	Encryption *Encryption
 }
+
+// Encryption algorithms as S3 names them in x-amz-server-side-encryption.
+const (
+	SSEAlgorithmAES256 = "AES256" // SSE-S3: keys the server manages
+)
+
+// Encryption describes how an object's bytes are encrypted at rest.
+type Encryption struct {
+	// Algorithm is SSEAlgorithmAES256.
+	Algorithm string
+	// WrappedKey is the object's data key, sealed by the key that
+	// Algorithm names (for SSE-S3 the store's master key). Never the
+	// plain key.
+	WrappedKey []byte `json:",omitempty"`
+	// PlainETag is the ETag S3 reports for the object (for a single PUT,
+	// the quoted MD5 of the plaintext); "" means the stored ETag.
+	PlainETag string `json:",omitempty"`
+}
+
+// Encrypter is implemented by backends that encrypt objects at rest when
+// a write carries ObjectMeta.Encryption. A server must refuse a request
+// for server-side encryption on a backend that does not implement it
+// rather than store plaintext under an encryption claim.
+type Encrypter interface {
+	// Encrypts reports whether the backend encrypts with algorithm.
+	Encrypts(algorithm string) bool
+}
+
+// ErrCorrupt: stored bytes failed their integrity check (an encrypted
+// package whose authentication tag does not match). The bytes are never
+// returned.
+var ErrCorrupt = errors.New("stored data is corrupt")
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {

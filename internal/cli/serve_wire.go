@@ -12,6 +12,7 @@ import (
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage/disk"
+	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // openServer opens the disk storage in dir (it keeps index.db and data/
@@ -34,7 +35,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		minRate = -1
 	}
 	h := server.New(server.Config{
-		Backend:         backend,
+		Backend:         sse.New(backend, sse.Options{Dir: dir}),
 		Keys:            serverKeys{store},
 		Region:          o.Region,
 		StrictRegion:    o.StrictRegion,

@@ -34,6 +34,7 @@ const (
 	HeaderDate                      = "X-Amz-Date"
 	HeaderSecurityToken             = "X-Amz-Security-Token"
 	HeaderExpectedBucketOwner       = "X-Amz-Expected-Bucket-Owner"
+	HeaderSSE                       = "X-Amz-Server-Side-Encryption"
 )
 
 // HeaderIntegrity is set by s3kit's server on every response, with the

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+
+	"github.com/s3kit/s3kit/storage"
 )
 
 // Object records use a compact binary layout rather than JSON: listing
@@ -13,10 +15,13 @@ import (
 // sorted pairs, then the inline data. Version 2 adds, after the extents,
 // the part checksums (a count and strings) and the tags (a map); records
 // without either are still written as version 1, so most records stay
-// readable by older builds.
+// readable by older builds. Version 3 adds, after those, the encryption
+// record (ObjectMeta.Encryption) as a map, so later fields need no new
+// version; only encrypted objects are written as version 3.
 const (
 	objRecordVersion   = 1
 	objRecordVersionV2 = 2
+	objRecordVersionV3 = 3
 )
 
 type enc struct{ b []byte }
@@ -43,6 +48,9 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 	if rec.PartChecksums != nil || len(rec.Meta.Tags) > 0 {
 		version = objRecordVersionV2
 	}
+	if rec.Meta.Encryption != nil {
+		version = objRecordVersionV3
+	}
 	e.b = append(e.b, version)
 	e.uvarint(uint64(rec.Size))
 	e.str(rec.ETag)
@@ -62,12 +70,15 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 		e.str(x.ID)
 		e.uvarint(uint64(x.Size))
 	}
-	if version == objRecordVersionV2 {
+	if version >= objRecordVersionV2 {
 		e.uvarint(uint64(len(rec.PartChecksums)))
 		for _, v := range rec.PartChecksums {
 			e.str(v)
 		}
 		e.strMap(rec.Meta.Tags)
+	}
+	if version == objRecordVersionV3 {
+		e.strMap(encryptionFields(rec.Meta.Encryption))
 	}
 	return append(e.b, inline...)
 }
@@ -164,7 +175,7 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
 		}
 	}
-	if val[0] == objRecordVersionV2 {
+	if val[0] >= objRecordVersionV2 {
 		if n := d.count(); n > 0 {
 			rec.PartChecksums = make([]string, n)
 			for i := range rec.PartChecksums {
@@ -172,6 +183,9 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			}
 		}
 		rec.Meta.Tags = d.strMap()
+	}
+	if val[0] == objRecordVersionV3 {
+		rec.Meta.Encryption = encryptionFromFields(d.strMap())
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -218,5 +232,26 @@ func objectHasExtents(val []byte) (bool, error) {
 // knownVersion reports whether val starts with a record version this
 // build decodes.
 func knownVersion(val []byte) bool {
-	return len(val) > 0 && (val[0] == objRecordVersion || val[0] == objRecordVersionV2)
+	return len(val) > 0 && val[0] >= objRecordVersion && val[0] <= objRecordVersionV3
+}
+
+// encryptionFields and encryptionFromFields map an encryption record to
+// and from the names it is stored under.
+func encryptionFields(e *storage.Encryption) map[string]string {
+	m := map[string]string{"alg": e.Algorithm}
+	if len(e.WrappedKey) > 0 {
+		m["key"] = string(e.WrappedKey)
+	}
+	if e.PlainETag != "" {
+		m["etag"] = e.PlainETag
+	}
+	return m
+}
+
+func encryptionFromFields(m map[string]string) *storage.Encryption {
+	e := &storage.Encryption{Algorithm: m["alg"], PlainETag: m["etag"]}
+	if k := m["key"]; k != "" {
+		e.WrappedKey = []byte(k)
+	}
+	return e
 }

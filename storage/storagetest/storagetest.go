@@ -1,8 +1,8 @@
 // Package storagetest is the conformance suite for storage.Backend
 // implementations. Run checks every MUST written in package storage's doc
 // comments against a fresh backend per subtest; optional capabilities
-// (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger)
-// are checked when the backend has them
+// (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger,
+// storage.Encrypter) are checked when the backend has them
 // and skipped with a reason otherwise.
 //
 // Use it from a backend's tests:
@@ -42,6 +42,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"Tagger", testTagger},
 		{"BucketTagger", testBucketTagger},
 		{"ConditionalDeleter", testConditionalDeleter},
+		{"Encryption", testEncryption},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })

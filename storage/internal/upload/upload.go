@@ -154,6 +154,11 @@ func CloneMeta(m storage.ObjectMeta) storage.ObjectMeta {
 	m.UserMeta = cloneMap(m.UserMeta)
 	m.Checksums = cloneMap(m.Checksums)
 	m.Tags = CloneTags(m.Tags)
+	if m.Encryption != nil {
+		e := *m.Encryption
+		e.WrappedKey = append([]byte(nil), e.WrappedKey...)
+		m.Encryption = &e
+	}
 	return m
 }
 

@@ -1,0 +1,221 @@
+package storagetest
+
+import (
+	"bytes"
+	"crypto/md5"
+	"io"
+	"testing"
+
+	"github.com/s3kit/s3kit/storage"
+)
+
+// encPackage is the package size the encrypting backends in this module
+// use; sizes around its multiples are where a package mapping goes wrong.
+// The cases hold for any package size.
+const encPackage = 64 << 10
+
+// testEncryption checks a storage.Encrypter backend: objects written with
+// ObjectMeta.Encryption read back as their plaintext, with plaintext
+// sizes and S3's ETags, through every read path (whole, ranges, listing,
+// multipart, copy, tagging), and Content-MD5 and If-Match keep their
+// meaning.
+func testEncryption(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	probe := nb(t)
+	if e, ok := probe.(storage.Encrypter); !ok || !e.Encrypts(storage.SSEAlgorithmAES256) {
+		t.Skip("backend does not encrypt at rest")
+	}
+	sse := func() *storage.Encryption { return &storage.Encryption{Algorithm: storage.SSEAlgorithmAES256} }
+	t.Run("RoundTrip", func(t *testing.T) {
+		f := newFixture(t, nb)
+		for i, n := range []int{0, 1, encPackage - 1, encPackage, encPackage + 1, 3*encPackage + 5} {
+			data := payload(int64(i), n)
+			key := "k" + string(rune('a'+i))
+			info, err := f.b.PutObject(f.ctx, f.bucket, key, bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: sse(), ContentType: "text/x"}})
+			if err != nil {
+				t.Fatalf("PutObject(%d bytes): %v", n, err)
+			}
+			if info.ETag != etagOf(data) || info.Size != int64(n) {
+				t.Fatalf("PutObject(%d bytes) = ETag %s size %d, want %s %d", n, info.ETag, info.Size, etagOf(data), n)
+			}
+			if info.Meta.Encryption == nil || info.Meta.Encryption.Algorithm != storage.SSEAlgorithmAES256 {
+				t.Fatalf("PutObject: Meta.Encryption = %+v", info.Meta.Encryption)
+			}
+			f.wantContent(key, data)
+			h, err := f.b.HeadObject(f.ctx, f.bucket, key)
+			if err != nil || h.Size != int64(n) || h.ETag != etagOf(data) || h.Meta.Encryption == nil || h.Meta.ContentType != "text/x" {
+				t.Fatalf("HeadObject = %+v, %v", h, err)
+			}
+			if n > 0 {
+				wantRanges(t, f, key, data)
+			}
+		}
+		res, err := f.b.ListObjects(f.ctx, f.bucket, storage.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Objects {
+			h, _ := f.b.HeadObject(f.ctx, f.bucket, o.Key)
+			if o.Size != h.Size || o.ETag != h.ETag {
+				t.Errorf("listing %s: size %d ETag %s, HEAD says %d %s", o.Key, o.Size, o.ETag, h.Size, h.ETag)
+			}
+		}
+	})
+	t.Run("ContentMD5AndIfMatch", func(t *testing.T) {
+		f := newFixture(t, nb)
+		data := payload(7, 2*encPackage+9)
+		sum := md5.Sum(data)
+		bad := md5.Sum([]byte("other"))
+		_, err := f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: sse()}, ContentMD5: bad[:]})
+		wantErr(t, "PutObject with a wrong Content-MD5", err, storage.ErrBadDigest)
+		if _, _, err := f.tryGet("k"); err == nil {
+			t.Fatal("a put refused for its Content-MD5 left an object")
+		}
+		if _, err := f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: sse()}, ContentMD5: sum[:]}); err != nil {
+			t.Fatalf("PutObject with the right Content-MD5: %v", err)
+		}
+		_, err = f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader([]byte("x")), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: sse()}, IfMatch: etagOf([]byte("nope"))})
+		wantErr(t, "PutObject If-Match another ETag", err, storage.ErrPreconditionFailed)
+		if _, err := f.b.PutObject(f.ctx, f.bucket, "k", bytes.NewReader([]byte("x")), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: sse()}, IfMatch: etagOf(data)}); err != nil {
+			t.Fatalf("PutObject If-Match the plaintext ETag: %v", err)
+		}
+		f.wantContent("k", []byte("x"))
+		if cd, ok := f.b.(storage.ConditionalDeleter); ok {
+			wantErr(t, "DeleteObjectIfMatch another ETag", cd.DeleteObjectIfMatch(f.ctx, f.bucket, "k", etagOf(data)), storage.ErrPreconditionFailed)
+			if err := cd.DeleteObjectIfMatch(f.ctx, f.bucket, "k", etagOf([]byte("x"))); err != nil {
+				t.Fatalf("DeleteObjectIfMatch the plaintext ETag: %v", err)
+			}
+		}
+		_, err = f.b.PutObject(f.ctx, f.bucket, "u", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: &storage.Encryption{Algorithm: "ROT13"}}})
+		wantErr(t, "PutObject with an unknown algorithm", err, storage.ErrInvalidArgument)
+	})
+	t.Run("Multipart", func(t *testing.T) {
+		f := newFixture(t, nb)
+		mp, ok := f.b.(storage.Multipart)
+		if !ok {
+			t.Skip("no multipart")
+		}
+		u, err := mp.CreateMultipartUpload(f.ctx, f.bucket, "mp", storage.ObjectMeta{Encryption: sse()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := [][]byte{payload(1, storage.MinPartSize+3), payload(2, storage.MinPartSize), payload(3, 1000)}
+		var cps []storage.CompletePart
+		for i, p := range parts {
+			// Part 2 is uploaded twice: the second (kept) must not reuse
+			// the first's keystream, and reads must see only it.
+			if i == 1 {
+				if _, err := mp.UploadPart(f.ctx, f.bucket, "mp", u.UploadID, 2, bytes.NewReader(payload(9, len(p))), storage.PartOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pi, err := mp.UploadPart(f.ctx, f.bucket, "mp", u.UploadID, i+1, bytes.NewReader(p), storage.PartOptions{})
+			if err != nil {
+				t.Fatalf("UploadPart(%d): %v", i+1, err)
+			}
+			if pi.Size != int64(len(p)) {
+				t.Fatalf("UploadPart(%d).Size = %d, want %d", i+1, pi.Size, len(p))
+			}
+			cps = append(cps, cp(i+1, pi.ETag))
+		}
+		lp, err := mp.ListParts(f.ctx, f.bucket, "mp", u.UploadID, storage.ListPartsOptions{})
+		if err != nil || len(lp.Parts) != 3 || lp.Parts[0].Size != int64(len(parts[0])) {
+			t.Fatalf("ListParts = %+v, %v", lp.Parts, err)
+		}
+		info, err := mp.CompleteMultipartUpload(f.ctx, f.bucket, "mp", u.UploadID, cps, storage.CompleteOptions{})
+		if err != nil {
+			t.Fatalf("Complete: %v", err)
+		}
+		whole := bytes.Join(parts, nil)
+		if info.Size != int64(len(whole)) || info.Meta.Encryption == nil {
+			t.Fatalf("Complete = size %d encryption %+v, want %d AES256", info.Size, info.Meta.Encryption, len(whole))
+		}
+		for i, n := range info.PartSizes {
+			if n != int64(len(parts[i])) {
+				t.Fatalf("PartSizes = %v", info.PartSizes)
+			}
+		}
+		f.wantContent("mp", whole)
+		wantRanges(t, f, "mp", whole)
+
+		// A part below the minimum is refused on its plaintext size,
+		// though its stored (sealed) size is larger.
+		u2, _ := mp.CreateMultipartUpload(f.ctx, f.bucket, "small", storage.ObjectMeta{Encryption: sse()})
+		p1, err := mp.UploadPart(f.ctx, f.bucket, "small", u2.UploadID, 1, bytes.NewReader(payload(4, storage.MinPartSize-1)), storage.PartOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p2, _ := mp.UploadPart(f.ctx, f.bucket, "small", u2.UploadID, 2, bytes.NewReader([]byte("end")), storage.PartOptions{})
+		_, err = mp.CompleteMultipartUpload(f.ctx, f.bucket, "small", u2.UploadID, []storage.CompletePart{cp(1, p1.ETag), cp(2, p2.ETag)}, storage.CompleteOptions{})
+		wantErr(t, "Complete with a small encrypted part", err, storage.ErrEntityTooSmall)
+	})
+	t.Run("Copy", func(t *testing.T) {
+		f := newFixture(t, nb)
+		c, ok := f.b.(storage.Copier)
+		if !ok {
+			t.Skip("no copier")
+		}
+		plain := payload(5, encPackage+100)
+		f.put("plain", plain)
+		if _, err := f.b.PutObject(f.ctx, f.bucket, "enc", bytes.NewReader(plain), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: sse()}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			src, dst string
+			meta     *storage.ObjectMeta
+			wantEnc  bool
+		}{
+			{"plain", "p2e", &storage.ObjectMeta{Encryption: sse()}, true},
+			{"enc", "e2p", &storage.ObjectMeta{}, false},
+			{"enc", "e2e", &storage.ObjectMeta{Encryption: sse(), ContentType: "a/b"}, true},
+			{"enc", "keep", nil, true},
+		} {
+			info, err := c.CopyObject(f.ctx, f.bucket, tc.src, f.bucket, tc.dst, tc.meta)
+			if err != nil {
+				t.Fatalf("copy %s to %s: %v", tc.src, tc.dst, err)
+			}
+			if (info.Meta.Encryption != nil) != tc.wantEnc || info.Size != int64(len(plain)) || info.ETag != etagOf(plain) {
+				t.Fatalf("copy %s to %s = size %d ETag %s encryption %+v", tc.src, tc.dst, info.Size, info.ETag, info.Meta.Encryption)
+			}
+			f.wantContent(tc.dst, plain)
+		}
+		if tg, ok := f.b.(storage.Tagger); ok {
+			info, err := tg.PutObjectTagging(f.ctx, f.bucket, "enc", map[string]string{"a": "b"})
+			if err != nil || info.Size != int64(len(plain)) || info.Meta.Encryption == nil {
+				t.Fatalf("PutObjectTagging = %+v, %v", info, err)
+			}
+			f.wantContent("enc", plain)
+		}
+	})
+}
+
+// wantRanges reads key at offsets around package boundaries and compares
+// with data.
+func wantRanges(t *testing.T, f *fixture, key string, data []byte) {
+	t.Helper()
+	o, err := f.b.GetObject(f.ctx, f.bucket, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Content.Close()
+	n := int64(len(data))
+	for _, r := range [][2]int64{{0, 1}, {n - 1, 1}, {encPackage - 3, 7}, {encPackage, 1}, {n / 2, n / 3}, {storage.MinPartSize - 5, 10}, {1, n - 2}} {
+		off, ln := r[0], r[1]
+		if off < 0 || ln <= 0 || off+ln > n {
+			continue
+		}
+		got := make([]byte, ln)
+		if _, err := o.Content.ReadAt(got, off); err != nil && err != io.EOF {
+			t.Fatalf("ReadAt(%d, %d): %v", off, ln, err)
+		}
+		if !bytes.Equal(got, data[off:off+ln]) {
+			t.Fatalf("ReadAt(%d, %d) differs from the plaintext", off, ln)
+		}
+	}
+	if _, err := o.Content.Seek(max(n-3, 0), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	tail, err := io.ReadAll(o.Content)
+	if err != nil || !bytes.Equal(tail, data[max(n-3, 0):]) {
+		t.Fatalf("Seek and read the tail = %q, %v", tail, err)
+	}
+}
