@@ -105,9 +105,6 @@ type Encryption struct {
 	// Algorithm names (for SSE-S3 the store's master key). Never the
 	// plain key.
 	WrappedKey []byte `json:",omitempty"`
-	// PlainETag is the ETag S3 reports for the object (for a single PUT,
-	// the quoted MD5 of the plaintext); "" means the stored ETag.
-	PlainETag string `json:",omitempty"`
 }
 
 // Encrypter is implemented by backends that encrypt objects at rest when
@@ -182,6 +179,12 @@ type PutOptions struct {
 	// have, checked atomically with the commit; otherwise
 	// ErrPreconditionFailed (ErrNoSuchKey when there is no object).
 	IfMatch string
+	// Digest, when set, is called once the whole body has been read and
+	// returns the raw MD5 to use in place of the MD5 of the bytes read:
+	// ContentMD5 is checked against it and the ETag is made of it. A
+	// layer that transforms the body before the backend stores it
+	// (storage/sse seals it) passes the MD5 of what its caller sent.
+	Digest func() []byte
 	// BeforeCommit, when set, is called after the whole body has been read
 	// and before the object becomes visible. It may fill in meta (for
 	// example checksums known only from a trailer). An error aborts the
@@ -273,8 +276,9 @@ type UploadInfo struct {
 
 // PartOptions controls how a part is written.
 type PartOptions struct {
-	// ContentMD5 as in PutOptions.
+	// ContentMD5 and Digest as in PutOptions.
 	ContentMD5 []byte
+	Digest     func() []byte
 	// BeforeCommit as in PutOptions; it may set checksums for the part.
 	BeforeCommit func(checksums map[string]string) error
 }

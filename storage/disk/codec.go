@@ -242,14 +242,11 @@ func encryptionFields(e *storage.Encryption) map[string]string {
 	if len(e.WrappedKey) > 0 {
 		m["key"] = string(e.WrappedKey)
 	}
-	if e.PlainETag != "" {
-		m["etag"] = e.PlainETag
-	}
 	return m
 }
 
 func encryptionFromFields(m map[string]string) *storage.Encryption {
-	e := &storage.Encryption{Algorithm: m["alg"], PlainETag: m["etag"]}
+	e := &storage.Encryption{Algorithm: m["alg"]}
 	if k := m["key"]; k != "" {
 		e.WrappedKey = []byte(k)
 	}

@@ -19,17 +19,13 @@
 package sse
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/s3kit/s3kit/storage"
 )
@@ -114,14 +110,12 @@ func (s *Store) dataKey(enc *storage.Encryption) ([]byte, error) {
 	return k, nil
 }
 
-// plainInfo reports a stored object as S3 does: plaintext sizes and ETag.
+// plainInfo reports a stored object's sizes as S3 does: the plaintext's.
+// (Its ETag already is the plaintext's: the Store passes the plaintext
+// MD5 as the backend's Digest.)
 func plainInfo(info storage.ObjectInfo) storage.ObjectInfo {
-	enc := info.Meta.Encryption
-	if enc == nil {
+	if info.Meta.Encryption == nil {
 		return info
-	}
-	if enc.PlainETag != "" {
-		info.ETag = enc.PlainETag
 	}
 	if len(info.PartSizes) == 0 {
 		info.Size, _ = PlainSize(info.Size)
@@ -135,32 +129,6 @@ func plainInfo(info storage.ObjectInfo) storage.ObjectInfo {
 	}
 	info.PartSizes = sizes
 	return info
-}
-
-func unquote(etag string) string { return strings.Trim(etag, `"`) }
-
-// rawIfMatch turns an If-Match ETag as clients see it into the stored
-// ETag the backend checks atomically with its write. The stored ETag of
-// an encrypted object is unique to it (its bytes include a random salt),
-// so a concurrent overwrite still fails the backend's check.
-func (s *Store) rawIfMatch(ctx context.Context, bucket, key, ifMatch string) (string, error) {
-	if ifMatch == "" || ifMatch == "*" {
-		return ifMatch, nil
-	}
-	info, err := s.inner.HeadObject(ctx, bucket, key)
-	if errors.Is(err, storage.ErrNoSuchKey) {
-		return ifMatch, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if info.Meta.Encryption == nil || info.Meta.Encryption.PlainETag == "" {
-		return ifMatch, nil
-	}
-	if unquote(info.Meta.Encryption.PlainETag) == unquote(ifMatch) {
-		return info.ETag, nil
-	}
-	return "", fmt.Errorf("%s/%s: %w", bucket, key, storage.ErrPreconditionFailed)
 }
 
 // sealBody returns the sealed reader for body and the hash of its
@@ -221,26 +189,8 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 		return storage.ObjectInfo{}, err
 	}
 	in := opts
-	in.ContentMD5 = nil
-	if in.IfMatch, err = s.rawIfMatch(ctx, bucket, key, opts.IfMatch); err != nil {
-		return storage.ObjectInfo{}, err
-	}
 	in.Meta.Encryption = rec
-	in.BeforeCommit = func(m *storage.ObjectMeta) error {
-		sum := h.Sum(nil)
-		if opts.ContentMD5 != nil && !bytes.Equal(sum, opts.ContentMD5) {
-			return fmt.Errorf("put %s/%s: %w", bucket, key, storage.ErrBadDigest)
-		}
-		if opts.BeforeCommit != nil {
-			if err := opts.BeforeCommit(m); err != nil {
-				return err
-			}
-		}
-		e := *rec
-		e.PlainETag = `"` + hex.EncodeToString(sum) + `"`
-		m.Encryption = &e
-		return nil
-	}
+	in.Digest = func() []byte { return h.Sum(nil) }
 	info, err := s.inner.PutObject(ctx, bucket, key, sealed, in)
 	return plainInfo(info), err
 }
@@ -298,11 +248,7 @@ func (s *Store) DeleteObject(ctx context.Context, bucket, key string) error {
 
 // DeleteObjectIfMatch implements storage.ConditionalDeleter.
 func (s *Store) DeleteObjectIfMatch(ctx context.Context, bucket, key, ifMatch string) error {
-	raw, err := s.rawIfMatch(ctx, bucket, key, ifMatch)
-	if err != nil {
-		return err
-	}
-	return s.inner.DeleteObjectIfMatch(ctx, bucket, key, raw)
+	return s.inner.DeleteObjectIfMatch(ctx, bucket, key, ifMatch)
 }
 
 // ListObjects implements storage.Backend.
@@ -395,16 +341,7 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 		return storage.PartInfo{}, err
 	}
 	in := opts
-	in.ContentMD5 = nil
-	in.BeforeCommit = func(sums map[string]string) error {
-		if opts.ContentMD5 != nil && !bytes.Equal(h.Sum(nil), opts.ContentMD5) {
-			return fmt.Errorf("upload part %d: %w", partNumber, storage.ErrBadDigest)
-		}
-		if opts.BeforeCommit != nil {
-			return opts.BeforeCommit(sums)
-		}
-		return nil
-	}
+	in.Digest = func() []byte { return h.Sum(nil) }
 	p, err := s.inner.UploadPart(ctx, bucket, key, uploadID, partNumber, sealed, in)
 	p.Size, _ = PlainSize(p.Size)
 	return p, err
@@ -426,10 +363,6 @@ func (s *Store) ListParts(ctx context.Context, bucket, key, uploadID string, opt
 // the plaintext sizes.
 func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []storage.CompletePart, opts storage.CompleteOptions) (storage.ObjectInfo, error) {
 	in := opts
-	var err error
-	if in.IfMatch, err = s.rawIfMatch(ctx, bucket, key, opts.IfMatch); err != nil {
-		return storage.ObjectInfo{}, err
-	}
 	in.BeforeCommit = func(meta *storage.ObjectMeta, ps []storage.PartInfo) error {
 		if meta.Encryption != nil {
 			for i := range ps {

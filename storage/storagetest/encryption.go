@@ -112,8 +112,8 @@ func testEncryption(t *testing.T, nb func(t *testing.T) storage.Backend) {
 			if err != nil {
 				t.Fatalf("UploadPart(%d): %v", i+1, err)
 			}
-			if pi.Size != int64(len(p)) {
-				t.Fatalf("UploadPart(%d).Size = %d, want %d", i+1, pi.Size, len(p))
+			if pi.Size != int64(len(p)) || pi.ETag != etagOf(p) {
+				t.Fatalf("UploadPart(%d) = size %d ETag %s, want %d %s", i+1, pi.Size, pi.ETag, len(p), etagOf(p))
 			}
 			cps = append(cps, cp(i+1, pi.ETag))
 		}
@@ -126,8 +126,8 @@ func testEncryption(t *testing.T, nb func(t *testing.T) storage.Backend) {
 			t.Fatalf("Complete: %v", err)
 		}
 		whole := bytes.Join(parts, nil)
-		if info.Size != int64(len(whole)) || info.Meta.Encryption == nil {
-			t.Fatalf("Complete = size %d encryption %+v, want %d AES256", info.Size, info.Meta.Encryption, len(whole))
+		if info.Size != int64(len(whole)) || info.Meta.Encryption == nil || info.ETag != compositeETag(parts...) {
+			t.Fatalf("Complete = size %d ETag %s encryption %+v, want %d %s AES256", info.Size, info.ETag, info.Meta.Encryption, len(whole), compositeETag(parts...))
 		}
 		for i, n := range info.PartSizes {
 			if n != int64(len(parts[i])) {
