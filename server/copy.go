@@ -59,14 +59,18 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	enc, err := s.requestedEncryption(h)
+	enc, ck, err := s.requestedEncryption(rq)
+	if err != nil {
+		return nil, err
+	}
+	srcCK, err := parseCustomerKey(rq.r, true)
 	if err != nil {
 		return nil, err
 	}
 	if srcBucket == rq.bucket && srcKey == rq.key && directive != s3xml.MetadataDirectiveReplace && enc == nil {
 		return nil, errMsg(s3xml.CodeInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	src, err := s.backend.HeadObject(ctx, srcBucket, srcKey)
+	src, err := s.headObjectWith(ctx, srcBucket, srcKey, srcCK)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +102,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		meta.Tags = src.Meta.Tags
 	}
 	meta = copyEncryption(meta, src, enc)
-	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta)
+	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta, srcCK)
 	if err != nil {
 		return nil, err
 	}
@@ -110,16 +114,17 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		doc.ChecksumType = typ
 	}
 	r := &response{doc: doc}
-	r.encryption(info.Meta.Encryption)
+	r.encryption(info.Meta.Encryption, ck)
 	return r, nil
 }
 
-// copy uses the backend's Copier, or streams the object through.
-func (s *Server) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
-	if s.copier != nil {
+// copy uses the backend's Copier, or streams the object through (always
+// when the source is read with a customer-provided key, srcCK).
+func (s *Server) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta, srcCK *customerKey) (storage.ObjectInfo, error) {
+	if s.copier != nil && srcCK == nil {
 		return s.copier.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
 	}
-	obj, err := s.backend.GetObject(ctx, srcBucket, srcKey)
+	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcCK)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}

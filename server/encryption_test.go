@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/s3kit/s3kit/s3test"
@@ -11,49 +14,25 @@ import (
 )
 
 // TestEncryptionHeadersRefused checks that a request asking for SSE-KMS
-// or SSE-C fails with NotImplemented and writes nothing, rather than
-// answering 200 and storing plaintext; SSE-S3 (AES256) is accepted.
+// fails with NotImplemented and writes nothing, rather than answering 200
+// and storing the object without the encryption it asked for.
 func TestEncryptionHeadersRefused(t *testing.T) {
 	t.Parallel()
 	run(t, func(t *testing.T, bk backend) {
 		e := bk.env(t)
 		e.mkBucket("bkt")
 		e.put("bkt", "src", []byte("source"), nil)
-		key := []byte("0123456789abcdef0123456789abcdef")
-		sum := md5.Sum(key)
-		ssec := hdr{
-			"x-amz-server-side-encryption-customer-algorithm": "AES256",
-			"x-amz-server-side-encryption-customer-key":       base64.StdEncoding.EncodeToString(key),
-			"x-amz-server-side-encryption-customer-key-MD5":   base64.StdEncoding.EncodeToString(sum[:]),
-		}
-		copySSEC := hdr{"x-amz-copy-source": "/bkt/src",
-			"x-amz-copy-source-server-side-encryption-customer-algorithm": "AES256",
-			"x-amz-copy-source-server-side-encryption-customer-key":       base64.StdEncoding.EncodeToString(key),
-			"x-amz-copy-source-server-side-encryption-customer-key-MD5":   base64.StdEncoding.EncodeToString(sum[:]),
-		}
 		kms := hdr{"x-amz-server-side-encryption": "aws:kms"}
 		kmsKey := hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "alias/k"}
-		with := func(h hdr, k, v string) hdr {
-			c := hdr{k: v}
-			for a, b := range h {
-				c[a] = b
-			}
-			return c
-		}
 		for _, tc := range []struct {
 			name, method, path string
 			h                  hdr
 		}{
-			{"put SSE-C", "PUT", "/bkt/new", ssec},
 			{"put SSE-KMS", "PUT", "/bkt/new", kms},
 			{"put SSE-KMS key", "PUT", "/bkt/new", kmsKey},
 			{"put DSSE", "PUT", "/bkt/new", hdr{"x-amz-server-side-encryption": "aws:kms:dsse"}},
-			{"create upload SSE-C", "POST", "/bkt/new?uploads", ssec},
 			{"create upload SSE-KMS", "POST", "/bkt/new?uploads", kms},
-			{"copy to SSE-KMS", "PUT", "/bkt/new", with(kms, "x-amz-copy-source", "/bkt/src")},
-			{"copy to SSE-C", "PUT", "/bkt/new", with(ssec, "x-amz-copy-source", "/bkt/src")},
-			{"copy from SSE-C", "PUT", "/bkt/new", copySSEC},
-			{"get SSE-C", "GET", "/bkt/src", ssec},
+			{"copy to SSE-KMS", "PUT", "/bkt/new", hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-copy-source": "/bkt/src"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				e := e.sub(t)
@@ -61,7 +40,6 @@ func TestEncryptionHeadersRefused(t *testing.T) {
 				e.wantErr(404, "NoSuchKey", "GET", "/bkt/new", nil, nil)
 			})
 		}
-		e.wantErr(501, "NotImplemented", "HEAD", "/bkt/src", nil, ssec)
 		var up struct {
 			Uploads []struct{ Key string } `xml:"Upload"`
 		}
@@ -69,10 +47,6 @@ func TestEncryptionHeadersRefused(t *testing.T) {
 		if len(up.Uploads) != 0 {
 			t.Errorf("refused CreateMultipartUpload left uploads: %+v", up.Uploads)
 		}
-
-		// SSE-S3 is what every bucket has; asking for it is fine.
-		e.put("bkt", "s3", []byte("x"), hdr{"x-amz-server-side-encryption": "AES256"})
-		e.must(200, "GET", "/bkt/s3", nil, nil)
 	})
 }
 
@@ -147,5 +121,138 @@ func TestSSES3(t *testing.T) {
 		e.mkBucket("bkt")
 		e.wantErr(501, "NotImplemented", "PUT", "/bkt/k", []byte("x"), aes)
 		e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
+	})
+}
+
+// ssecHeaders are the SSE-C headers for key (for a copy source with
+// prefix "x-amz-copy-source-").
+func ssecHeaders(prefix string, key []byte) hdr {
+	sum := md5.Sum(key)
+	return hdr{
+		prefix + "server-side-encryption-customer-algorithm": "AES256",
+		prefix + "server-side-encryption-customer-key":       base64.StdEncoding.EncodeToString(key),
+		prefix + "server-side-encryption-customer-key-MD5":   base64.StdEncoding.EncodeToString(sum[:]),
+	}
+}
+
+func merge(hs ...hdr) hdr {
+	out := hdr{}
+	for _, h := range hs {
+		for k, v := range h {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// TestSSEC checks SSE-C on the wire: the key is required to read (400
+// without it, 403 with another), every answer carries the algorithm and
+// the key's MD5 and not x-amz-server-side-encryption, malformed key
+// headers are refused with S3's errors, copies and multipart uploads
+// take the key, and the key never appears in an answer.
+func TestSSEC(t *testing.T) {
+	t.Parallel()
+	keyA, keyB := bytes.Repeat([]byte("a"), 32), bytes.Repeat([]byte("b"), 32)
+	a, b := ssecHeaders("x-amz-", keyA), ssecHeaders("x-amz-", keyB)
+	srcA := ssecHeaders("x-amz-copy-source-", keyA)
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		body := bytes.Repeat([]byte("0123456789"), 20000)
+		sum := md5.Sum(keyA)
+		md5A := base64.StdEncoding.EncodeToString(sum[:])
+		want := func(what string, r result) {
+			t.Helper()
+			if r.header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" || r.header.Get("X-Amz-Server-Side-Encryption-Customer-Key-Md5") != md5A || r.header.Get("X-Amz-Server-Side-Encryption") != "" {
+				t.Errorf("%s: encryption headers %v", what, r.header)
+			}
+			if bytes.Contains(r.body, []byte(a["x-amz-server-side-encryption-customer-key"])) {
+				t.Errorf("%s: the answer contains the key", what)
+			}
+		}
+		r := e.must(200, "PUT", "/bkt/k", body, a)
+		want("PUT", r)
+		if sum := md5.Sum(body); strings.Contains(r.header.Get("ETag"), hex.EncodeToString(sum[:])) {
+			t.Errorf("SSE-C ETag %s is the plaintext's MD5", r.header.Get("ETag"))
+		}
+		e.wantErr(400, "InvalidRequest", "GET", "/bkt/k", nil, nil)
+		e.wantErr(400, "InvalidRequest", "HEAD", "/bkt/k", nil, nil)
+		e.wantErr(403, "AccessDenied", "GET", "/bkt/k", nil, b)
+		e.wantErr(403, "AccessDenied", "HEAD", "/bkt/k", nil, b)
+		r = e.must(200, "GET", "/bkt/k", nil, a)
+		want("GET", r)
+		if !bytes.Equal(r.body, body) {
+			t.Fatalf("GET with the key: %d bytes", len(r.body))
+		}
+		want("HEAD", e.must(200, "HEAD", "/bkt/k", nil, a))
+		r = e.must(206, "GET", "/bkt/k", nil, merge(a, hdr{"Range": "bytes=65530-65545"}))
+		if !bytes.Equal(r.body, body[65530:65546]) {
+			t.Errorf("ranged GET = %q", r.body)
+		}
+		// Tagging needs no key, as on S3.
+		e.must(200, "GET", "/bkt/k?tagging", nil, nil)
+
+		for _, tc := range []struct {
+			name, code string
+			h          hdr
+		}{
+			{"wrong MD5", "InvalidArgument", merge(a, hdr{"x-amz-server-side-encryption-customer-key-MD5": "AAAAAAAAAAAAAAAAAAAAAA=="})},
+			{"no MD5", "InvalidArgument", hdr{"x-amz-server-side-encryption-customer-algorithm": "AES256", "x-amz-server-side-encryption-customer-key": a["x-amz-server-side-encryption-customer-key"]}},
+			{"no key", "InvalidArgument", hdr{"x-amz-server-side-encryption-customer-algorithm": "AES256"}},
+			{"no algorithm", "InvalidArgument", hdr{"x-amz-server-side-encryption-customer-key": a["x-amz-server-side-encryption-customer-key"], "x-amz-server-side-encryption-customer-key-MD5": md5A}},
+			{"short key", "InvalidArgument", ssecHeaders("x-amz-", keyA[:16])},
+			{"other algorithm", "InvalidEncryptionAlgorithmError", merge(a, hdr{"x-amz-server-side-encryption-customer-algorithm": "AES128"})},
+			{"with SSE-S3", "InvalidArgument", merge(a, hdr{"x-amz-server-side-encryption": "AES256"})},
+		} {
+			r := e.wantErr(400, tc.code, "PUT", "/bkt/bad", []byte("x"), tc.h)
+			if bytes.Contains(r.body, []byte(a["x-amz-server-side-encryption-customer-key"])) {
+				t.Errorf("%s: the error contains the key", tc.name)
+			}
+		}
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/bad", nil, nil)
+
+		e.put("bkt", "plain", []byte("plain"), nil)
+		e.wantErr(400, "InvalidRequest", "GET", "/bkt/plain", nil, a)
+
+		// Copies: the source's key is needed to read it; the copy is
+		// encrypted as its own headers ask.
+		e.wantErr(400, "InvalidRequest", "PUT", "/bkt/c1", nil, hdr{"x-amz-copy-source": "/bkt/k"})
+		e.wantErr(403, "AccessDenied", "PUT", "/bkt/c1", nil, merge(ssecHeaders("x-amz-copy-source-", keyB), hdr{"x-amz-copy-source": "/bkt/k"}))
+		e.must(200, "PUT", "/bkt/c1", nil, merge(srcA, hdr{"x-amz-copy-source": "/bkt/k"}))
+		if got := e.must(200, "GET", "/bkt/c1", nil, nil).body; !bytes.Equal(got, body) {
+			t.Errorf("copy to plain: %d bytes", len(got))
+		}
+		r = e.must(200, "PUT", "/bkt/c2", nil, merge(a, hdr{"x-amz-copy-source": "/bkt/plain"}))
+		want("copy to SSE-C", r)
+		if got := e.must(200, "GET", "/bkt/c2", nil, a).body; string(got) != "plain" {
+			t.Errorf("copy to SSE-C: %q", got)
+		}
+		e.wantErr(400, "InvalidRequest", "GET", "/bkt/c2", nil, nil)
+
+		// Multipart: every part needs the key.
+		var up struct{ UploadId string }
+		r = e.must(200, "POST", "/bkt/mp?uploads", nil, a)
+		want("CreateMultipartUpload", r)
+		r.decode(t, &up)
+		part := "/bkt/mp?partNumber=1&uploadId=" + up.UploadId
+		e.wantErr(400, "InvalidRequest", "PUT", part, []byte("part"), nil)
+		e.wantErr(403, "AccessDenied", "PUT", part, []byte("part"), b)
+		p1 := bytes.Repeat([]byte("p"), 5<<20)
+		r = e.must(200, "PUT", part, p1, a)
+		want("UploadPart", r)
+		etag := r.header.Get("ETag")
+		r = e.must(200, "PUT", "/bkt/mp?partNumber=2&uploadId="+up.UploadId, nil, merge(a, srcA, hdr{"x-amz-copy-source": "/bkt/k", "x-amz-copy-source-range": "bytes=0-99"}))
+		want("UploadPartCopy", r)
+		var cpr struct{ ETag string }
+		r.decode(t, &cpr)
+		r = e.must(200, "POST", "/bkt/mp?uploadId="+up.UploadId, []byte(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>`+etag+`</ETag></Part><Part><PartNumber>2</PartNumber><ETag>`+cpr.ETag+`</ETag></Part></CompleteMultipartUpload>`), nil)
+		if r.header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" {
+			t.Errorf("Complete: encryption headers %v", r.header)
+		}
+		e.wantErr(400, "InvalidRequest", "GET", "/bkt/mp", nil, nil)
+		r = e.must(206, "GET", "/bkt/mp", nil, merge(a, hdr{"Range": "bytes=5242870-5242889"}))
+		if want := append(bytes.Repeat([]byte("p"), 10), body[:10]...); !bytes.Equal(r.body, want) {
+			t.Errorf("ranged GET across the parts = %q, want %q", r.body, want)
+		}
 	})
 }

@@ -43,9 +43,11 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 	if err != nil {
 		return nil, err
 	}
-	if meta.Encryption, err = s.requestedEncryption(h); err != nil {
+	enc, ck, err := s.requestedEncryption(rq)
+	if err != nil {
 		return nil, err
 	}
+	meta.Encryption = enc
 	alg := h.Get(s3xml.HeaderChecksumAlgorithm)
 	if alg != "" {
 		a, err := sigv4.ParseChecksumAlgorithm(alg)
@@ -67,7 +69,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 		return nil, err
 	}
 	r := &response{doc: &s3xml.InitiateMultipartUploadResult{Bucket: rq.bucket, Key: rq.key, UploadID: u.UploadID}}
-	r.encryption(u.Meta.Encryption)
+	r.encryption(u.Meta.Encryption, ck)
 	if alg != "" {
 		r.setHeader(s3xml.HeaderChecksumAlgorithm, alg)
 		r.setHeader(s3xml.HeaderChecksumType, meta.ChecksumType)
@@ -92,6 +94,10 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
 	cs, err := newChecksummer(h)
 	if err != nil {
 		return nil, err
@@ -108,6 +114,7 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	body := rq.bodyReader()
 	var opts storage.PartOptions
 	opts.ContentMD5 = md5sum
+	opts.CustomerKey = ck.bytes()
 	if cs != nil {
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePart
@@ -118,7 +125,7 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	}
 	r := &response{}
 	r.setHeader("ETag", part.ETag)
-	r.encryption(enc)
+	r.encryption(enc, ck)
 	for a, v := range part.Checksums {
 		// S3 echoes a part's checksum only when the request sent it.
 		if a != alg || (cs != nil && cs.sent) {
@@ -141,7 +148,15 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.backend.GetObject(ctx, srcBucket, srcKey)
+	srcCK, err := parseCustomerKey(rq.r, true)
+	if err != nil {
+		return nil, err
+	}
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcCK)
 	if err != nil {
 		return nil, err
 	}
@@ -157,6 +172,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	uploadID := rq.q.Get("uploadId")
 	var body io.Reader = io.NewSectionReader(obj.Content, br.off, br.n)
 	var opts storage.PartOptions
+	opts.CustomerKey = ck.bytes()
 	alg, _, enc, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
@@ -183,7 +199,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 		doc.Set(alg, part.Checksums[alg])
 	}
 	r := &response{doc: doc}
-	r.encryption(enc)
+	r.encryption(enc, ck)
 	return r, nil
 }
 
@@ -296,7 +312,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	}
 	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
 	r := &response{doc: doc}
-	r.encryption(info.Meta.Encryption)
+	r.encryption(info.Meta.Encryption, nil)
 	return r, nil
 }
 

@@ -62,9 +62,11 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return nil, err
 	}
-	if meta.Encryption, err = s.requestedEncryption(h); err != nil {
+	enc, ck, err := s.requestedEncryption(rq)
+	if err != nil {
 		return nil, err
 	}
+	meta.Encryption = enc
 	md5sum, err := contentMD5(h)
 	if err != nil {
 		return nil, err
@@ -89,7 +91,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r := &response{}
 	r.setHeader("ETag", info.ETag)
-	r.encryption(info.Meta.Encryption)
+	r.encryption(info.Meta.Encryption, ck)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])
@@ -102,7 +104,11 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 }
 
 func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
-	obj, err := s.backend.GetObject(ctx, rq.bucket, rq.key)
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.getObjectWith(ctx, rq.bucket, rq.key, ck)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +117,7 @@ func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return r, err
 	}
+	r.encryption(obj.Info.Meta.Encryption, ck)
 	off, n := int64(0), obj.Info.Size
 	if br != nil {
 		off, n = br.off, br.n
@@ -170,7 +177,11 @@ func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, ck)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +190,7 @@ func (s *Server) headObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return r, err
 	}
+	r.encryption(info.Meta.Encryption, ck)
 	size := info.Size
 	if br != nil {
 		size = br.n

@@ -25,17 +25,10 @@ func isPostObject(rq *request) bool {
 }
 
 // sseHeaders are the request headers that ask for an encryption s3kit does
-// not implement: SSE-KMS's key and context, and SSE-C's customer key for
-// the object or for a copy source.
+// not implement: SSE-KMS's key and context.
 var sseHeaders = [...]string{
 	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
 	"X-Amz-Server-Side-Encryption-Context",
-	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
-	"X-Amz-Server-Side-Encryption-Customer-Key",
-	"X-Amz-Server-Side-Encryption-Customer-Key-Md5",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key-Md5",
 }
 
 // unsupportedEncryption reports whether a request asks for server-side
@@ -58,7 +51,7 @@ func unsupportedEncryption(h http.Header) bool {
 // encryptionNotImplemented answers a request that asks for encryption
 // s3kit does not implement; nothing is read or written.
 func (s *Server) encryptionNotImplemented(ctx context.Context, rq *request) (*response, error) {
-	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement server-side encryption with KMS or customer-provided keys (SSE-S3, AES256, is the only one)")
+	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement server-side encryption with KMS keys (SSE-S3 and SSE-C are implemented)")
 }
 
 // unsupported lists bucket and object subresources s3kit does not

@@ -1,38 +1,141 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"net"
 	"net/http"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/storage"
 )
 
-// requestedEncryption is the server-side encryption a write asks for in
-// x-amz-server-side-encryption (nil for none). The backend must encrypt
-// at rest (storage.Encrypter): a request for encryption is refused
-// rather than answered 200 over plaintext storage.
-func (s *Server) requestedEncryption(h http.Header) (*storage.Encryption, error) {
-	v, ok := h[s3xml.HeaderSSE]
-	if !ok {
+// customerKey is an SSE-C key from a request, with the MD5 the client
+// sent for it (S3 echoes the MD5 in its answers; the key itself is never
+// logged, stored or sent back).
+type customerKey struct {
+	key []byte
+	md5 string
+}
+
+// parseCustomerKey reads the SSE-C headers (for the copy source when
+// copySource is set); nil when there are none. The checks and messages
+// are S3's. Over plain HTTP the key is accepted only from a loopback
+// peer: S3 refuses SSE-C without TLS because the key crosses the network
+// in the clear, which a loopback connection does not (s3kit serve and
+// the conformance tests usually run on http://127.0.0.1).
+func parseCustomerKey(r *http.Request, copySource bool) (*customerKey, error) {
+	algName, keyName, md5Name := s3xml.HeaderSSECAlgorithm, s3xml.HeaderSSECKey, s3xml.HeaderSSECKeyMD5
+	if copySource {
+		algName, keyName, md5Name = s3xml.HeaderCopySourceSSECAlgorithm, s3xml.HeaderCopySourceSSECKey, s3xml.HeaderCopySourceSSECKeyMD5
+	}
+	h := r.Header
+	alg, hasAlg := h[algName]
+	key, hasKey := h[keyName]
+	sum, hasMD5 := h[md5Name]
+	if !hasAlg && !hasKey && !hasMD5 {
 		return nil, nil
 	}
-	if len(v) != 1 || v[0] != storage.SSEAlgorithmAES256 {
-		return nil, errArg(s3xml.HeaderSSE, v[0], "The encryption method specified is not supported")
+	if r.TLS == nil && !loopbackPeer(r.RemoteAddr) {
+		return nil, errMsg(s3xml.CodeInvalidRequest, "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
 	}
-	if enc, ok := s.backend.(storage.Encrypter); !ok || !enc.Encrypts(v[0]) {
-		return nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not encrypt at rest")
+	switch {
+	case !hasAlg:
+		return nil, errArg(algName, "", "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.")
+	case alg[0] != storage.SSEAlgorithmAES256:
+		e := errCode(s3xml.CodeInvalidEncryptionAlgorithmError)
+		e.Detail.ArgumentName, e.Detail.ArgumentValue = algName, alg[0]
+		return nil, e
+	case !hasKey || key[0] == "":
+		return nil, errArg(keyName, "", "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.")
 	}
-	return &storage.Encryption{Algorithm: v[0]}, nil
+	raw, err := base64.StdEncoding.DecodeString(key[0])
+	if err != nil || len(raw) != 32 {
+		// The value is a secret: it is not echoed.
+		return nil, errArg(keyName, "", "The secret key was invalid for the specified algorithm.")
+	}
+	if !hasMD5 || sum[0] == "" {
+		return nil, errArg(md5Name, "", "Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.")
+	}
+	want, err := base64.StdEncoding.DecodeString(sum[0])
+	got := md5.Sum(raw)
+	if err != nil || !bytes.Equal(want, got[:]) {
+		return nil, errArg(md5Name, sum[0], "The calculated MD5 hash of the key did not match the hash that was provided.")
+	}
+	return &customerKey{key: raw, md5: sum[0]}, nil
+}
+
+// loopbackPeer reports whether addr (host:port) is a loopback address.
+func loopbackPeer(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// readKey is the ReadOptions for a request's SSE-C key (none when nil).
+func (ck *customerKey) readOptions() storage.ReadOptions {
+	if ck == nil {
+		return storage.ReadOptions{}
+	}
+	return storage.ReadOptions{CustomerKey: ck.key}
+}
+
+// bytes is the key, nil when there is none.
+func (ck *customerKey) bytes() []byte {
+	if ck == nil {
+		return nil
+	}
+	return ck.key
+}
+
+// requestedEncryption is the server-side encryption a write asks for:
+// x-amz-server-side-encryption (SSE-S3) or the SSE-C headers (nil for
+// none). The backend must encrypt at rest (storage.Encrypter, and
+// storage.KeyedReader for SSE-C): a request for encryption is refused
+// rather than answered 200 over plaintext storage.
+func (s *Server) requestedEncryption(rq *request) (*storage.Encryption, *customerKey, error) {
+	h := rq.r.Header
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, ok := h[s3xml.HeaderSSE]
+	enc, _ := s.backend.(storage.Encrypter)
+	switch {
+	case ok && ck != nil:
+		return nil, nil, errArg(s3xml.HeaderSSE, v[0], "Server Side Encryption with Customer provided key is incompatible with the encryption method specified")
+	case ck != nil:
+		if _, keyed := s.backend.(storage.KeyedReader); !keyed || enc == nil || !enc.Encrypts(storage.SSEAlgorithmAES256) {
+			return nil, nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not encrypt at rest")
+		}
+		return &storage.Encryption{CustomerAlgorithm: storage.SSEAlgorithmAES256, CustomerKey: ck.key}, ck, nil
+	case !ok:
+		return nil, nil, nil
+	case len(v) != 1 || v[0] != storage.SSEAlgorithmAES256:
+		return nil, nil, errArg(s3xml.HeaderSSE, v[0], "The encryption method specified is not supported")
+	case enc == nil || !enc.Encrypts(v[0]):
+		return nil, nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not encrypt at rest")
+	}
+	return &storage.Encryption{Algorithm: v[0]}, nil, nil
 }
 
 // setEncryptionHeaders adds the headers S3 sends about an object's
 // encryption to every answer that describes it (PUT, GET, HEAD, copies
 // and the multipart steps).
 func setEncryptionHeaders(h http.Header, enc *storage.Encryption) {
-	if enc == nil {
-		return
+	switch {
+	case enc == nil:
+	case enc.CustomerAlgorithm != "":
+		h[s3xml.HeaderSSECAlgorithm] = []string{enc.CustomerAlgorithm}
+	default:
+		h[s3xml.HeaderSSE] = []string{enc.Algorithm}
 	}
-	h[s3xml.HeaderSSE] = []string{enc.Algorithm}
 }
 
 // copyEncryption sets the encryption of a copy's destination. S3 encrypts
@@ -51,8 +154,9 @@ func copyEncryption(meta *storage.ObjectMeta, src storage.ObjectInfo, want *stor
 	return meta
 }
 
-// (response).encryption adds the encryption headers to r.
-func (r *response) encryption(enc *storage.Encryption) {
+// encryption adds the encryption headers to r: the object's, and the
+// MD5 of the request's SSE-C key when it gave one.
+func (r *response) encryption(enc *storage.Encryption, ck *customerKey) {
 	if enc == nil {
 		return
 	}
@@ -60,4 +164,49 @@ func (r *response) encryption(enc *storage.Encryption) {
 		r.header = http.Header{}
 	}
 	setEncryptionHeaders(r.header, enc)
+	if ck != nil && enc.CustomerAlgorithm != "" {
+		r.header[s3xml.HeaderSSECKeyMD5] = []string{ck.md5}
+	}
+}
+
+// getObjectWith and headObjectWith read with the request's SSE-C key
+// when the backend takes one.
+func (s *Server) getObjectWith(ctx context.Context, bucket, key string, ck *customerKey) (*storage.Object, error) {
+	if kr, ok := s.backend.(storage.KeyedReader); ok {
+		return kr.GetObjectWith(ctx, bucket, key, ck.readOptions())
+	}
+	if ck != nil {
+		return nil, errCode(s3xml.CodeNotImplemented)
+	}
+	return s.backend.GetObject(ctx, bucket, key)
+}
+
+func (s *Server) headObjectWith(ctx context.Context, bucket, key string, ck *customerKey) (storage.ObjectInfo, error) {
+	if kr, ok := s.backend.(storage.KeyedReader); ok {
+		return kr.HeadObjectWith(ctx, bucket, key, ck.readOptions())
+	}
+	if ck != nil {
+		return storage.ObjectInfo{}, errCode(s3xml.CodeNotImplemented)
+	}
+	return s.backend.HeadObject(ctx, bucket, key)
+}
+
+// encryptionError maps storage's errors about encryption keys onto S3's
+// answers: a missing or misplaced key is 400 InvalidRequest, a wrong key
+// 403 AccessDenied (as S3 answers it; the object's existence is already
+// known to the caller, what it lacks is the key).
+func encryptionError(err error) *Error {
+	var e *Error
+	switch {
+	case errors.Is(err, storage.ErrEncryptionKeyRequired):
+		e = errMsg(s3xml.CodeInvalidRequest, "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.")
+	case errors.Is(err, storage.ErrEncryptionNotApplicable):
+		e = errMsg(s3xml.CodeInvalidRequest, "The encryption parameters are not applicable to this object.")
+	case errors.Is(err, storage.ErrEncryptionKeyMismatch):
+		e = errCode(s3xml.CodeAccessDenied)
+	default:
+		return nil
+	}
+	e.Err = err
+	return e
 }

@@ -92,19 +92,56 @@ type ObjectMeta struct {
 	Encryption *Encryption
 }
 
-// Encryption algorithms as S3 names them in x-amz-server-side-encryption.
+// Encryption algorithms as S3 names them in x-amz-server-side-encryption
+// (and, for SSE-C, x-amz-server-side-encryption-customer-algorithm).
 const (
-	SSEAlgorithmAES256 = "AES256" // SSE-S3: keys the server manages
+	SSEAlgorithmAES256 = "AES256"  // SSE-S3: keys the server manages
+	SSEAlgorithmKMS    = "aws:kms" // SSE-KMS: a KMS key names the key
 )
 
 // Encryption describes how an object's bytes are encrypted at rest.
+// Exactly one of Algorithm (SSE-S3, SSE-KMS) and CustomerAlgorithm (SSE-C)
+// is set.
 type Encryption struct {
-	// Algorithm is SSEAlgorithmAES256.
-	Algorithm string
-	// WrappedKey is the object's data key, sealed by the key that
-	// Algorithm names (for SSE-S3 the store's master key). Never the
-	// plain key.
+	// Algorithm is SSEAlgorithmAES256 or SSEAlgorithmKMS.
+	Algorithm string `json:",omitempty"`
+	// CustomerAlgorithm is SSEAlgorithmAES256 for an object stored under
+	// a customer-provided key (SSE-C).
+	CustomerAlgorithm string `json:",omitempty"`
+	// CustomerKey is the SSE-C key (32 bytes) on a request. It is never
+	// stored: backends keep only WrappedKey, which opens with it.
+	CustomerKey []byte `json:"-"`
+	// KMSKeyID is the ARN of the KMS key of an SSE-KMS object (on a
+	// request, any form of key ID the KMS accepts; "" for the default).
+	KMSKeyID string `json:",omitempty"`
+	// Context is the SSE-KMS encryption context, as the base64 JSON the
+	// x-amz-server-side-encryption-context header carries ("" for none).
+	Context string `json:",omitempty"`
+	// BucketKey records that the request asked for an S3 Bucket Key
+	// (SSE-KMS); it changes nothing in how the object is sealed.
+	BucketKey bool `json:",omitempty"`
+	// WrappedKey is the object's data key, sealed by the key that the
+	// fields above name (the store's master key, the KMS key, or the
+	// customer's key). Never the plain key.
 	WrappedKey []byte `json:",omitempty"`
+}
+
+// ReadOptions carry what a read may need besides the object's name.
+type ReadOptions struct {
+	// CustomerKey is the SSE-C key the object was stored under; nil for
+	// objects stored otherwise.
+	CustomerKey []byte
+}
+
+// KeyedReader is implemented by backends that store objects under
+// customer-provided keys (SSE-C). Their GetObject of such an object fails
+// with ErrEncryptionKeyRequired (HeadObject answers without checking, for
+// callers that need only the metadata); these methods take the key.
+// A wrong key is ErrEncryptionKeyMismatch; a key offered for an object
+// not stored under one is ErrEncryptionNotApplicable.
+type KeyedReader interface {
+	GetObjectWith(ctx context.Context, bucket, key string, opts ReadOptions) (*Object, error)
+	HeadObjectWith(ctx context.Context, bucket, key string, opts ReadOptions) (ObjectInfo, error)
 }
 
 // Encrypter is implemented by backends that encrypt objects at rest when
@@ -116,10 +153,25 @@ type Encrypter interface {
 	Encrypts(algorithm string) bool
 }
 
-// ErrCorrupt: stored bytes failed their integrity check (an encrypted
-// package whose authentication tag does not match). The bytes are never
-// returned.
-var ErrCorrupt = errors.New("stored data is corrupt")
+// Errors of encrypted objects.
+var (
+	// ErrCorrupt: stored bytes failed their integrity check (an
+	// encrypted package whose authentication tag does not match). The
+	// bytes are never returned.
+	ErrCorrupt = errors.New("stored data is corrupt")
+	// ErrEncryptionKeyRequired: the object (or upload) is stored under a
+	// customer-provided key and the request gave none.
+	ErrEncryptionKeyRequired = errors.New("object is encrypted with a customer-provided key; the key is required")
+	// ErrEncryptionKeyMismatch: the customer-provided key is not the one
+	// the object was stored under.
+	ErrEncryptionKeyMismatch = errors.New("customer-provided key does not match the object's")
+	// ErrEncryptionNotApplicable: a customer-provided key was given for
+	// an object not stored under one.
+	ErrEncryptionNotApplicable = errors.New("the encryption parameters are not applicable to this object")
+	// ErrNoSuchKMSKey: an SSE-KMS request names a KMS key that does not
+	// exist.
+	ErrNoSuchKMSKey = errors.New("no such KMS key")
+)
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
@@ -279,6 +331,9 @@ type PartOptions struct {
 	// ContentMD5 and Digest as in PutOptions.
 	ContentMD5 []byte
 	Digest     func() []byte
+	// CustomerKey is the SSE-C key of an upload created under one (a
+	// backend that encrypts refuses the part without it).
+	CustomerKey []byte
 	// BeforeCommit as in PutOptions; it may set checksums for the part.
 	BeforeCommit func(checksums map[string]string) error
 }

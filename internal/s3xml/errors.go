@@ -55,6 +55,8 @@ func (e *Error) Error() string {
 // Error codes S3 returns, as they appear in Error.Code.
 const (
 	CodeAccessDenied                        = "AccessDenied"
+	CodeInvalidEncryptionAlgorithmError     = "InvalidEncryptionAlgorithmError"
+	CodeKMSNotFound                         = "KMS.NotFoundException"
 	CodeAuthorizationHeaderMalformed        = "AuthorizationHeaderMalformed"
 	CodeAuthorizationQueryParametersError   = "AuthorizationQueryParametersError"
 	CodeAccessControlListNotSupported       = "AccessControlListNotSupported"
@@ -203,6 +205,10 @@ func errorRow(code string) (int, string) {
 		return 416, "The requested range is not satisfiable"
 	case CodeInvalidRequest:
 		return 400, "Invalid Request"
+	case CodeInvalidEncryptionAlgorithmError:
+		return 400, "The encryption request you specified is not valid. The valid value is AES256."
+	case CodeKMSNotFound:
+		return 400, "Invalid keyId"
 	case CodeInvalidTag:
 		return 400, "The tag provided was not a valid tag."
 	case CodeAccessControlListNotSupported:

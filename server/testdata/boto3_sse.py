@@ -1,4 +1,4 @@
-"""Server-side encryption (SSE-S3) against a running s3kit server, with real boto3.
+"""Server-side encryption (SSE-S3, SSE-C) against a running s3kit server, with real boto3.
 
 put_object/get_object/head_object/copy_object with
 ServerSideEncryption="AES256" and the ServerSideEncryption field on every
@@ -6,7 +6,9 @@ answer; ranged GETs of an encrypted single-part and multipart object
 (ranges across packages and parts); upload_part, complete and list_parts
 on an encrypted upload; a copy from encrypted to plain and back; the
 ETag of a single PUT is the plaintext's MD5, as on AWS; an unknown
-algorithm is InvalidArgument.
+algorithm is InvalidArgument. SSE-C: the key is needed to read (400
+without it, 403 with another key), multipart with the key and a ranged
+GET across its parts, a copy from an SSE-C source.
 
 Credentials, region and endpoint come from the environment
 (s3test.Server.Env). Prints one line per step; exits non-zero on failure.
@@ -93,6 +95,44 @@ for first, last in [(edge - 5, edge + 5), (0, len(whole) - 1), (edge + len(parts
     assert g["Body"].read() == whole[first:last + 1], (first, last)
 g = s3.get_object(Bucket=bucket, Key="mp", PartNumber=2)
 assert g["Body"].read() == parts[1] and g["ContentLength"] == len(parts[1])
+
+step("SSE-C put, get with the key, without it, with another")
+key_a, key_b = os.urandom(32), os.urandom(32)
+r = s3.put_object(Bucket=bucket, Key="c", Body=body, SSECustomerAlgorithm="AES256", SSECustomerKey=key_a)
+assert r["SSECustomerAlgorithm"] == "AES256" and "SSECustomerKeyMD5" in r and "ServerSideEncryption" not in r, r
+g = s3.get_object(Bucket=bucket, Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=key_a)
+assert g["Body"].read() == body and g["SSECustomerAlgorithm"] == "AES256"
+try:
+    s3.get_object(Bucket=bucket, Key="c")
+    raise AssertionError("GET without the key succeeded")
+except ClientError as e:
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response
+    assert e.response["Error"]["Code"] == "InvalidRequest", e.response
+try:
+    s3.head_object(Bucket=bucket, Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=key_b)
+    raise AssertionError("HEAD with another key succeeded")
+except ClientError as e:
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 403, e.response
+assert error_code(s3.get_object, Bucket=bucket, Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=key_b) == "AccessDenied"
+
+step("SSE-C multipart and ranged get across parts")
+u = s3.create_multipart_upload(Bucket=bucket, Key="cmp", SSECustomerAlgorithm="AES256", SSECustomerKey=key_a)
+assert u["SSECustomerAlgorithm"] == "AES256"
+done = []
+for i, p in enumerate(parts, 1):
+    pr = s3.upload_part(Bucket=bucket, Key="cmp", UploadId=u["UploadId"], PartNumber=i, Body=p,
+                        SSECustomerAlgorithm="AES256", SSECustomerKey=key_a)
+    done.append({"PartNumber": i, "ETag": pr["ETag"]})
+s3.complete_multipart_upload(Bucket=bucket, Key="cmp", UploadId=u["UploadId"], MultipartUpload={"Parts": done})
+for first, last in [(edge - 5, edge + 5), (edge + len(parts[1]) - 3, len(whole) - 1)]:
+    g = s3.get_object(Bucket=bucket, Key="cmp", Range="bytes=%d-%d" % (first, last), SSECustomerAlgorithm="AES256", SSECustomerKey=key_a)
+    assert g["Body"].read() == whole[first:last + 1], (first, last)
+assert error_code(s3.get_object, Bucket=bucket, Key="cmp", Range="bytes=0-9") == "InvalidRequest"
+
+step("SSE-C copy source")
+c = s3.copy_object(Bucket=bucket, Key="c-plain", CopySource={"Bucket": bucket, "Key": "c"},
+                   CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=key_a)
+assert s3.get_object(Bucket=bucket, Key="c-plain")["Body"].read() == body
 
 step("unknown algorithm")
 assert error_code(s3.put_object, Bucket=bucket, Key="bad", Body=b"x", ServerSideEncryption="AES512") == "InvalidArgument"

@@ -237,16 +237,24 @@ func knownVersion(val []byte) bool {
 
 // encryptionFields and encryptionFromFields map an encryption record to
 // and from the names it is stored under.
+// storage.Encryption.CustomerKey is never among them.
 func encryptionFields(e *storage.Encryption) map[string]string {
-	m := map[string]string{"alg": e.Algorithm}
-	if len(e.WrappedKey) > 0 {
-		m["key"] = string(e.WrappedKey)
+	m := map[string]string{}
+	for name, v := range map[string]string{"alg": e.Algorithm, "calg": e.CustomerAlgorithm,
+		"kms": e.KMSKeyID, "ctx": e.Context, "key": string(e.WrappedKey)} {
+		if v != "" {
+			m[name] = v
+		}
+	}
+	if e.BucketKey {
+		m["bk"] = "1"
 	}
 	return m
 }
 
 func encryptionFromFields(m map[string]string) *storage.Encryption {
-	e := &storage.Encryption{Algorithm: m["alg"]}
+	e := &storage.Encryption{Algorithm: m["alg"], CustomerAlgorithm: m["calg"], KMSKeyID: m["kms"],
+		Context: m["ctx"], BucketKey: m["bk"] == "1"}
 	if k := m["key"]; k != "" {
 		e.WrappedKey = []byte(k)
 	}

@@ -3,7 +3,9 @@ package sse
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -102,12 +104,26 @@ func writeKeyFile(path string, k []byte) error {
 	return d.Sync()
 }
 
-// wrapAAD binds a wrapped data key to its purpose.
-var wrapAAD = []byte("s3kit sse-s3 data key v1")
+// Additional data binding a wrapped data key to the kind of key that
+// wraps it.
+var (
+	aadSSES3 = []byte("s3kit sse-s3 data key v1")
+	aadSSEC  = []byte("s3kit sse-c data key v1")
+)
+
+// customerKEK derives the key that wraps an SSE-C object's data key from
+// the customer's key. The customer's key is never stored; the wrapped
+// data key, whose authentication tag fails under any other key, is what
+// tells a wrong key on a later request.
+func customerKEK(customerKey []byte) []byte {
+	mac := hmac.New(sha256.New, customerKey)
+	mac.Write([]byte("s3kit sse-c key-encryption key v1"))
+	return mac.Sum(nil)
+}
 
 // wrapKey seals dataKey with kek: a random 12-byte nonce, then the
 // AES-256-GCM ciphertext and tag.
-func wrapKey(kek, dataKey []byte) ([]byte, error) {
+func wrapKey(kek, dataKey, aad []byte) ([]byte, error) {
 	block, err := aes.NewCipher(kek)
 	if err != nil {
 		return nil, err
@@ -120,14 +136,14 @@ func wrapKey(kek, dataKey []byte) ([]byte, error) {
 	if _, err := rand.Read(n); err != nil {
 		return nil, err
 	}
-	return aead.Seal(n, n, dataKey, wrapAAD), nil
+	return aead.Seal(n, n, dataKey, aad), nil
 }
 
 // errUnwrap is returned when a wrapped key does not open under the key
 // offered.
 var errUnwrap = errors.New("sse: data key does not open with this key")
 
-func unwrapKey(kek, wrapped []byte) ([]byte, error) {
+func unwrapKey(kek, wrapped, aad []byte) ([]byte, error) {
 	block, err := aes.NewCipher(kek)
 	if err != nil {
 		return nil, err
@@ -139,7 +155,7 @@ func unwrapKey(kek, wrapped []byte) ([]byte, error) {
 	if len(wrapped) < aead.NonceSize() {
 		return nil, errUnwrap
 	}
-	k, err := aead.Open(nil, wrapped[:aead.NonceSize()], wrapped[aead.NonceSize():], wrapAAD)
+	k, err := aead.Open(nil, wrapped[:aead.NonceSize()], wrapped[aead.NonceSize():], aad)
 	if err != nil {
 		return nil, errUnwrap
 	}

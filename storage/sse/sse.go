@@ -19,9 +19,12 @@
 package sse
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"hash"
 	"io"
@@ -74,28 +77,53 @@ func (s *Store) Encrypts(algorithm string) bool {
 	return algorithm == storage.SSEAlgorithmAES256
 }
 
-// newDataKey makes a random data key and its wrapped form.
-func (s *Store) newDataKey(enc *storage.Encryption) (key []byte, rec *storage.Encryption, err error) {
-	if !s.Encrypts(enc.Algorithm) {
-		return nil, nil, fmt.Errorf("%w: server-side encryption %q", storage.ErrInvalidArgument, enc.Algorithm)
-	}
-	master, err := s.master.get(true)
-	if err != nil {
-		return nil, nil, err
-	}
+// newDataKey makes a random data key and the record that keeps it,
+// wrapped by the key the request names.
+func (s *Store) newDataKey(req *storage.Encryption) (key []byte, rec *storage.Encryption, err error) {
 	key = make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, nil, err
 	}
-	wrapped, err := wrapKey(master, key)
-	if err != nil {
-		return nil, nil, err
+	switch {
+	case req.CustomerAlgorithm != "":
+		if req.Algorithm != "" || req.CustomerAlgorithm != storage.SSEAlgorithmAES256 || len(req.CustomerKey) != 32 {
+			return nil, nil, fmt.Errorf("%w: SSE-C takes AES256 and a 256-bit key, alone", storage.ErrInvalidArgument)
+		}
+		wrapped, err := wrapKey(customerKEK(req.CustomerKey), key, aadSSEC)
+		if err != nil {
+			return nil, nil, err
+		}
+		return key, &storage.Encryption{CustomerAlgorithm: storage.SSEAlgorithmAES256, WrappedKey: wrapped}, nil
+	case req.Algorithm == storage.SSEAlgorithmAES256:
+		master, err := s.master.get(true)
+		if err != nil {
+			return nil, nil, err
+		}
+		wrapped, err := wrapKey(master, key, aadSSES3)
+		if err != nil {
+			return nil, nil, err
+		}
+		return key, &storage.Encryption{Algorithm: req.Algorithm, WrappedKey: wrapped}, nil
 	}
-	return key, &storage.Encryption{Algorithm: enc.Algorithm, WrappedKey: wrapped}, nil
+	return nil, nil, fmt.Errorf("%w: server-side encryption %q", storage.ErrInvalidArgument, req.Algorithm)
 }
 
-// dataKey unwraps a stored object's data key.
-func (s *Store) dataKey(enc *storage.Encryption) ([]byte, error) {
+// dataKey unwraps a stored object's data key; customerKey is the SSE-C
+// key the request gave (nil for none).
+func (s *Store) dataKey(enc *storage.Encryption, customerKey []byte) ([]byte, error) {
+	if enc.CustomerAlgorithm != "" {
+		if customerKey == nil {
+			return nil, storage.ErrEncryptionKeyRequired
+		}
+		k, err := unwrapKey(customerKEK(customerKey), enc.WrappedKey, aadSSEC)
+		if err != nil {
+			return nil, storage.ErrEncryptionKeyMismatch
+		}
+		return k, nil
+	}
+	if customerKey != nil {
+		return nil, storage.ErrEncryptionNotApplicable
+	}
 	if enc.Algorithm != storage.SSEAlgorithmAES256 {
 		return nil, fmt.Errorf("%w: unknown encryption %q", storage.ErrCorrupt, enc.Algorithm)
 	}
@@ -103,11 +131,38 @@ func (s *Store) dataKey(enc *storage.Encryption) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := unwrapKey(master, enc.WrappedKey)
+	k, err := unwrapKey(master, enc.WrappedKey, aadSSES3)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", storage.ErrCorrupt, err)
 	}
 	return k, nil
+}
+
+// digest is what the ETag of a sealed object or part is made of. SSE-S3
+// objects have S3's ETag, the plaintext's MD5. For SSE-C and SSE-KMS S3's
+// ETag is not the MD5 (an MD5 would tell anyone who can list the bucket
+// whether an object holds a guessed plaintext), so it is a MAC of it
+// under the data key: the same bytes uploaded again under the same key
+// (a part sent twice) still get the same ETag.
+func digest(rec *storage.Encryption, dataKey []byte, h hash.Hash) func() []byte {
+	if rec.Algorithm == storage.SSEAlgorithmAES256 {
+		return func() []byte { return h.Sum(nil) }
+	}
+	return func() []byte {
+		mac := hmac.New(sha256.New, dataKey)
+		mac.Write([]byte("etag"))
+		mac.Write(h.Sum(nil))
+		return mac.Sum(nil)[:md5.Size]
+	}
+}
+
+// checkMD5 wraps a BeforeCommit so Content-MD5 is checked against the
+// plaintext when the digest the backend checks is not its MD5.
+func checkMD5(want []byte, h hash.Hash) error {
+	if want != nil && !bytes.Equal(h.Sum(nil), want) {
+		return fmt.Errorf("content-md5 of the plaintext: %w", storage.ErrBadDigest)
+	}
+	return nil
 }
 
 // plainInfo reports a stored object's sizes as S3 does: the plaintext's.
@@ -190,19 +245,44 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	}
 	in := opts
 	in.Meta.Encryption = rec
-	in.Digest = func() []byte { return h.Sum(nil) }
+	in.Digest = digest(rec, dataKey, h)
+	if rec.Algorithm != storage.SSEAlgorithmAES256 {
+		in.ContentMD5 = nil
+		in.BeforeCommit = func(m *storage.ObjectMeta) error {
+			if err := checkMD5(opts.ContentMD5, h); err != nil {
+				return err
+			}
+			if opts.BeforeCommit != nil {
+				return opts.BeforeCommit(m)
+			}
+			return nil
+		}
+	}
 	info, err := s.inner.PutObject(ctx, bucket, key, sealed, in)
 	return plainInfo(info), err
 }
 
 // GetObject implements storage.Backend: an encrypted object's Content is
-// its plaintext, decrypted package by package as it is read.
+// its plaintext, decrypted package by package as it is read. An object
+// stored under a customer-provided key needs GetObjectWith.
 func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Object, error) {
+	return s.GetObjectWith(ctx, bucket, key, storage.ReadOptions{})
+}
+
+// GetObjectWith implements storage.KeyedReader.
+func (s *Store) GetObjectWith(ctx context.Context, bucket, key string, opts storage.ReadOptions) (*storage.Object, error) {
 	obj, err := s.inner.GetObject(ctx, bucket, key)
-	if err != nil || obj.Info.Meta.Encryption == nil {
-		return obj, err
+	if err != nil {
+		return nil, err
 	}
-	c, err := s.open(obj)
+	if obj.Info.Meta.Encryption == nil {
+		if opts.CustomerKey != nil {
+			obj.Content.Close()
+			return nil, fmt.Errorf("get %s/%s: %w", bucket, key, storage.ErrEncryptionNotApplicable)
+		}
+		return obj, nil
+	}
+	c, err := s.open(obj, opts.CustomerKey)
 	if err != nil {
 		obj.Content.Close()
 		return nil, fmt.Errorf("get %s/%s: %w", bucket, key, err)
@@ -212,8 +292,8 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 
 // open builds the plaintext view of an encrypted object: one sealed
 // stream for a single PUT, one per part for a multipart object.
-func (s *Store) open(obj *storage.Object) (*content, error) {
-	dataKey, err := s.dataKey(obj.Info.Meta.Encryption)
+func (s *Store) open(obj *storage.Object, customerKey []byte) (*content, error) {
+	dataKey, err := s.dataKey(obj.Info.Meta.Encryption, customerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -235,10 +315,31 @@ func (s *Store) open(obj *storage.Object) (*content, error) {
 	return newContent(obj.Content, streams), nil
 }
 
-// HeadObject implements storage.Backend.
+// HeadObject implements storage.Backend. It answers for objects under a
+// customer-provided key too, without checking a key: callers that need
+// the metadata only (tagging, ACLs) do not need it.
 func (s *Store) HeadObject(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
 	info, err := s.inner.HeadObject(ctx, bucket, key)
 	return plainInfo(info), err
+}
+
+// HeadObjectWith implements storage.KeyedReader: it checks the key as
+// GetObjectWith does.
+func (s *Store) HeadObjectWith(ctx context.Context, bucket, key string, opts storage.ReadOptions) (storage.ObjectInfo, error) {
+	info, err := s.inner.HeadObject(ctx, bucket, key)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	enc := info.Meta.Encryption
+	switch {
+	case enc == nil && opts.CustomerKey != nil:
+		return storage.ObjectInfo{}, fmt.Errorf("head %s/%s: %w", bucket, key, storage.ErrEncryptionNotApplicable)
+	case enc != nil && (enc.CustomerAlgorithm != "" || opts.CustomerKey != nil):
+		if _, err := s.dataKey(enc, opts.CustomerKey); err != nil {
+			return storage.ObjectInfo{}, fmt.Errorf("head %s/%s: %w", bucket, key, err)
+		}
+	}
+	return plainInfo(info), nil
 }
 
 // DeleteObject implements storage.Backend.
@@ -273,15 +374,21 @@ func (s *Store) PutObjectTagging(ctx context.Context, bucket, key string, tags m
 // whose data key the copy keeps); otherwise the object is decrypted and
 // sealed again under a new key.
 func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
-	if meta == nil {
-		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, nil)
-		return plainInfo(info), err
-	}
 	src, err := s.inner.HeadObject(ctx, srcBucket, srcKey)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	srcEnc, dstEnc := src.Meta.Encryption, meta.Encryption
+	srcEnc := src.Meta.Encryption
+	if srcEnc != nil && srcEnc.CustomerAlgorithm != "" {
+		// The copy must decrypt with the customer's key, which only
+		// GetObjectWith takes.
+		return storage.ObjectInfo{}, fmt.Errorf("copy %s/%s: %w", srcBucket, srcKey, storage.ErrEncryptionKeyRequired)
+	}
+	if meta == nil {
+		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, nil)
+		return plainInfo(info), err
+	}
+	dstEnc := meta.Encryption
 	switch {
 	case srcEnc == nil && dstEnc == nil:
 		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
@@ -329,19 +436,35 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	if err != nil {
 		return storage.PartInfo{}, err
 	}
+	in := opts
+	in.CustomerKey = nil
 	if enc == nil {
-		return s.inner.UploadPart(ctx, bucket, key, uploadID, partNumber, body, opts)
+		if opts.CustomerKey != nil {
+			return storage.PartInfo{}, fmt.Errorf("upload part %d: %w", partNumber, storage.ErrEncryptionNotApplicable)
+		}
+		return s.inner.UploadPart(ctx, bucket, key, uploadID, partNumber, body, in)
 	}
-	dataKey, err := s.dataKey(enc)
+	dataKey, err := s.dataKey(enc, opts.CustomerKey)
 	if err != nil {
-		return storage.PartInfo{}, err
+		return storage.PartInfo{}, fmt.Errorf("upload part %d: %w", partNumber, err)
 	}
 	sealed, h, err := sealBody(body, dataKey)
 	if err != nil {
 		return storage.PartInfo{}, err
 	}
-	in := opts
-	in.Digest = func() []byte { return h.Sum(nil) }
+	in.Digest = digest(enc, dataKey, h)
+	if enc.Algorithm != storage.SSEAlgorithmAES256 {
+		in.ContentMD5 = nil
+		in.BeforeCommit = func(sums map[string]string) error {
+			if err := checkMD5(opts.ContentMD5, h); err != nil {
+				return err
+			}
+			if opts.BeforeCommit != nil {
+				return opts.BeforeCommit(sums)
+			}
+			return nil
+		}
+	}
 	p, err := s.inner.UploadPart(ctx, bucket, key, uploadID, partNumber, sealed, in)
 	p.Size, _ = PlainSize(p.Size)
 	return p, err

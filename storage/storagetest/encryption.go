@@ -219,3 +219,110 @@ func wantRanges(t *testing.T, f *fixture, key string, data []byte) {
 		t.Fatalf("Seek and read the tail = %q, %v", tail, err)
 	}
 }
+
+// testCustomerKeys checks SSE-C on a backend that is a storage.KeyedReader:
+// the key is needed to read and to add parts, a wrong key and a key for an
+// object not stored under one are refused with their errors, the key is
+// not kept in the object's record, and the ETag is not the plaintext's MD5.
+func testCustomerKeys(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	probe := nb(t)
+	if _, ok := probe.(storage.KeyedReader); !ok {
+		t.Skip("backend does not take customer-provided keys")
+	}
+	keyA, keyB := bytes.Repeat([]byte{0xA5}, 32), bytes.Repeat([]byte{0x5B}, 32)
+	ssec := func(k []byte) *storage.Encryption {
+		return &storage.Encryption{CustomerAlgorithm: storage.SSEAlgorithmAES256, CustomerKey: k}
+	}
+	f := newFixture(t, nb)
+	kr := f.b.(storage.KeyedReader)
+	data := payload(11, 2*encPackage+3)
+	info, err := f.b.PutObject(f.ctx, f.bucket, "c", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: ssec(keyA)}})
+	if err != nil {
+		t.Fatalf("PutObject SSE-C: %v", err)
+	}
+	if info.Meta.Encryption == nil || info.Meta.Encryption.CustomerAlgorithm != storage.SSEAlgorithmAES256 || info.Meta.Encryption.CustomerKey != nil {
+		t.Fatalf("PutObject SSE-C: Encryption = %+v", info.Meta.Encryption)
+	}
+	if info.ETag == etagOf(data) || info.Size != int64(len(data)) {
+		t.Fatalf("PutObject SSE-C = ETag %s (the plaintext MD5 is %s) size %d", info.ETag, etagOf(data), info.Size)
+	}
+	_, err = f.b.GetObject(f.ctx, f.bucket, "c")
+	wantErr(t, "GetObject without the key", err, storage.ErrEncryptionKeyRequired)
+	_, err = kr.GetObjectWith(f.ctx, f.bucket, "c", storage.ReadOptions{CustomerKey: keyB})
+	wantErr(t, "GetObjectWith another key", err, storage.ErrEncryptionKeyMismatch)
+	_, err = kr.HeadObjectWith(f.ctx, f.bucket, "c", storage.ReadOptions{})
+	wantErr(t, "HeadObjectWith no key", err, storage.ErrEncryptionKeyRequired)
+	_, err = kr.HeadObjectWith(f.ctx, f.bucket, "c", storage.ReadOptions{CustomerKey: keyB})
+	wantErr(t, "HeadObjectWith another key", err, storage.ErrEncryptionKeyMismatch)
+	if h, err := kr.HeadObjectWith(f.ctx, f.bucket, "c", storage.ReadOptions{CustomerKey: keyA}); err != nil || h.ETag != info.ETag || h.Size != info.Size {
+		t.Fatalf("HeadObjectWith the key = %+v, %v", h, err)
+	}
+	o, err := kr.GetObjectWith(f.ctx, f.bucket, "c", storage.ReadOptions{CustomerKey: keyA})
+	if err != nil {
+		t.Fatalf("GetObjectWith the key: %v", err)
+	}
+	got, err := io.ReadAll(o.Content)
+	o.Content.Close()
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("GetObjectWith the key read %d bytes, %v", len(got), err)
+	}
+	f.put("plain", []byte("plain"))
+	_, err = kr.GetObjectWith(f.ctx, f.bucket, "plain", storage.ReadOptions{CustomerKey: keyA})
+	wantErr(t, "GetObjectWith a key for a plain object", err, storage.ErrEncryptionNotApplicable)
+	if c, ok := f.b.(storage.Copier); ok {
+		_, err = c.CopyObject(f.ctx, f.bucket, "c", f.bucket, "c2", nil)
+		wantErr(t, "CopyObject of an SSE-C object", err, storage.ErrEncryptionKeyRequired)
+	}
+	bad := md5.Sum([]byte("x"))
+	_, err = f.b.PutObject(f.ctx, f.bucket, "d", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: ssec(keyA)}, ContentMD5: bad[:]})
+	wantErr(t, "PutObject SSE-C with a wrong Content-MD5", err, storage.ErrBadDigest)
+	good := md5.Sum(data)
+	if _, err := f.b.PutObject(f.ctx, f.bucket, "d", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: ssec(keyA)}, ContentMD5: good[:]}); err != nil {
+		t.Fatalf("PutObject SSE-C with the plaintext's Content-MD5: %v", err)
+	}
+
+	mp, ok := f.b.(storage.Multipart)
+	if !ok {
+		return
+	}
+	u, err := mp.CreateMultipartUpload(f.ctx, f.bucket, "m", storage.ObjectMeta{Encryption: ssec(keyA)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := payload(12, storage.MinPartSize)
+	_, err = mp.UploadPart(f.ctx, f.bucket, "m", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{})
+	wantErr(t, "UploadPart without the key", err, storage.ErrEncryptionKeyRequired)
+	_, err = mp.UploadPart(f.ctx, f.bucket, "m", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{CustomerKey: keyB})
+	wantErr(t, "UploadPart with another key", err, storage.ErrEncryptionKeyMismatch)
+	first, err := mp.UploadPart(f.ctx, f.bucket, "m", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{CustomerKey: keyA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same part again keeps its ETag, so a client completing with
+	// the first answer's ETag still succeeds.
+	again, err := mp.UploadPart(f.ctx, f.bucket, "m", u.UploadID, 1, bytes.NewReader(p1), storage.PartOptions{CustomerKey: keyA})
+	if err != nil || again.ETag != first.ETag {
+		t.Fatalf("UploadPart again = %s, %v; first was %s", again.ETag, err, first.ETag)
+	}
+	p2 := payload(13, 77)
+	second, err := mp.UploadPart(f.ctx, f.bucket, "m", u.UploadID, 2, bytes.NewReader(p2), storage.PartOptions{CustomerKey: keyA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mp.CompleteMultipartUpload(f.ctx, f.bucket, "m", u.UploadID, []storage.CompletePart{cp(1, first.ETag), cp(2, second.ETag)}, storage.CompleteOptions{}); err != nil {
+		t.Fatalf("Complete SSE-C: %v", err)
+	}
+	o, err = kr.GetObjectWith(f.ctx, f.bucket, "m", storage.ReadOptions{CustomerKey: keyA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Content.Close()
+	whole := append(bytes.Clone(p1), p2...)
+	tail := make([]byte, 100)
+	if _, err := o.Content.ReadAt(tail, int64(len(whole)-100)); err != nil && err != io.EOF {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(tail, whole[len(whole)-100:]) || o.Info.Size != int64(len(whole)) {
+		t.Fatalf("SSE-C multipart object reads wrong across its parts (size %d)", o.Info.Size)
+	}
+}

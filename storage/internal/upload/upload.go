@@ -170,6 +170,7 @@ func CloneMeta(m storage.ObjectMeta) storage.ObjectMeta {
 	if m.Encryption != nil {
 		e := *m.Encryption
 		e.WrappedKey = append([]byte(nil), e.WrappedKey...)
+		e.CustomerKey = nil // a request's key is never kept
 		m.Encryption = &e
 	}
 	return m
