@@ -42,7 +42,13 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	// An object under a customer-provided key answers only with its key,
+	// as GET and HEAD do.
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, ck)
 	if err != nil {
 		return nil, err
 	}

@@ -121,7 +121,7 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	}
 	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
 	if err != nil {
-		return nil, err
+		return nil, partKeyError(err)
 	}
 	r := &response{}
 	r.setHeader("ETag", part.ETag)
@@ -192,7 +192,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	}
 	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
 	if err != nil {
-		return nil, err
+		return nil, partKeyError(err)
 	}
 	doc := &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}
 	if alg != "" {

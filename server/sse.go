@@ -210,3 +210,14 @@ func encryptionError(err error) *Error {
 	e.Err = err
 	return e
 }
+
+// partKeyError answers a part whose SSE-C key is not its upload's as S3
+// does: 400 InvalidRequest, not the 403 a read with a wrong key gets.
+func partKeyError(err error) error {
+	if errors.Is(err, storage.ErrEncryptionKeyMismatch) {
+		e := errMsg(s3xml.CodeInvalidRequest, "The provided encryption parameters did not match the ones used originally.")
+		e.Err = err
+		return e
+	}
+	return err
+}
