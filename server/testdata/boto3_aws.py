@@ -11,7 +11,7 @@ s3kit server in us-east-1, with real boto3 parsing every answer.
 - list_objects_v2 with EncodingType="url" leaves "/" unencoded.
 - metadata sent as an RFC 2047 encoded-word comes back as it was sent.
 - delete_object with IfMatch and delete_objects with ETag are conditional.
-- SSE-C and SSE-KMS uploads fail with NotImplemented and store nothing;
+- SSE-KMS uploads fail with NotImplemented and store nothing;
   AES256 works.
 - get_object with a PartNumber past the parts is 416 InvalidPartNumber.
 - a presigned POST answers NotImplemented.
