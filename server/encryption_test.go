@@ -261,3 +261,56 @@ func TestSSEC(t *testing.T) {
 		}
 	})
 }
+
+// TestBucketEncryption checks PutBucketEncryption, GetBucketEncryption
+// and DeleteBucketEncryption, and that the default applies to writes
+// that name no encryption (PUT, multipart, copy) and stops applying once
+// deleted.
+func TestBucketEncryption(t *testing.T) {
+	t.Parallel()
+	const sseH = "X-Amz-Server-Side-Encryption"
+	doc := func(inner string) []byte {
+		return []byte(`<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule>` + inner + `</Rule></ServerSideEncryptionConfiguration>`)
+	}
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		e.put("bkt", "before", []byte("x"), nil)
+		e.wantErr(404, "ServerSideEncryptionConfigurationNotFoundError", "GET", "/bkt?encryption", nil, nil)
+		e.wantErr(400, "MalformedXML", "PUT", "/bkt?encryption", doc(`<ApplyServerSideEncryptionByDefault><SSEAlgorithm>ROT13</SSEAlgorithm></ApplyServerSideEncryptionByDefault>`), nil)
+		e.wantErr(400, "MalformedXML", "PUT", "/bkt?encryption", doc(`<BucketKeyEnabled>true</BucketKeyEnabled>`), nil)
+		e.wantErr(400, "InvalidArgument", "PUT", "/bkt?encryption", doc(`<ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm><KMSMasterKeyID>k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault>`), nil)
+		e.wantErr(404, "NoSuchBucket", "PUT", "/nobkt?encryption", doc(`<ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault>`), nil)
+		e.must(200, "PUT", "/bkt?encryption", doc(`<ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled>`), nil)
+		var got struct {
+			Rule struct {
+				ApplyServerSideEncryptionByDefault struct{ SSEAlgorithm string }
+				BucketKeyEnabled                   bool
+			}
+		}
+		e.must(200, "GET", "/bkt?encryption", nil, nil).decode(t, &got)
+		if got.Rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm != "AES256" || !got.Rule.BucketKeyEnabled {
+			t.Fatalf("GetBucketEncryption = %+v", got)
+		}
+		if v := e.must(200, "PUT", "/bkt/new", []byte("y"), nil).header.Get(sseH); v != "AES256" {
+			t.Errorf("PUT under the default: %s = %q", sseH, v)
+		}
+		if v := e.must(200, "GET", "/bkt/new", nil, nil).header.Get(sseH); v != "AES256" {
+			t.Errorf("GET under the default: %s = %q", sseH, v)
+		}
+		if v := e.must(200, "GET", "/bkt/before", nil, nil).header.Get(sseH); v != "" {
+			t.Errorf("an object written before the default: %s = %q", sseH, v)
+		}
+		if v := e.must(200, "POST", "/bkt/mp?uploads", nil, nil).header.Get(sseH); v != "AES256" {
+			t.Errorf("CreateMultipartUpload under the default: %s = %q", sseH, v)
+		}
+		if v := e.must(200, "PUT", "/bkt/copied", nil, hdr{"x-amz-copy-source": "/bkt/before"}).header.Get(sseH); v != "AES256" {
+			t.Errorf("copy under the default: %s = %q", sseH, v)
+		}
+		e.must(204, "DELETE", "/bkt?encryption", nil, nil)
+		e.wantErr(404, "ServerSideEncryptionConfigurationNotFoundError", "GET", "/bkt?encryption", nil, nil)
+		if v := e.must(200, "PUT", "/bkt/after", []byte("z"), nil).header.Get(sseH); v != "" {
+			t.Errorf("PUT after the default was deleted: %s = %q", sseH, v)
+		}
+	})
+}

@@ -108,6 +108,9 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 	if q.Has("attributes") && m == http.MethodGet && rq.key != "" {
 		return "GetObjectAttributes", s.getObjectAttributes
 	}
+	if rq.key == "" && q.Has("encryption") {
+		return s.routeBucketEncryption(m)
+	}
 	if rq.key == "" {
 		if name, h, ok := s.routeBucketConfig(m, q); ok {
 			return name, h

@@ -76,7 +76,7 @@ func TestRouteAWSRequestLines(t *testing.T) {
 		{method: "PUT", target: "/bucket?policy", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?cors", op: "NotImplemented"},
 		{method: "PUT", target: "/bucket?lifecycle", op: "NotImplemented"},
-		{method: "PUT", target: "/bucket?encryption", op: "NotImplemented"},
+		{method: "PUT", target: "/bucket?encryption", op: "PutBucketEncryption"},
 		{method: "PUT", target: "/bucket?object-lock", op: "NotImplemented"},
 		{method: "GET", target: "/bucket?analytics&id=list1", op: "NotImplemented"},
 		{method: "GET", target: "/bucket?inventory&id=list1", op: "NotImplemented"},

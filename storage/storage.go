@@ -126,6 +126,33 @@ type Encryption struct {
 	WrappedKey []byte `json:",omitempty"`
 }
 
+// BucketEncryption is a bucket's default encryption (S3's
+// PutBucketEncryption): applied to every object written to the bucket
+// without an encryption of its own.
+type BucketEncryption struct {
+	// Algorithm is SSEAlgorithmAES256 or SSEAlgorithmKMS.
+	Algorithm string
+	// KMSKeyID names the KMS key for SSEAlgorithmKMS ("" for the
+	// default key).
+	KMSKeyID string `json:",omitempty"`
+	// BucketKey is S3's BucketKeyEnabled, kept and reported.
+	BucketKey bool `json:",omitempty"`
+}
+
+// BucketEncryptionStore is implemented by backends that keep a bucket's
+// default encryption.
+//
+// Implementations MUST keep it as durably as the bucket (a disk backend's
+// survives a restart), drop it with the bucket (a re-created bucket has
+// none), and return ErrNoSuchBucket when the bucket does not exist.
+type BucketEncryptionStore interface {
+	// PutBucketEncryption sets a bucket's default encryption; nil
+	// removes it.
+	PutBucketEncryption(ctx context.Context, bucket string, enc *BucketEncryption) error
+	// GetBucketEncryption returns it, nil when the bucket has none.
+	GetBucketEncryption(ctx context.Context, bucket string) (*BucketEncryption, error)
+}
+
 // ReadOptions carry what a read may need besides the object's name.
 type ReadOptions struct {
 	// CustomerKey is the SSE-C key the object was stored under; nil for

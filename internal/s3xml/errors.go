@@ -106,6 +106,7 @@ const (
 	CodeNotImplemented                      = "NotImplemented"
 	CodeNotModified                         = "NotModified"
 	CodeObjectLockConfigurationNotFound     = "ObjectLockConfigurationNotFoundError"
+	CodeSSEConfigurationNotFound            = "ServerSideEncryptionConfigurationNotFoundError"
 	CodePreconditionFailed                  = "PreconditionFailed"
 	CodeReplicationConfigurationNotFound    = "ReplicationConfigurationNotFoundError"
 	CodeRequestHeaderSectionTooLarge        = "RequestHeaderSectionTooLarge"
@@ -249,6 +250,8 @@ func errorRow(code string) (int, string) {
 		return 404, "The specified bucket does not have a website configuration"
 	case CodeReplicationConfigurationNotFound:
 		return 404, "The replication configuration was not found"
+	case CodeSSEConfigurationNotFound:
+		return 404, "The server side encryption configuration was not found"
 	case CodeObjectLockConfigurationNotFound:
 		return 404, "Object Lock configuration does not exist for this bucket"
 	case CodeNoSuchUpload:

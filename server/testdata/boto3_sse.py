@@ -8,7 +8,8 @@ on an encrypted upload; a copy from encrypted to plain and back; the
 ETag of a single PUT is the plaintext's MD5, as on AWS; an unknown
 algorithm is InvalidArgument. SSE-C: the key is needed to read (400
 without it, 403 with another key), multipart with the key and a ranged
-GET across its parts, a copy from an SSE-C source.
+GET across its parts, a copy from an SSE-C source. Bucket default
+encryption: put, get, applied to a PUT, deleted.
 
 Credentials, region and endpoint come from the environment
 (s3test.Server.Env). Prints one line per step; exits non-zero on failure.
@@ -133,6 +134,19 @@ step("SSE-C copy source")
 c = s3.copy_object(Bucket=bucket, Key="c-plain", CopySource={"Bucket": bucket, "Key": "c"},
                    CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=key_a)
 assert s3.get_object(Bucket=bucket, Key="c-plain")["Body"].read() == body
+
+step("bucket default encryption")
+assert error_code(s3.get_bucket_encryption, Bucket=bucket) == "ServerSideEncryptionConfigurationNotFoundError"
+s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+    {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]})
+rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256" and rule["BucketKeyEnabled"], rule
+r = s3.put_object(Bucket=bucket, Key="by-default", Body=b"default")
+assert r["ServerSideEncryption"] == "AES256", r
+assert s3.get_object(Bucket=bucket, Key="by-default")["ServerSideEncryption"] == "AES256"
+s3.delete_bucket_encryption(Bucket=bucket)
+assert error_code(s3.get_bucket_encryption, Bucket=bucket) == "ServerSideEncryptionConfigurationNotFoundError"
+assert "ServerSideEncryption" not in s3.put_object(Bucket=bucket, Key="after", Body=b"x")
 
 step("unknown algorithm")
 assert error_code(s3.put_object, Bucket=bucket, Key="bad", Body=b"x", ServerSideEncryption="AES512") == "InvalidArgument"

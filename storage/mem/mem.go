@@ -40,6 +40,7 @@ type Store struct {
 type bucket struct {
 	info    storage.BucketInfo
 	tags    map[string]string // bucket tagging; nil when none
+	enc     *storage.BucketEncryption
 	objects map[string]*object
 	keys    []string // sorted
 	uploads map[string]*mpUpload

@@ -42,6 +42,7 @@ type Backend interface {
 	storage.Tagger
 	storage.BucketTagger
 	storage.ConditionalDeleter
+	storage.BucketEncryptionStore
 }
 
 // Options configures a Store.
@@ -227,11 +228,41 @@ func (s *Store) GetBucketTagging(ctx context.Context, bucket string) (map[string
 	return s.inner.GetBucketTagging(ctx, bucket)
 }
 
-// PutObject implements storage.Backend. With opts.Meta.Encryption set the
-// body is sealed as it is read; Content-MD5 and the ETag are the
-// plaintext's.
+// PutBucketEncryption implements storage.BucketEncryptionStore: it
+// refuses an algorithm the Store cannot apply.
+func (s *Store) PutBucketEncryption(ctx context.Context, bucket string, enc *storage.BucketEncryption) error {
+	if enc != nil && !s.Encrypts(enc.Algorithm) {
+		return fmt.Errorf("%w: default encryption %q", storage.ErrInvalidArgument, enc.Algorithm)
+	}
+	return s.inner.PutBucketEncryption(ctx, bucket, enc)
+}
+
+// GetBucketEncryption implements storage.BucketEncryptionStore.
+func (s *Store) GetBucketEncryption(ctx context.Context, bucket string) (*storage.BucketEncryption, error) {
+	return s.inner.GetBucketEncryption(ctx, bucket)
+}
+
+// withDefault returns the encryption a write to bucket gets: its own,
+// or else the bucket's default (nil for none).
+func (s *Store) withDefault(ctx context.Context, bucket string, req *storage.Encryption) (*storage.Encryption, error) {
+	if req != nil {
+		return req, nil
+	}
+	def, err := s.inner.GetBucketEncryption(ctx, bucket)
+	if err != nil || def == nil {
+		return nil, err
+	}
+	return &storage.Encryption{Algorithm: def.Algorithm, KMSKeyID: def.KMSKeyID, BucketKey: def.BucketKey}, nil
+}
+
+// PutObject implements storage.Backend. With opts.Meta.Encryption set, or
+// else a default encryption on the bucket, the body is sealed as it is
+// read; Content-MD5 and the ETag are the plaintext's.
 func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reader, opts storage.PutOptions) (storage.ObjectInfo, error) {
-	req := opts.Meta.Encryption
+	req, err := s.withDefault(ctx, bucket, opts.Meta.Encryption)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	if req == nil {
 		return s.inner.PutObject(ctx, bucket, key, body, opts)
 	}
@@ -384,11 +415,28 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 		// GetObjectWith takes.
 		return storage.ObjectInfo{}, fmt.Errorf("copy %s/%s: %w", srcBucket, srcKey, storage.ErrEncryptionKeyRequired)
 	}
-	if meta == nil {
+	if meta == nil && srcEnc != nil {
 		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, nil)
 		return plainInfo(info), err
 	}
-	dstEnc := meta.Encryption
+	dstEnc := (*storage.Encryption)(nil)
+	if meta != nil {
+		dstEnc = meta.Encryption
+	}
+	if dstEnc, err = s.withDefault(ctx, dstBucket, dstEnc); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if meta == nil && dstEnc == nil {
+		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, nil)
+		return plainInfo(info), err
+	}
+	if meta == nil {
+		m := src.Meta
+		meta = &m
+	}
+	m := *meta
+	m.Encryption = dstEnc
+	meta = &m
 	switch {
 	case srcEnc == nil && dstEnc == nil:
 		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
@@ -411,6 +459,10 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 // meta.Encryption set, the upload gets its data key now; every part is
 // sealed under it (each with its own salt).
 func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, meta storage.ObjectMeta) (storage.UploadInfo, error) {
+	var err error
+	if meta.Encryption, err = s.withDefault(ctx, bucket, meta.Encryption); err != nil {
+		return storage.UploadInfo{}, err
+	}
 	if meta.Encryption != nil {
 		_, rec, err := s.newDataKey(meta.Encryption)
 		if err != nil {

@@ -140,3 +140,25 @@ func TestMasterKeyFile(t *testing.T) {
 		t.Fatal("a read made a new master key")
 	}
 }
+
+// TestDiskBucketEncryptionSurvivesRestart checks a bucket's default
+// encryption is durable in the disk store and still applied after a
+// restart.
+func TestDiskBucketEncryptionSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, s := openDisk(t, dir)
+	if err := s.CreateBucket(ctx, "b", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutBucketEncryption(ctx, "b", &storage.BucketEncryption{Algorithm: storage.SSEAlgorithmAES256}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, s = openDisk(t, dir)
+	defer st.Close()
+	info, err := s.PutObject(ctx, "b", "k", bytes.NewReader([]byte("x")), storage.PutOptions{})
+	if err != nil || info.Meta.Encryption == nil {
+		t.Fatalf("PUT after restart: %+v, %v", info.Meta.Encryption, err)
+	}
+}

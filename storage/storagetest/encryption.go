@@ -326,3 +326,80 @@ func testCustomerKeys(t *testing.T, nb func(t *testing.T) storage.Backend) {
 		t.Fatalf("SSE-C multipart object reads wrong across its parts (size %d)", o.Info.Size)
 	}
 }
+
+// testBucketEncryption checks a storage.BucketEncryptionStore: the
+// default encryption is kept, replaced, removed, dropped with its bucket,
+// and, on a backend that encrypts, applied to every write that names no
+// encryption of its own (PUT, multipart, copy).
+func testBucketEncryption(t *testing.T, nb func(t *testing.T) storage.Backend) {
+	f := newFixture(t, nb)
+	bs, ok := f.b.(storage.BucketEncryptionStore)
+	if !ok {
+		t.Skip("backend keeps no default encryption")
+	}
+	if enc, err := bs.GetBucketEncryption(f.ctx, f.bucket); err != nil || enc != nil {
+		t.Fatalf("GetBucketEncryption of a new bucket = %+v, %v", enc, err)
+	}
+	def := &storage.BucketEncryption{Algorithm: storage.SSEAlgorithmAES256, BucketKey: true}
+	if err := bs.PutBucketEncryption(f.ctx, f.bucket, def); err != nil {
+		t.Fatal(err)
+	}
+	def.BucketKey = false // the store keeps its own copy
+	if enc, err := bs.GetBucketEncryption(f.ctx, f.bucket); err != nil || enc == nil || enc.Algorithm != storage.SSEAlgorithmAES256 || !enc.BucketKey {
+		t.Fatalf("GetBucketEncryption = %+v, %v", enc, err)
+	}
+	wantErr(t, "PutBucketEncryption of a missing bucket", bs.PutBucketEncryption(f.ctx, "missing", def), storage.ErrNoSuchBucket)
+	_, err := bs.GetBucketEncryption(f.ctx, "missing")
+	wantErr(t, "GetBucketEncryption of a missing bucket", err, storage.ErrNoSuchBucket)
+
+	if e, ok := f.b.(storage.Encrypter); ok && e.Encrypts(storage.SSEAlgorithmAES256) {
+		data := payload(21, encPackage+1)
+		info := f.put("by-default", data)
+		if info.Meta.Encryption == nil || info.Meta.Encryption.Algorithm != storage.SSEAlgorithmAES256 {
+			t.Fatalf("PUT into a bucket with default encryption: Encryption = %+v", info.Meta.Encryption)
+		}
+		f.wantContent("by-default", data)
+		if mp, ok := f.b.(storage.Multipart); ok {
+			u, err := mp.CreateMultipartUpload(f.ctx, f.bucket, "mp", storage.ObjectMeta{})
+			if err != nil || u.Meta.Encryption == nil {
+				t.Fatalf("CreateMultipartUpload under a default: %+v, %v", u.Meta.Encryption, err)
+			}
+			mp.AbortMultipartUpload(f.ctx, f.bucket, "mp", u.UploadID)
+		}
+		if c, ok := f.b.(storage.Copier); ok {
+			if err := f.b.CreateBucket(f.ctx, "plain", storage.CreateBucketOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.b.PutObject(f.ctx, "plain", "src", bytes.NewReader(data), storage.PutOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			info, err := c.CopyObject(f.ctx, "plain", "src", f.bucket, "copied", nil)
+			if err != nil || info.Meta.Encryption == nil {
+				t.Fatalf("copy into a bucket with default encryption: %+v, %v", info.Meta.Encryption, err)
+			}
+			f.wantContent("copied", data)
+		}
+	}
+
+	if err := bs.PutBucketEncryption(f.ctx, f.bucket, nil); err != nil {
+		t.Fatal(err)
+	}
+	if enc, err := bs.GetBucketEncryption(f.ctx, f.bucket); err != nil || enc != nil {
+		t.Fatalf("after removal: %+v, %v", enc, err)
+	}
+	if err := f.b.CreateBucket(f.ctx, "again", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bs.PutBucketEncryption(f.ctx, "again", &storage.BucketEncryption{Algorithm: storage.SSEAlgorithmAES256}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.b.DeleteBucket(f.ctx, "again"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.b.CreateBucket(f.ctx, "again", storage.CreateBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if enc, err := bs.GetBucketEncryption(f.ctx, "again"); err != nil || enc != nil {
+		t.Fatalf("a re-created bucket has default encryption %+v, %v", enc, err)
+	}
+}

@@ -2,7 +2,8 @@
 // implementations. Run checks every MUST written in package storage's doc
 // comments against a fresh backend per subtest; optional capabilities
 // (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger,
-// storage.Encrypter, storage.KeyedReader) are checked when the backend has them
+// storage.Encrypter, storage.KeyedReader, storage.BucketEncryptionStore)
+// are checked when the backend has them
 // and skipped with a reason otherwise.
 //
 // Use it from a backend's tests:
@@ -44,6 +45,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"ConditionalDeleter", testConditionalDeleter},
 		{"Encryption", testEncryption},
 		{"CustomerKeys", testCustomerKeys},
+		{"BucketEncryption", testBucketEncryption},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })
