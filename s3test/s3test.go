@@ -118,9 +118,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 			t.Fatalf("s3test: open disk storage: %v", err)
 		}
 		t.Cleanup(func() { _ = st.Close() })
-		backend = sse.New(st, sse.Options{Dir: dir})
+		backend = sse.New(st, sse.Options{Dir: dir, Region: o.region})
 	default:
-		backend = sse.New(mem.New(mem.Options{Now: o.now}), sse.Options{})
+		backend = sse.New(mem.New(mem.Options{Now: o.now}), sse.Options{Region: o.region})
 	}
 	key := server.Key{AccessKeyID: "S3KIT" + randomString(15, upperAlnum), Secret: randomString(40, secretChars)}
 	cfg := server.Config{

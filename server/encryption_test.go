@@ -13,7 +13,7 @@ import (
 	"github.com/s3kit/s3kit/storage/mem"
 )
 
-// TestEncryptionHeadersRefused checks that a request asking for SSE-KMS
+// TestEncryptionHeadersRefused checks that a request asking for DSSE-KMS
 // fails with NotImplemented and writes nothing, rather than answering 200
 // and storing the object without the encryption it asked for.
 func TestEncryptionHeadersRefused(t *testing.T) {
@@ -22,17 +22,14 @@ func TestEncryptionHeadersRefused(t *testing.T) {
 		e := bk.env(t)
 		e.mkBucket("bkt")
 		e.put("bkt", "src", []byte("source"), nil)
-		kms := hdr{"x-amz-server-side-encryption": "aws:kms"}
-		kmsKey := hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "alias/k"}
+		dsse := hdr{"x-amz-server-side-encryption": "aws:kms:dsse"}
 		for _, tc := range []struct {
 			name, method, path string
 			h                  hdr
 		}{
-			{"put SSE-KMS", "PUT", "/bkt/new", kms},
-			{"put SSE-KMS key", "PUT", "/bkt/new", kmsKey},
-			{"put DSSE", "PUT", "/bkt/new", hdr{"x-amz-server-side-encryption": "aws:kms:dsse"}},
-			{"create upload SSE-KMS", "POST", "/bkt/new?uploads", kms},
-			{"copy to SSE-KMS", "PUT", "/bkt/new", hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-copy-source": "/bkt/src"}},
+			{"put DSSE", "PUT", "/bkt/new", dsse},
+			{"create upload DSSE", "POST", "/bkt/new?uploads", dsse},
+			{"copy to DSSE", "PUT", "/bkt/new", merge(dsse, hdr{"x-amz-copy-source": "/bkt/src"})},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				e := e.sub(t)
@@ -311,6 +308,56 @@ func TestBucketEncryption(t *testing.T) {
 		e.wantErr(404, "ServerSideEncryptionConfigurationNotFoundError", "GET", "/bkt?encryption", nil, nil)
 		if v := e.must(200, "PUT", "/bkt/after", []byte("z"), nil).header.Get(sseH); v != "" {
 			t.Errorf("PUT after the default was deleted: %s = %q", sseH, v)
+		}
+	})
+}
+
+// TestSSEKMS checks SSE-KMS on the wire with s3kit's local KMS: aws:kms
+// without a key uses the aws/s3 key (created on demand) and every answer
+// names its ARN; a key named by alias works; an unknown key is
+// KMS.NotFoundException and stores nothing; a KMS key or context without
+// aws:kms, or an encryption header on a GET, is refused; Bucket Key and
+// a bucket default of aws:kms are honoured.
+func TestSSEKMS(t *testing.T) {
+	t.Parallel()
+	const (
+		sseH = "X-Amz-Server-Side-Encryption"
+		keyH = "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"
+		bkH  = "X-Amz-Server-Side-Encryption-Bucket-Key-Enabled"
+	)
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		r := e.must(200, "PUT", "/bkt/k", []byte("kms"), hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-bucket-key-enabled": "true"})
+		arn := r.header.Get(keyH)
+		if r.header.Get(sseH) != "aws:kms" || !strings.HasPrefix(arn, "arn:aws:kms:") || r.header.Get(bkH) != "true" {
+			t.Fatalf("PUT aws:kms: headers %v", r.header)
+		}
+		r = e.must(200, "GET", "/bkt/k", nil, nil)
+		if string(r.body) != "kms" || r.header.Get(sseH) != "aws:kms" || r.header.Get(keyH) != arn || r.header.Get(bkH) != "true" {
+			t.Fatalf("GET: %q %v", r.body, r.header)
+		}
+		r = e.must(200, "PUT", "/bkt/k2", []byte("kms2"), hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "alias/aws/s3",
+			"x-amz-server-side-encryption-context": base64.StdEncoding.EncodeToString([]byte(`{"app":"x"}`))})
+		if r.header.Get(keyH) != arn {
+			t.Errorf("PUT naming alias/aws/s3 used key %q, want %q", r.header.Get(keyH), arn)
+		}
+		e.wantErr(400, "KMS.NotFoundException", "PUT", "/bkt/nokey", []byte("x"), hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": "alias/none"})
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/nokey", nil, nil)
+		e.wantErr(400, "InvalidArgument", "PUT", "/bkt/bad", []byte("x"), hdr{"x-amz-server-side-encryption-aws-kms-key-id": "alias/aws/s3"})
+		e.wantErr(400, "InvalidArgument", "PUT", "/bkt/bad", []byte("x"), hdr{"x-amz-server-side-encryption": "AES256", "x-amz-server-side-encryption-aws-kms-key-id": "alias/aws/s3"})
+		e.wantErr(400, "InvalidArgument", "PUT", "/bkt/bad", []byte("x"), hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-context": "not base64 json"})
+		e.wantErr(400, "InvalidArgument", "GET", "/bkt/k", nil, hdr{"x-amz-server-side-encryption": "aws:kms"})
+
+		e.must(200, "PUT", "/bkt?encryption", []byte(`<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>`+arn+`</KMSMasterKeyID></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>`), nil)
+		r = e.must(200, "PUT", "/bkt/by-default", []byte("d"), nil)
+		if r.header.Get(sseH) != "aws:kms" || r.header.Get(keyH) != arn {
+			t.Errorf("PUT under an aws:kms default: %v", r.header)
+		}
+		// Copies re-encrypt under the copy's own encryption.
+		r = e.must(200, "PUT", "/bkt/c", nil, hdr{"x-amz-copy-source": "/bkt/k", "x-amz-server-side-encryption": "AES256"})
+		if r.header.Get(sseH) != "AES256" || string(e.must(200, "GET", "/bkt/c", nil, nil).body) != "kms" {
+			t.Errorf("copy from aws:kms to AES256: %v", r.header)
 		}
 	})
 }

@@ -104,6 +104,9 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 }
 
 func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
+	if err := refuseEncryptionOnRead(rq.r.Header); err != nil {
+		return nil, err
+	}
 	ck, err := parseCustomerKey(rq.r, false)
 	if err != nil {
 		return nil, err
@@ -177,6 +180,9 @@ func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
+	if err := refuseEncryptionOnRead(rq.r.Header); err != nil {
+		return nil, err
+	}
 	ck, err := parseCustomerKey(rq.r, false)
 	if err != nil {
 		return nil, err

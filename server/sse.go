@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
 	"github.com/s3kit/s3kit/storage"
@@ -107,9 +109,14 @@ func (s *Server) requestedEncryption(rq *request) (*storage.Encryption, *custome
 	}
 	v, ok := h[s3xml.HeaderSSE]
 	enc, _ := s.backend.(storage.Encrypter)
+	kmsKey, hasKMSKey := h[s3xml.HeaderSSEKMSKeyID]
+	kmsCtx, hasCtx := h[s3xml.HeaderSSEContext]
 	switch {
 	case ok && ck != nil:
 		return nil, nil, errArg(s3xml.HeaderSSE, v[0], "Server Side Encryption with Customer provided key is incompatible with the encryption method specified")
+	case (hasKMSKey || hasCtx) && (!ok || v[0] != storage.SSEAlgorithmKMS):
+		// S3 takes a KMS key or context only with aws:kms.
+		return nil, nil, errArg(s3xml.HeaderSSEKMSKeyID, "", "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms")
 	case ck != nil:
 		if _, keyed := s.backend.(storage.KeyedReader); !keyed || enc == nil || !enc.Encrypts(storage.SSEAlgorithmAES256) {
 			return nil, nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not encrypt at rest")
@@ -117,12 +124,51 @@ func (s *Server) requestedEncryption(rq *request) (*storage.Encryption, *custome
 		return &storage.Encryption{CustomerAlgorithm: storage.SSEAlgorithmAES256, CustomerKey: ck.key}, ck, nil
 	case !ok:
 		return nil, nil, nil
-	case len(v) != 1 || v[0] != storage.SSEAlgorithmAES256:
+	case len(v) != 1 || (v[0] != storage.SSEAlgorithmAES256 && v[0] != storage.SSEAlgorithmKMS):
 		return nil, nil, errArg(s3xml.HeaderSSE, v[0], "The encryption method specified is not supported")
 	case enc == nil || !enc.Encrypts(v[0]):
-		return nil, nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not encrypt at rest")
+		return nil, nil, errMsg(s3xml.CodeNotImplemented, "this storage backend does not encrypt at rest with %s", v[0])
 	}
-	return &storage.Encryption{Algorithm: v[0]}, nil, nil
+	e := &storage.Encryption{Algorithm: v[0]}
+	if v[0] == storage.SSEAlgorithmKMS {
+		if hasKMSKey {
+			if kmsKey[0] == "" {
+				return nil, nil, errArg(s3xml.HeaderSSEKMSKeyID, "", "The KMS key ID must not be empty")
+			}
+			e.KMSKeyID = kmsKey[0]
+		}
+		if hasCtx {
+			if !validKMSContext(kmsCtx[0]) {
+				return nil, nil, errArg(s3xml.HeaderSSEContext, kmsCtx[0], "The encryption context must be base64-encoded JSON with string values")
+			}
+			e.Context = kmsCtx[0]
+		}
+		e.BucketKey = strings.EqualFold(h.Get(s3xml.HeaderSSEBucketKeyEnabled), "true")
+	}
+	return e, nil, nil
+}
+
+// validKMSContext reports whether v is an SSE-KMS encryption context as
+// S3 takes it: base64 of a JSON object whose values are strings.
+func validKMSContext(v string) bool {
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return false
+	}
+	var m map[string]string
+	return json.Unmarshal(b, &m) == nil && m != nil
+}
+
+// refuseEncryptionOnRead answers a GET or HEAD that carries
+// x-amz-server-side-encryption or a KMS key ID: S3 refuses them on reads
+// (400) rather than ignoring them; the object's own encryption decides.
+func refuseEncryptionOnRead(h http.Header) error {
+	for _, name := range []string{s3xml.HeaderSSE, s3xml.HeaderSSEKMSKeyID} {
+		if v, ok := h[name]; ok {
+			return errArg(name, v[0], "x-amz-server-side-encryption header is not supported for this operation.")
+		}
+	}
+	return nil
 }
 
 // setEncryptionHeaders adds the headers S3 sends about an object's
@@ -135,6 +181,12 @@ func setEncryptionHeaders(h http.Header, enc *storage.Encryption) {
 		h[s3xml.HeaderSSECAlgorithm] = []string{enc.CustomerAlgorithm}
 	default:
 		h[s3xml.HeaderSSE] = []string{enc.Algorithm}
+		if enc.KMSKeyID != "" {
+			h[s3xml.HeaderSSEKMSKeyID] = []string{enc.KMSKeyID}
+		}
+		if enc.BucketKey {
+			h[s3xml.HeaderSSEBucketKeyEnabled] = []string{"true"}
+		}
 	}
 }
 
@@ -204,6 +256,8 @@ func encryptionError(err error) *Error {
 		e = errMsg(s3xml.CodeInvalidRequest, "The encryption parameters are not applicable to this object.")
 	case errors.Is(err, storage.ErrEncryptionKeyMismatch):
 		e = errCode(s3xml.CodeAccessDenied)
+	case errors.Is(err, storage.ErrNoSuchKMSKey):
+		e = errMsg(s3xml.CodeKMSNotFound, "Invalid keyId %s", strings.TrimPrefix(err.Error(), storage.ErrNoSuchKMSKey.Error()+": "))
 	default:
 		return nil
 	}

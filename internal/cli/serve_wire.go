@@ -35,7 +35,7 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		minRate = -1
 	}
 	h := server.New(server.Config{
-		Backend:         sse.New(backend, sse.Options{Dir: dir}),
+		Backend:         sse.New(backend, sse.Options{Dir: dir, Region: o.Region}),
 		Keys:            serverKeys{store},
 		Region:          o.Region,
 		StrictRegion:    o.StrictRegion,

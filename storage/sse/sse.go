@@ -12,10 +12,17 @@
 // altered bytes. Sizes, ETags and part sizes are reported for the
 // plaintext, as S3 reports them.
 //
-// SSE-S3 (AES256): every object has a random 256-bit data key, stored
-// wrapped (AES-256-GCM) by a master key that is created on first use in
-// the data directory (MasterKeyFile, mode 0600) or, with no directory,
-// kept in memory for the life of the Store.
+// Every object (every multipart upload) has a random 256-bit data key,
+// stored wrapped (AES-256-GCM) by a key that depends on the kind of
+// encryption:
+//   - SSE-S3 (AES256): a master key created on first use in the data
+//     directory (MasterKeyFile, mode 0600) or, with no directory, kept in
+//     memory for the life of the Store;
+//   - SSE-C: a key derived from the customer's key, which is never
+//     stored; a wrong key fails to unwrap (storage.ErrEncryptionKeyMismatch);
+//   - SSE-KMS (aws:kms): a key of the local KMS (KMS, KMSKeysFile), named
+//     by the request or the default aws/s3 key, bound to the request's
+//     encryption context.
 package sse
 
 import (
@@ -29,6 +36,7 @@ import (
 	"hash"
 	"io"
 	"path/filepath"
+	"sync"
 
 	"github.com/s3kit/s3kit/storage"
 )
@@ -47,10 +55,13 @@ type Backend interface {
 
 // Options configures a Store.
 type Options struct {
-	// Dir is the data directory that holds the master key file; "" keeps
-	// the master key in memory (objects then cannot be read by another
-	// Store).
+	// Dir is the data directory that holds the master key file and the
+	// local KMS's keys; "" keeps them in memory (objects then cannot be
+	// read by another Store).
 	Dir string
+	// Region goes into the ARNs of KMS keys the Store creates (the
+	// default aws/s3 key); "" is us-east-1.
+	Region string
 }
 
 // Store is a storage backend that encrypts at rest. It implements the
@@ -58,6 +69,11 @@ type Options struct {
 type Store struct {
 	inner  Backend
 	master *masterKeys
+	opts   Options
+
+	kmsOnce sync.Once
+	kmsKeys *KMS
+	kmsErr  error
 }
 
 // New wraps inner.
@@ -66,7 +82,13 @@ func New(inner Backend, opts Options) *Store {
 	if opts.Dir != "" {
 		m.path = filepath.Join(opts.Dir, MasterKeyFile)
 	}
-	return &Store{inner: inner, master: m}
+	return &Store{inner: inner, master: m, opts: opts}
+}
+
+// kms opens the local KMS on first use.
+func (s *Store) kms() (*KMS, error) {
+	s.kmsOnce.Do(func() { s.kmsKeys, s.kmsErr = OpenKMS(s.opts.Dir, s.opts.Region) })
+	return s.kmsKeys, s.kmsErr
 }
 
 // Unwrap returns the backend the Store wraps, whose objects hold sealed
@@ -75,7 +97,7 @@ func (s *Store) Unwrap() Backend { return s.inner }
 
 // Encrypts implements storage.Encrypter.
 func (s *Store) Encrypts(algorithm string) bool {
-	return algorithm == storage.SSEAlgorithmAES256
+	return algorithm == storage.SSEAlgorithmAES256 || algorithm == storage.SSEAlgorithmKMS
 }
 
 // newDataKey makes a random data key and the record that keeps it,
@@ -105,6 +127,21 @@ func (s *Store) newDataKey(req *storage.Encryption) (key []byte, rec *storage.En
 			return nil, nil, err
 		}
 		return key, &storage.Encryption{Algorithm: req.Algorithm, WrappedKey: wrapped}, nil
+	case req.Algorithm == storage.SSEAlgorithmKMS:
+		kms, err := s.kms()
+		if err != nil {
+			return nil, nil, err
+		}
+		kk, err := kms.resolve(req.KMSKeyID, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		wrapped, err := wrapKey(kk.Material, key, kmsAAD(req.Context))
+		if err != nil {
+			return nil, nil, err
+		}
+		return key, &storage.Encryption{Algorithm: req.Algorithm, KMSKeyID: kk.ARN, Context: req.Context,
+			BucketKey: req.BucketKey, WrappedKey: wrapped}, nil
 	}
 	return nil, nil, fmt.Errorf("%w: server-side encryption %q", storage.ErrInvalidArgument, req.Algorithm)
 }
@@ -124,6 +161,21 @@ func (s *Store) dataKey(enc *storage.Encryption, customerKey []byte) ([]byte, er
 	}
 	if customerKey != nil {
 		return nil, storage.ErrEncryptionNotApplicable
+	}
+	if enc.Algorithm == storage.SSEAlgorithmKMS {
+		kms, err := s.kms()
+		if err != nil {
+			return nil, err
+		}
+		kk, err := kms.resolve(enc.KMSKeyID, false)
+		if err != nil {
+			return nil, err
+		}
+		k, err := unwrapKey(kk.Material, enc.WrappedKey, kmsAAD(enc.Context))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", storage.ErrCorrupt, err)
+		}
+		return k, nil
 	}
 	if enc.Algorithm != storage.SSEAlgorithmAES256 {
 		return nil, fmt.Errorf("%w: unknown encryption %q", storage.ErrCorrupt, enc.Algorithm)

@@ -88,6 +88,39 @@ func testEncryption(t *testing.T, nb func(t *testing.T) storage.Backend) {
 		_, err = f.b.PutObject(f.ctx, f.bucket, "u", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{Encryption: &storage.Encryption{Algorithm: "ROT13"}}})
 		wantErr(t, "PutObject with an unknown algorithm", err, storage.ErrInvalidArgument)
 	})
+	t.Run("KMS", func(t *testing.T) {
+		f := newFixture(t, nb)
+		if !f.b.(storage.Encrypter).Encrypts(storage.SSEAlgorithmKMS) {
+			t.Skip("backend does not encrypt with KMS keys")
+		}
+		data := payload(31, encPackage+5)
+		const ctx = "eyJhIjoiYiJ9" // {"a":"b"}
+		info, err := f.b.PutObject(f.ctx, f.bucket, "kms", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{
+			Encryption: &storage.Encryption{Algorithm: storage.SSEAlgorithmKMS, Context: ctx, BucketKey: true}}})
+		if err != nil {
+			t.Fatalf("PutObject aws:kms with the default key: %v", err)
+		}
+		enc := info.Meta.Encryption
+		if enc == nil || enc.Algorithm != storage.SSEAlgorithmKMS || enc.KMSKeyID == "" || enc.Context != ctx || !enc.BucketKey {
+			t.Fatalf("PutObject aws:kms: Encryption = %+v", enc)
+		}
+		if info.ETag == etagOf(data) {
+			t.Fatalf("aws:kms ETag %s is the plaintext's MD5", info.ETag)
+		}
+		f.wantContent("kms", data)
+		// The key the first object got is named by the ARN recorded.
+		if _, err := f.b.PutObject(f.ctx, f.bucket, "kms2", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{
+			Encryption: &storage.Encryption{Algorithm: storage.SSEAlgorithmKMS, KMSKeyID: enc.KMSKeyID}}}); err != nil {
+			t.Fatalf("PutObject naming the key by its ARN: %v", err)
+		}
+		f.wantContent("kms2", data)
+		_, err = f.b.PutObject(f.ctx, f.bucket, "nokey", bytes.NewReader(data), storage.PutOptions{Meta: storage.ObjectMeta{
+			Encryption: &storage.Encryption{Algorithm: storage.SSEAlgorithmKMS, KMSKeyID: "alias/no-such-key"}}})
+		wantErr(t, "PutObject with an unknown KMS key", err, storage.ErrNoSuchKMSKey)
+		if _, _, err := f.tryGet("nokey"); err == nil {
+			t.Fatal("a put refused for its KMS key left an object")
+		}
+	})
 	t.Run("Multipart", func(t *testing.T) {
 		f := newFixture(t, nb)
 		mp, ok := f.b.(storage.Multipart)
