@@ -215,6 +215,7 @@ var commands = []struct {
 }{
 	{"serve", newServeCmd},
 	{"keys", newKeysCmd},
+	{"kms", newKMSCmd},
 	{"creds", newCredsCmd},
 	{"ls", newLsCmd},
 	{"cp", func(env Env) *cobra.Command { return newCpCmd(env, false) }},
