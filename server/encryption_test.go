@@ -2,15 +2,20 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/s3kit/s3kit/s3test"
+	"github.com/s3kit/s3kit/storage/disk"
 	"github.com/s3kit/s3kit/storage/mem"
+	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // TestEncryptionHeadersRefused checks that a request asking for DSSE-KMS
@@ -360,4 +365,42 @@ func TestSSEKMS(t *testing.T) {
 			t.Errorf("copy from aws:kms to AES256: %v", r.header)
 		}
 	})
+}
+
+// TestSSETamperedObjectNotServed changes one byte of an encrypted
+// object's file on disk and checks that a GET of it is an error answer,
+// never the altered bytes, while a range of untouched packages still
+// reads.
+func TestSSETamperedObjectNotServed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st, err := disk.Open(context.Background(), dir, disk.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, s3test.WithBackend(sse.New(st, sse.Options{Dir: dir})))
+	e.mkBucket("bkt")
+	body := bytes.Repeat([]byte("secret!"), 3*sse.PackageSize/7+9)
+	e.must(200, "PUT", "/bkt/k", body, hdr{"x-amz-server-side-encryption": "AES256"})
+	files, _ := filepath.Glob(filepath.Join(dir, "data", "*"))
+	if len(files) != 1 {
+		t.Fatalf("content files %v", files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[40] ^= 0x01 // in the first package
+	if err := os.WriteFile(files[0], raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.do("GET", "/bkt/k", nil, nil)
+	if r.status != 500 || bytes.Contains(r.body, []byte("secret!")) {
+		t.Fatalf("GET of a tampered object: %d, %d bytes", r.status, len(r.body))
+	}
+	r = e.must(206, "GET", "/bkt/k", nil, hdr{"Range": "bytes=70000-70099"})
+	if !bytes.Equal(r.body, body[70000:70100]) {
+		t.Errorf("range of untouched packages = %q", r.body)
+	}
 }
