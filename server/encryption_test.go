@@ -248,11 +248,17 @@ func TestSSEC(t *testing.T) {
 		r = e.must(200, "PUT", part, p1, a)
 		want("UploadPart", r)
 		etag := r.header.Get("ETag")
+		// UploadPartCopy into the upload needs the upload's key too.
+		e.wantErr(400, "InvalidRequest", "PUT", "/bkt/mp?partNumber=2&uploadId="+up.UploadId, nil, merge(srcA, hdr{"x-amz-copy-source": "/bkt/k", "x-amz-copy-source-range": "bytes=0-99"}))
+		e.wantErr(400, "InvalidRequest", "PUT", "/bkt/mp?partNumber=2&uploadId="+up.UploadId, nil, hdr{"x-amz-copy-source": "/bkt/plain"})
 		r = e.must(200, "PUT", "/bkt/mp?partNumber=2&uploadId="+up.UploadId, nil, merge(a, srcA, hdr{"x-amz-copy-source": "/bkt/k", "x-amz-copy-source-range": "bytes=0-99"}))
 		want("UploadPartCopy", r)
 		var cpr struct{ ETag string }
 		r.decode(t, &cpr)
-		r = e.must(200, "POST", "/bkt/mp?uploadId="+up.UploadId, []byte(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>`+etag+`</ETag></Part><Part><PartNumber>2</PartNumber><ETag>`+cpr.ETag+`</ETag></Part></CompleteMultipartUpload>`), nil)
+		complete := []byte(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + etag + `</ETag></Part><Part><PartNumber>2</PartNumber><ETag>` + cpr.ETag + `</ETag></Part></CompleteMultipartUpload>`)
+		// A key given on Complete must be the upload's.
+		e.wantErr(400, "InvalidRequest", "POST", "/bkt/mp?uploadId="+up.UploadId, complete, b)
+		r = e.must(200, "POST", "/bkt/mp?uploadId="+up.UploadId, complete, nil)
 		if r.header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" {
 			t.Errorf("Complete: encryption headers %v", r.header)
 		}

@@ -289,9 +289,13 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	for i, p := range c.Parts {
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
+	ssec, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
 	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
 	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
-		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match"))})
+		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match")), CustomerKey: ssec.bytes()})
 	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
 	if errors.Is(err, storage.ErrNoSuchUpload) {
 		// A retry of a completion that succeeded gets its answer again.
@@ -301,7 +305,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, partKeyError(err)
 	}
 	doc.ETag = info.ETag
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
@@ -312,7 +316,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	}
 	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
 	r := &response{doc: doc}
-	r.encryption(info.Meta.Encryption, nil)
+	r.encryption(info.Meta.Encryption, ssec)
 	return r, nil
 }
 

@@ -383,6 +383,11 @@ type CompleteOptions struct {
 	// nothing and leaves the upload open.
 	IfNoneMatch string
 	IfMatch     string
+	// CustomerKey is the SSE-C key of an upload created under one. A
+	// backend that encrypts checks it when given (a wrong key is
+	// ErrEncryptionKeyMismatch) and, as S3 does, requires it when the
+	// upload also declared a checksum algorithm.
+	CustomerKey []byte
 }
 
 // CompletePart names one part in CompleteMultipartUpload.

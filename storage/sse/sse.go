@@ -590,6 +590,20 @@ func (s *Store) ListParts(ctx context.Context, bucket, key, uploadID string, opt
 // the plaintext sizes.
 func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []storage.CompletePart, opts storage.CompleteOptions) (storage.ObjectInfo, error) {
 	in := opts
+	in.CustomerKey = nil
+	up, err := s.inner.ListParts(ctx, bucket, key, uploadID, storage.ListPartsOptions{MaxParts: 1})
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	enc := up.Upload.Meta.Encryption
+	switch {
+	case enc != nil && enc.CustomerAlgorithm != "" && (opts.CustomerKey != nil || len(up.Upload.Meta.Checksums) > 0):
+		if _, err := s.dataKey(enc, opts.CustomerKey); err != nil {
+			return storage.ObjectInfo{}, fmt.Errorf("complete %s/%s: %w", bucket, key, err)
+		}
+	case opts.CustomerKey != nil && (enc == nil || enc.CustomerAlgorithm == ""):
+		return storage.ObjectInfo{}, fmt.Errorf("complete %s/%s: %w", bucket, key, storage.ErrEncryptionNotApplicable)
+	}
 	in.BeforeCommit = func(meta *storage.ObjectMeta, ps []storage.PartInfo) error {
 		if meta.Encryption != nil {
 			for i := range ps {

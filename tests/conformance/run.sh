@@ -87,11 +87,11 @@ s3kit)
   read -r alt_id alt_secret < <(key alt)
   read -r ten_id ten_secret < <(key tenant)
   # SSE-KMS tests name their keys from the configuration: two keys of
-  # s3kit's local KMS, by key ID.
+  # s3kit's local KMS, by ARN (the form S3 answers with).
   kms_conf=""
   for n in 1 2; do
     id=$("$bin" kms create --data "$data/store" --alias "s3tests-$n" --json |
-      "$py" -c 'import json,sys; print(json.load(sys.stdin)["key_id"])')
+      "$py" -c 'import json,sys; print(json.load(sys.stdin)["arn"])')
     kms_conf="$kms_conf${kms_conf:+
 }kms_keyid${n#1} = $id"
   done
