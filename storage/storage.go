@@ -1,7 +1,9 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier, Tagger, BucketTagger), and the sentinel errors the
-// server maps onto S3 error codes. Implementations live in storage/disk
+// (Multipart, Copier, Tagger, BucketTagger, and for server-side
+// encryption Encrypter, KeyedReader, BucketEncryptionStore), and the
+// sentinel errors the server maps onto S3 error codes. Encryption itself
+// is storage/sse, which wraps any backend. Implementations live in storage/disk
 // (durable, on local disk) and storage/mem (in memory, for tests);
 // storage/storagetest checks every MUST written in the doc comments below.
 //
