@@ -110,3 +110,54 @@ func TestSaltPerStream(t *testing.T) {
 		t.Fatal("two seals under one data key produced the same ciphertext")
 	}
 }
+
+// TestWriteRangeTo checks the batched range writer against the plaintext
+// for ranges inside one package, across packages, across streams (parts)
+// and over a whole object, and that it stops at a tampered package.
+func TestWriteRangeTo(t *testing.T) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	parts := [][]byte{make([]byte, 20*PackageSize+5), make([]byte, 3*PackageSize), make([]byte, 7)}
+	var sealed []byte
+	var streams []*stream
+	var plainOff int64
+	for _, p := range parts {
+		rand.Read(p)
+		s := seal(t, key, p)
+		raw := nopCloser{bytes.NewReader(s)}
+		st, err := openStream(raw, 0, int64(len(s)), plainOff, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.off = int64(len(sealed))
+		streams = append(streams, st)
+		sealed = append(sealed, s...)
+		plainOff += int64(len(p))
+	}
+	whole := bytes.Join(parts, nil)
+	c := newContent(nopCloser{bytes.NewReader(sealed)}, streams)
+	n := int64(len(whole))
+	for _, r := range [][2]int64{{0, n}, {5, 10}, {PackageSize - 3, 6}, {100, 17*PackageSize + 9}, {20*PackageSize - 1, 3*PackageSize + 4}, {n - 7, 7}, {n - 1, 1}} {
+		var out bytes.Buffer
+		m, err := c.WriteRangeTo(&out, r[0], r[1])
+		if err != nil || m != r[1] || !bytes.Equal(out.Bytes(), whole[r[0]:r[0]+r[1]]) {
+			t.Fatalf("WriteRangeTo(%d, %d) = %d, %v; bytes equal %v", r[0], r[1], m, err, bytes.Equal(out.Bytes(), whole[r[0]:r[0]+r[1]]))
+		}
+	}
+	// io.Copy uses WriteTo, from the current position.
+	if _, err := c.Seek(PackageSize+1, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	var rest bytes.Buffer
+	if m, err := io.Copy(&rest, c); err != nil || m != n-PackageSize-1 || !bytes.Equal(rest.Bytes(), whole[PackageSize+1:]) {
+		t.Fatalf("io.Copy after Seek = %d, %v", m, err)
+	}
+	bad := bytes.Clone(sealed)
+	bad[headerSize+5*sealedSize+10] ^= 1
+	c = newContent(nopCloser{bytes.NewReader(bad)}, streams)
+	var out bytes.Buffer
+	m, err := c.WriteRangeTo(&out, 0, n)
+	if !errors.Is(err, storage.ErrCorrupt) || m != 5*PackageSize {
+		t.Fatalf("WriteRangeTo over a tampered package = %d, %v; want %d bytes then ErrCorrupt", m, err, 5*PackageSize)
+	}
+}
