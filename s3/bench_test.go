@@ -23,7 +23,7 @@ func benchClient(b *testing.B, provider string) (*Client, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "bench"}); err != nil {
+	if _, err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "bench"}); err != nil {
 		b.Fatal(err)
 	}
 	return c, "bench"

@@ -55,17 +55,17 @@ print(json.dumps(out))
 	for i, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			cl := testClient(t, c.Endpoint, func(cfg *clientConfig) { cfg.region, cfg.addressingStyle = c.Region, c.Style })
-			var got string
+			var got *PresignedRequest
 			var err error
 			if c.Method == "put_object" {
-				got, err = cl.PresignPutObject(context.Background(), c.Bucket, c.Key, time.Hour)
+				got, err = cl.PresignPutObject(context.Background(), &PutObjectInput{Bucket: c.Bucket, Key: c.Key}, time.Hour)
 			} else {
-				got, err = cl.PresignGetObject(context.Background(), c.Bucket, c.Key, time.Hour)
+				got, err = cl.PresignGetObject(context.Background(), &GetObjectInput{Bucket: c.Bucket, Key: c.Key}, time.Hour)
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, _ := url.Parse(got)
+			g, _ := url.Parse(got.URL)
 			w, _ := url.Parse(want[i])
 			if g.Scheme != w.Scheme || g.Host != w.Host || g.EscapedPath() != w.EscapedPath() {
 				t.Errorf("URL base\n got %s://%s%s\nwant %s://%s%s", g.Scheme, g.Host, g.EscapedPath(), w.Scheme, w.Host, w.EscapedPath())

@@ -17,15 +17,23 @@ type BucketInfo struct {
 	Region string
 }
 
-// ListBuckets lists the caller's buckets.
-func (c *Client) ListBuckets(ctx context.Context) ([]BucketInfo, error) {
+// ListBucketsInput is the input of ListBuckets.
+type ListBucketsInput struct{}
+
+// ListBucketsOutput is the result of ListBuckets.
+type ListBucketsOutput struct {
+	Buckets []BucketInfo
+}
+
+// ListBuckets lists the caller's buckets (all of them, in one response).
+func (c *Client) ListBuckets(ctx context.Context, in *ListBucketsInput) (*ListBucketsOutput, error) {
 	var res s3xml.ListAllMyBucketsResult
 	if err := c.doXML(ctx, &call{op: "ListBuckets", method: http.MethodGet}, nil, &res); err != nil {
 		return nil, err
 	}
-	out := make([]BucketInfo, 0, len(res.Buckets))
+	out := &ListBucketsOutput{Buckets: make([]BucketInfo, 0, len(res.Buckets))}
 	for _, b := range res.Buckets {
-		out = append(out, BucketInfo{Name: b.Name, CreationDate: b.CreationDate.Time, Region: b.BucketRegion})
+		out.Buckets = append(out.Buckets, BucketInfo{Name: b.Name, CreationDate: b.CreationDate.Time, Region: b.BucketRegion})
 	}
 	return out, nil
 }
@@ -39,9 +47,15 @@ type CreateBucketInput struct {
 	LocationConstraint string
 }
 
+// CreateBucketOutput is the result of CreateBucket.
+type CreateBucketOutput struct {
+	// Location is the Location header S3 answers with ("/bucket").
+	Location string
+}
+
 // CreateBucket creates a bucket. An existing bucket owned by the caller is
 // BucketAlreadyOwnedByYou (except in us-east-1 on AWS, which succeeds).
-func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) error {
+func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) (*CreateBucketOutput, error) {
 	loc := in.LocationConstraint
 	if loc == "" {
 		loc = c.region
@@ -50,12 +64,32 @@ func (c *Client) CreateBucket(ctx context.Context, in *CreateBucketInput) error 
 	if loc != "" && loc != "us-east-1" {
 		doc = s3xml.CreateBucketConfiguration{LocationConstraint: loc}
 	}
-	return c.doXML(ctx, &call{op: "CreateBucket", method: http.MethodPut, bucket: in.Bucket}, doc, nil)
+	resp, err := c.doXMLResp(ctx, &call{op: "CreateBucket", method: http.MethodPut, bucket: in.Bucket}, doc, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &CreateBucketOutput{Location: resp.Header.Get("Location")}, nil
 }
 
+// DeleteBucketInput is the input of DeleteBucket.
+type DeleteBucketInput struct {
+	Bucket string
+}
+
+// DeleteBucketOutput is the result of DeleteBucket.
+type DeleteBucketOutput struct{}
+
 // DeleteBucket deletes an empty bucket (BucketNotEmpty otherwise).
-func (c *Client) DeleteBucket(ctx context.Context, bucket string) error {
-	return c.doXML(ctx, &call{op: "DeleteBucket", method: http.MethodDelete, bucket: bucket}, nil, nil)
+func (c *Client) DeleteBucket(ctx context.Context, in *DeleteBucketInput) (*DeleteBucketOutput, error) {
+	if err := c.doXML(ctx, &call{op: "DeleteBucket", method: http.MethodDelete, bucket: in.Bucket}, nil, nil); err != nil {
+		return nil, err
+	}
+	return &DeleteBucketOutput{}, nil
+}
+
+// HeadBucketInput is the input of HeadBucket.
+type HeadBucketInput struct {
+	Bucket string
 }
 
 // HeadBucketOutput is the result of HeadBucket.
@@ -66,8 +100,8 @@ type HeadBucketOutput struct {
 
 // HeadBucket checks that a bucket exists and is accessible. A missing
 // bucket is a 404 *Error (code NotFound; errors.Is(err, s3.NotFound)).
-func (c *Client) HeadBucket(ctx context.Context, bucket string) (*HeadBucketOutput, error) {
-	resp, err := c.do(ctx, &call{op: "HeadBucket", method: http.MethodHead, bucket: bucket})
+func (c *Client) HeadBucket(ctx context.Context, in *HeadBucketInput) (*HeadBucketOutput, error) {
+	resp, err := c.do(ctx, &call{op: "HeadBucket", method: http.MethodHead, bucket: in.Bucket})
 	if err != nil {
 		return nil, err
 	}
@@ -75,19 +109,30 @@ func (c *Client) HeadBucket(ctx context.Context, bucket string) (*HeadBucketOutp
 	return &HeadBucketOutput{Region: resp.Header.Get(s3xml.HeaderBucketRegion)}, nil
 }
 
-// GetBucketLocation returns the bucket's region; S3's empty answer for
-// us-east-1 is returned as "us-east-1".
-func (c *Client) GetBucketLocation(ctx context.Context, bucket string) (string, error) {
+// GetBucketLocationInput is the input of GetBucketLocation.
+type GetBucketLocationInput struct {
+	Bucket string
+}
+
+// GetBucketLocationOutput is the result of GetBucketLocation.
+type GetBucketLocationOutput struct {
+	// Region is the bucket's region. S3's empty LocationConstraint (for
+	// us-east-1) is "us-east-1" here, and its legacy "EU" is "eu-west-1".
+	Region string
+}
+
+// GetBucketLocation returns the bucket's region.
+func (c *Client) GetBucketLocation(ctx context.Context, in *GetBucketLocationInput) (*GetBucketLocationOutput, error) {
 	var res s3xml.LocationConstraint
-	cl := &call{op: "GetBucketLocation", method: http.MethodGet, bucket: bucket, query: url.Values{"location": {""}}}
+	cl := &call{op: "GetBucketLocation", method: http.MethodGet, bucket: in.Bucket, query: url.Values{"location": {""}}}
 	if err := c.doXML(ctx, cl, nil, &res); err != nil {
-		return "", err
+		return nil, err
 	}
 	switch res.Value {
 	case "":
-		return "us-east-1", nil
+		return &GetBucketLocationOutput{Region: "us-east-1"}, nil
 	case "EU":
-		return "eu-west-1", nil
+		return &GetBucketLocationOutput{Region: "eu-west-1"}, nil
 	}
-	return res.Value, nil
+	return &GetBucketLocationOutput{Region: res.Value}, nil
 }

@@ -55,7 +55,7 @@ func TestCABundle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = c.ListBuckets(context.Background())
+			_, err = c.ListBuckets(context.Background(), &ListBucketsInput{})
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("ListBuckets: %v", err)

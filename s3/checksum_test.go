@@ -191,7 +191,7 @@ func TestDeleteObjectsIntegrityHeaders(t *testing.T) {
 	for i := range ids {
 		ids[i] = ObjectID{Key: "k"}
 	}
-	if _, err := c.DeleteObjects(context.Background(), "bucket", ids, true); err != nil {
+	if _, err := c.DeleteObjects(context.Background(), &DeleteObjectsInput{Bucket: "bucket", Objects: ids, Quiet: true}); err != nil {
 		t.Fatal(err)
 	}
 	if len(*got) != 3 {

@@ -5,16 +5,44 @@
 // settings), and Session.Client returns a *Client with one method per S3
 // operation.
 //
-// # Model
+// # API shape
 //
-// Every operation takes a context first and typed input, and returns typed
-// output. Request bodies are io.Readers: a body that is also an io.Seeker
-// is hashed, rewound and retried; any other reader is streamed once and
-// never retried (a consumed stream cannot be replayed). GetObject returns
-// as soon as headers arrive and streams the body. Listings come as one page
-// per call (ListObjectsV2, ...) and as Go iterators that fetch lazily
-// (ListObjectsV2Pages, ListObjects), so listing millions of keys takes
-// constant memory.
+// The package keeps a few rules, so that any call can be guessed from its
+// operation's name in the S3 API reference:
+//
+//   - Every S3 operation is a method Op(ctx, *OpInput) (*OpOutput, error),
+//     named as in the S3 API and botocore (ListObjects is the original V1
+//     listing, ListObjectsV2 its successor). On success the output is never
+//     nil; an operation S3 answers with nothing returns an empty output
+//     struct, so fields can be added later without changing the signature.
+//   - A paginated operation ListX has two iterators beside it: ListXPages
+//     yields each *ListXOutput page, AllX yields the entries across pages
+//     (ListObjectsV2Pages and AllObjectsV2, ListObjectsPages and
+//     AllObjects, ListObjectVersionsPages and AllObjectVersions,
+//     ListPartsPages and AllParts, ListMultipartUploadsPages and
+//     AllMultipartUploads). Both fetch a page only when the loop asks for
+//     it, so listing millions of keys takes constant memory; after an error
+//     the iteration stops. ListBuckets answers in one response.
+//   - A presigning method PresignOp(ctx, *OpInput, expires) takes the
+//     operation's own input and returns a *PresignedRequest; a field a URL
+//     cannot carry (a header, a body) is refused, not dropped.
+//     PresignPostObject(ctx, *PresignPostInput, expires) is the browser
+//     form's counterpart: it returns the URL and form fields of a
+//     presigned POST, as boto3's generate_presigned_post does.
+//   - Configuration comes in two scopes: SessionOption for NewSession (what
+//     is loaded and resolved once: profile, environment, keys, region, HTTP
+//     client, clock) and ClientOption for Session.Client (endpoint,
+//     addressing, provider row, retries, checksums, anonymous access,
+//     logging), as boto3 splits boto3.Session(...) from session.client(...).
+//   - Failures are typed errors (see below), never a bool or a status code.
+//
+// Package transfer's Client interface is declared in these types, so a
+// *Client is passed to transfer.New as it is.
+//
+// Request bodies are io.Readers: a body that is also an io.Seeker is
+// hashed, rewound and retried; any other reader is streamed once and never
+// retried (a consumed stream cannot be replayed). GetObject returns as soon
+// as headers arrive and streams the body.
 //
 // Failures are *Error values for S3 error responses (Code, Message,
 // StatusCode, RequestID, HostID, Bucket, Key, Op) and *OpError for

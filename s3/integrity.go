@@ -64,14 +64,8 @@ func checkStored(cl *call, p *payload, resp *http.Response) error {
 }
 
 // etagIsMD5 reports whether an upload response's ETag is the MD5 of the
-// body: S3 documents that it is not under SSE-KMS (aws:kms, aws:kms:dsse)
-// and SSE-C.
-func etagIsMD5(h http.Header) bool {
-	if strings.HasPrefix(h.Get("X-Amz-Server-Side-Encryption"), "aws:kms") {
-		return false
-	}
-	return h.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") == ""
-}
+// body.
+func etagIsMD5(h http.Header) bool { return encryptionFromHeader(h).ETagIsMD5() }
 
 // isHexMD5 reports whether s is 32 hex digits (an ETag of another shape,
 // such as "…-N" or a server's opaque token, says nothing about the MD5).

@@ -107,56 +107,92 @@ func decoder(encodingType string) func(string) string {
 // a way forward, instead of looping forever.
 var errPaginationStuck = errors.New("server reported a truncated listing without a usable continuation marker")
 
-// ListObjectsV2Pages iterates over the pages of a listing, fetching each
-// page only when the loop asks for it (so a listing of millions of keys
-// streams in constant memory). After an error the iteration stops.
+// ListObjectsV2Pages iterates over the pages of ListObjectsV2, fetching
+// each page only when the loop asks for it (so a listing of millions of
+// keys streams in constant memory). After an error the iteration stops.
 //
 //	for page, err := range client.ListObjectsV2Pages(ctx, &s3.ListObjectsV2Input{Bucket: "b"}) { ... }
 func (c *Client) ListObjectsV2Pages(ctx context.Context, in *ListObjectsV2Input) iter.Seq2[*ListObjectsV2Output, error] {
-	return func(yield func(*ListObjectsV2Output, error) bool) {
+	stuck := &OpError{Op: "ListObjectsV2", Bucket: in.Bucket, Err: errPaginationStuck}
+	return paginate(ctx, in, c.ListObjectsV2, stuck, func(req *ListObjectsV2Input, page *ListObjectsV2Output) bool {
+		if page.NextContinuationToken == "" || page.NextContinuationToken == req.ContinuationToken {
+			return false
+		}
+		req.ContinuationToken = page.NextContinuationToken
+		return true
+	})
+}
+
+// AllObjectsV2 iterates over every object of a ListObjectsV2 listing
+// across pages, in key order. With a delimiter, common prefixes are
+// yielded too (IsPrefix set), merged into key order with the objects of
+// their page.
+//
+//	for obj, err := range client.AllObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: "b", Prefix: "logs/"}) {
+//		if err != nil { return err }
+//		fmt.Println(obj.Key, obj.Size)
+//	}
+func (c *Client) AllObjectsV2(ctx context.Context, in *ListObjectsV2Input) iter.Seq2[Object, error] {
+	return items(c.ListObjectsV2Pages(ctx, in), func(p *ListObjectsV2Output) []Object {
+		return withPrefixes(p.Objects, p.CommonPrefixes)
+	})
+}
+
+// withPrefixes merges a page's common prefixes, as IsPrefix entries, into
+// its objects in key order.
+func withPrefixes(objs []Object, pres []string) []Object {
+	if len(pres) == 0 {
+		return objs
+	}
+	out := make([]Object, 0, len(objs)+len(pres))
+	for len(objs) > 0 || len(pres) > 0 {
+		if len(pres) == 0 || (len(objs) > 0 && objs[0].Key < pres[0]) {
+			out, objs = append(out, objs[0]), objs[1:]
+		} else {
+			out, pres = append(out, Object{Key: pres[0], IsPrefix: true}), pres[1:]
+		}
+	}
+	return out
+}
+
+// paginate yields the pages of a listing: list is called with a copy of
+// in, which next advances past each truncated page; next reports false
+// when the page offers no usable marker, and the iteration ends with
+// stuck rather than looping forever.
+func paginate[In, Out any, P interface {
+	*Out
+	truncated() bool
+}](ctx context.Context, in *In, list func(context.Context, *In) (P, error), stuck error, next func(*In, P) bool) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
 		req := *in
 		for {
-			page, err := c.ListObjectsV2(ctx, &req)
+			page, err := list(ctx, &req)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if !yield(page, nil) || !page.IsTruncated {
+			if !yield(page, nil) || !page.truncated() {
 				return
 			}
-			if page.NextContinuationToken == "" || page.NextContinuationToken == req.ContinuationToken {
-				yield(nil, &OpError{Op: "ListObjectsV2", Bucket: in.Bucket, Err: errPaginationStuck})
+			if !next(&req, page) {
+				yield(nil, stuck)
 				return
 			}
-			req.ContinuationToken = page.NextContinuationToken
 		}
 	}
 }
 
-// ListObjects iterates over every object of a listing across pages, in key
-// order. With a delimiter, common prefixes are yielded too (IsPrefix set),
-// merged into key order with the objects of their page.
-//
-//	for obj, err := range client.ListObjects(ctx, &s3.ListObjectsV2Input{Bucket: "b", Prefix: "logs/"}) {
-//		if err != nil { return err }
-//		fmt.Println(obj.Key, obj.Size)
-//	}
-func (c *Client) ListObjects(ctx context.Context, in *ListObjectsV2Input) iter.Seq2[Object, error] {
-	return func(yield func(Object, error) bool) {
-		for page, err := range c.ListObjectsV2Pages(ctx, in) {
+// items flattens an iterator of pages into an iterator of their entries.
+func items[P, T any](pages iter.Seq2[P, error], entries func(P) []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for page, err := range pages {
 			if err != nil {
-				yield(Object{}, err)
+				var zero T
+				yield(zero, err)
 				return
 			}
-			objs, pres := page.Objects, page.CommonPrefixes
-			for len(objs) > 0 || len(pres) > 0 {
-				var o Object
-				if len(pres) == 0 || (len(objs) > 0 && objs[0].Key < pres[0]) {
-					o, objs = objs[0], objs[1:]
-				} else {
-					o, pres = Object{Key: pres[0], IsPrefix: true}, pres[1:]
-				}
-				if !yield(o, nil) {
+			for _, e := range entries(page) {
+				if !yield(e, nil) {
 					return
 				}
 			}
@@ -164,15 +200,17 @@ func (c *Client) ListObjects(ctx context.Context, in *ListObjectsV2Input) iter.S
 	}
 }
 
-// ListObjectsV1Input is the input of the original ListObjects API, for
-// servers without V2.
-type ListObjectsV1Input struct {
+func (p *ListObjectsV2Output) truncated() bool { return p.IsTruncated }
+
+// ListObjectsInput is the input of ListObjects, the original listing API
+// (V1), for servers without ListObjectsV2.
+type ListObjectsInput struct {
 	Bucket, Prefix, Delimiter, Marker string
 	MaxKeys                           int
 }
 
-// ListObjectsV1Output is one page of ListObjects (V1).
-type ListObjectsV1Output struct {
+// ListObjectsOutput is one page of ListObjects (V1).
+type ListObjectsOutput struct {
 	Objects        []Object
 	CommonPrefixes []string
 	IsTruncated    bool
@@ -181,8 +219,9 @@ type ListObjectsV1Output struct {
 	NextMarker string
 }
 
-// ListObjectsV1 returns one page of the original ListObjects API.
-func (c *Client) ListObjectsV1(ctx context.Context, in *ListObjectsV1Input) (*ListObjectsV1Output, error) {
+// ListObjects returns one page of the original listing API (V1); prefer
+// ListObjectsV2 where the server has it.
+func (c *Client) ListObjects(ctx context.Context, in *ListObjectsInput) (*ListObjectsOutput, error) {
 	q := url.Values{"encoding-type": {s3xml.EncodingTypeURL}}
 	setQ(q, "prefix", in.Prefix)
 	setQ(q, "delimiter", in.Delimiter)
@@ -195,7 +234,7 @@ func (c *Client) ListObjectsV1(ctx context.Context, in *ListObjectsV1Input) (*Li
 		return nil, err
 	}
 	dec := decoder(res.EncodingType)
-	out := &ListObjectsV1Output{IsTruncated: res.IsTruncated, NextMarker: dec(res.NextMarker), Objects: objectsFromXML(res.Contents, dec)}
+	out := &ListObjectsOutput{IsTruncated: res.IsTruncated, NextMarker: dec(res.NextMarker), Objects: objectsFromXML(res.Contents, dec)}
 	for _, p := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, dec(p.Prefix))
 	}
@@ -210,6 +249,29 @@ func (c *Client) ListObjectsV1(ctx context.Context, in *ListObjectsV1Input) (*Li
 		out.NextMarker = last
 	}
 	return out, nil
+}
+
+func (p *ListObjectsOutput) truncated() bool { return p.IsTruncated }
+
+// ListObjectsPages iterates over the pages of ListObjects (V1), as
+// ListObjectsV2Pages does for V2.
+func (c *Client) ListObjectsPages(ctx context.Context, in *ListObjectsInput) iter.Seq2[*ListObjectsOutput, error] {
+	stuck := &OpError{Op: "ListObjects", Bucket: in.Bucket, Err: errPaginationStuck}
+	return paginate(ctx, in, c.ListObjects, stuck, func(req *ListObjectsInput, page *ListObjectsOutput) bool {
+		if page.NextMarker == "" || page.NextMarker == req.Marker {
+			return false
+		}
+		req.Marker = page.NextMarker
+		return true
+	})
+}
+
+// AllObjects iterates over every object of a ListObjects (V1) listing
+// across pages, as AllObjectsV2 does for V2.
+func (c *Client) AllObjects(ctx context.Context, in *ListObjectsInput) iter.Seq2[Object, error] {
+	return items(c.ListObjectsPages(ctx, in), func(p *ListObjectsOutput) []Object {
+		return withPrefixes(p.Objects, p.CommonPrefixes)
+	})
 }
 
 // ObjectVersion is one entry of ListObjectVersions: a version or a delete
@@ -261,15 +323,36 @@ func (c *Client) ListObjectVersions(ctx context.Context, in *ListObjectVersionsI
 	dec := decoder(res.EncodingType)
 	out := &ListObjectVersionsOutput{IsTruncated: res.IsTruncated, NextKeyMarker: dec(res.NextKeyMarker),
 		NextVersionIDMarker: res.NextVersionIDMarker}
-	for _, v := range res.Versions {
-		out.Versions = append(out.Versions, ObjectVersion{Key: dec(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
-			LastModified: v.LastModified.Time, ETag: v.ETag, Size: v.Size, StorageClass: v.StorageClass})
+	version := func(v s3xml.ObjectVersion) ObjectVersion {
+		return ObjectVersion{Key: dec(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
+			LastModified: v.LastModified.Time, ETag: v.ETag, Size: v.Size, StorageClass: v.StorageClass}
 	}
-	for _, d := range res.DeleteMarkers {
-		out.Versions = append(out.Versions, ObjectVersion{Key: dec(d.Key), VersionID: d.VersionID, IsLatest: d.IsLatest,
-			LastModified: d.LastModified.Time, IsDeleteMarker: true})
+	marker := func(d s3xml.DeleteMarkerEntry) ObjectVersion {
+		return ObjectVersion{Key: dec(d.Key), VersionID: d.VersionID, IsLatest: d.IsLatest,
+			LastModified: d.LastModified.Time, IsDeleteMarker: true}
 	}
-	sortVersions(out.Versions)
+	if len(res.Order) == len(res.Versions)+len(res.DeleteMarkers) {
+		// The document's own order: S3's, which timestamps cannot always
+		// recover (a marker and a version in the same millisecond).
+		vi, mi := 0, 0
+		for _, m := range res.Order {
+			if m {
+				out.Versions = append(out.Versions, marker(res.DeleteMarkers[mi]))
+				mi++
+			} else {
+				out.Versions = append(out.Versions, version(res.Versions[vi]))
+				vi++
+			}
+		}
+	} else {
+		for _, v := range res.Versions {
+			out.Versions = append(out.Versions, version(v))
+		}
+		for _, d := range res.DeleteMarkers {
+			out.Versions = append(out.Versions, marker(d))
+		}
+		sortVersions(out.Versions)
+	}
 	for _, p := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, dec(p.Prefix))
 	}
@@ -290,24 +373,23 @@ func sortVersions(vs []ObjectVersion) {
 	})
 }
 
+func (p *ListObjectVersionsOutput) truncated() bool { return p.IsTruncated }
+
 // ListObjectVersionsPages iterates over the pages of ListObjectVersions.
 func (c *Client) ListObjectVersionsPages(ctx context.Context, in *ListObjectVersionsInput) iter.Seq2[*ListObjectVersionsOutput, error] {
-	return func(yield func(*ListObjectVersionsOutput, error) bool) {
-		req := *in
-		for {
-			page, err := c.ListObjectVersions(ctx, &req)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(page, nil) || !page.IsTruncated {
-				return
-			}
-			if page.NextKeyMarker == "" || (page.NextKeyMarker == req.KeyMarker && page.NextVersionIDMarker == req.VersionIDMarker) {
-				yield(nil, &OpError{Op: "ListObjectVersions", Bucket: in.Bucket, Err: errPaginationStuck})
-				return
-			}
-			req.KeyMarker, req.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+	stuck := &OpError{Op: "ListObjectVersions", Bucket: in.Bucket, Err: errPaginationStuck}
+	return paginate(ctx, in, c.ListObjectVersions, stuck, func(req *ListObjectVersionsInput, page *ListObjectVersionsOutput) bool {
+		if page.NextKeyMarker == "" || (page.NextKeyMarker == req.KeyMarker && page.NextVersionIDMarker == req.VersionIDMarker) {
+			return false
 		}
-	}
+		req.KeyMarker, req.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+		return true
+	})
+}
+
+// AllObjectVersions iterates over every version and delete marker of a
+// ListObjectVersions listing across pages. Common prefixes (with a
+// delimiter) are only in the pages.
+func (c *Client) AllObjectVersions(ctx context.Context, in *ListObjectVersionsInput) iter.Seq2[ObjectVersion, error] {
+	return items(c.ListObjectVersionsPages(ctx, in), func(p *ListObjectVersionsOutput) []ObjectVersion { return p.Versions })
 }

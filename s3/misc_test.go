@@ -22,11 +22,11 @@ func TestAnonymousRequestsAreUnsigned(t *testing.T) {
 		io.WriteString(w, "public")
 	}))
 	defer srv.Close()
-	sess, err := NewSession(context.Background(), WithAnonymous(), WithEnv(envMap(nil), t.TempDir()))
+	sess, err := NewSession(context.Background(), WithEnv(envMap(nil), t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := sess.Client(WithEndpointURL(srv.URL))
+	c, err := sess.Client(WithEndpointURL(srv.URL), WithAnonymous())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,11 +35,11 @@ func TestAnonymousRequestsAreUnsigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Body.Close()
-	u, err := c.PresignGetObject(context.Background(), "public", "k", 60e9)
+	u, err := c.PresignGetObject(context.Background(), &GetObjectInput{Bucket: "public", Key: "k"}, 60e9)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(auth) != 1 || auth[0] != "" || strings.Contains(u, "X-Amz-Signature") {
+	if len(auth) != 1 || auth[0] != "" || strings.Contains(u.URL, "X-Amz-Signature") {
 		t.Errorf("anonymous client signed: headers %q, presigned %s", auth, u)
 	}
 }
@@ -55,7 +55,7 @@ func TestLoggerNeverSeesSecrets(t *testing.T) {
 		cfg.logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		cfg.maxAttempts = 2
 	})
-	_, err := c.HeadObject(context.Background(), &GetObjectInput{Bucket: "b", Key: "k"})
+	_, err := c.HeadObject(context.Background(), &HeadObjectInput{Bucket: "b", Key: "k"})
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -83,7 +83,7 @@ func TestEmptyNamesAreRejectedBeforeSending(t *testing.T) {
 		{"GetObject without key", func() error { _, err := c.GetObject(ctx, &GetObjectInput{Bucket: "b"}); return err }},
 		{"DeleteObject without key", func() error { _, err := c.DeleteObject(ctx, &DeleteObjectInput{Bucket: "b"}); return err }},
 		{"PutObject without bucket", func() error { _, err := c.PutObject(ctx, &PutObjectInput{Key: "k"}); return err }},
-		{"bucket with a slash", func() error { _, err := c.HeadBucket(ctx, "a/b"); return err }},
+		{"bucket with a slash", func() error { _, err := c.HeadBucket(ctx, &HeadBucketInput{Bucket: "a/b"}); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,7 +175,7 @@ func TestRegionRedirect(t *testing.T) {
 	if _, err := c.PutObject(ctx, &PutObjectInput{Bucket: "euro", Key: "k", Body: strings.NewReader("x")}); err != nil {
 		t.Fatalf("PutObject across regions: %v", err)
 	}
-	if _, err := c.HeadObject(ctx, &GetObjectInput{Bucket: "euro", Key: "k"}); err != nil {
+	if _, err := c.HeadObject(ctx, &HeadObjectInput{Bucket: "euro", Key: "k"}); err != nil {
 		t.Fatalf("HeadObject after redirect: %v", err)
 	}
 	if strings.Join(regions, ",") != "us-east-1,eu-west-1,eu-west-1" {
@@ -237,5 +237,44 @@ func TestProviderNotGuessedFromServerHeader(t *testing.T) {
 				t.Error("second request to a server not known to verify checksums carried no Content-MD5")
 			}
 		})
+	}
+}
+
+// A presigned URL carries only what fits in a URL: fields that would be
+// headers or a body are refused with an error naming them, rather than
+// silently dropped from a URL that then does something else.
+func TestPresignRefusesWhatAURLCannotCarry(t *testing.T) {
+	c := testClient(t, "http://127.0.0.1:9")
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		presign func() (*PresignedRequest, error)
+		want    string
+	}{
+		{"range", func() (*PresignedRequest, error) {
+			return c.PresignGetObject(ctx, &GetObjectInput{Bucket: "b", Key: "k", Range: "bytes=0-1"}, time.Hour)
+		}, "Range"},
+		{"content type", func() (*PresignedRequest, error) {
+			return c.PresignPutObject(ctx, &PutObjectInput{Bucket: "b", Key: "k", ObjectHeaders: ObjectHeaders{ContentType: "text/plain"}}, time.Hour)
+		}, "Content-Type"},
+		{"body", func() (*PresignedRequest, error) {
+			return c.PresignPutObject(ctx, &PutObjectInput{Bucket: "b", Key: "k", Body: strings.NewReader("x")}, time.Hour)
+		}, "Body"},
+		{"missing key", func() (*PresignedRequest, error) {
+			return c.PresignGetObject(ctx, &GetObjectInput{Bucket: "b"}, time.Hour)
+		}, "key is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.presign()
+			var oe *OpError
+			if !errors.As(err, &oe) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("presign = %+v, %v; want an *OpError naming %q", got, err, tt.want)
+			}
+		})
+	}
+	got, err := c.PresignGetObject(ctx, &GetObjectInput{Bucket: "b", Key: "k", VersionID: "v1"}, time.Hour)
+	if err != nil || got.Method != http.MethodGet || !strings.Contains(got.URL, "versionId=v1") {
+		t.Errorf("presigned versioned GET = %+v, %v", got, err)
 	}
 }

@@ -35,8 +35,16 @@ type CreateMultipartUploadInput struct {
 	ChecksumType string
 }
 
-// CreateMultipartUpload starts a multipart upload and returns its upload ID.
-func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartUploadInput) (uploadID string, err error) {
+// CreateMultipartUploadOutput is the result of CreateMultipartUpload.
+type CreateMultipartUploadOutput struct {
+	Bucket, Key string
+	// UploadID names the upload in UploadPart, CompleteMultipartUpload and
+	// AbortMultipartUpload.
+	UploadID string
+}
+
+// CreateMultipartUpload starts a multipart upload.
+func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartUploadInput) (*CreateMultipartUploadOutput, error) {
 	h := http.Header{}
 	in.ObjectHeaders.apply(h)
 	set(h, s3xml.HeaderChecksumAlgorithm, in.ChecksumAlgorithm)
@@ -45,9 +53,9 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in *CreateMultipartU
 	cl := &call{op: "CreateMultipartUpload", method: http.MethodPost, bucket: in.Bucket, key: in.Key,
 		header: h, query: url.Values{"uploads": {""}}}
 	if err := c.doXML(ctx, cl, nil, &res); err != nil {
-		return "", err
+		return nil, err
 	}
-	return res.UploadID, nil
+	return &CreateMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, UploadID: res.UploadID}, nil
 }
 
 // UploadPartInput is the input of UploadPart.
@@ -68,22 +76,29 @@ type UploadPartOutput struct {
 	// Checksums holds the part checksum the server echoed; pass it back in
 	// CompletedPart when the upload declared a ChecksumAlgorithm.
 	Checksums Checksums
+	// Encryption is how the server encrypts the upload; under SSE-KMS and
+	// SSE-C the ETag is not the part's MD5.
+	Encryption Encryption
 }
 
 // UploadPart uploads one part, with the same integrity checks as
 // PutObject (a mismatching ETag is an *IntegrityError).
 func (c *Client) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPartOutput, error) {
-	q := url.Values{"partNumber": {strconv.Itoa(in.PartNumber)}, "uploadId": {in.UploadID}}
-	h := http.Header{}
-	set(h, "Content-Md5", in.ContentMD5)
-	cl := &call{op: "UploadPart", method: http.MethodPut, bucket: in.Bucket, key: in.Key, query: q, header: h,
-		body: in.Body, size: lengthOrUnknown(in.Body, in.ContentLength), checksum: true}
-	resp, err := c.do(ctx, cl)
+	resp, err := c.do(ctx, in.request())
 	if err != nil {
 		return nil, err
 	}
 	drain(resp)
-	return &UploadPartOutput{ETag: resp.Header.Get("Etag"), Checksums: checksumsFromHeader(resp.Header)}, nil
+	return &UploadPartOutput{ETag: resp.Header.Get("Etag"), Checksums: checksumsFromHeader(resp.Header),
+		Encryption: encryptionFromHeader(resp.Header)}, nil
+}
+
+func (in *UploadPartInput) request() *call {
+	q := url.Values{"partNumber": {strconv.Itoa(in.PartNumber)}, "uploadId": {in.UploadID}}
+	h := http.Header{}
+	set(h, "Content-Md5", in.ContentMD5)
+	return &call{op: "UploadPart", method: http.MethodPut, bucket: in.Bucket, key: in.Key, query: q, header: h,
+		body: in.Body, size: lengthOrUnknown(in.Body, in.ContentLength), checksum: true}
 }
 
 // UploadPartCopyInput is the input of UploadPartCopy.
@@ -127,6 +142,13 @@ type CompletedPart struct {
 	Checksums Checksums
 }
 
+// CompleteMultipartUploadInput is the input of CompleteMultipartUpload.
+type CompleteMultipartUploadInput struct {
+	Bucket, Key, UploadID string
+	// Parts are the parts to assemble, in ascending PartNumber order.
+	Parts []CompletedPart
+}
+
 // CompleteMultipartUploadOutput is the result of CompleteMultipartUpload.
 type CompleteMultipartUploadOutput struct {
 	Location  string
@@ -139,14 +161,14 @@ type CompleteMultipartUploadOutput struct {
 // order) into the object. S3 can report failure inside a 200 response
 // after a long wait; that comes back as an *Error, retried when the code is
 // retryable (InternalError).
-func (c *Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart) (*CompleteMultipartUploadOutput, error) {
-	doc := s3xml.CompleteMultipartUpload{Parts: make([]s3xml.CompletedPart, 0, len(parts))}
-	for _, p := range parts {
+func (c *Client) CompleteMultipartUpload(ctx context.Context, in *CompleteMultipartUploadInput) (*CompleteMultipartUploadOutput, error) {
+	doc := s3xml.CompleteMultipartUpload{Parts: make([]s3xml.CompletedPart, 0, len(in.Parts))}
+	for _, p := range in.Parts {
 		doc.Parts = append(doc.Parts, s3xml.CompletedPart{PartNumber: p.PartNumber, ETag: p.ETag, Checksums: p.Checksums.xml()})
 	}
 	var res s3xml.CompleteMultipartUploadResult
-	cl := &call{op: "CompleteMultipartUpload", method: http.MethodPost, bucket: bucket, key: key,
-		query: url.Values{"uploadId": {uploadID}}, errorIn200: true}
+	cl := &call{op: "CompleteMultipartUpload", method: http.MethodPost, bucket: in.Bucket, key: in.Key,
+		query: url.Values{"uploadId": {in.UploadID}}, errorIn200: true}
 	resp, err := c.doXMLResp(ctx, cl, doc, &res)
 	if err != nil {
 		return nil, err
@@ -155,11 +177,22 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		VersionID: resp.Header.Get(s3xml.HeaderVersionID), Checksums: checksumsFromXML(res.Checksums)}, nil
 }
 
+// AbortMultipartUploadInput is the input of AbortMultipartUpload.
+type AbortMultipartUploadInput struct {
+	Bucket, Key, UploadID string
+}
+
+// AbortMultipartUploadOutput is the result of AbortMultipartUpload.
+type AbortMultipartUploadOutput struct{}
+
 // AbortMultipartUpload discards an upload and its parts.
-func (c *Client) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
-	cl := &call{op: "AbortMultipartUpload", method: http.MethodDelete, bucket: bucket, key: key,
-		query: url.Values{"uploadId": {uploadID}}}
-	return c.doXML(ctx, cl, nil, nil)
+func (c *Client) AbortMultipartUpload(ctx context.Context, in *AbortMultipartUploadInput) (*AbortMultipartUploadOutput, error) {
+	cl := &call{op: "AbortMultipartUpload", method: http.MethodDelete, bucket: in.Bucket, key: in.Key,
+		query: url.Values{"uploadId": {in.UploadID}}}
+	if err := c.doXML(ctx, cl, nil, nil); err != nil {
+		return nil, err
+	}
+	return &AbortMultipartUploadOutput{}, nil
 }
 
 // ListPartsInput is the input of ListParts.
@@ -208,26 +241,23 @@ func (c *Client) ListParts(ctx context.Context, in *ListPartsInput) (*ListPartsO
 	return out, nil
 }
 
-// ListPartsPages iterates over every page of ListParts.
+func (p *ListPartsOutput) truncated() bool { return p.IsTruncated }
+
+// ListPartsPages iterates over the pages of ListParts.
 func (c *Client) ListPartsPages(ctx context.Context, in *ListPartsInput) iter.Seq2[*ListPartsOutput, error] {
-	return func(yield func(*ListPartsOutput, error) bool) {
-		req := *in
-		for {
-			page, err := c.ListParts(ctx, &req)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(page, nil) || !page.IsTruncated {
-				return
-			}
-			if page.NextPartNumberMarker <= req.PartNumberMarker {
-				yield(nil, &OpError{Op: "ListParts", Bucket: in.Bucket, Key: in.Key, Err: errPaginationStuck})
-				return
-			}
-			req.PartNumberMarker = page.NextPartNumberMarker
+	stuck := &OpError{Op: "ListParts", Bucket: in.Bucket, Key: in.Key, Err: errPaginationStuck}
+	return paginate(ctx, in, c.ListParts, stuck, func(req *ListPartsInput, page *ListPartsOutput) bool {
+		if page.NextPartNumberMarker <= req.PartNumberMarker {
+			return false
 		}
-	}
+		req.PartNumberMarker = page.NextPartNumberMarker
+		return true
+	})
+}
+
+// AllParts iterates over every part of an upload across ListParts pages.
+func (c *Client) AllParts(ctx context.Context, in *ListPartsInput) iter.Seq2[PartInfo, error] {
+	return items(c.ListPartsPages(ctx, in), func(p *ListPartsOutput) []PartInfo { return p.Parts })
 }
 
 // ListMultipartUploadsInput is the input of ListMultipartUploads.
@@ -279,25 +309,24 @@ func (c *Client) ListMultipartUploads(ctx context.Context, in *ListMultipartUplo
 	return out, nil
 }
 
-// ListMultipartUploadsPages iterates over every page of ListMultipartUploads.
+func (p *ListMultipartUploadsOutput) truncated() bool { return p.IsTruncated }
+
+// ListMultipartUploadsPages iterates over the pages of ListMultipartUploads.
 func (c *Client) ListMultipartUploadsPages(ctx context.Context, in *ListMultipartUploadsInput) iter.Seq2[*ListMultipartUploadsOutput, error] {
-	return func(yield func(*ListMultipartUploadsOutput, error) bool) {
-		req := *in
-		for {
-			page, err := c.ListMultipartUploads(ctx, &req)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(page, nil) || !page.IsTruncated {
-				return
-			}
-			if page.NextKeyMarker == "" && page.NextUploadIDMarker == "" ||
-				page.NextKeyMarker == req.KeyMarker && page.NextUploadIDMarker == req.UploadIDMarker {
-				yield(nil, &OpError{Op: "ListMultipartUploads", Bucket: in.Bucket, Err: errPaginationStuck})
-				return
-			}
-			req.KeyMarker, req.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
+	stuck := &OpError{Op: "ListMultipartUploads", Bucket: in.Bucket, Err: errPaginationStuck}
+	return paginate(ctx, in, c.ListMultipartUploads, stuck, func(req *ListMultipartUploadsInput, page *ListMultipartUploadsOutput) bool {
+		if page.NextKeyMarker == "" && page.NextUploadIDMarker == "" ||
+			page.NextKeyMarker == req.KeyMarker && page.NextUploadIDMarker == req.UploadIDMarker {
+			return false
 		}
-	}
+		req.KeyMarker, req.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
+		return true
+	})
+}
+
+// AllMultipartUploads iterates over every in-progress upload across
+// ListMultipartUploads pages. Common prefixes (with a delimiter) are only
+// in the pages.
+func (c *Client) AllMultipartUploads(ctx context.Context, in *ListMultipartUploadsInput) iter.Seq2[UploadInfo, error] {
+	return items(c.ListMultipartUploadsPages(ctx, in), func(p *ListMultipartUploadsOutput) []UploadInfo { return p.Uploads })
 }

@@ -43,6 +43,9 @@ type PutObjectOutput struct {
 	ETag      string
 	VersionID string
 	Checksums Checksums
+	// Encryption is how the server encrypted the object; under SSE-KMS and
+	// SSE-C the ETag is not the body's MD5 (see Encryption.ETagIsMD5).
+	Encryption Encryption
 }
 
 // PutObject stores an object. The body travels with a check the server
@@ -50,20 +53,23 @@ type PutObjectOutput struct {
 // a corrupted upload (BadDigest); where the server is not known to verify,
 // an ETag that is not the MD5 sent is an *IntegrityError.
 func (c *Client) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
-	h := http.Header{}
-	in.ObjectHeaders.apply(h)
-	set(h, "Content-Md5", in.ContentMD5)
-	set(h, "If-Match", in.IfMatch)
-	set(h, "If-None-Match", in.IfNoneMatch)
-	cl := &call{op: "PutObject", method: http.MethodPut, bucket: in.Bucket, key: in.Key,
-		header: h, body: in.Body, size: lengthOrUnknown(in.Body, in.ContentLength), checksum: true}
-	resp, err := c.do(ctx, cl)
+	resp, err := c.do(ctx, in.request())
 	if err != nil {
 		return nil, err
 	}
 	drain(resp)
 	return &PutObjectOutput{ETag: resp.Header.Get("Etag"), VersionID: resp.Header.Get(s3xml.HeaderVersionID),
-		Checksums: checksumsFromHeader(resp.Header)}, nil
+		Checksums: checksumsFromHeader(resp.Header), Encryption: encryptionFromHeader(resp.Header)}, nil
+}
+
+func (in *PutObjectInput) request() *call {
+	h := http.Header{}
+	in.ObjectHeaders.apply(h)
+	set(h, "Content-Md5", in.ContentMD5)
+	set(h, "If-Match", in.IfMatch)
+	set(h, "If-None-Match", in.IfNoneMatch)
+	return &call{op: "PutObject", method: http.MethodPut, bucket: in.Bucket, key: in.Key,
+		header: h, body: in.Body, size: lengthOrUnknown(in.Body, in.ContentLength), checksum: true}
 }
 
 func lengthOrUnknown(body io.Reader, n int64) int64 {
@@ -83,7 +89,7 @@ func drain(resp *http.Response) {
 	resp.Body.Close()
 }
 
-// GetObjectInput is the input of GetObject and HeadObject.
+// GetObjectInput is the input of GetObject.
 type GetObjectInput struct {
 	Bucket, Key string
 	VersionID   string
@@ -96,8 +102,27 @@ type GetObjectInput struct {
 	// NotModified error (status 304).
 	IfMatch, IfNoneMatch               string
 	IfModifiedSince, IfUnmodifiedSince time.Time
-	// ChecksumMode asks HeadObject for stored checksums. GetObject asks
-	// whenever response validation is when_supported (the default).
+	// ChecksumMode asks for stored checksums. GetObject asks whenever
+	// response validation is when_supported (the default) anyway.
+	ChecksumMode bool
+}
+
+// HeadObjectInput is the input of HeadObject: the fields of
+// GetObjectInput, with the same meaning.
+type HeadObjectInput struct {
+	Bucket, Key string
+	VersionID   string
+	// Range is an HTTP range; the answer describes that range
+	// (ContentLength, ContentRange) and the whole object (Size).
+	Range string
+	// PartNumber selects one part of a multipart object (1-based).
+	PartNumber int
+	// Conditions: a failed If-Match/If-Unmodified-Since is a
+	// PreconditionFailed error, a failed If-None-Match/If-Modified-Since a
+	// NotModified error (status 304).
+	IfMatch, IfNoneMatch               string
+	IfModifiedSince, IfUnmodifiedSince time.Time
+	// ChecksumMode asks for the stored checksums (x-amz-checksum-mode).
 	ChecksumMode bool
 }
 
@@ -154,8 +179,9 @@ type HeadObjectOutput struct{ ObjectInfo }
 // HeadObject returns an object's metadata. A missing key is an *Error with
 // status 404 and code NotFound (HEAD responses have no body to say more);
 // errors.Is(err, s3.NotFound) and IsNotFound match it.
-func (c *Client) HeadObject(ctx context.Context, in *GetObjectInput) (*HeadObjectOutput, error) {
-	resp, err := c.do(ctx, in.request("HeadObject", http.MethodHead, in.ChecksumMode))
+func (c *Client) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObjectOutput, error) {
+	get := GetObjectInput(*in)
+	resp, err := c.do(ctx, get.request("HeadObject", http.MethodHead, in.ChecksumMode))
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +237,14 @@ type DeleteObjectsError struct {
 	Key, VersionID, Code, Message string
 }
 
+// DeleteObjectsInput is the input of DeleteObjects.
+type DeleteObjectsInput struct {
+	Bucket  string
+	Objects []ObjectID
+	// Quiet asks the server to list only failures, not every deleted key.
+	Quiet bool
+}
+
 // DeleteObjectsOutput is the result of DeleteObjects. A request that
 // succeeds can still report per-key Errors.
 type DeleteObjectsOutput struct {
@@ -223,21 +257,22 @@ const MaxDeleteObjects = s3xml.MaxDeleteObjects
 
 // DeleteObjects deletes many objects with batched requests of at most
 // MaxDeleteObjects keys each, sent one after another; results are merged.
-// quiet asks the server to list only failures. Each request carries
+// Each request carries
 // Content-MD5 (which every S3 implementation accepts, unlike the CRC32
 // header botocore switched to in 2025), and CRC32 too where supported.
-func (c *Client) DeleteObjects(ctx context.Context, bucket string, objects []ObjectID, quiet bool) (*DeleteObjectsOutput, error) {
+func (c *Client) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*DeleteObjectsOutput, error) {
 	out := &DeleteObjectsOutput{}
+	objects := in.Objects
 	for len(objects) > 0 {
 		n := min(len(objects), MaxDeleteObjects)
 		batch := objects[:n]
 		objects = objects[n:]
-		doc := s3xml.Delete{Quiet: quiet}
+		doc := s3xml.Delete{Quiet: in.Quiet}
 		for _, o := range batch {
 			doc.Objects = append(doc.Objects, s3xml.ObjectIdentifier{Key: o.Key, VersionID: o.VersionID})
 		}
 		var res s3xml.DeleteResult
-		cl := &call{op: "DeleteObjects", method: http.MethodPost, bucket: bucket,
+		cl := &call{op: "DeleteObjects", method: http.MethodPost, bucket: in.Bucket,
 			query: url.Values{"delete": {""}}, requireMD5: true, checksum: true}
 		if err := c.doXML(ctx, cl, doc, &res); err != nil {
 			return out, err

@@ -166,7 +166,7 @@ func TestContextCancelStopsRetrying(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.HeadObject(ctx, &GetObjectInput{Bucket: "bucket", Key: "k"})
+	_, err := c.HeadObject(ctx, &HeadObjectInput{Bucket: "bucket", Key: "k"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("HeadObject = %v, want context.DeadlineExceeded", err)
 	}
@@ -200,7 +200,7 @@ func TestStandardRetryQuota(t *testing.T) {
 	c := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.retryMode, cfg.backoffBase = RetryStandard, 0 })
 	// 500 tokens at 5 per retry: 100 retries, then calls fail on the first attempt.
 	for range 60 {
-		c.HeadObject(context.Background(), &GetObjectInput{Bucket: "b", Key: "k"})
+		c.HeadObject(context.Background(), &HeadObjectInput{Bucket: "b", Key: "k"})
 	}
 	if got := calls.Load(); got != 60+100 {
 		t.Errorf("60 failing calls made %d requests, want 160 (100 retries allowed by the quota)", got)
@@ -208,7 +208,7 @@ func TestStandardRetryQuota(t *testing.T) {
 	legacy := testClient(t, srv.URL, func(cfg *clientConfig) { cfg.backoffBase = 0 })
 	calls.Store(0)
 	for range 60 {
-		legacy.HeadObject(context.Background(), &GetObjectInput{Bucket: "b", Key: "k"})
+		legacy.HeadObject(context.Background(), &HeadObjectInput{Bucket: "b", Key: "k"})
 	}
 	if got := calls.Load(); got != 300 {
 		t.Errorf("legacy mode made %d requests, want 300 (5 attempts each, no quota)", got)

@@ -3,9 +3,11 @@ package s3
 import (
 	"context"
 	"io"
+	"iter"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,11 +17,11 @@ import (
 
 // sessionFor returns a session holding srv's key and region, with an empty
 // environment and home so nothing on the machine leaks in.
-func sessionFor(t *testing.T, srv *s3test.Server) *Session {
+func sessionFor(t *testing.T, srv *s3test.Server, opts ...SessionOption) *Session {
 	t.Helper()
-	sess, err := NewSession(context.Background(),
-		WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""), WithRegion(srv.Region),
-		WithEnv(envMap(nil), t.TempDir()))
+	opts = append([]SessionOption{WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""), WithRegion(srv.Region),
+		WithEnv(envMap(nil), t.TempDir())}, opts...)
+	sess, err := NewSession(context.Background(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,12 +63,12 @@ func TestS3TestUnknownProvider(t *testing.T) {
 func TestS3TestTLS(t *testing.T) {
 	t.Parallel()
 	srv := s3test.NewServer(t, s3test.WithTLS())
-	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL), WithProvider("s3kit"), WithHTTPClient(srv.Client()))
+	c, err := sessionFor(t, srv, WithHTTPClient(srv.Client())).Client(WithEndpointURL(srv.URL), WithProvider("s3kit"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "tls-bucket"}); err != nil {
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "tls-bucket"}); err != nil {
 		t.Fatal(err)
 	}
 	body := strings.Repeat("over tls ", 10000)
@@ -101,12 +103,12 @@ func TestS3TestVirtualHost(t *testing.T) {
 		hosts = append(hosts, addr)
 		return dialer.DialContext(ctx, network, "127.0.0.1:"+u.Port())
 	}}}
-	c, err := sessionFor(t, srv).Client(WithEndpointURL("http://s3.test:"+u.Port()), WithAddressingStyle("virtual"), WithHTTPClient(hc))
+	c, err := sessionFor(t, srv, WithHTTPClient(hc)).Client(WithEndpointURL("http://s3.test:"+u.Port()), WithAddressingStyle("virtual"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "vhost"}); err != nil {
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "vhost"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.PutObject(ctx, &PutObjectInput{Bucket: "vhost", Key: "a/b", Body: strings.NewReader("v")}); err != nil {
@@ -131,10 +133,120 @@ func TestS3kitServerRecognised(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "recognised"}); err != nil {
+	if _, err := c.CreateBucket(context.Background(), &CreateBucketInput{Bucket: "recognised"}); err != nil {
 		t.Fatal(err)
 	}
 	if q := c.Quirks(); q.Name != "s3kit" || !q.Verifies {
 		t.Errorf("quirks row after a response from s3kit's server = %+v, want s3kit", q)
+	}
+}
+
+// Every paginated listing has a pages iterator and an entries iterator,
+// and both walk every page: with one or two entries per page, each sees
+// all entries in order and the pages iterator as many pages as that takes.
+func TestListingIterators(t *testing.T) {
+	t.Parallel()
+	srv := s3test.NewServer(t)
+	c, err := sessionFor(t, srv).Client(WithEndpointURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "iter"}); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"a", "b", "c", "dir/x", "e"}
+	for _, k := range keys {
+		if _, err := c.PutObject(ctx, &PutObjectInput{Bucket: "iter", Key: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	collect := func(seq iter.Seq2[Object, error]) (got []string) {
+		t.Helper()
+		for o, err := range seq {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, o.Key)
+		}
+		return got
+	}
+	count := func(n int, err error) int {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	pages := func(seq iter.Seq2[*ListObjectsOutput, error]) (n int, err error) {
+		for _, err := range seq {
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+
+	v1 := &ListObjectsInput{Bucket: "iter", MaxKeys: 2}
+	if got := collect(c.AllObjects(ctx, v1)); !slices.Equal(got, keys) {
+		t.Errorf("AllObjects = %q, want %q", got, keys)
+	}
+	if n := count(pages(c.ListObjectsPages(ctx, v1))); n != 3 {
+		t.Errorf("ListObjectsPages gave %d pages of 2, want 3", n)
+	}
+	withDelim := []string{"a", "b", "c", "dir/", "e"}
+	if got := collect(c.AllObjects(ctx, &ListObjectsInput{Bucket: "iter", Delimiter: "/", MaxKeys: 2})); !slices.Equal(got, withDelim) {
+		t.Errorf("AllObjects with a delimiter = %q, want %q", got, withDelim)
+	}
+	if got := collect(c.AllObjectsV2(ctx, &ListObjectsV2Input{Bucket: "iter", Delimiter: "/", MaxKeys: 2})); !slices.Equal(got, withDelim) {
+		t.Errorf("AllObjectsV2 with a delimiter = %q, want %q", got, withDelim)
+	}
+
+	var versions []string
+	for v, err := range c.AllObjectVersions(ctx, &ListObjectVersionsInput{Bucket: "iter", MaxKeys: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, v.Key)
+	}
+	if !slices.Equal(versions, keys) {
+		t.Errorf("AllObjectVersions = %q, want %q", versions, keys)
+	}
+
+	var ids []string
+	for _, k := range []string{"u1", "u2", "u3"} {
+		out, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: "iter", Key: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, out.UploadID)
+	}
+	var uploads []string
+	for u, err := range c.AllMultipartUploads(ctx, &ListMultipartUploadsInput{Bucket: "iter", MaxUploads: 1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		uploads = append(uploads, u.Key)
+	}
+	if want := []string{"u1", "u2", "u3"}; !slices.Equal(uploads, want) {
+		t.Errorf("AllMultipartUploads = %q, want %q", uploads, want)
+	}
+
+	for n := 1; n <= 3; n++ {
+		if _, err := c.UploadPart(ctx, &UploadPartInput{Bucket: "iter", Key: "u1", UploadID: ids[0], PartNumber: n,
+			Body: strings.NewReader("part"), ContentLength: 4}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var parts []int
+	for p, err := range c.AllParts(ctx, &ListPartsInput{Bucket: "iter", Key: "u1", UploadID: ids[0], MaxParts: 1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, p.PartNumber)
+	}
+	if want := []int{1, 2, 3}; !slices.Equal(parts, want) {
+		t.Errorf("AllParts = %v, want %v", parts, want)
 	}
 }

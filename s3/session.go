@@ -13,7 +13,7 @@ import (
 // It is safe for concurrent use.
 type Session struct {
 	cfg  *credentials.Config
-	opts options
+	opts sessionOptions
 }
 
 // NewSession loads the shared config and credentials files and the
@@ -22,9 +22,13 @@ type Session struct {
 // file fails here, missing credentials fail on the first request. Errors
 // from resolution are *credentials.Error values (errors.As) carrying
 // botocore's exception class.
-func NewSession(ctx context.Context, opts ...Option) (*Session, error) {
-	var o options
-	o.apply(opts)
+func NewSession(ctx context.Context, opts ...SessionOption) (*Session, error) {
+	var o sessionOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
 	cfg, err := credentials.Load(ctx, credentials.Options{
 		Profile:         o.profile,
 		AccessKeyID:     o.accessKey,
@@ -59,20 +63,23 @@ func (s *Session) Config() *credentials.Config { return s.cfg }
 // then use us-east-1, as botocore does for S3).
 func (s *Session) Region() string { return s.cfg.Region }
 
-// Client returns an S3 client, like session.client("s3"). opts override the
-// session's region, endpoint, keys, HTTP client, addressing style, retry
-// and checksum settings for this client only. It validates the settings as
+// Client returns an S3 client, like session.client("s3"). opts set this
+// client's endpoint, addressing style, provider row, retry, checksum and
+// logging settings over the profile's. It validates the settings as
 // botocore does when it creates a client (bad region, addressing style,
-// retry mode, ...). WithProfile and WithEnv select what the session loads
-// and have no effect here.
-func (s *Session) Client(opts ...Option) (*Client, error) {
-	o := s.opts
-	o.apply(opts)
+// retry mode, ...).
+func (s *Session) Client(opts ...ClientOption) (*Client, error) {
+	var o clientOptions
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
 	if err := s.cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("s3: new client: %w", err)
 	}
 	cfg := clientConfig{
-		region:           firstNonEmpty(o.region, s.cfg.Region),
+		region:           firstNonEmpty(s.opts.region, s.cfg.Region),
 		endpoint:         o.endpointURL,
 		addressingStyle:  firstNonEmpty(o.addressingStyle, s.cfg.S3.AddressingStyle),
 		provider:         firstNonEmpty(o.provider, s.cfg.S3.Raw["s3kit_provider"]),
@@ -80,9 +87,9 @@ func (s *Session) Client(opts ...Option) (*Client, error) {
 		retryMode:        firstNonEmpty(o.retryMode, s.cfg.Retry.Mode),
 		requestChecksum:  firstNonEmpty(o.requestChecksum, s.cfg.Checksum.RequestCalculation),
 		responseChecksum: firstNonEmpty(o.responseChecksum, s.cfg.Checksum.ResponseValidation),
-		httpClient:       o.httpClient,
+		httpClient:       s.opts.httpClient,
 		logger:           o.logger,
-		now:              o.now,
+		now:              s.opts.now,
 		backoffBase:      1e9,
 		backoffMax:       20e9,
 	}
@@ -99,13 +106,7 @@ func (s *Session) Client(opts ...Option) (*Client, error) {
 		}
 		cfg.endpoint = ep
 	}
-	switch {
-	case o.anonymous:
-		cfg.creds = nil
-	case o.accessKey != s.opts.accessKey || o.secret != s.opts.secret || o.token != s.opts.token:
-		static := sigv4.Credentials{AccessKeyID: o.accessKey, SecretAccessKey: o.secret, SessionToken: o.token}
-		cfg.creds = func(context.Context) (sigv4.Credentials, bool, error) { return static, true, nil }
-	default:
+	if !o.anonymous {
 		p := s.cfg.Credentials
 		cfg.creds = func(ctx context.Context) (sigv4.Credentials, bool, error) {
 			c, err := p.Retrieve(ctx)

@@ -69,8 +69,8 @@ func TestSessionResolution(t *testing.T) {
 	tests := []struct {
 		name         string
 		env          map[string]string
-		opts         []Option
-		clientOpts   []Option
+		opts         []SessionOption
+		clientOpts   []ClientOption
 		wantEndpoint string
 		wantRegion   string
 		wantVirtual  bool
@@ -78,33 +78,33 @@ func TestSessionResolution(t *testing.T) {
 		wantMode     string
 		wantChecksum string
 	}{
-		{name: "profile endpoint_url and s3 settings", opts: []Option{WithProfile("local")},
+		{name: "profile endpoint_url and s3 settings", opts: []SessionOption{WithProfile("local")},
 			wantEndpoint: "http://127.0.0.1:9000", wantRegion: "eu-central-1", wantVirtual: true,
 			wantAttempts: 7, wantMode: RetryStandard, wantChecksum: WhenRequired},
 		{name: "AWS_PROFILE selects the profile", env: map[string]string{"AWS_PROFILE": "local"},
 			wantEndpoint: "http://127.0.0.1:9000", wantRegion: "eu-central-1", wantVirtual: true,
 			wantAttempts: 7, wantMode: RetryStandard, wantChecksum: WhenRequired},
-		{name: "AWS_ENDPOINT_URL_S3 beats the profile", opts: []Option{WithProfile("local")},
+		{name: "AWS_ENDPOINT_URL_S3 beats the profile", opts: []SessionOption{WithProfile("local")},
 			env:          map[string]string{"AWS_ENDPOINT_URL_S3": "http://s3.internal:8333", "AWS_ENDPOINT_URL": "http://other:1"},
 			wantEndpoint: "http://s3.internal:8333", wantRegion: "eu-central-1", wantVirtual: true,
 			wantAttempts: 7, wantMode: RetryStandard, wantChecksum: WhenRequired},
-		{name: "AWS_ENDPOINT_URL for every service", opts: []Option{WithProfile("plain")},
+		{name: "AWS_ENDPOINT_URL for every service", opts: []SessionOption{WithProfile("plain")},
 			env:          map[string]string{"AWS_ENDPOINT_URL": "http://gateway:9000"},
 			wantEndpoint: "http://gateway:9000", wantRegion: "ap-southeast-2", wantAttempts: 5, wantMode: RetryLegacy, wantChecksum: WhenSupported},
-		{name: "explicit endpoint and region beat everything", opts: []Option{WithProfile("local"), WithRegion("us-east-2")},
+		{name: "explicit endpoint and region beat everything", opts: []SessionOption{WithProfile("local"), WithRegion("us-east-2")},
 			env:          map[string]string{"AWS_ENDPOINT_URL_S3": "http://s3.internal:8333"},
-			clientOpts:   []Option{WithEndpointURL("http://127.0.0.1:1234"), WithAddressingStyle("path"), WithRetry(2, RetryAdaptive)},
+			clientOpts:   []ClientOption{WithEndpointURL("http://127.0.0.1:1234"), WithAddressingStyle("path"), WithRetry(2, RetryAdaptive)},
 			wantEndpoint: "http://127.0.0.1:1234", wantRegion: "us-east-2", wantAttempts: 2, wantMode: RetryAdaptive, wantChecksum: WhenRequired},
-		{name: "no endpoint: AWS, virtual hosted", opts: []Option{WithProfile("plain")},
+		{name: "no endpoint: AWS, virtual hosted", opts: []SessionOption{WithProfile("plain")},
 			wantEndpoint: "https://s3.ap-southeast-2.amazonaws.com", wantRegion: "ap-southeast-2", wantVirtual: true,
 			wantAttempts: 5, wantMode: RetryLegacy, wantChecksum: WhenSupported},
-		{name: "AWS_DEFAULT_REGION over the profile", opts: []Option{WithProfile("plain")}, env: map[string]string{"AWS_DEFAULT_REGION": "sa-east-1"},
+		{name: "AWS_DEFAULT_REGION over the profile", opts: []SessionOption{WithProfile("plain")}, env: map[string]string{"AWS_DEFAULT_REGION": "sa-east-1"},
 			wantEndpoint: "https://s3.sa-east-1.amazonaws.com", wantRegion: "sa-east-1", wantVirtual: true,
 			wantAttempts: 5, wantMode: RetryLegacy, wantChecksum: WhenSupported},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := append([]Option{WithEnv(envMap(tt.env), home)}, tt.opts...)
+			opts := append([]SessionOption{WithEnv(envMap(tt.env), home)}, tt.opts...)
 			sess, err := NewSession(context.Background(), opts...)
 			if err != nil {
 				t.Fatal(err)
@@ -154,10 +154,11 @@ func TestSessionSignsWithProfileKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := c.ListBuckets(context.Background())
+	out, err := c.ListBuckets(context.Background(), &ListBucketsInput{})
 	if err != nil {
 		t.Fatalf("ListBuckets: %v", err)
 	}
+	bs := out.Buckets
 	if gotKey != "AKIDLOCAL" || len(bs) != 1 || bs[0].Name != "one" {
 		t.Errorf("signed with %q, buckets %+v", gotKey, bs)
 	}
@@ -182,7 +183,7 @@ func TestSessionErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListBuckets(context.Background())
+	_, err = c.ListBuckets(context.Background(), &ListBucketsInput{})
 	if !errors.As(err, &ce) || ce.ClassName != credentials.ClassNoCredentials {
 		t.Errorf("no credentials: %v, want NoCredentialsError", err)
 	}

@@ -57,7 +57,7 @@ func runSuite(t *testing.T, c *Client, skip ...string) {
 func (s *suite) bucket(t *testing.T) string {
 	t.Helper()
 	b := fmt.Sprintf("suite-%d-%d", time.Now().UnixNano()%1e6, s.n.Add(1))
-	if err := s.c.CreateBucket(s.ctx, &CreateBucketInput{Bucket: b}); err != nil {
+	if _, err := s.c.CreateBucket(s.ctx, &CreateBucketInput{Bucket: b}); err != nil {
 		t.Fatalf("CreateBucket %s: %v", b, err)
 	}
 	return b
@@ -89,30 +89,30 @@ func (s *suite) get(t *testing.T, in *GetObjectInput) []byte {
 func (s *suite) testBucketLifecycle(t *testing.T) {
 	c, ctx := s.c, s.ctx
 	b := s.bucket(t)
-	bs, err := c.ListBuckets(ctx)
+	bs, err := c.ListBuckets(ctx, &ListBucketsInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !containsBucket(bs, b) {
-		t.Fatalf("ListBuckets %v lacks %s", bs, b)
+	if !containsBucket(bs.Buckets, b) {
+		t.Fatalf("ListBuckets %v lacks %s", bs.Buckets, b)
 	}
-	if _, err := c.HeadBucket(ctx, b); err != nil {
+	if _, err := c.HeadBucket(ctx, &HeadBucketInput{Bucket: b}); err != nil {
 		t.Fatalf("HeadBucket: %v", err)
 	}
-	if loc, err := c.GetBucketLocation(ctx, b); err != nil || loc != "us-east-1" {
-		t.Fatalf("GetBucketLocation = %q, %v; want us-east-1", loc, err)
+	if loc, err := c.GetBucketLocation(ctx, &GetBucketLocationInput{Bucket: b}); err != nil || loc.Region != "us-east-1" {
+		t.Fatalf("GetBucketLocation = %+v, %v; want us-east-1", loc, err)
 	}
 	s.put(t, b, "x", []byte("x"))
-	if err := c.DeleteBucket(ctx, b); !errors.Is(err, BucketNotEmpty) {
+	if _, err := c.DeleteBucket(ctx, &DeleteBucketInput{Bucket: b}); !errors.Is(err, BucketNotEmpty) {
 		t.Fatalf("DeleteBucket of non-empty bucket: %v, want BucketNotEmpty", err)
 	}
 	if _, err := c.DeleteObject(ctx, &DeleteObjectInput{Bucket: b, Key: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteBucket(ctx, b); err != nil {
+	if _, err := c.DeleteBucket(ctx, &DeleteBucketInput{Bucket: b}); err != nil {
 		t.Fatalf("DeleteBucket: %v", err)
 	}
-	_, err = c.HeadBucket(ctx, b)
+	_, err = c.HeadBucket(ctx, &HeadBucketInput{Bucket: b})
 	if !IsNotFound(err) || !errors.Is(err, NotFound) {
 		t.Fatalf("HeadBucket of deleted bucket: %v, want a 404", err)
 	}
@@ -135,7 +135,7 @@ func (s *suite) testPutGetHead(t *testing.T) {
 	if got := s.get(t, &GetObjectInput{Bucket: b, Key: key}); !bytes.Equal(got, body) {
 		t.Errorf("GetObject = %q, want %q", got, body)
 	}
-	h, err := c.HeadObject(ctx, &GetObjectInput{Bucket: b, Key: key})
+	h, err := c.HeadObject(ctx, &HeadObjectInput{Bucket: b, Key: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,11 +201,11 @@ func (s *suite) testErrors(t *testing.T) {
 	if !errors.Is(err, NoSuchBucket) {
 		t.Errorf("GetObject missing bucket: %v, want NoSuchBucket", err)
 	}
-	_, err = c.HeadObject(ctx, &GetObjectInput{Bucket: b, Key: "missing"})
+	_, err = c.HeadObject(ctx, &HeadObjectInput{Bucket: b, Key: "missing"})
 	if !errors.As(err, &e) || e.StatusCode != 404 || !errors.Is(err, NotFound) || !errors.Is(err, NoSuchKey) {
 		t.Errorf("HeadObject missing: %v, want 404 NotFound", err)
 	}
-	if err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: b}); err == nil {
+	if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: b}); err == nil {
 		t.Log("CreateBucket of an existing bucket succeeded (us-east-1 legacy behaviour)")
 	} else if !errors.Is(err, BucketAlreadyOwned) && !errors.Is(err, BucketAlreadyExists) {
 		t.Errorf("CreateBucket existing: %v", err)
@@ -274,7 +274,7 @@ func (s *suite) testListPagination(t *testing.T) {
 		t.Errorf("paged listing = %q in %d pages, want %q in 4", got, pages, keys)
 	}
 	got = nil
-	for o, err := range c.ListObjects(ctx, &ListObjectsV2Input{Bucket: b, Delimiter: "/", MaxKeys: 3}) {
+	for o, err := range c.AllObjectsV2(ctx, &ListObjectsV2Input{Bucket: b, Delimiter: "/", MaxKeys: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +290,7 @@ func (s *suite) testListPagination(t *testing.T) {
 	}
 	// Stopping early fetches no more pages and reports no error.
 	count := 0
-	for _, err := range c.ListObjects(ctx, &ListObjectsV2Input{Bucket: b, MaxKeys: 1}) {
+	for _, err := range c.AllObjectsV2(ctx, &ListObjectsV2Input{Bucket: b, MaxKeys: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,9 +301,9 @@ func (s *suite) testListPagination(t *testing.T) {
 	}
 	// V1: follow NextMarker (opaque on some servers) to the end.
 	got = nil
-	v1in := &ListObjectsV1Input{Bucket: b, MaxKeys: 3}
+	v1in := &ListObjectsInput{Bucket: b, MaxKeys: 3}
 	for range len(keys) {
-		v1, err := c.ListObjectsV1(ctx, v1in)
+		v1, err := c.ListObjects(ctx, v1in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +316,7 @@ func (s *suite) testListPagination(t *testing.T) {
 		v1in.Marker = v1.NextMarker
 	}
 	if strings.Join(got, "|") != strings.Join(keys, "|") {
-		t.Errorf("ListObjectsV1 pages = %q, want %q", got, keys)
+		t.Errorf("ListObjects (V1) pages = %q, want %q", got, keys)
 	}
 	vs, err := c.ListObjectVersions(ctx, &ListObjectVersionsInput{Bucket: b, Prefix: "b/"})
 	if err != nil {
@@ -351,7 +351,7 @@ func (s *suite) testDeleteObjects(t *testing.T) {
 		s.put(t, b, k, []byte(k))
 		ids = append(ids, ObjectID{Key: k})
 	}
-	out, err := c.DeleteObjects(ctx, b, ids, false)
+	out, err := c.DeleteObjects(ctx, &DeleteObjectsInput{Bucket: b, Objects: ids, Quiet: false})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,18 +370,20 @@ func (s *suite) testMultipart(t *testing.T) {
 	b := s.bucket(t)
 	part1 := bytes.Repeat([]byte("a"), MinPartSize)
 	part2 := []byte("tail")
-	id, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "big", ObjectHeaders: ObjectHeaders{ContentType: "application/x-test"}})
+	idOut, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "big", ObjectHeaders: ObjectHeaders{ContentType: "application/x-test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := idOut.UploadID
 	ups, err := c.ListMultipartUploads(ctx, &ListMultipartUploadsInput{Bucket: b})
 	if err != nil || len(ups.Uploads) != 1 || ups.Uploads[0].UploadID != id {
 		t.Fatalf("ListMultipartUploads = %+v, %v", ups, err)
 	}
-	other, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "other"})
+	otherOut, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "other"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	other := otherOut.UploadID
 	var upKeys []string
 	for page, err := range c.ListMultipartUploadsPages(ctx, &ListMultipartUploadsInput{Bucket: b, MaxUploads: 1}) {
 		if err != nil {
@@ -394,7 +396,7 @@ func (s *suite) testMultipart(t *testing.T) {
 	if strings.Join(upKeys, ",") != "big,other" {
 		t.Errorf("ListMultipartUploadsPages = %q, want big,other", upKeys)
 	}
-	if err := c.AbortMultipartUpload(ctx, b, "other", other); err != nil {
+	if _, err := c.AbortMultipartUpload(ctx, &AbortMultipartUploadInput{Bucket: b, Key: "other", UploadID: other}); err != nil {
 		t.Fatal(err)
 	}
 	var parts []CompletedPart
@@ -419,7 +421,7 @@ func (s *suite) testMultipart(t *testing.T) {
 	if n != 2 {
 		t.Errorf("ListPartsPages saw %d parts, want 2", n)
 	}
-	done, err := c.CompleteMultipartUpload(ctx, b, "big", id, parts)
+	done, err := c.CompleteMultipartUpload(ctx, &CompleteMultipartUploadInput{Bucket: b, Key: "big", UploadID: id, Parts: parts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,16 +433,17 @@ func (s *suite) testMultipart(t *testing.T) {
 		t.Errorf("assembled object differs (%d bytes)", len(got))
 	}
 	// UploadPartCopy from the assembled object, then abort.
-	id2, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "copy"})
+	id2Out, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "copy"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id2 := id2Out.UploadID
 	pc, err := c.UploadPartCopy(ctx, &UploadPartCopyInput{Bucket: b, Key: "copy", UploadID: id2, PartNumber: 1,
 		SourceBucket: b, SourceKey: "big", SourceRange: "bytes=0-99"})
 	if err != nil || pc.ETag == "" {
 		t.Fatalf("UploadPartCopy = %+v, %v", pc, err)
 	}
-	if err := c.AbortMultipartUpload(ctx, b, "copy", id2); err != nil {
+	if _, err := c.AbortMultipartUpload(ctx, &AbortMultipartUploadInput{Bucket: b, Key: "copy", UploadID: id2}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.ListParts(ctx, &ListPartsInput{Bucket: b, Key: "copy", UploadID: id2})
@@ -454,11 +457,14 @@ func (s *suite) testPresign(t *testing.T) {
 	c, ctx := s.c, s.ctx
 	b := s.bucket(t)
 	s.put(t, b, "p/q r", []byte("presigned"))
-	u, err := c.PresignGetObject(ctx, b, "p/q r", time.Hour)
+	u, err := c.PresignGetObject(ctx, &GetObjectInput{Bucket: b, Key: "p/q r"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(u)
+	if u.Method != http.MethodGet {
+		t.Errorf("presigned GetObject method %q", u.Method)
+	}
+	resp, err := http.Get(u.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,11 +473,11 @@ func (s *suite) testPresign(t *testing.T) {
 	if resp.StatusCode != 200 || string(data) != "presigned" {
 		t.Errorf("GET presigned URL: %d %q", resp.StatusCode, data)
 	}
-	pu, err := c.PresignPutObject(ctx, b, "up", time.Hour)
+	pu, err := c.PresignPutObject(ctx, &PutObjectInput{Bucket: b, Key: "up"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodPut, pu, strings.NewReader("via presign"))
+	req, _ := http.NewRequest(pu.Method, pu.URL, strings.NewReader("via presign"))
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -483,15 +489,16 @@ func (s *suite) testPresign(t *testing.T) {
 	if got := s.get(t, &GetObjectInput{Bucket: b, Key: "up"}); string(got) != "via presign" {
 		t.Errorf("presigned upload stored %q", got)
 	}
-	id, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "mp"})
+	idOut, err := c.CreateMultipartUpload(ctx, &CreateMultipartUploadInput{Bucket: b, Key: "mp"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pp, err := c.PresignUploadPart(ctx, b, "mp", id, 1, time.Hour)
+	id := idOut.UploadID
+	pp, err := c.PresignUploadPart(ctx, &UploadPartInput{Bucket: b, Key: "mp", UploadID: id, PartNumber: 1}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ = http.NewRequest(http.MethodPut, pp, strings.NewReader("part one"))
+	req, _ = http.NewRequest(pp.Method, pp.URL, strings.NewReader("part one"))
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -501,7 +508,8 @@ func (s *suite) testPresign(t *testing.T) {
 	if resp.StatusCode != 200 || etag == "" {
 		t.Fatalf("PUT presigned part: %d etag %q", resp.StatusCode, etag)
 	}
-	if _, err := c.CompleteMultipartUpload(ctx, b, "mp", id, []CompletedPart{{PartNumber: 1, ETag: etag}}); err != nil {
+	if _, err := c.CompleteMultipartUpload(ctx, &CompleteMultipartUploadInput{Bucket: b, Key: "mp", UploadID: id,
+		Parts: []CompletedPart{{PartNumber: 1, ETag: etag}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.get(t, &GetObjectInput{Bucket: b, Key: "mp"}); string(got) != "part one" {

@@ -65,6 +65,28 @@ type ObjectInfo struct {
 	// prefix, as botocore returns them.
 	Metadata  map[string]string
 	Checksums Checksums
+	// Encryption is how the object is encrypted at rest.
+	Encryption Encryption
+}
+
+// Encryption is how the server encrypts an object: the
+// x-amz-server-side-encryption headers of a response.
+type Encryption struct {
+	// ServerSideEncryption is "AES256", "aws:kms", "aws:kms:dsse" or empty.
+	ServerSideEncryption string
+	// SSECustomerAlgorithm is set ("AES256") for SSE-C objects.
+	SSECustomerAlgorithm string
+}
+
+// ETagIsMD5 reports whether an ETag returned with this encryption is the
+// MD5 of the body, as S3 documents it is except under SSE-KMS and SSE-C.
+func (e Encryption) ETagIsMD5() bool {
+	return !strings.HasPrefix(e.ServerSideEncryption, "aws:kms") && e.SSECustomerAlgorithm == ""
+}
+
+func encryptionFromHeader(h http.Header) Encryption {
+	return Encryption{ServerSideEncryption: h.Get("X-Amz-Server-Side-Encryption"),
+		SSECustomerAlgorithm: h.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm")}
 }
 
 func objectInfoFromResponse(resp *http.Response) ObjectInfo {
@@ -84,6 +106,7 @@ func objectInfoFromResponse(resp *http.Response) ObjectInfo {
 		StorageClass:       h.Get(s3xml.HeaderStorageClass),
 		DeleteMarker:       h.Get(s3xml.HeaderDeleteMarker) == "true",
 		Checksums:          checksumsFromHeader(h),
+		Encryption:         encryptionFromHeader(h),
 	}
 	if info.ContentLength < 0 {
 		if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); err == nil {

@@ -4,15 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/pem"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/s3kit/s3kit/server"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
@@ -39,7 +42,11 @@ type Server struct {
 	// CAFile is a PEM file holding the server certificate (WithTLS only).
 	CAFile string
 
-	hs *httptest.Server
+	hs         *httptest.Server
+	dir        string       // temporary files (WithDisk, WithTLS)
+	closeQueue func() error // the WithNotifyWebhook queue's Close
+	closeStore func() error // the disk store's Close
+	closeOnce  sync.Once
 }
 
 type options struct {
@@ -53,13 +60,14 @@ type options struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	config  []func(*server.Config)
+	hooks   map[string]string
 }
 
 // Option configures NewServer.
 type Option func(*options)
 
-// WithDisk stores objects durably in t.TempDir() (storage/disk) instead of
-// memory.
+// WithDisk stores objects durably in a temporary directory (storage/disk)
+// instead of memory.
 func WithDisk() Option { return func(o *options) { o.disk = true } }
 
 // WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1;
@@ -98,9 +106,37 @@ func WithConfig(f func(*server.Config)) Option {
 	return func(o *options) { o.config = append(o.config, f) }
 }
 
-// NewServer starts a server and registers its shutdown with t.Cleanup.
+// WithNotifyWebhook declares a webhook target NAME for bucket event
+// notifications: a bucket's notification configuration may name it as
+// the queue arn:s3kit:sqs:REGION:local:NAME, and its events are POSTed
+// to url as S3's event JSON (see server/notify). The queue is in memory,
+// or in t.TempDir() WithDisk.
+func WithNotifyWebhook(name, url string) Option {
+	return func(o *options) {
+		if o.hooks == nil {
+			o.hooks = map[string]string{}
+		}
+		o.hooks[name] = url
+	}
+}
+
+// NewServer starts a server and registers its shutdown with t.Cleanup;
+// it fails the test if the server cannot start.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	srv, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Start starts a server outside a test: in TestMain, to share one server
+// among a package's tests, or in an example. The caller must Close it,
+// which also removes the files it made (WithDisk's storage, WithTLS's CA
+// file).
+func Start(opts ...Option) (srv *Server, err error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
@@ -108,17 +144,28 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if o.region == "" {
 		o.region = server.DefaultRegion
 	}
+	srv = &Server{Region: o.region}
+	defer func() {
+		if err != nil {
+			srv.Close()
+		}
+	}()
+	if o.disk || o.tls {
+		if srv.dir, err = os.MkdirTemp("", "s3test-"); err != nil {
+			return nil, err
+		}
+	}
 	backend := o.backend
 	switch {
 	case backend != nil:
 	case o.disk:
-		dir := t.TempDir()
-		st, err := disk.Open(context.Background(), dir, disk.Options{Now: o.now, Logger: o.logger})
+		st, err := disk.Open(context.Background(), filepath.Join(srv.dir, "data"), disk.Options{Now: o.now, Logger: o.logger})
 		if err != nil {
-			t.Fatalf("s3test: open disk storage: %v", err)
+			return nil, fmt.Errorf("open disk storage: %w", err)
 		}
-		t.Cleanup(func() { _ = st.Close() })
-		backend = sse.New(st, sse.Options{Dir: dir, Region: o.region})
+		srv.closeStore = st.Close
+		// The master key and KMS keys sit beside the objects, as in serve.
+		backend = sse.New(st, sse.Options{Dir: srv.dir, Region: o.region})
 	default:
 		backend = sse.New(mem.New(mem.Options{Now: o.now}), sse.Options{Region: o.region})
 	}
@@ -132,36 +179,62 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		Logger:       o.logger,
 		Now:          o.now,
 	}
+	if len(o.hooks) > 0 {
+		// Tests wait for redeliveries: retry at least every second.
+		nopts := notify.Options{Targets: o.hooks, Logger: o.logger, MaxBackoff: time.Second}
+		if o.disk {
+			nopts.Dir = filepath.Join(srv.dir, "notify")
+		}
+		q, err := notify.Open(context.Background(), nopts)
+		if err != nil {
+			return nil, fmt.Errorf("open notification queue: %w", err)
+		}
+		srv.closeQueue = q.Close
+		cfg.Notify = q
+	}
 	for _, f := range o.config {
 		f(&cfg)
 	}
 	h := server.New(cfg)
-	srv := &Server{AccessKeyID: key.AccessKeyID, SecretAccessKey: key.Secret,
-		Region: o.region, Backend: backend, Handler: h}
+	srv.AccessKeyID, srv.SecretAccessKey, srv.Backend, srv.Handler = key.AccessKeyID, key.Secret, backend, h
 	srv.hs = httptest.NewUnstartedServer(h)
 	srv.hs.Config.MaxHeaderBytes = server.MaxHeaderBytes
 	if o.tls {
 		srv.hs.StartTLS()
 		pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.hs.Certificate().Raw})
-		srv.CAFile = filepath.Join(t.TempDir(), "s3test-ca.pem")
+		srv.CAFile = filepath.Join(srv.dir, "s3test-ca.pem")
 		if err := os.WriteFile(srv.CAFile, pemBytes, 0o600); err != nil {
-			srv.hs.Close()
-			t.Fatalf("s3test: write CA file: %v", err)
+			return nil, fmt.Errorf("write CA file: %w", err)
 		}
 	} else {
 		srv.hs.Start()
 	}
-	t.Cleanup(srv.hs.Close)
 	srv.URL = srv.hs.URL
-	return srv
+	return srv, nil
 }
 
 // Client returns an HTTP client for the server (trusting its certificate
 // under WithTLS).
 func (s *Server) Client() *http.Client { return s.hs.Client() }
 
-// Close stops the server early; it is also called by t.Cleanup.
-func (s *Server) Close() { s.hs.Close() }
+// Close stops the server and removes its files. NewServer's t.Cleanup
+// calls it; calling it again does nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		if s.hs != nil {
+			s.hs.Close()
+		}
+		if s.closeQueue != nil {
+			_ = s.closeQueue()
+		}
+		if s.closeStore != nil {
+			_ = s.closeStore()
+		}
+		if s.dir != "" {
+			_ = os.RemoveAll(s.dir)
+		}
+	})
+}
 
 // Credentials returns the key for signing with sigv4.
 func (s *Server) Credentials() sigv4.Credentials {

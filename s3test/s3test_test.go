@@ -120,3 +120,27 @@ func TestClose(t *testing.T) {
 
 func isMem(b sse.Backend) bool  { _, ok := b.(*mem.Store); return ok }
 func isDisk(b sse.Backend) bool { _, ok := b.(*disk.Store); return ok }
+
+// Start serves outside a test, and Close stops the server and removes the
+// files it made, so a TestMain or an example leaves nothing behind.
+func TestStartAndClose(t *testing.T) {
+	srv, err := s3test.Start(s3test.WithDisk(), s3test.WithTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := call(t, srv, "PUT", "/kept", ""); st != 200 {
+		t.Fatalf("create bucket: %d", st)
+	}
+	if _, err := os.Stat(srv.CAFile); err != nil {
+		t.Fatalf("CA file: %v", err)
+	}
+	client := srv.Client()
+	srv.Close()
+	srv.Close() // a second Close is harmless
+	if _, err := os.Stat(srv.CAFile); !os.IsNotExist(err) {
+		t.Errorf("CA file after Close: %v", err)
+	}
+	if _, err := client.Get(srv.URL); err == nil {
+		t.Error("server still answers after Close")
+	}
+}

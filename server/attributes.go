@@ -48,9 +48,9 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, ck)
+	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, rq.q.Get("versionId"), ck)
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	doc := s3xml.GetObjectAttributesResponse{}
 	if want["ETag"] {
@@ -100,6 +100,7 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 		doc.ObjectSize = &size
 	}
 	r := &response{doc: &doc}
+	r.setVersionHeader(info)
 	r.setHeader("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	return r, nil
 }

@@ -51,7 +51,10 @@ func (s *Server) authenticate(ctx context.Context, rq *request) error {
 		return err
 	}
 	if v.Anonymous {
-		return errCode(s3xml.CodeAccessDenied)
+		// Evaluated like any other request: a bucket policy may make a
+		// bucket or object public (authorize).
+		rq.v, rq.body, rq.anonymous = v, v.Body, true
+		return nil
 	}
 	key, err := s.keys.Lookup(ctx, v.AccessKeyID)
 	if err != nil {
@@ -118,17 +121,4 @@ func (s *Server) wrongRegion(v *sigv4.Verified) error {
 	e := errMsg(code, "%sthe region '%s' is wrong; expecting '%s'", prefix, v.Region, s.region)
 	e.Detail.Region = s.region
 	return e
-}
-
-// authorize applies the key's limits: read-only keys may only GET and
-// HEAD, bucket-restricted keys only their buckets.
-func (s *Server) authorize(rq *request) error {
-	m := rq.r.Method
-	if rq.k.ReadOnly && m != http.MethodGet && m != http.MethodHead {
-		return errCode(s3xml.CodeAccessDenied)
-	}
-	if rq.bucket != "" && !rq.k.CanUseBucket(rq.bucket) {
-		return errCode(s3xml.CodeAccessDenied)
-	}
-	return nil
 }

@@ -144,7 +144,7 @@ func TestBoto3BucketConfig(t *testing.T) {
 // bucket in us-east-1, deleting a bucket with an unfinished upload, a
 // retried CompleteMultipartUpload, encoding-type=url, RFC 2047 metadata,
 // conditional deletes, refused SSE-C/SSE-KMS, InvalidPartNumber and a
-// refused presigned POST.
+// presigned POST.
 func TestBoto3AWSBehaviours(t *testing.T) {
 	t.Parallel()
 	run(t, func(t *testing.T, bk backend) {
@@ -164,5 +164,18 @@ func TestBoto3OtherRegion(t *testing.T) {
 	run(t, func(t *testing.T, bk backend) {
 		srv := bk.server(t)
 		t.Log(runBoto3Script(t, srv, "testdata/boto3_regions.py", nil))
+	}, clientBackends()...)
+}
+
+// TestBoto3Versioning runs testdata/boto3_versioning.py: the versioning
+// edges AWS documents (null versions before versioning and in a suspended
+// bucket, a delete marker as the latest version, permanent deletes that
+// bring back the previous version, ListObjectVersions paging across key
+// and version boundaries), through real boto3.
+func TestBoto3Versioning(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		srv := bk.server(t)
+		t.Log(runBoto3Script(t, srv, "testdata/boto3_versioning.py", nil))
 	}, clientBackends()...)
 }

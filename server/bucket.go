@@ -111,7 +111,7 @@ func (s *Server) listBuckets(ctx context.Context, rq *request) (*response, error
 	}
 	doc := &s3xml.ListAllMyBucketsResult{Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}, Prefix: prefix}
 	for _, b := range all {
-		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || !rq.k.CanUseBucket(b.Name) {
+		if b.Name <= after || !strings.HasPrefix(b.Name, prefix) || !rq.k.CanUseBucket(b.Name) || !s.listable(ctx, rq, b.Name) {
 			continue
 		}
 		br := s.bucketRegion(b)
@@ -186,6 +186,16 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 		return nil, errMsg(s3xml.CodeInvalidLocationConstraint, "The specified location-constraint is not valid")
 	}
 	err := s.backend.CreateBucket(ctx, rq.bucket, storage.CreateBucketOptions{Region: loc})
+	s.events.forget(rq.bucket)
+	if err == nil {
+		err = s.recordOwner(ctx, rq)
+	} else if errors.Is(err, storage.ErrBucketExists) {
+		// Bucket names are global: another account's bucket is not
+		// "already owned by you".
+		if ba, aerr := s.bucketAuthOf(ctx, rq.bucket); aerr == nil && ba != nil && (rq.anonymous || ba.owner != s.accountOf(&rq.k)) {
+			return nil, errCode(s3xml.CodeBucketAlreadyExists)
+		}
+	}
 	// In us-east-1 S3 keeps its legacy answer to creating a bucket you
 	// already own: 200, changing nothing. Every other region answers
 	// BucketAlreadyOwnedByYou.
@@ -201,6 +211,8 @@ func (s *Server) createBucket(ctx context.Context, rq *request) (*response, erro
 }
 
 func (s *Server) deleteBucket(ctx context.Context, rq *request) (*response, error) {
+	defer s.events.forget(rq.bucket)
+	s.bauth.drop(rq.bucket)
 	if err := s.backend.DeleteBucket(ctx, rq.bucket); err != nil {
 		return nil, err
 	}
@@ -233,13 +245,14 @@ func (s *Server) getBucketLocation(ctx context.Context, rq *request) (*response,
 	return &response{doc: &s3xml.LocationConstraint{Value: loc}}, nil
 }
 
-// getBucketVersioning answers that versioning was never enabled, which is
-// true of every s3kit bucket; tools that clean up by versions check it.
+// getBucketVersioning answers with the bucket's versioning state (no
+// Status for a bucket that never had versioning, as S3 answers).
 func (s *Server) getBucketVersioning(ctx context.Context, rq *request) (*response, error) {
-	if _, err := s.backend.HeadBucket(ctx, rq.bucket); err != nil {
+	st, err := s.bucketVersioning(ctx, rq.bucket)
+	if err != nil {
 		return nil, err
 	}
-	return &response{doc: &s3xml.VersioningConfiguration{}}, nil
+	return &response{doc: &s3xml.VersioningConfiguration{Status: string(st)}}, nil
 }
 
 // checkBucketName applies S3's general-purpose bucket naming rules.
@@ -294,7 +307,7 @@ func (s *Server) targetExists(ctx context.Context, rq *request) error {
 	if rq.key == "" {
 		_, err = s.backend.HeadBucket(ctx, rq.bucket)
 	} else {
-		_, err = s.backend.HeadObject(ctx, rq.bucket, rq.key)
+		_, err = s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	}
 	return err
 }

@@ -196,7 +196,7 @@ func TestGetBucketVersioning(t *testing.T) {
 		if v.Status != "" {
 			t.Errorf("status %q", v.Status)
 		}
-		e.wantErr(501, "NotImplemented", "PUT", "/bkt?versioning", nil, nil)
+		e.wantErr(400, "MalformedXML", "PUT", "/bkt?versioning", nil, nil)
 	})
 }
 

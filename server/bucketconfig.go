@@ -29,7 +29,6 @@ type bucketConfig struct {
 var bucketConfigs = []bucketConfig{
 	{sub: "policy", getOp: "GetBucketPolicy", code: s3xml.CodeNoSuchBucketPolicy, deleteOp: "DeleteBucketPolicy"},
 	{sub: "policyStatus", getOp: "GetBucketPolicyStatus", code: s3xml.CodeNoSuchBucketPolicy},
-	{sub: "cors", getOp: "GetBucketCors", code: s3xml.CodeNoSuchCORSConfiguration, deleteOp: "DeleteBucketCors"},
 	{sub: "lifecycle", getOp: "GetBucketLifecycleConfiguration", code: s3xml.CodeNoSuchLifecycleConfiguration, deleteOp: "DeleteBucketLifecycle"},
 	{sub: "website", getOp: "GetBucketWebsite", code: s3xml.CodeNoSuchWebsiteConfiguration, deleteOp: "DeleteBucketWebsite"},
 	{sub: "replication", getOp: "GetBucketReplication", code: s3xml.CodeReplicationConfigurationNotFound, deleteOp: "DeleteBucketReplication"},
@@ -37,7 +36,6 @@ var bucketConfigs = []bucketConfig{
 	{sub: "accelerate", getOp: "GetBucketAccelerateConfiguration", doc: &s3xml.AccelerateConfiguration{}},
 	{sub: "requestPayment", getOp: "GetBucketRequestPayment", doc: &s3xml.RequestPaymentConfiguration{Payer: "BucketOwner"}},
 	{sub: "logging", getOp: "GetBucketLogging", doc: &s3xml.BucketLoggingStatus{}},
-	{sub: "notification", getOp: "GetBucketNotificationConfiguration", doc: &s3xml.NotificationConfiguration{}},
 	// As server/acl.go: ACLs are disabled, as on every new S3 bucket.
 	{sub: "ownershipControls", getOp: "GetBucketOwnershipControls",
 		doc: &s3xml.OwnershipControls{Rules: []s3xml.OwnershipControlsRule{{ObjectOwnership: "BucketOwnerEnforced"}}}},

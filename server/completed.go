@@ -23,6 +23,7 @@ type completedUpload struct {
 	at        time.Time
 	etag      string
 	checksums s3xml.Checksums
+	versionID string
 }
 
 // completedUploads is a bounded, in-memory record of recent completions,

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,32 +11,59 @@ import (
 	"github.com/s3kit/s3kit/storage"
 )
 
-// copySource parses x-amz-copy-source ("[/]bucket/key[?versionId=null]",
-// URL-encoded) and checks the key may read that bucket.
-func copySource(rq *request) (bucket, key string, err error) {
+// copySource parses x-amz-copy-source ("[/]bucket/key[?versionId=ID]",
+// URL-encoded) and checks the key may read that bucket. version is "" when
+// the source names none (its latest version).
+func (s *Server) copySource(rq *request) (bucket, key, version string, err error) {
 	raw := rq.r.Header.Get(s3xml.HeaderCopySource)
 	path, query, _ := strings.Cut(raw, "?")
 	if query != "" {
 		q, perr := url.ParseQuery(query)
 		if perr != nil {
-			return "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source encoding")
+			return "", "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source encoding")
 		}
-		if v := q.Get("versionId"); v != "" && v != "null" {
-			return "", "", errCode(s3xml.CodeNoSuchVersion)
+		if v, ok := q["versionId"]; ok {
+			if len(v) != 1 || v[0] == "" {
+				return "", "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid version id specified")
+			}
+			version = v[0]
 		}
 	}
 	dec, perr := url.PathUnescape(path)
 	if perr != nil {
-		return "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source encoding")
+		return "", "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source encoding")
 	}
 	bucket, key, ok := strings.Cut(strings.TrimPrefix(dec, "/"), "/")
 	if !ok || bucket == "" || key == "" {
-		return "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source object key")
+		return "", "", "", errArg(s3xml.HeaderCopySource, raw, "Invalid copy source object key")
 	}
 	if !rq.k.CanUseBucket(bucket) {
-		return "", "", errCode(s3xml.CodeAccessDenied)
+		return "", "", "", errCode(s3xml.CodeAccessDenied)
 	}
-	return bucket, key, nil
+	// The source needs s3:GetObject (s3:GetObjectVersion for a named
+	// version) as the destination needs s3:PutObject.
+	action := "s3:GetObject"
+	if version != "" {
+		action = "s3:GetObjectVersion"
+	}
+	if ok, err := s.allowedFor(rq.r.Context(), rq, action, bucket, key); err != nil {
+		return "", "", "", err
+	} else if !ok {
+		return "", "", "", errCode(s3xml.CodeAccessDenied)
+	}
+	return bucket, key, version, nil
+}
+
+// copySourceError is the error a copy answers when its source cannot be
+// read: S3 refuses to copy a delete marker named by its version ID as an
+// invalid request, not with the 405 a GET of it gets.
+func copySourceError(err error) error {
+	if errors.Is(err, storage.ErrMethodNotAllowed) {
+		e := errMsg(s3xml.CodeInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+		e.Err = err
+		return e
+	}
+	return err
 }
 
 func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error) {
@@ -43,7 +71,7 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err := checkKey(rq.key); err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := copySource(rq)
+	srcBucket, srcKey, srcVersion, err := s.copySource(rq)
 	if err != nil {
 		return nil, err
 	}
@@ -67,12 +95,12 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	if srcBucket == rq.bucket && srcKey == rq.key && directive != s3xml.MetadataDirectiveReplace && enc == nil {
+	if srcBucket == rq.bucket && srcKey == rq.key && srcVersion == "" && directive != s3xml.MetadataDirectiveReplace && enc == nil {
 		return nil, errMsg(s3xml.CodeInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	src, err := s.headObjectWith(ctx, srcBucket, srcKey, srcCK)
+	src, err := s.headObjectWith(ctx, srcBucket, srcKey, srcVersion, srcCK)
 	if err != nil {
-		return nil, err
+		return nil, copySourceError(err)
 	}
 	if err := checkConditions(h, copyConditions(), src, true); err != nil {
 		return nil, err
@@ -102,8 +130,18 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		meta.Tags = src.Meta.Tags
 	}
 	meta = copyEncryption(meta, src, enc)
-	info, err := s.copy(ctx, srcBucket, srcKey, rq.bucket, rq.key, meta, srcCK)
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
 	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	ch.lock()
+	info, err := s.copy(ctx, srcBucket, srcKey, srcVersion, rq.bucket, rq.key, meta, srcCK)
+	if err != nil {
+		return nil, copySourceError(err)
+	}
+	r := &response{}
+	if err := ch.emit(ctx, rq, r, evCopy, info); err != nil {
 		return nil, err
 	}
 	doc := &s3xml.CopyObjectResult{ETag: info.ETag, LastModified: s3xml.NewTime(info.LastModified)}
@@ -113,18 +151,27 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 		}
 		doc.ChecksumType = typ
 	}
-	r := &response{doc: doc}
+	r.doc = doc
+	r.setWrittenVersionHeader(info)
+	if src.VersionID != "" {
+		r.setHeader(s3xml.HeaderCopySourceVersionID, src.VersionID)
+	}
 	r.encryption(info.Meta.Encryption, ck)
 	return r, nil
 }
 
-// copy uses the backend's Copier, or streams the object through (always
-// when the source is read with a customer-provided key, srcCK).
-func (s *Server) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta, srcCK *customerKey) (storage.ObjectInfo, error) {
-	if s.copier != nil && srcCK == nil {
+// copy uses the backend's Copier (its Versioner for a source version), or
+// streams the object through (always when the source is read with a
+// customer-provided key, srcCK).
+func (s *Server) copy(ctx context.Context, srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta *storage.ObjectMeta, srcCK *customerKey) (storage.ObjectInfo, error) {
+	if v, ok := s.versioner(); ok && srcVersion != "" && srcCK == nil {
+		info, err := v.CopyObjectVersion(ctx, srcBucket, srcKey, srcVersion, dstBucket, dstKey, meta)
+		return info, versionIDErr(err, srcVersion)
+	}
+	if s.copier != nil && (srcVersion == "" || srcVersion == storage.NullVersionID) && srcCK == nil {
 		return s.copier.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
 	}
-	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcCK)
+	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcVersion, srcCK)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}

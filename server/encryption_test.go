@@ -52,11 +52,9 @@ func TestEncryptionHeadersRefused(t *testing.T) {
 	})
 }
 
-// TestPresignedPostNotImplemented checks that a browser form upload (a
-// presigned POST, which carries its signature inside the form) answers
-// NotImplemented, not AccessDenied, which would send users looking for a
-// wrong key.
-func TestPresignedPostNotImplemented(t *testing.T) {
+// TestAnonymousPostRefused checks that a browser form upload without a
+// signed policy is refused as any anonymous request is, storing nothing.
+func TestAnonymousPostRefused(t *testing.T) {
 	t.Parallel()
 	run(t, func(t *testing.T, bk backend) {
 		e := bk.env(t)
@@ -64,7 +62,7 @@ func TestPresignedPostNotImplemented(t *testing.T) {
 		body := []byte("--b\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--b\r\n" +
 			"Content-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\ndata\r\n--b--\r\n")
 		r := e.anon(http.MethodPost, "/bkt", body, hdr{"Content-Type": "multipart/form-data; boundary=b"})
-		checkErr(t, r, 501, "NotImplemented", false)
+		checkErr(t, r, 403, "AccessDenied", false)
 		e.wantErr(404, "NoSuchKey", "GET", "/bkt/k", nil, nil)
 		// Any other unsigned POST still needs a signature.
 		r = e.anon(http.MethodPost, "/bkt?delete", []byte("<Delete/>"), nil)

@@ -75,6 +75,10 @@ func storageCode(err error) (string, bool) {
 		return s3xml.CodeBucketAlreadyOwnedByYou, true
 	case errors.Is(err, storage.ErrBucketNotEmpty):
 		return s3xml.CodeBucketNotEmpty, true
+	case errors.Is(err, storage.ErrMethodNotAllowed):
+		return s3xml.CodeMethodNotAllowed, true
+	case errors.Is(err, storage.ErrNoSuchVersion):
+		return s3xml.CodeNoSuchVersion, true
 	case errors.Is(err, storage.ErrNoSuchKey):
 		return s3xml.CodeNoSuchKey, true
 	case errors.Is(err, storage.ErrNoSuchUpload):

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/s3kit/s3kit/internal/secret"
+	"github.com/s3kit/s3kit/policy"
 )
 
 // ErrUnknownKey is wrapped by KeyStore.Lookup errors for access key IDs the
@@ -21,6 +22,18 @@ type Key struct {
 	ReadOnly bool
 	// Buckets restricts the key to these buckets; empty means all.
 	Buckets []string
+	// Account is the 12-digit ID of the account the key's user belongs
+	// to ("" means Config.DefaultAccount). Buckets belong to the account
+	// that created them; other accounts reach them only through a bucket
+	// policy.
+	Account string
+	// User is the key's IAM user name ("" means the access key ID); ARN
+	// (arn:aws:iam::ACCOUNT:user/NAME) and UserID are derived from it and
+	// the key when empty. CanonicalID is the account's canonical user ID.
+	User, ARN, UserID, CanonicalID string
+	// Policies are the key's identity policies. None means full access
+	// to S3, within ReadOnly and Buckets.
+	Policies []*policy.Policy
 }
 
 // String masks the secret so a Key can be logged.

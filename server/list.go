@@ -154,32 +154,3 @@ func (s *Server) listObjectsV2(ctx context.Context, rq *request) (*response, err
 	}
 	return xmlBody(marshalListV2(doc, p, &res, rq.q.Get("fetch-owner") == "true")), nil
 }
-
-// listObjectVersions answers for unversioned buckets: every object is its
-// only version, "null", and the latest.
-func (s *Server) listObjectVersions(ctx context.Context, rq *request) (*response, error) {
-	p, err := parseListParams(rq, "max-keys")
-	if err != nil {
-		return nil, err
-	}
-	marker := rq.q.Get("key-marker")
-	res, err := s.list(ctx, rq.bucket, p, marker)
-	if err != nil {
-		return nil, err
-	}
-	doc := &s3xml.ListVersionsResult{
-		Name: rq.bucket, Prefix: p.enc(p.prefix), KeyMarker: p.enc(marker), VersionIDMarker: rq.q.Get("version-id-marker"),
-		MaxKeys: p.maxKeys, Delimiter: p.enc(p.delimiter), EncodingType: p.encodingType(),
-		IsTruncated: res.IsTruncated, CommonPrefixes: p.prefixes(res.CommonPrefixes),
-	}
-	for _, o := range res.Objects {
-		v := s3xml.ObjectVersion{Key: p.enc(o.Key), VersionID: "null", IsLatest: true, LastModified: s3xml.NewTime(o.LastModified),
-			ETag: o.ETag, Size: o.Size, StorageClass: s3xml.StorageClassStandard, Owner: &s3xml.Owner{ID: ownerID, DisplayName: ownerID}}
-		v.ChecksumAlgorithm, v.ChecksumType = checksumAlgorithms(o.Meta)
-		doc.Versions = append(doc.Versions, v)
-	}
-	if res.IsTruncated {
-		doc.NextKeyMarker, doc.NextVersionIDMarker = p.enc(res.NextAfter), "null"
-	}
-	return &response{doc: doc}, nil
-}

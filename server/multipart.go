@@ -144,7 +144,7 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	srcBucket, srcKey, err := copySource(rq)
+	srcBucket, srcKey, srcVersion, err := s.copySource(rq)
 	if err != nil {
 		return nil, err
 	}
@@ -156,9 +156,9 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcCK)
+	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcVersion, srcCK)
 	if err != nil {
-		return nil, err
+		return nil, copySourceError(err)
 	}
 	defer obj.Content.Close()
 	h := rq.r.Header
@@ -200,6 +200,9 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	}
 	r := &response{doc: doc}
 	r.encryption(enc, ck)
+	if obj.Info.VersionID != "" {
+		r.setHeader(s3xml.HeaderCopySourceVersionID, obj.Info.VersionID)
+	}
 	return r, nil
 }
 
@@ -294,6 +297,14 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		return nil, err
 	}
 	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	// Storage may run BeforeCommit inside its commit, where waiting for
+	// the key's lock could stall other writers: take it first.
+	ch.lock()
 	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
 		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match")), CustomerKey: ssec.bytes()})
 	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
@@ -301,11 +312,17 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		// A retry of a completion that succeeded gets its answer again.
 		if done, ok := s.completed.get(ck, s.now()); ok {
 			doc.ETag, doc.Checksums = done.etag, done.checksums
-			return &response{doc: doc}, nil
+			r := &response{doc: doc}
+			r.setWrittenVersionHeader(storage.ObjectInfo{VersionID: done.versionID})
+			return r, nil
 		}
 	}
 	if err != nil {
 		return nil, partKeyError(err)
+	}
+	r := &response{doc: doc}
+	if err := ch.emit(ctx, rq, r, evComplete, info); err != nil {
+		return nil, err
 	}
 	doc.ETag = info.ETag
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
@@ -314,8 +331,8 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		}
 		doc.Checksums.ChecksumType = typ
 	}
-	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums})
-	r := &response{doc: doc}
+	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums, versionID: info.VersionID})
+	r.setWrittenVersionHeader(info)
 	r.encryption(info.Meta.Encryption, ssec)
 	return r, nil
 }

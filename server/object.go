@@ -85,12 +85,22 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePut
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	opts.BeforeCommit = ch.beforeCommit(opts.BeforeCommit)
 	info, err := s.backend.PutObject(ctx, rq.bucket, rq.key, body, opts)
 	if err != nil {
 		return nil, err
 	}
 	r := &response{}
+	if err := ch.emit(ctx, rq, r, evPut, info); err != nil {
+		return nil, err
+	}
 	r.setHeader("ETag", info.ETag)
+	r.setWrittenVersionHeader(info)
 	r.encryption(info.Meta.Encryption, ck)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
@@ -111,9 +121,9 @@ func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.getObjectWith(ctx, rq.bucket, rq.key, ck)
+	obj, err := s.getObjectWith(ctx, rq.bucket, rq.key, rq.q.Get("versionId"), ck)
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{closer: obj.Content}
 	br, err := s.describeObject(rq, r, obj.Info)
@@ -187,9 +197,9 @@ func (s *Server) headObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, ck)
+	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, rq.q.Get("versionId"), ck)
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
 	r := &response{}
 	br, err := s.describeObject(rq, r, info)
@@ -212,6 +222,7 @@ func (s *Server) describeObject(rq *request, r *response, info storage.ObjectInf
 	h := rq.r.Header
 	r.header = http.Header{}
 	setObjectHeaders(r.header, info, false)
+	r.setVersionHeader(info)
 	if err := checkConditions(h, getConditions(), info, false); err != nil {
 		return nil, err
 	}
@@ -287,10 +298,23 @@ func (s *Server) deleteObject(ctx context.Context, rq *request) (*response, erro
 		// them would delete what the client meant to protect.
 		return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement x-amz-if-match-last-modified-time or x-amz-if-match-size")
 	}
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.end()
+	ch.lock()
+	if v, ok := s.versioner(); ok && h.Get("If-Match") == "" {
+		return s.deleteVersioned(ctx, v, rq, ch)
+	}
 	if err := s.deleteIfMatch(ctx, rq.bucket, rq.key, h.Get("If-Match")); err != nil {
 		return nil, err
 	}
-	return &response{status: http.StatusNoContent}, nil
+	r := &response{status: http.StatusNoContent}
+	if err := ch.emit(ctx, rq, r, evDelete, storage.ObjectInfo{}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // deleteIfMatch deletes key, only while its ETag is ifMatch when that is

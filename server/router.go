@@ -11,7 +11,7 @@ import (
 
 // opPostObject is the browser-form upload (a presigned POST), which
 // authenticates with a signed policy inside the form rather than with a
-// signature on the request, so it is refused before authentication.
+// signature on the request, so its handler authenticates it.
 const opPostObject = "PostObject"
 
 // isPostObject reports whether r is a form upload to a bucket.
@@ -71,7 +71,15 @@ func (s *Server) route(rq *request) (string, handler) {
 func (s *Server) routeOp(rq *request) (string, handler) {
 	m, q := rq.r.Method, rq.q
 	if isPostObject(rq) {
-		return opPostObject, s.notImplemented
+		return opPostObject, s.postObject
+	}
+	if m == http.MethodOptions && rq.bucket != "" {
+		return opPreflight, s.preflight
+	}
+	if q.Has("cors") && rq.key == "" {
+		if name, h := s.routeCORS(m); h != nil {
+			return name, h
+		}
 	}
 	if rq.bucket == "" {
 		if m == http.MethodGet {
@@ -96,7 +104,15 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 	if rq.key == "" && q.Has("encryption") {
 		return s.routeBucketEncryption(m)
 	}
+	if rq.key == "" && q.Has("notification") {
+		if name, h := s.routeNotification(m); h != nil {
+			return name, h
+		}
+	}
 	if rq.key == "" {
+		if name, h, ok := s.routePolicy(m, q); ok {
+			return name, h
+		}
 		if name, h, ok := s.routeBucketConfig(m, q); ok {
 			return name, h
 		}
@@ -139,7 +155,7 @@ func (s *Server) routeBucket(m string, q url.Values) (string, handler) {
 	switch m {
 	case http.MethodPut:
 		if q.Has("versioning") {
-			return "PutBucketVersioning", s.notImplemented
+			return "PutBucketVersioning", s.putBucketVersioning
 		}
 		return "CreateBucket", s.createBucket
 	case http.MethodDelete:

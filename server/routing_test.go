@@ -58,8 +58,8 @@ func TestRoutingErrors(t *testing.T) {
 			{"DELETE on service", "DELETE", "/", 405, "MethodNotAllowed"},
 			{"PATCH on object", "PATCH", "/bkt/k", 405, "MethodNotAllowed"},
 			{"POST on object", "POST", "/bkt/k", 405, "MethodNotAllowed"},
-			{"bucket policy PUT", "PUT", "/bkt?policy", 501, "NotImplemented"},
-			{"bucket cors", "PUT", "/bkt?cors", 501, "NotImplemented"},
+			{"bucket policy PUT without a body", "PUT", "/bkt?policy", 400, "MissingRequestBodyError"},
+			{"bucket lifecycle", "PUT", "/bkt?lifecycle", 501, "NotImplemented"},
 			{"POST tagging", "POST", "/bkt?tagging", 501, "NotImplemented"},
 		}
 		for _, tc := range tests {

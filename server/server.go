@@ -12,9 +12,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3kit/s3kit/internal/s3xml"
+	"github.com/s3kit/s3kit/policy"
+	"github.com/s3kit/s3kit/server/notify"
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage"
 )
@@ -70,6 +73,15 @@ type Config struct {
 	// are answered 503 SlowDown, which SDKs retry with backoff, before
 	// their body is read. Zero or negative means no bound.
 	MaxRequests int
+	// Notify, when set, delivers bucket event notifications: a bucket's
+	// QueueConfigurations may name its targets. The caller opens and
+	// closes it. Without it PutBucketNotificationConfiguration accepts
+	// only an empty configuration.
+	Notify *notify.Queue
+	// DefaultAccount is the 12-digit account of keys that name none and
+	// the owner of buckets that record none, such as buckets created
+	// before s3kit had accounts (DefaultAccountID when empty).
+	DefaultAccount string
 }
 
 // DefaultBodyReadTimeout is Config.BodyReadTimeout when unset: about the
@@ -102,6 +114,21 @@ type Server struct {
 	completed completedUploads
 	// strictRegion refuses signatures made for another region.
 	strictRegion bool
+	// events sends bucket event notifications.
+	events notifier
+	// defaultAccount is Config.DefaultAccount resolved.
+	defaultAccount string
+	// fullAccess is the identity policy of keys that carry none.
+	fullAccess *policy.Policy
+	// cfgs stores bucket configuration documents (nil: the backend
+	// keeps none, so buckets have no policy).
+	cfgs bucketConfigStore
+	// bauth caches each bucket's owner and policy; names the ARNs of
+	// keys whose store gives none (access key ID to *derived).
+	bauth bucketAuthCache
+	names sync.Map
+	// stsVerifier checks the SigV4 of STS calls (service "sts").
+	stsVerifier sigv4.Verifier
 }
 
 // New returns a Server for cfg.
@@ -132,10 +159,20 @@ func New(cfg Config) *Server {
 	if cfg.MaxRequests > 0 {
 		s.slots = make(chan struct{}, cfg.MaxRequests)
 	}
+	s.events.q = cfg.Notify
 	s.mp, _ = cfg.Backend.(storage.Multipart)
 	s.copier, _ = cfg.Backend.(storage.Copier)
 	s.verifier.Lookup, s.verifier.Now = s.secretOf, s.now
 	s.verifier.Service = "s3"
+	s.stsVerifier.Lookup, s.stsVerifier.Now, s.stsVerifier.Service = s.secretOf, s.now, "sts"
+	s.cfgs, _ = cfg.Backend.(bucketConfigStore)
+	if s.defaultAccount = cfg.DefaultAccount; s.defaultAccount == "" {
+		s.defaultAccount = DefaultAccountID
+	}
+	var err error
+	if s.fullAccess, err = policy.ParseIdentityPolicy([]byte(fullAccessPolicy)); err != nil {
+		panic("server: the built-in full-access policy does not parse: " + err.Error())
+	}
 	return s
 }
 
@@ -159,6 +196,14 @@ type request struct {
 	// reason when the error does not.
 	refused    bool
 	refusedWhy string
+	// anonymous is set for a request that carries no signature at all.
+	anonymous bool
+	// pol, pols, vals and idp hold the authorization decision's inputs
+	// inside the request, so deciding allocates nothing more.
+	pol  policy.Request
+	pols policy.Policies
+	vals [10]policy.Value
+	idp  [1]*policy.Policy
 }
 
 // wireBody is the request body as net/http delivers it. Each read may
@@ -239,6 +284,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.refused, rq.refusedWhy = true, "too many requests in flight"
 	}
 	s.settleBody(w, rq, err)
+	s.addCORSHeaders(r.Context(), w.Header(), rq, op)
 	status, code := s.write(w, rq, resp, err)
 	if !rq.refused && status < 500 && !s.log.Enabled(r.Context(), slog.LevelDebug) {
 		return
@@ -309,11 +355,17 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if err := s.parsePath(rq); err != nil {
 		return "", nil, err
 	}
+	if isSTS(rq) {
+		return s.serveSTS(ctx, rq)
+	}
 	// Routing reads only the method, path and query, so the operation is
 	// known (and logged) even when authentication fails.
 	op, h := s.route(rq)
-	if op == opPostObject {
-		return op, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement browser-based uploads (POST Object)")
+	if op == opPreflight || op == opPostObject {
+		// These authenticate themselves: a preflight is unsigned by
+		// design, a form upload is signed inside its body.
+		resp, err := h(ctx, rq)
+		return op, resp, err
 	}
 	if err := s.authenticate(ctx, rq); err != nil {
 		// A key store that failed is the server's problem, not a refusal.
@@ -323,7 +375,7 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 	if h == nil {
 		return op, nil, errCode(s3xml.CodeMethodNotAllowed)
 	}
-	if err := s.authorize(rq); err != nil {
+	if err := s.authorize(ctx, rq, op); err != nil {
 		rq.refused = true
 		return op, nil, err
 	}
@@ -332,11 +384,13 @@ func (s *Server) serve(ctx context.Context, rq *request) (string, *response, err
 			return op, nil, err
 		}
 	}
-	// Buckets are unversioned: "null" names the only version there is.
-	if v, ok := rq.q["versionId"]; ok && rq.key != "" && (len(v) != 1 || v[0] != "null") {
-		return op, nil, errArg("versionId", strings.Join(v, ","), "Invalid version id specified")
+	if err := s.checkVersionParam(rq); err != nil {
+		return op, nil, err
 	}
 	resp, err := h(ctx, rq)
+	if err != nil {
+		err = s.hideMissing(ctx, rq, op, err)
+	}
 	// A backend that saw only the cancelled context (net/http cancels it
 	// when reading the body fails) is answered with the body's failure:
 	// IncompleteBody, RequestTimeout.

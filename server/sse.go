@@ -80,12 +80,13 @@ func loopbackPeer(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// readKey is the ReadOptions for a request's SSE-C key (none when nil).
-func (ck *customerKey) readOptions() storage.ReadOptions {
+// readOptions is the ReadOptions for version id with a request's SSE-C
+// key (none when ck is nil).
+func (ck *customerKey) readOptions(id string) storage.ReadOptions {
 	if ck == nil {
-		return storage.ReadOptions{}
+		return storage.ReadOptions{VersionID: id}
 	}
-	return storage.ReadOptions{CustomerKey: ck.key}
+	return storage.ReadOptions{CustomerKey: ck.key, VersionID: id}
 }
 
 // bytes is the key, nil when there is none.
@@ -221,26 +222,37 @@ func (r *response) encryption(enc *storage.Encryption, ck *customerKey) {
 	}
 }
 
-// getObjectWith and headObjectWith read with the request's SSE-C key
-// when the backend takes one.
-func (s *Server) getObjectWith(ctx context.Context, bucket, key string, ck *customerKey) (*storage.Object, error) {
-	if kr, ok := s.backend.(storage.KeyedReader); ok {
-		return kr.GetObjectWith(ctx, bucket, key, ck.readOptions())
+// getObjectWith and headObjectWith read version id of key ("" for the
+// latest) with the request's SSE-C key when the backend takes one. A
+// backend without versioning has only the "null" version.
+func (s *Server) getObjectWith(ctx context.Context, bucket, key, id string, ck *customerKey) (*storage.Object, error) {
+	kr, ok := s.backend.(storage.KeyedReader)
+	if !ok {
+		if ck != nil {
+			return nil, errCode(s3xml.CodeNotImplemented)
+		}
+		return s.openVersion(ctx, bucket, key, id)
 	}
-	if ck != nil {
-		return nil, errCode(s3xml.CodeNotImplemented)
+	if _, ok := s.versioner(); !ok && id != "" && id != storage.NullVersionID {
+		return nil, errCode(s3xml.CodeNoSuchVersion)
 	}
-	return s.backend.GetObject(ctx, bucket, key)
+	obj, err := kr.GetObjectWith(ctx, bucket, key, ck.readOptions(id))
+	return obj, versionIDErr(err, id)
 }
 
-func (s *Server) headObjectWith(ctx context.Context, bucket, key string, ck *customerKey) (storage.ObjectInfo, error) {
-	if kr, ok := s.backend.(storage.KeyedReader); ok {
-		return kr.HeadObjectWith(ctx, bucket, key, ck.readOptions())
+func (s *Server) headObjectWith(ctx context.Context, bucket, key, id string, ck *customerKey) (storage.ObjectInfo, error) {
+	kr, ok := s.backend.(storage.KeyedReader)
+	if !ok {
+		if ck != nil {
+			return storage.ObjectInfo{}, errCode(s3xml.CodeNotImplemented)
+		}
+		return s.headVersion(ctx, bucket, key, id)
 	}
-	if ck != nil {
-		return storage.ObjectInfo{}, errCode(s3xml.CodeNotImplemented)
+	if _, ok := s.versioner(); !ok && id != "" && id != storage.NullVersionID {
+		return storage.ObjectInfo{}, errCode(s3xml.CodeNoSuchVersion)
 	}
-	return s.backend.HeadObject(ctx, bucket, key)
+	info, err := kr.HeadObjectWith(ctx, bucket, key, ck.readOptions(id))
+	return info, versionIDErr(err, id)
 }
 
 // encryptionError maps storage's errors about encryption keys onto S3's

@@ -204,11 +204,13 @@ func (s *Server) tagger() (storage.Tagger, error) {
 // getObjectTagging answers GetObjectTagging with the object's tags (an
 // empty set when it has none).
 func (s *Server) getObjectTagging(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.backend.HeadObject(ctx, rq.bucket, rq.key)
+	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
 	if err != nil {
-		return nil, err
+		return markerResponse(err), err
 	}
-	return &response{doc: taggingDoc(info.Meta.Tags)}, nil
+	r := &response{doc: taggingDoc(info.Meta.Tags)}
+	r.setVersionHeader(info)
+	return r, nil
 }
 
 // putObjectTagging replaces an object's tags (PutObjectTagging).
@@ -221,10 +223,27 @@ func (s *Server) putObjectTagging(ctx context.Context, rq *request) (*response, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, tags); err != nil {
+	return s.tagObject(ctx, rq, tg, tags, &response{}, evTagPut)
+}
+
+// tagObject sets an object's tags and reports the change.
+func (s *Server) tagObject(ctx context.Context, rq *request, tg storage.Tagger, tags map[string]string, r *response, ev string) (*response, error) {
+	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
+	if err != nil {
 		return nil, err
 	}
-	return &response{}, nil
+	defer ch.end()
+	ch.lock()
+	info, err := s.tagVersion(ctx, tg, rq, tags)
+	if err != nil {
+		return markerResponse(err), err
+	}
+	// A tagging event describes the object, not a new upload: no size.
+	if err := ch.emit(ctx, rq, r, ev, storage.ObjectInfo{ETag: info.ETag, VersionID: info.VersionID}); err != nil {
+		return nil, err
+	}
+	r.setVersionHeader(info)
+	return r, nil
 }
 
 // deleteObjectTagging removes an object's tags (DeleteObjectTagging).
@@ -233,10 +252,7 @@ func (s *Server) deleteObjectTagging(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tg.PutObjectTagging(ctx, rq.bucket, rq.key, nil); err != nil {
-		return nil, err
-	}
-	return &response{status: http.StatusNoContent}, nil
+	return s.tagObject(ctx, rq, tg, nil, &response{status: http.StatusNoContent}, evTagDel)
 }
 
 // bucketTagger returns the backend's bucket tagging support, or

@@ -1,9 +1,10 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier, Tagger, BucketTagger, and for server-side
-// encryption Encrypter, KeyedReader, BucketEncryptionStore), and the
-// sentinel errors the server maps onto S3 error codes. Encryption itself
-// is storage/sse, which wraps any backend. Implementations live in storage/disk
+// (Multipart, Copier, Tagger, BucketTagger, BucketConfigStore, Versioner,
+// and for server-side encryption Encrypter, KeyedReader,
+// BucketEncryptionStore), and the sentinel errors the server maps onto S3
+// error codes. Encryption itself is storage/sse, which wraps any backend.
+// Implementations live in storage/disk
 // (durable, on local disk) and storage/mem (in memory, for tests);
 // storage/storagetest checks every MUST written in the doc comments below.
 //
@@ -160,6 +161,9 @@ type ReadOptions struct {
 	// CustomerKey is the SSE-C key the object was stored under; nil for
 	// objects stored otherwise.
 	CustomerKey []byte
+	// VersionID names the version to read ("" is the latest) on a
+	// backend that is also a Versioner.
+	VersionID string
 }
 
 // KeyedReader is implemented by backends that store objects under
@@ -221,6 +225,13 @@ type ObjectInfo struct {
 	// in PartSizes order), so GET with partNumber can return the part's
 	// own checksum as S3 does. Nil when any part lacked one.
 	PartChecksums []string
+	// VersionID is the version's ID from a Versioner backend: "null" for
+	// an object written while versioning was off or suspended (also ""
+	// from backends without versioning).
+	VersionID string
+	// DeleteMarker is true for a delete marker (only in
+	// ListObjectVersions and DeleteResult).
+	DeleteMarker bool
 }
 
 // Content is an open, immutable view of one object's bytes. It stays valid

@@ -5,24 +5,30 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/s3kit/s3kit/s3"
 	"golang.org/x/sync/errgroup"
 )
 
 // MaxBatchDelete is the most keys S3 deletes in one DeleteObjects request.
 const MaxBatchDelete = 1000
 
-// Copy copies srcBucket/srcKey (size bytes; -1 to look it up) to
-// dstBucket/dstKey server-side: no bytes pass through this process. Objects
-// up to MaxCopySize go in one CopyObject; larger ones, which CopyObject
-// refuses, as a multipart upload of parallel UploadPartCopy ranges.
-func (m *Manager) Copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, size int64) (UploadResult, error) {
-	ev := Event{Op: "copy", Bucket: dstBucket, Key: dstKey}
+// Copy copies the object src (size bytes; -1 to look it up) to dst
+// server-side: no bytes pass through this process. Both must be Remote
+// locations. Objects up to MaxCopySize go in one CopyObject; larger ones,
+// which CopyObject refuses, as a multipart upload of parallel
+// UploadPartCopy ranges.
+func (m *Manager) Copy(ctx context.Context, src, dst Location, size int64) (UploadResult, error) {
+	if !src.IsRemote() || !dst.IsRemote() {
+		return UploadResult{}, &Error{Op: "copy", Bucket: dst.Bucket, Key: dst.Key,
+			Err: fmt.Errorf("copy %s to %s: both sides must be in S3 (use Transfer)", src, dst)}
+	}
+	ev := Event{Op: "copy", Bucket: dst.Bucket, Key: dst.Key}
 	m.emitStart(ev, size)
-	res, err := m.copy(ctx, srcBucket, srcKey, dstBucket, dstKey, size)
+	res, err := m.copy(ctx, src.Bucket, src.Key, dst.Bucket, dst.Key, size)
 	m.emitEnd(ev, err)
 	if err != nil {
-		return UploadResult{}, &Error{Op: "copy", Bucket: dstBucket, Key: dstKey,
-			Err: fmt.Errorf("from s3://%s/%s: %w", srcBucket, srcKey, err)}
+		return UploadResult{}, &Error{Op: "copy", Bucket: dst.Bucket, Key: dst.Key,
+			Err: fmt.Errorf("from %s: %w", src, err)}
 	}
 	return res, nil
 }
@@ -32,9 +38,9 @@ const MaxCopySize = 5 << 30
 
 func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, size int64) (UploadResult, error) {
 	if size < 0 || size > m.copyThreshold {
-		var obj Object
+		var obj object
 		err := m.slot(ctx, func() (err error) {
-			obj, err = m.c.HeadObject(ctx, srcBucket, srcKey)
+			obj, err = headObject(ctx, m.c, srcBucket, srcKey)
 			return err
 		})
 		if err != nil {
@@ -43,12 +49,15 @@ func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey
 		size = obj.Size
 	}
 	if size <= m.copyThreshold {
-		var out PutOutput
+		var out *s3.CopyObjectOutput
 		err := m.slot(ctx, func() (err error) {
-			out, err = m.c.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey)
+			out, err = m.c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: dstBucket, Key: dstKey, SourceBucket: srcBucket, SourceKey: srcKey})
 			return err
 		})
-		return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size, ETag: trimETag(out.ETag)}, err
+		if err != nil {
+			return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size}, err
+		}
+		return UploadResult{Bucket: dstBucket, Key: dstKey, Size: size, ETag: trimETag(out.ETag)}, nil
 	}
 	ps, err := m.filePartSize(size)
 	if err != nil {
@@ -66,8 +75,8 @@ func (m *Manager) copy(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey
 		}
 		g.Go(func() error {
 			defer m.slots.Release(1)
-			out, err := m.c.UploadPartCopy(gctx, PartInput{Bucket: dstBucket, Key: dstKey, UploadID: up.uid, PartNumber: n},
-				srcBucket, srcKey, off, last)
+			out, err := m.c.UploadPartCopy(gctx, &s3.UploadPartCopyInput{Bucket: dstBucket, Key: dstKey, UploadID: up.uid,
+				PartNumber: n, SourceBucket: srcBucket, SourceKey: srcKey, SourceRange: fmt.Sprintf("bytes=%d-%d", off, last)})
 			if err != nil {
 				return fmt.Errorf("copy part %d: %w", n, err)
 			}
@@ -89,19 +98,23 @@ func (m *Manager) Delete(ctx context.Context, bucket string, keys iter.Seq[strin
 		if len(batch) == 0 {
 			return nil
 		}
-		var fails []DeleteFailure
+		ids := make([]s3.ObjectID, len(batch))
+		for i, k := range batch {
+			ids[i] = s3.ObjectID{Key: k}
+		}
+		var out *s3.DeleteObjectsOutput
 		err := m.slot(ctx, func() (err error) {
-			fails, err = m.c.DeleteObjects(ctx, bucket, batch)
+			out, err = m.c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bucket, Objects: ids, Quiet: true})
 			return err
 		})
 		if err != nil {
 			return &Error{Op: "delete", Bucket: bucket, Key: batch[0], Err: fmt.Errorf("batch of %d keys: %w", len(batch), err)}
 		}
-		deleted += len(batch) - len(fails)
+		deleted += len(batch) - len(out.Errors)
 		if report != nil {
-			failed := make(map[string]*DeleteFailure, len(fails))
-			for i := range fails {
-				failed[fails[i].Key] = &fails[i]
+			failed := make(map[string]*DeleteFailure, len(out.Errors))
+			for _, e := range out.Errors {
+				failed[e.Key] = &DeleteFailure{Key: e.Key, Code: e.Code, Message: e.Message}
 			}
 			for _, k := range batch {
 				if f := failed[k]; f != nil {

@@ -72,7 +72,7 @@ func (m *Manager) DeletePrefix(ctx context.Context, bucket, prefix string, opts 
 		}
 		filter := opts.Filter
 		keys := func(yieldKey func(string) bool) {
-			for o, err := range m.c.ListObjects(ctx, bucket, prefix) {
+			for o, err := range listObjects(ctx, m.c, bucket, prefix) {
 				if err != nil {
 					send(Result{Op: OpList}, fmt.Errorf("%s: %w", Remote(bucket, prefix), err))
 					return

@@ -4,9 +4,10 @@
 //
 // # Model
 //
-// A Manager wraps a Client — the handful of S3 calls it needs, declared here
-// so tests can inject failures; NewS3Client adapts *s3.Client — and owns two
-// budgets shared by every transfer running through it at once:
+// A Manager wraps a Client — the handful of S3 calls it needs, in package
+// s3's input and output types, so *s3.Client is one as it is and a test's
+// fake can inject failures — and owns two budgets shared by every transfer
+// running through it at once:
 //
 //   - request slots (Options.Concurrency): at most that many requests are in
 //     flight, whether they belong to one 10 GiB file or to 2,000 small ones;
@@ -19,7 +20,7 @@
 // grows for files that would need more than 10,000 parts; for streams of
 // unknown length it doubles every 1,000 parts, so any object up to S3's
 // 5 TiB limit fits. Every part carries a checksum the server verifies
-// (Content-MD5, or the client's own when it implements PartChecksummer), so
+// (Content-MD5, or the client's own: *s3.Client's, or any PartChecksummer's), so
 // corrupted bytes are rejected, and an ETag that is not the MD5 sent is an
 // *s3.IntegrityError; a failed upload is aborted so no orphaned parts
 // remain.
@@ -33,6 +34,17 @@
 //
 // Progress is reported as Events to Options.Progress; the package never
 // prints.
+//
+// # API shape
+//
+// Every method takes a context first and names its source before its
+// destination. A method with one side in S3 names it by bucket and key
+// (Upload, UploadFile, UploadReaderAt, Download, DownloadFile); a method
+// with two sides names both by Location (Copy, whose sides are both in S3;
+// Transfer, CopyTree and Sync, whose sides may each be local or in S3).
+// Runs over many files return an iter.Seq2[Result, error]. Failures are
+// *Error values wrapping the cause (an *s3.Error from the server, say),
+// usable with errors.As.
 //
 // # Trees
 //

@@ -95,7 +95,7 @@ func (m *Manager) Download(ctx context.Context, w io.WriterAt, bucket, key strin
 func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key string, ev Event) (DownloadResult, error) {
 	pr := &progressReporter{m: m, ev: ev}
 	ps := m.opts.PartSize
-	var obj Object
+	var obj object
 	var got bool     // the response arrived; a later error is a torn body
 	var checked bool // the body verified a full-object checksum at EOF
 	first := md5.New()
@@ -106,7 +106,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 	// 2-4 s of mostly system time). Waiting on a mutex parks instead.
 	cw := &serialWriterAt{w: w}
 	err := m.slot(ctx, func() error {
-		rc, o, err := m.c.GetObject(ctx, bucket, key, 0, -1)
+		rc, o, err := getObject(ctx, m.c, bucket, key, 0, -1)
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (m *Manager) download(ctx context.Context, w io.WriterAt, bucket, key strin
 // each chunk: only when their MD5s can be checked, against a multipart
 // ETag with as many parts as there are chunks, and the caller asked for
 // large objects to be verified.
-func (m *Manager) hashChunks(obj Object, ps int64) bool {
+func (m *Manager) hashChunks(obj object, ps int64) bool {
 	nchunks := int((obj.Size + ps - 1) / ps)
 	return m.opts.VerifyLarge && !m.opts.SkipVerify && !obj.Encrypted && nchunks > 1 && etagParts(obj.ETag) == nchunks
 }
@@ -227,7 +227,7 @@ func (m *Manager) fetchChunk(ctx context.Context, w io.WriterAt, bucket, key str
 }
 
 func (m *Manager) fetchOnce(ctx context.Context, w io.WriterAt, h hash.Hash, bucket, key string, off, n int64, etag string) (retry bool, err error) {
-	rc, o, err := m.c.GetObject(ctx, bucket, key, off, n)
+	rc, o, err := getObject(ctx, m.c, bucket, key, off, n)
 	if err != nil {
 		return false, err
 	}
@@ -338,7 +338,7 @@ func (m *Manager) copyAt(w io.WriterAt, off int64, h hash.Hash, r io.Reader, n i
 
 // verifyETag checks the downloaded bytes against obj's ETag where that is
 // possible: sums holds the MD5 of each PartSize chunk.
-func verifyETag(obj Object, sums [][]byte, w io.WriterAt) (bool, error) {
+func verifyETag(obj object, sums [][]byte, w io.WriterAt) (bool, error) {
 	etag := trimETag(obj.ETag)
 	if obj.Encrypted || etag == "" {
 		return false, nil

@@ -30,26 +30,43 @@ func flipFirst(r io.Reader) (*bytes.Reader, error) {
 	return bytes.NewReader(b), nil
 }
 
-func (c corruptingClient) PutObject(ctx context.Context, in PutInput) (PutOutput, error) {
-	body, err := flipFirst(in.Body)
-	if err != nil {
-		return PutOutput{}, err
+// encryption is what the server says of its encryption: SSE-KMS when
+// notMD5 is set.
+func (c corruptingClient) encryption() s3.Encryption {
+	if c.notMD5 {
+		return s3.Encryption{ServerSideEncryption: "aws:kms"}
 	}
-	in.Body, in.ContentMD5 = body, ""
-	out, err := c.fakeClient.PutObject(ctx, in)
-	out.ETagNotMD5 = c.notMD5
-	return out, err
+	return s3.Encryption{}
 }
 
-func (c corruptingClient) UploadPart(ctx context.Context, in PartInput) (PartOutput, error) {
+func (c corruptingClient) PutObject(ctx context.Context, in *s3.PutObjectInput) (*s3.PutObjectOutput, error) {
 	body, err := flipFirst(in.Body)
 	if err != nil {
-		return PartOutput{}, err
+		return nil, err
 	}
-	in.Body, in.ContentMD5 = body, ""
-	out, err := c.fakeClient.UploadPart(ctx, in)
-	out.ETagNotMD5 = c.notMD5
-	return out, err
+	corrupted := *in
+	corrupted.Body, corrupted.ContentMD5 = body, ""
+	out, err := c.fakeClient.PutObject(ctx, &corrupted)
+	if err != nil {
+		return nil, err
+	}
+	out.Encryption = c.encryption()
+	return out, nil
+}
+
+func (c corruptingClient) UploadPart(ctx context.Context, in *s3.UploadPartInput) (*s3.UploadPartOutput, error) {
+	body, err := flipFirst(in.Body)
+	if err != nil {
+		return nil, err
+	}
+	corrupted := *in
+	corrupted.Body, corrupted.ContentMD5 = body, ""
+	out, err := c.fakeClient.UploadPart(ctx, &corrupted)
+	if err != nil {
+		return nil, err
+	}
+	out.Encryption = c.encryption()
+	return out, nil
 }
 
 // A server that stored other bytes than the Manager sent is caught by the

@@ -57,7 +57,7 @@ func ExamplePlanSync() {
 // mirror uploads the directory dir to s3://bucket/prefix/, skipping *.tmp
 // files, then makes the directory restore match that prefix.
 func mirror(ctx context.Context, client *s3.Client, dir, bucket, prefix, restore string) error {
-	m := transfer.New(transfer.NewS3Client(client), transfer.Options{})
+	m := transfer.New(client, transfer.Options{})
 	var skipTmp transfer.Filter
 	if err := skipTmp.Exclude("*.tmp"); err != nil {
 		return err
@@ -94,11 +94,11 @@ func exampleClient(ctx context.Context, bucket string) (*s3.Client, func(), erro
 	}))
 	noEnv := func(string) (string, bool) { return "", false }
 	sess, err := s3.NewSession(ctx, s3.WithCredentials(key.AccessKeyID, key.Secret, ""),
-		s3.WithRegion(server.DefaultRegion), s3.WithEndpointURL(hs.URL), s3.WithEnv(noEnv, os.TempDir()))
+		s3.WithRegion(server.DefaultRegion), s3.WithEnv(noEnv, os.TempDir()))
 	if err == nil {
 		var c *s3.Client
-		if c, err = sess.Client(); err == nil {
-			if err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err == nil {
+		if c, err = sess.Client(s3.WithEndpointURL(hs.URL)); err == nil {
+			if _, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err == nil {
 				return c, hs.Close, nil
 			}
 		}
@@ -138,7 +138,7 @@ func ExampleManager_CopyTree() {
 		fmt.Println(err)
 		return
 	}
-	for e, err := range transfer.WalkRemote(ctx, transfer.NewS3Client(client), "backup", "") {
+	for e, err := range transfer.WalkRemote(ctx, client, "backup", "") {
 		fmt.Println("bucket:", e.Key, e.Size, err)
 	}
 	for e, err := range transfer.WalkLocal(ctx, restore) {

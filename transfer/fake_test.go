@@ -12,10 +12,13 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/s3kit/s3kit/s3"
 )
 
 // fakeClient is an in-memory Client with failure injection.
@@ -102,18 +105,18 @@ func (f *fakeClient) get(bucket, key string) ([]byte, bool) {
 	return o.data, ok
 }
 
-func (f *fakeClient) PutObject(ctx context.Context, in PutInput) (PutOutput, error) {
+func (f *fakeClient) PutObject(ctx context.Context, in *s3.PutObjectInput) (*s3.PutObjectOutput, error) {
 	defer f.enter()()
 	f.puts.Add(1)
 	b, err := io.ReadAll(in.Body)
 	if err != nil {
-		return PutOutput{}, err
+		return nil, err
 	}
-	if int64(len(b)) != in.Size {
-		return PutOutput{}, fmt.Errorf("size %d != %d", len(b), in.Size)
+	if int64(len(b)) != in.ContentLength {
+		return nil, fmt.Errorf("size %d != %d", len(b), in.ContentLength)
 	}
 	if err := checkMD5(b, in.ContentMD5); err != nil {
-		return PutOutput{}, err
+		return nil, err
 	}
 	f.mu.Lock()
 	f.putMD5s = append(f.putMD5s, in.ContentMD5)
@@ -125,90 +128,105 @@ func (f *fakeClient) PutObject(ctx context.Context, in PutInput) (PutOutput, err
 	o.ctype = in.ContentType
 	f.objects[in.Bucket+"/"+in.Key] = o
 	f.mu.Unlock()
-	return PutOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
+	return &s3.PutObjectOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
 }
 
-func (f *fakeClient) CreateMultipartUpload(ctx context.Context, in PutInput) (string, error) {
+func (f *fakeClient) CreateMultipartUpload(ctx context.Context, in *s3.CreateMultipartUploadInput) (*s3.CreateMultipartUploadOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
 	id := fmt.Sprintf("up%d", f.nextID)
 	f.uploads[id] = map[int][]byte{}
-	return id, nil
+	return &s3.CreateMultipartUploadOutput{Bucket: in.Bucket, Key: in.Key, UploadID: id}, nil
 }
 
-func (f *fakeClient) UploadPart(ctx context.Context, in PartInput) (PartOutput, error) {
+func (f *fakeClient) UploadPart(ctx context.Context, in *s3.UploadPartInput) (*s3.UploadPartOutput, error) {
 	defer f.enter()()
 	if f.failPart != nil {
 		if err := f.failPart(in.PartNumber); err != nil {
-			return PartOutput{}, err
+			return nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return PartOutput{}, err
+		return nil, err
 	}
 	b, err := io.ReadAll(in.Body)
 	if err != nil {
-		return PartOutput{}, err
+		return nil, err
 	}
 	if err := checkMD5(b, in.ContentMD5); err != nil {
-		return PartOutput{}, err
+		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	up, ok := f.uploads[in.UploadID]
-	if !ok {
-		return PartOutput{}, errors.New("NoSuchUpload")
-	}
-	up[in.PartNumber] = b
-	s := md5.Sum(b)
-	return PartOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
+	return f.storePart(in.UploadID, in.PartNumber, b)
 }
 
-func (f *fakeClient) CompleteMultipartUpload(ctx context.Context, bucket, key, id string, parts []Part) (PutOutput, error) {
+// storePart keeps b as part n of upload id.
+func (f *fakeClient) storePart(id string, n int, b []byte) (*s3.UploadPartOutput, error) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	up, ok := f.uploads[id]
-	delete(f.uploads, id)
+	if !ok {
+		return nil, errors.New("NoSuchUpload")
+	}
+	up[n] = b
+	s := md5.Sum(b)
+	return &s3.UploadPartOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
+}
+
+func (f *fakeClient) CompleteMultipartUpload(ctx context.Context, in *s3.CompleteMultipartUploadInput) (*s3.CompleteMultipartUploadOutput, error) {
+	f.mu.Lock()
+	up, ok := f.uploads[in.UploadID]
+	delete(f.uploads, in.UploadID)
 	f.mu.Unlock()
 	if !ok {
-		return PutOutput{}, errors.New("NoSuchUpload")
+		return nil, errors.New("NoSuchUpload")
 	}
 	var data []byte
 	var sums [][]byte
-	for i, p := range parts {
+	for i, p := range in.Parts {
 		b, ok := up[p.PartNumber]
 		if !ok || p.PartNumber != i+1 {
-			return PutOutput{}, fmt.Errorf("InvalidPart %d", p.PartNumber)
+			return nil, fmt.Errorf("InvalidPart %d", p.PartNumber)
 		}
 		s := md5.Sum(b)
 		if trimETag(p.ETag) != hex.EncodeToString(s[:]) {
-			return PutOutput{}, fmt.Errorf("InvalidPart etag %d", p.PartNumber)
+			return nil, fmt.Errorf("InvalidPart etag %d", p.PartNumber)
 		}
 		data = append(data, b...)
 		sums = append(sums, s[:])
 	}
 	etag := compositeMD5(sums)
-	f.put(bucket, key, data, etag)
+	f.put(in.Bucket, in.Key, data, etag)
 	f.completed.Add(1)
-	return PutOutput{ETag: `"` + etag + `"`}, nil
+	return &s3.CompleteMultipartUploadOutput{ETag: `"` + etag + `"`}, nil
 }
 
-func (f *fakeClient) AbortMultipartUpload(ctx context.Context, bucket, key, id string) error {
+func (f *fakeClient) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipartUploadInput) (*s3.AbortMultipartUploadOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	delete(f.uploads, id)
+	delete(f.uploads, in.UploadID)
 	f.aborted.Add(1)
-	return nil
+	return &s3.AbortMultipartUploadOutput{}, nil
 }
 
-func (f *fakeClient) HeadObject(ctx context.Context, bucket, key string) (Object, error) {
+// head returns bucket/key's metadata.
+func (f *fakeClient) head(bucket, key string) (s3.ObjectInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	o, ok := f.objects[bucket+"/"+key]
 	if !ok {
-		return Object{}, errors.New("NotFound")
+		return s3.ObjectInfo{}, errors.New("NotFound")
 	}
-	return Object{Key: key, Size: int64(len(o.data)), ETag: o.etag, LastModified: o.mtime, ContentType: o.ctype}, nil
+	n := int64(len(o.data))
+	return s3.ObjectInfo{ContentLength: n, Size: n, ETag: o.etag, LastModified: o.mtime, ContentType: o.ctype}, nil
+}
+
+func (f *fakeClient) HeadObject(ctx context.Context, in *s3.HeadObjectInput) (*s3.HeadObjectOutput, error) {
+	info, err := f.head(in.Bucket, in.Key)
+	if err != nil {
+		return nil, err
+	}
+	return &s3.HeadObjectOutput{ObjectInfo: info}, nil
 }
 
 type tornReader struct {
@@ -228,30 +246,54 @@ func (t *tornReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (f *fakeClient) GetObject(ctx context.Context, bucket, key string, off, n int64) (io.ReadCloser, Object, error) {
+// parseRange reads "bytes=first-last" or "bytes=first-" (as the Manager
+// sends them) for an object of size bytes.
+func parseRange(r string, size int64) (off, n int64, err error) {
+	if r == "" {
+		return 0, size, nil
+	}
+	first, last, ok := strings.Cut(strings.TrimPrefix(r, "bytes="), "-")
+	if off, err = strconv.ParseInt(first, 10, 64); !ok || err != nil {
+		return 0, 0, fmt.Errorf("InvalidRange %q", r)
+	}
+	if last == "" {
+		return off, size - off, nil
+	}
+	end, err := strconv.ParseInt(last, 10, 64)
+	if err != nil || end < off {
+		return 0, 0, fmt.Errorf("InvalidRange %q", r)
+	}
+	return off, end - off + 1, nil
+}
+
+func (f *fakeClient) GetObject(ctx context.Context, in *s3.GetObjectInput) (*s3.GetObjectOutput, error) {
 	defer f.enter()()
 	f.gets.Add(1)
-	o, err := f.HeadObject(ctx, bucket, key)
+	info, err := f.head(in.Bucket, in.Key)
 	if err != nil {
-		return nil, Object{}, err
+		return nil, err
 	}
-	data, _ := f.get(bucket, key)
-	if n < 0 {
-		n = int64(len(data)) - off
+	data, _ := f.get(in.Bucket, in.Key)
+	off, n, err := parseRange(in.Range, int64(len(data)))
+	if err != nil {
+		return nil, err
 	}
 	b := bytes.Clone(data[off : off+n])
 	if f.corrupt && len(b) > 0 {
 		b[len(b)/2] ^= 1
 	}
+	out := &s3.GetObjectOutput{ObjectInfo: info}
+	out.ContentLength = n
 	var r io.Reader = bytes.NewReader(b)
 	if f.checksummed && off == 0 && int(n) == len(data) {
-		o.Checksummed = true
+		out.ChecksumVerified = true
 		r = &eofChecked{r: r, h: md5.New(), want: md5.Sum(data)}
 	}
 	if f.tearAfter > 0 && (off > 0 || f.tearFirst) && f.tearCount.Add(-1) >= 0 {
 		r = &tornReader{r: r, n: f.tearAfter}
 	}
-	return io.NopCloser(r), o, nil
+	out.Body = io.NopCloser(r)
+	return out, nil
 }
 
 // errChecksum is what an eofChecked body returns on a mismatch.
@@ -274,12 +316,12 @@ func (e *eofChecked) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (f *fakeClient) ListObjects(ctx context.Context, bucket, prefix string) iter.Seq2[Object, error] {
-	return func(yield func(Object, error) bool) {
+func (f *fakeClient) AllObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input) iter.Seq2[s3.Object, error] {
+	return func(yield func(s3.Object, error) bool) {
 		f.mu.Lock()
 		var keys []string
 		for k := range f.objects {
-			if rest, ok := strings.CutPrefix(k, bucket+"/"); ok && strings.HasPrefix(rest, prefix) {
+			if rest, ok := strings.CutPrefix(k, in.Bucket+"/"); ok && strings.HasPrefix(rest, in.Prefix) {
 				keys = append(keys, rest)
 			}
 		}
@@ -287,66 +329,68 @@ func (f *fakeClient) ListObjects(ctx context.Context, bucket, prefix string) ite
 		slices.Sort(keys)
 		for i, k := range keys {
 			if f.listErrAfter > 0 && i == f.listErrAfter {
-				yield(Object{}, errInjected)
+				yield(s3.Object{}, errInjected)
 				return
 			}
-			o, err := f.HeadObject(ctx, bucket, k)
+			o, err := f.head(in.Bucket, k)
 			if err != nil {
 				continue
 			}
-			if !yield(o, nil) {
+			if !yield(s3.Object{Key: k, Size: o.Size, ETag: o.ETag, LastModified: o.LastModified}, nil) {
 				return
 			}
 		}
 	}
 }
 
-func (f *fakeClient) DeleteObjects(ctx context.Context, bucket string, keys []string) ([]DeleteFailure, error) {
-	if len(keys) > MaxBatchDelete {
+func (f *fakeClient) DeleteObjects(ctx context.Context, in *s3.DeleteObjectsInput) (*s3.DeleteObjectsOutput, error) {
+	if len(in.Objects) > MaxBatchDelete {
 		return nil, errors.New("MalformedXML: too many keys")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.deleteBatches = append(f.deleteBatches, len(keys))
-	var fails []DeleteFailure
-	for _, k := range keys {
-		if strings.HasPrefix(k, "locked/") {
-			fails = append(fails, DeleteFailure{Key: k, Code: "AccessDenied", Message: "locked"})
+	f.deleteBatches = append(f.deleteBatches, len(in.Objects))
+	out := &s3.DeleteObjectsOutput{}
+	for _, o := range in.Objects {
+		if strings.HasPrefix(o.Key, "locked/") {
+			out.Errors = append(out.Errors, s3.DeleteObjectsError{Key: o.Key, Code: "AccessDenied", Message: "locked"})
 			continue
 		}
-		delete(f.objects, bucket+"/"+k)
+		delete(f.objects, in.Bucket+"/"+o.Key)
+		if !in.Quiet {
+			out.Deleted = append(out.Deleted, s3.DeletedObject{Key: o.Key})
+		}
 	}
-	return fails, nil
+	return out, nil
 }
 
-func (f *fakeClient) CopyObject(ctx context.Context, sb, sk, db, dk string) (PutOutput, error) {
+func (f *fakeClient) CopyObject(ctx context.Context, in *s3.CopyObjectInput) (*s3.CopyObjectOutput, error) {
 	f.mu.Lock()
-	o, ok := f.objects[sb+"/"+sk]
+	o, ok := f.objects[in.SourceBucket+"/"+in.SourceKey]
 	f.mu.Unlock()
 	if !ok {
-		return PutOutput{}, errors.New("NoSuchKey")
+		return nil, errors.New("NoSuchKey")
 	}
-	f.put(db, dk, bytes.Clone(o.data), trimETag(o.etag))
-	return PutOutput{ETag: o.etag}, nil
+	f.put(in.Bucket, in.Key, bytes.Clone(o.data), trimETag(o.etag))
+	return &s3.CopyObjectOutput{ETag: o.etag}, nil
 }
 
-func (f *fakeClient) UploadPartCopy(ctx context.Context, in PartInput, sb, sk string, first, last int64) (PartOutput, error) {
+func (f *fakeClient) UploadPartCopy(ctx context.Context, in *s3.UploadPartCopyInput) (*s3.UploadPartCopyOutput, error) {
 	defer f.enter()()
-	data, ok := f.get(sb, sk)
+	data, ok := f.get(in.SourceBucket, in.SourceKey)
 	if !ok {
-		return PartOutput{}, errors.New("NoSuchKey")
+		return nil, errors.New("NoSuchKey")
 	}
-	if last >= int64(len(data)) {
-		return PartOutput{}, errors.New("InvalidRange")
+	off, n, err := parseRange(in.SourceRange, int64(len(data)))
+	if err != nil {
+		return nil, err
 	}
-	b := bytes.Clone(data[first : last+1])
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	up, ok := f.uploads[in.UploadID]
-	if !ok {
-		return PartOutput{}, errors.New("NoSuchUpload")
+	if off+n > int64(len(data)) {
+		return nil, errors.New("InvalidRange")
 	}
-	up[in.PartNumber] = b
-	s := md5.Sum(b)
-	return PartOutput{ETag: `"` + hex.EncodeToString(s[:]) + `"`}, nil
+	out, err := f.storePart(in.UploadID, in.PartNumber, bytes.Clone(data[off:off+n]))
+	if err != nil {
+		return nil, err
+	}
+	return &s3.UploadPartCopyOutput{ETag: out.ETag}, nil
 }

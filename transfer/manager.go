@@ -91,9 +91,8 @@ func New(c Client, opts Options) *Manager {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	pc, ok := c.(PartChecksummer)
 	return &Manager{
-		clientSums:    ok && pc.ChecksumsParts(),
+		clientSums:    checksumsParts(c),
 		copyThreshold: MaxCopySize,
 		c:             c,
 		opts:          opts,

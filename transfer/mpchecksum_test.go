@@ -28,11 +28,12 @@ func TestDownloadMultipartChecksums(t *testing.T) {
 	// upload stores data in two parts, each sent with the client's CRC32.
 	upload := func(key, typ string) {
 		t.Helper()
-		id, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: "mpsums", Key: key,
+		mpu, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: "mpsums", Key: key,
 			ChecksumAlgorithm: "CRC32", ChecksumType: typ})
 		if err != nil {
 			t.Fatal(err)
 		}
+		id := mpu.UploadID
 		var done []s3.CompletedPart
 		for i, p := range [][]byte{data[:transfer.MinPartSize], data[transfer.MinPartSize:]} {
 			out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: "mpsums", Key: key, UploadID: id, PartNumber: i + 1,
@@ -42,7 +43,7 @@ func TestDownloadMultipartChecksums(t *testing.T) {
 			}
 			done = append(done, s3.CompletedPart{PartNumber: i + 1, ETag: out.ETag, Checksums: out.Checksums})
 		}
-		out, err := c.CompleteMultipartUpload(ctx, "mpsums", key, id, done)
+		out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: "mpsums", Key: key, UploadID: id, Parts: done})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +74,7 @@ func TestDownloadMultipartChecksums(t *testing.T) {
 			// One whole GET (a part size above the object's), then ranged
 			// GETs (a part size below it): both write the object.
 			for _, ps := range []int64{2 * transfer.MinPartSize, transfer.MinPartSize} {
-				m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: ps, VerifyLarge: true})
+				m := transfer.New(c, transfer.Options{PartSize: ps, VerifyLarge: true})
 				dst := filepath.Join(t.TempDir(), "dst")
 				res, err := m.DownloadFile(ctx, "mpsums", tc.key, dst)
 				if err != nil {

@@ -22,16 +22,16 @@ func serverClient(t *testing.T, bucket string) *s3.Client {
 	ctx := context.Background()
 	srv := s3test.NewServer(t)
 	sess, err := s3.NewSession(ctx, s3.WithCredentials(srv.AccessKeyID, srv.SecretAccessKey, ""),
-		s3.WithRegion(srv.Region), s3.WithEndpointURL(srv.URL),
+		s3.WithRegion(srv.Region),
 		s3.WithEnv(func(string) (string, bool) { return "", false }, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := sess.Client()
+	c, err := sess.Client(s3.WithEndpointURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -43,7 +43,7 @@ func serverClient(t *testing.T, bucket string) *s3.Client {
 func TestAgainstS3kitServer(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "tmgr")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4, VerifyLarge: true})
+	m := transfer.New(c, transfer.Options{PartSize: transfer.MinPartSize, Concurrency: 4, VerifyLarge: true})
 	data := make([]byte, 2*transfer.MinPartSize+12345)
 	if _, err := rand.Read(data); err != nil {
 		t.Fatal(err)
@@ -91,12 +91,12 @@ func TestAgainstS3kitServer(t *testing.T) {
 			}
 		})
 	}
-	if _, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy", -1); err != nil {
+	if _, err := m.Copy(ctx, transfer.Remote("tmgr", "file"), transfer.Remote("tmgr", "copy"), -1); err != nil {
 		t.Fatal(err)
 	}
 	// Above the single-copy limit the copy goes as UploadPartCopy parts.
 	transfer.SetCopyThreshold(m, transfer.MinPartSize)
-	res, err := m.Copy(ctx, "tmgr", "file", "tmgr", "copy", int64(len(data)))
+	res, err := m.Copy(ctx, transfer.Remote("tmgr", "file"), transfer.Remote("tmgr", "copy"), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -413,7 +413,7 @@ func TestCopy(t *testing.T) {
 			if tc.knownSize {
 				size = int64(tc.size)
 			}
-			res, err := m.Copy(context.Background(), "src", "k", "dst", "k2", size)
+			res, err := m.Copy(context.Background(), Remote("src", "k"), Remote("dst", "k2"), size)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -427,10 +427,15 @@ func TestCopy(t *testing.T) {
 		})
 	}
 	fc := newFake()
-	_, err := New(fc, Options{}).Copy(context.Background(), "src", "missing", "dst", "x", -1)
+	_, err := New(fc, Options{}).Copy(context.Background(), Remote("src", "missing"), Remote("dst", "x"), -1)
 	var te *Error
 	if !errors.As(err, &te) || te.Op != "copy" || !strings.Contains(err.Error(), "s3://src/missing") {
 		t.Errorf("copy of a missing key: %v", err)
+	}
+	// Copy is server-side only: a local side is refused before any request.
+	_, err = New(fc, Options{}).Copy(context.Background(), Local("/tmp/x"), Remote("dst", "x"), -1)
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "must be in S3") || fc.gets.Load()+fc.puts.Load() != 0 {
+		t.Errorf("copy from a local path: %v", err)
 	}
 }
 
@@ -446,7 +451,7 @@ func TestUploadGuessesContentType(t *testing.T) {
 			if _, err := New(fc, Options{}).Upload(context.Background(), strings.NewReader("x"), "b", tc.key); err != nil {
 				t.Fatal(err)
 			}
-			o, _ := fc.HeadObject(context.Background(), "b", tc.key)
+			o, _ := fc.head("b", tc.key)
 			if o.ContentType != tc.want {
 				t.Errorf("Content-Type %q, want %q", o.ContentType, tc.want)
 			}

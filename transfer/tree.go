@@ -463,7 +463,7 @@ func (m *Manager) execJob(ctx context.Context, j job) (int64, error) {
 		res, err = m.DownloadFile(ctx, j.src.Bucket, j.src.Key, j.dst.Path)
 		size = res.Size
 	case OpCopy:
-		_, err = m.Copy(ctx, j.src.Bucket, j.src.Key, j.dst.Bucket, j.dst.Key, j.size)
+		_, err = m.Copy(ctx, j.src, j.dst, j.size)
 		size = j.size
 	case OpDelete:
 		if j.src.IsRemote() {

@@ -51,7 +51,7 @@ func readTree(t *testing.T, dir string) map[string]string {
 func remoteKeys(t *testing.T, c *s3.Client, bucket, prefix string) []string {
 	t.Helper()
 	var keys []string
-	for o, err := range transfer.NewS3Client(c).ListObjects(context.Background(), bucket, prefix) {
+	for o, err := range c.AllObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: bucket, Prefix: prefix}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func collect(seq func(func(transfer.Result, error) bool)) (done []string, errs [
 func TestCopyTreeUploadsAndDownloadsFiltered(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "tree")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{Concurrency: 4})
+	m := transfer.New(c, transfer.Options{Concurrency: 4})
 	src := t.TempDir()
 	writeTree(t, src, map[string]string{"a.txt": "a", "sub/b.txt": "bb", "sub/skip.tmp": "x", "c-d": "cd"})
 	var f transfer.Filter
@@ -116,7 +116,7 @@ func TestCopyTreeUploadsAndDownloadsFiltered(t *testing.T) {
 func TestCopyTreeMoveAndDryRun(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "mvt")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	src := t.TempDir()
 	writeTree(t, src, map[string]string{"a": "1", "d/b": "2"})
 	res, errs := collect(m.CopyTree(ctx, transfer.Local(src), transfer.Remote("mvt", ""), transfer.TreeOptions{Move: true, DryRun: true}))
@@ -144,7 +144,7 @@ func TestCopyTreeMoveAndDryRun(t *testing.T) {
 func TestCopyTreeNeverWritesOutsideTarget(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "esc")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	for _, k := range []string{"p/fine", "p/link/x", "p/../../escape"} {
 		if _, err := m.Upload(ctx, strings.NewReader("data"), "esc", k); err != nil {
 			t.Fatal(err)
@@ -195,7 +195,7 @@ func TestCopyTreeNeverWritesOutsideTarget(t *testing.T) {
 func TestSyncUpdatesDeletesAndRefusesEmptySource(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "sync")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	src := t.TempDir()
 	writeTree(t, src, map[string]string{"keep": "k", "change": "v1"})
 	remote := transfer.Remote("sync", "s/")
@@ -240,7 +240,7 @@ func TestSyncUpdatesDeletesAndRefusesEmptySource(t *testing.T) {
 func TestSyncDeletesLocalFilesInsideTargetOnly(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "ldel")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	if _, err := m.Upload(ctx, strings.NewReader("x"), "ldel", "keep"); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestSyncDeletesLocalFilesInsideTargetOnly(t *testing.T) {
 func TestBreakingOutOfCopyTreeStopsIt(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "brk")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{Concurrency: 1})
+	m := transfer.New(c, transfer.Options{Concurrency: 1})
 	src := t.TempDir()
 	files := map[string]string{}
 	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
@@ -291,7 +291,7 @@ func TestBreakingOutOfCopyTreeStopsIt(t *testing.T) {
 func TestTransferMovesOneObject(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "one")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	if _, err := m.Upload(ctx, strings.NewReader("hello"), "one", "a"); err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +336,7 @@ func TestFilterLastMatchWins(t *testing.T) {
 }
 
 func TestLocalToLocalIsRefused(t *testing.T) {
-	m := transfer.New(transfer.NewS3Client(serverClient(t, "ll0")), transfer.Options{})
+	m := transfer.New(serverClient(t, "ll0"), transfer.Options{})
 	a, b := t.TempDir(), t.TempDir()
 	writeTree(t, a, map[string]string{"f": "x"})
 	ctx := context.Background()
@@ -356,7 +356,7 @@ func TestLocalToLocalIsRefused(t *testing.T) {
 func TestDeletePrefixFilteredAndDryRun(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "rmp")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	for _, k := range []string{"logs/a.log", "logs/keep.txt", "logs-old/b.log", "other/c.log"} {
 		if _, err := m.Upload(ctx, strings.NewReader("x"), "rmp", k); err != nil {
 			t.Fatal(err)
@@ -388,7 +388,7 @@ func TestDeletePrefixFilteredAndDryRun(t *testing.T) {
 func TestDeleteKeysBatchesAndStopsOnBreak(t *testing.T) {
 	ctx := context.Background()
 	c := serverClient(t, "rmk")
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	m := transfer.New(c, transfer.Options{})
 	var keys []string
 	for i := range transfer.MaxBatchDelete + 5 {
 		k := "k" + strings.Repeat("0", 5-len(strconv.Itoa(i))) + strconv.Itoa(i)

@@ -227,11 +227,12 @@ func (m *Manager) putSingle(ctx context.Context, bucket, key string, body io.Rea
 	if _, err := body.Seek(0, io.SeekStart); err != nil {
 		return UploadResult{}, err
 	}
-	in := PutInput{Bucket: bucket, Key: key, Body: body, Size: size, ContentType: contentType(key)}
+	in := &s3.PutObjectInput{Bucket: bucket, Key: key, Body: body, ContentLength: size,
+		ObjectHeaders: s3.ObjectHeaders{ContentType: contentType(key)}}
 	if sum != nil {
 		in.ContentMD5 = base64.StdEncoding.EncodeToString(sum[:])
 	}
-	var out PutOutput
+	var out *s3.PutObjectOutput
 	err := m.slot(ctx, func() (err error) {
 		out, err = m.c.PutObject(ctx, in)
 		return err
@@ -239,7 +240,7 @@ func (m *Manager) putSingle(ctx context.Context, bucket, key string, body io.Rea
 	if err != nil {
 		return UploadResult{}, err
 	}
-	if err := checkETag("PutObject", bucket, key, 0, sum, out.ETag, out.ETagNotMD5); err != nil {
+	if err := checkETag("PutObject", bucket, key, 0, sum, out.ETag, !out.Encryption.ETagIsMD5()); err != nil {
 		return UploadResult{}, err
 	}
 	return UploadResult{Bucket: bucket, Key: key, Size: size, ETag: trimETag(out.ETag)}, nil
@@ -265,20 +266,21 @@ func checkETag(op, bucket, key string, part int, sum *[16]byte, etag string, not
 type multipart struct {
 	m                *Manager
 	bucket, key, uid string
-	parts            []Part // indexed by part number - 1, grown under mu
+	parts            []s3.CompletedPart // indexed by part number - 1, grown under mu
 	mu               sync.Mutex
 }
 
 func (m *Manager) startMultipart(ctx context.Context, bucket, key string) (*multipart, error) {
-	var uid string
+	var out *s3.CreateMultipartUploadOutput
 	err := m.slot(ctx, func() (err error) {
-		uid, err = m.c.CreateMultipartUpload(ctx, PutInput{Bucket: bucket, Key: key, ContentType: contentType(key)})
+		out, err = m.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key,
+			ObjectHeaders: s3.ObjectHeaders{ContentType: contentType(key)}})
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create multipart upload: %w", err)
 	}
-	return &multipart{m: m, bucket: bucket, key: key, uid: uid}, nil
+	return &multipart{m: m, bucket: bucket, key: key, uid: out.UploadID}, nil
 }
 
 // upload sends one part; the caller holds a request slot.
@@ -287,7 +289,7 @@ func (u *multipart) upload(ctx context.Context, n int, body io.ReadSeeker, size 
 	if _, err := body.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	in := PartInput{Bucket: u.bucket, Key: u.key, UploadID: u.uid, PartNumber: n, Body: body, Size: size}
+	in := &s3.UploadPartInput{Bucket: u.bucket, Key: u.key, UploadID: u.uid, PartNumber: n, Body: body, ContentLength: size}
 	if sum != nil {
 		in.ContentMD5 = base64.StdEncoding.EncodeToString(sum[:])
 	}
@@ -295,7 +297,7 @@ func (u *multipart) upload(ctx context.Context, n int, body io.ReadSeeker, size 
 	if err != nil {
 		return fmt.Errorf("upload part %d: %w", n, err)
 	}
-	if err := checkETag("UploadPart", u.bucket, u.key, n, sum, out.ETag, out.ETagNotMD5); err != nil {
+	if err := checkETag("UploadPart", u.bucket, u.key, n, sum, out.ETag, !out.Encryption.ETagIsMD5()); err != nil {
 		return err
 	}
 	u.add(n, out.ETag)
@@ -307,9 +309,9 @@ func (u *multipart) add(n int, etag string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	for len(u.parts) < n {
-		u.parts = append(u.parts, Part{})
+		u.parts = append(u.parts, s3.CompletedPart{})
 	}
-	u.parts[n-1] = Part{PartNumber: n, ETag: trimETag(etag)}
+	u.parts[n-1] = s3.CompletedPart{PartNumber: n, ETag: `"` + trimETag(etag) + `"`}
 }
 
 // finish completes the upload, or aborts it when werr (the parts' error) is
@@ -319,9 +321,10 @@ func (u *multipart) finish(ctx context.Context, werr error, size int64) (UploadR
 		werr = ctx.Err()
 	}
 	if werr == nil {
-		var out PutOutput
+		var out *s3.CompleteMultipartUploadOutput
 		werr = u.m.slot(ctx, func() (err error) {
-			out, err = u.m.c.CompleteMultipartUpload(ctx, u.bucket, u.key, u.uid, u.parts)
+			out, err = u.m.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: u.bucket, Key: u.key,
+				UploadID: u.uid, Parts: u.parts})
 			return err
 		})
 		if werr == nil {
@@ -332,7 +335,7 @@ func (u *multipart) finish(ctx context.Context, werr error, size int64) (UploadR
 	// Abort even when ctx is cancelled, with a deadline of its own.
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := u.m.c.AbortMultipartUpload(actx, u.bucket, u.key, u.uid); err != nil {
+	if _, err := u.m.c.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: u.bucket, Key: u.key, UploadID: u.uid}); err != nil {
 		u.m.opts.Logger.Warn("abort multipart upload failed", "bucket", u.bucket, "key", u.key, "upload_id", u.uid, "err", err)
 	}
 	return UploadResult{}, werr

@@ -113,7 +113,7 @@ func walkDir(ctx context.Context, dir, prefix string, yield func(Entry, error) b
 // prefix, in S3 key order.
 func WalkRemote(ctx context.Context, c Client, bucket, prefix string) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
-		for o, err := range c.ListObjects(ctx, bucket, prefix) {
+		for o, err := range listObjects(ctx, c, bucket, prefix) {
 			if err != nil {
 				yield(Entry{}, err)
 				return

@@ -36,7 +36,7 @@ func BenchmarkBoto3Ratio(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "cmp"}); err != nil {
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "cmp"}); err != nil {
 		b.Fatal(err)
 	}
 	smallData, largeData := bytes.Repeat([]byte("x"), small), bytes.Repeat([]byte("y"), large)

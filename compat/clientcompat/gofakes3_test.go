@@ -94,7 +94,7 @@ func TestGofakes3(t *testing.T) {
 	ctx := context.Background()
 	fake := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
 	defer fake.Close()
-	if err := client(t, fake.URL).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "compat"}); err != nil {
+	if _, err := client(t, fake.URL).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: "compat"}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "big")
@@ -117,7 +117,7 @@ func TestGofakes3(t *testing.T) {
 			return err
 		}},
 		{"transfer-multipart", big, func(c *s3.Client, key string) error {
-			m := transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: 5 << 20})
+			m := transfer.New(c, transfer.Options{PartSize: 5 << 20})
 			_, err := m.UploadFile(ctx, file, "compat", key)
 			return err
 		}},

@@ -23,6 +23,11 @@ type awsProfile struct {
 	Secret      string
 	EndpointURL string
 	Region      string
+	// CABundle, when set, is written as the profile's ca_bundle: the
+	// certificate of a server clients do not trust otherwise. botocore
+	// reads it for every service of the profile, in place of the system
+	// roots.
+	CABundle string
 	// BackupSuffix, when set, makes the write keep a copy of each file it
 	// changes at its path plus this suffix (0600).
 	BackupSuffix string
@@ -141,7 +146,7 @@ func writeAWSProfile(files awsProfileFiles, p awsProfile) (backups, warnings []s
 	bak, err = ini.EditFile(files.Config, p.BackupSuffix, ini.Edit{
 		Match:  configSectionIs(ini.KindProfile, p.Name),
 		Header: ini.ConfigHeader(ini.KindProfile, p.Name),
-		Set:    []ini.Option{{Key: "region", Value: p.Region}, {Key: "services", Value: svc}},
+		Set:    profileOptions(p, svc),
 		// A profile-wide endpoint_url would send every AWS service (STS,
 		// SSO, ...) to this server; the services section scopes it to S3.
 		Remove:  []string{"endpoint_url"},
@@ -175,4 +180,13 @@ func configSectionIs(kind, name string) func(header string) bool {
 		k, n := ini.ConfigSection(header)
 		return k == kind && n == name
 	}
+}
+
+// profileOptions are the options serve sets in the profile's config section.
+func profileOptions(p awsProfile, services string) []ini.Option {
+	opts := []ini.Option{{Key: "region", Value: p.Region}, {Key: "services", Value: services}}
+	if p.CABundle != "" {
+		opts = append(opts, ini.Option{Key: "ca_bundle", Value: p.CABundle})
+	}
+	return opts
 }

@@ -215,6 +215,7 @@ var commands = []struct {
 }{
 	{"serve", newServeCmd},
 	{"keys", newKeysCmd},
+	{"policy", newPolicyCmd},
 	{"kms", newKMSCmd},
 	{"creds", newCredsCmd},
 	{"ls", newLsCmd},
@@ -226,6 +227,7 @@ var commands = []struct {
 	{"sync", newSyncCmd},
 	{"presign", newPresignCmd},
 	{"cat", newCatCmd},
+	{"health", newHealthCmd},
 }
 
 // CancelOnSignal reports whether main should run the command line args

@@ -85,20 +85,25 @@ func (cf *clientFlags) client(ctx context.Context, env Env) (*s3.Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	return sess.Client()
+	return sess.Client(cf.clientOptions()...)
+}
+
+// clientOptions are the client settings the flags give.
+func (cf *clientFlags) clientOptions() []s3.ClientOption {
+	if cf.endpointURL != "" {
+		return []s3.ClientOption{s3.WithEndpointURL(cf.endpointURL)}
+	}
+	return nil
 }
 
 // session resolves the session the way boto3 would.
 func (cf *clientFlags) session(ctx context.Context, env Env) (*s3.Session, error) {
-	opts := []s3.Option{s3.WithEnv(env.LookupEnv, env.Home)}
+	opts := []s3.SessionOption{s3.WithEnv(env.LookupEnv, env.Home)}
 	if cf.profile != "" {
 		opts = append(opts, s3.WithProfile(cf.profile))
 	}
 	if cf.region != "" {
 		opts = append(opts, s3.WithRegion(cf.region))
-	}
-	if cf.endpointURL != "" {
-		opts = append(opts, s3.WithEndpointURL(cf.endpointURL))
 	}
 	sess, err := s3.NewSession(ctx, opts...)
 	if err != nil {
@@ -116,11 +121,17 @@ func (cf *clientFlags) session(ctx context.Context, env Env) (*s3.Session, error
 // manager returns a transfer manager over the S3 client, reporting progress
 // to p (which may be nil).
 func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.Client, *transfer.Manager, error) {
+	return cf.managerWith(ctx, env, p, nil)
+}
+
+// managerWith is manager with the transfer client wrapped by wrap (when
+// not nil).
+func (cf *clientFlags) managerWith(ctx context.Context, env Env, p *progress, wrap func(*s3.Client, transfer.Client) transfer.Client) (*s3.Client, *transfer.Manager, error) {
 	sess, err := cf.session(ctx, env)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := sess.Client()
+	c, err := sess.Client(cf.clientOptions()...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,7 +142,11 @@ func (cf *clientFlags) manager(ctx context.Context, env Env, p *progress) (*s3.C
 	if p != nil {
 		opts.Progress = p.event
 	}
-	return c, transfer.New(transfer.NewS3Client(c), opts), nil
+	var tc transfer.Client = c
+	if wrap != nil {
+		tc = wrap(c, tc)
+	}
+	return c, transfer.New(tc, opts), nil
 }
 
 // reporter prints one line per completed operation (aws-cli's

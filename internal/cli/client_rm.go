@@ -18,6 +18,7 @@ type rmFlags struct {
 	dryrun    bool
 	json      bool
 	filters   filters
+	versionID string
 }
 
 func newRmCmd(env Env) *cobra.Command {
@@ -37,6 +38,7 @@ func newRmCmd(env Env) *cobra.Command {
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "delete every object under the prefix")
 	cmd.Flags().BoolVar(&f.dryrun, "dryrun", false, "print what would be deleted and delete nothing")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object per deleted key")
+	cmd.Flags().StringVar(&f.versionID, "version-id", "", "delete this version or delete marker of the key for good (see ls --versions)")
 	return cmd
 }
 
@@ -51,11 +53,20 @@ func runRm(ctx context.Context, env Env, f *rmFlags, arg string) error {
 	if !f.recursive && loc.key == "" {
 		return usageError(errors.New("rm: give a key, or --recursive to delete a prefix"))
 	}
+	if f.versionID != "" && (f.recursive || loc.key == "") {
+		return usageError(errors.New("rm --version-id: give one key, without --recursive"))
+	}
 	c, err := f.client(ctx, env)
 	if err != nil {
 		return opFailed(err)
 	}
-	m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+	if f.versionID != "" {
+		if err := rmVersion(ctx, env, c, loc, f.versionID, f.dryrun, f.json); err != nil {
+			return opFailed(err)
+		}
+		return nil
+	}
+	m := transfer.New(c, transfer.Options{})
 	rep := &reporter{env: env, json: f.json, dryrun: f.dryrun}
 	if !f.recursive {
 		key := func(yield func(string) bool) { yield(loc.key) }
@@ -121,7 +132,7 @@ func newMbCmd(env Env) *cobra.Command {
 			if err != nil {
 				return opFailed(err)
 			}
-			if err := c.CreateBucket(cmd.Context(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+			if _, err := c.CreateBucket(cmd.Context(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 				return opFailed(fmt.Errorf("make_bucket failed: s3://%s: %w", bucket, err))
 			}
 			if asJSON {
@@ -155,7 +166,7 @@ func newRbCmd(env Env) *cobra.Command {
 				return opFailed(err)
 			}
 			if force {
-				m := transfer.New(transfer.NewS3Client(c), transfer.Options{})
+				m := transfer.New(c, transfer.Options{})
 				rep := &reporter{env: env, json: asJSON}
 				reportResults(rep, m.DeletePrefix(ctx, bucket, "", transfer.DeleteOptions{}))
 				abortUploads(ctx, c, bucket)
@@ -164,7 +175,7 @@ func newRbCmd(env Env) *cobra.Command {
 					return err
 				}
 			}
-			if err := c.DeleteBucket(ctx, bucket); err != nil {
+			if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: bucket}); err != nil {
 				return opFailed(fmt.Errorf("remove_bucket failed: s3://%s: %w", bucket, err))
 			}
 			if asJSON {
@@ -191,7 +202,7 @@ func abortUploads(ctx context.Context, c *s3.Client, bucket string) {
 		}
 		for _, u := range page.Uploads {
 			actx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			_ = c.AbortMultipartUpload(actx, bucket, u.Key, u.UploadID)
+			_, _ = c.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: bucket, Key: u.Key, UploadID: u.UploadID})
 			cancel()
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3kit/s3kit/s3"
 	"github.com/s3kit/s3kit/transfer"
 )
 
@@ -23,6 +24,7 @@ type cpFlags struct {
 	dryrun    bool
 	json      bool
 	filters   filters
+	versionID string
 }
 
 func newCpCmd(env Env, move bool) *cobra.Command {
@@ -49,6 +51,9 @@ filter it with aws-cli's rules (the last matching pattern wins).`,
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "copy every file under the directory or prefix")
 	fl.BoolVar(&f.dryrun, "dryrun", false, "print what would be done and change nothing")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per operation")
+	if !move {
+		fl.StringVar(&f.versionID, "version-id", "", "download this version of the object (see ls --versions)")
+	}
 	return cmd
 }
 
@@ -75,9 +80,18 @@ func runCp(ctx context.Context, env Env, f *cpFlags, srcArg, dstArg string, move
 	if move && (src.path == "-" || dst.path == "-") {
 		return usageError(errors.New("mv: cannot move to or from a stream"))
 	}
+	var pin func(*s3.Client, transfer.Client) transfer.Client
+	if f.versionID != "" {
+		if !src.s3 || dst.s3 || f.recursive {
+			return usageError(errors.New("cp --version-id: give one object to download (s3://bucket/key to a local path or -)"))
+		}
+		pin = func(c *s3.Client, tc transfer.Client) transfer.Client {
+			return versionPinned{Client: tc, versionID: f.versionID}
+		}
+	}
 	prog := newProgress(env, f.noProgress || f.dryrun)
 	defer prog.finish()
-	_, m, err := f.manager(ctx, env, prog)
+	_, m, err := f.managerWith(ctx, env, prog, pin)
 	if err != nil {
 		return opFailed(err)
 	}
@@ -212,12 +226,12 @@ func runStream(ctx context.Context, env Env, m *transfer.Manager, rep *reporter,
 
 // catObject streams one object to stdout in order.
 func catObject(ctx context.Context, env Env, c transfer.Client, src location) error {
-	rc, _, err := c.GetObject(ctx, src.bucket, src.key, 0, -1)
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: src.bucket, Key: src.key})
 	if err != nil {
 		return opFailed(fmt.Errorf("cat %s: %w", src, err))
 	}
-	defer rc.Close()
-	if _, err := io.Copy(env.Stdout, rc); err != nil {
+	defer out.Body.Close()
+	if _, err := io.Copy(env.Stdout, out.Body); err != nil {
 		return opFailed(fmt.Errorf("cat %s: %w", src, err))
 	}
 	return nil

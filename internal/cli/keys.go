@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/s3kit/s3kit/policy"
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/spf13/cobra"
@@ -78,6 +79,12 @@ type keyJSON struct {
 	ReadOnly        bool     `json:"read_only"`
 	Buckets         []string `json:"buckets"`
 	Created         string   `json:"created"`
+	Account         string   `json:"account"`
+	User            string   `json:"user"`
+	ARN             string   `json:"arn"`
+	// Policy summarises the identity policy; PolicyDocument is it.
+	Policy         string          `json:"policy"`
+	PolicyDocument json.RawMessage `json:"policy_document"`
 }
 
 func infoJSON(i keys.Info) keyJSON {
@@ -91,6 +98,8 @@ func infoJSON(i keys.Info) keyJSON {
 		ReadOnly:    i.ReadOnly,
 		Buckets:     b,
 		Created:     i.Created.UTC().Format(time.RFC3339),
+		Account:     i.Account, User: i.User, ARN: i.ARN,
+		Policy: i.Policy, PolicyDocument: i.PolicyDoc,
 	}
 }
 
@@ -114,8 +123,9 @@ func newKeysCmd(env Env) *cobra.Command {
 
 func newKeysCreateCmd(env Env, data *string) *cobra.Command {
 	var (
-		opts   keys.CreateOptions
-		asJSON bool
+		opts       keys.CreateOptions
+		asJSON     bool
+		policyFile string
 	)
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -125,6 +135,29 @@ func newKeysCreateCmd(env Env, data *string) *cobra.Command {
 			for _, b := range opts.Buckets {
 				if err := checkBucketName(b); err != nil {
 					return usageError(fmt.Errorf("keys create: --bucket: %w", err))
+				}
+			}
+			if policyFile != "" {
+				if opts.ReadOnly || len(opts.Buckets) > 0 {
+					return usageError(errors.New("keys create: --policy replaces --read-only and --bucket (they are shorthands for a policy); give one or the other"))
+				}
+				doc, err := os.ReadFile(policyFile)
+				if err != nil {
+					return usageError(fmt.Errorf("keys create: --policy: %w", err))
+				}
+				if _, err := policy.ParseIdentityPolicy(doc); err != nil {
+					return usageError(fmt.Errorf("keys create: --policy %s: %w", policyFile, err))
+				}
+				opts.Policy = doc
+			}
+			if opts.Account != "" {
+				if err := keys.CheckAccountName(opts.Account); err != nil {
+					return usageError(fmt.Errorf("keys create: --account: %w", err))
+				}
+			}
+			if opts.User != "" {
+				if err := keys.CheckUserName(opts.User); err != nil {
+					return usageError(fmt.Errorf("keys create: --user: %w", err))
 				}
 			}
 			dir, err := dataDirFlag(env, *data)
@@ -152,6 +185,9 @@ func newKeysCreateCmd(env Env, data *string) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Name, "name", "", "a label for the key")
 	cmd.Flags().BoolVar(&opts.ReadOnly, "read-only", false, "allow only reads (GET, HEAD, listings)")
 	cmd.Flags().StringArrayVar(&opts.Buckets, "bucket", nil, "restrict the key to this bucket (repeatable)")
+	cmd.Flags().StringVar(&opts.Account, "account", "", "the account of the key's user, created if new (default: the default account)")
+	cmd.Flags().StringVar(&opts.User, "user", "", "the key's IAM user name (default: the access key ID)")
+	cmd.Flags().StringVar(&policyFile, "policy", "", "attach the identity policy in this JSON file instead of --read-only/--bucket")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the key as JSON")
 	return cmd
 }
@@ -160,19 +196,11 @@ func newKeysCreateCmd(env Env, data *string) *cobra.Command {
 func printNewKey(w io.Writer, k keys.Key) {
 	fmt.Fprintf(w, "Access key ID:     %s\n", k.AccessKeyID)
 	fmt.Fprintf(w, "Secret access key: %s\n", k.Secret)
+	fmt.Fprintf(w, "User:              %s\n", k.ARN())
 	fmt.Fprintf(w, "Permissions:       %s\n", permissions(k.Info()))
 }
 
-func permissions(i keys.Info) string {
-	p := "read-write"
-	if i.ReadOnly {
-		p = "read-only"
-	}
-	if len(i.Buckets) == 0 {
-		return p + ", all buckets"
-	}
-	return p + ", buckets " + strings.Join(i.Buckets, ", ")
-}
+func permissions(i keys.Info) string { return i.Policy }
 
 func newKeysListCmd(env Env, data *string) *cobra.Command {
 	var asJSON bool
@@ -205,13 +233,17 @@ func newKeysListCmd(env Env, data *string) *cobra.Command {
 				return nil
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ACCESS KEY ID\tNAME\tPERMISSIONS\tCREATED")
+			fmt.Fprintln(tw, "ACCESS KEY ID\tNAME\tUSER\tACCOUNT\tPERMISSIONS\tCREATED")
 			for _, i := range infos {
 				name := i.Name
 				if name == "" {
 					name = "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", i.AccessKeyID, name, permissions(i), i.Created.UTC().Format(time.RFC3339))
+				acct := i.AccountName
+				if i.Account != "" {
+					acct += " (" + i.Account + ")"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i.AccessKeyID, name, i.User, acct, permissions(i), i.Created.UTC().Format(time.RFC3339))
 			}
 			return tw.Flush()
 		},

@@ -16,6 +16,7 @@ type lsFlags struct {
 	clientFlags
 	recursive bool
 	json      bool
+	versions  bool
 }
 
 func newLsCmd(env Env) *cobra.Command {
@@ -37,6 +38,7 @@ under s3://bucket/prefix, like aws s3 ls. Output streams page by page.`,
 	f.add(cmd, false)
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "r", false, "list every object under the prefix")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print one JSON object per line")
+	cmd.Flags().BoolVar(&f.versions, "versions", false, "list every version and delete marker (ListObjectVersions), newest first; \"*\" marks the latest")
 	return cmd
 }
 
@@ -66,18 +68,28 @@ func runLs(ctx context.Context, env Env, f *lsFlags, arg string) error {
 			return usageError(fmt.Errorf("ls: %q is not an s3:// URL", arg))
 		}
 	}
+	if f.versions && loc.bucket == "" {
+		return usageError(fmt.Errorf("ls --versions: give a bucket (s3://bucket[/prefix])"))
+	}
 	c, err := f.client(ctx, env)
 	if err != nil {
 		return opFailed(err)
 	}
 	w := bufio.NewWriterSize(env.Stdout, 64<<10)
 	defer w.Flush()
+	if f.versions {
+		if err := lsVersions(ctx, w, c, loc, f.recursive, f.json); err != nil {
+			w.Flush()
+			return opFailed(err)
+		}
+		return nil
+	}
 	if loc.bucket == "" {
-		buckets, err := c.ListBuckets(ctx)
+		buckets, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
 		if err != nil {
 			return opFailed(fmt.Errorf("ls: %w", err))
 		}
-		for _, b := range buckets {
+		for _, b := range buckets.Buckets {
 			if f.json {
 				clientJSONTo(w, lsEntry{Bucket: b.Name, CreationDate: b.CreationDate.UTC().Format(time.RFC3339)})
 			} else {
@@ -99,7 +111,7 @@ func runLs(ctx context.Context, env Env, f *lsFlags, arg string) error {
 		}
 	}
 	n := 0
-	for o, err := range c.ListObjects(ctx, in) {
+	for o, err := range c.AllObjectsV2(ctx, in) {
 		if err != nil {
 			w.Flush()
 			return opFailed(fmt.Errorf("ls %s: %w", loc, err))

@@ -19,8 +19,12 @@ type banner struct {
 	KeyFile  string
 	Region   string
 	Domain   string
-	Keys     int       // keys that existed before this start
+	Keys     int       // keys in the store (after a declared key was ensured)
 	First    *keys.Key // the key created by this start, if any
+	Memory   bool      // --memory: nothing on disk
+	Declared *declaredKey
+	TLS      *serveTLS // nil without TLS
+	CABundle string    // the file clients must trust ("" when none is needed)
 
 	Profile           string
 	ProfileKeyID      string
@@ -39,13 +43,20 @@ func (b banner) write(w io.Writer) {
 		p("  Listening:   %s", b.Listen)
 	}
 	p("  Region:      %s", b.Region)
-	p("  Data:        %s", b.DataDir)
+	if b.Memory {
+		p("  Data:        in memory only: nothing is written to disk, and every bucket, object and key is gone when the server stops")
+	} else {
+		p("  Data:        %s", b.DataDir)
+	}
 	p("  Health:      %s%s", b.Endpoint, HealthPath)
 	if b.Domain != "" {
 		p("  Virtual-host style: BUCKET.%s (path style works too)", b.Domain)
 	}
+	b.writeTLS(w)
 	p("")
-	if b.First != nil {
+	if b.Declared != nil {
+		b.writeDeclared(w)
+	} else if b.First != nil {
 		p("A first access key was created. Its secret is shown only this once:")
 		p("")
 		printNewKey(prefixWriter{w, "  "}, *b.First)
@@ -86,6 +97,71 @@ func (b banner) write(w io.Writer) {
 	p("%s", bannerEnd)
 }
 
+// writeTLS describes the certificate and how clients trust it.
+func (b banner) writeTLS(w io.Writer) {
+	t := b.TLS
+	if t == nil {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	what := "certificate " + t.CertFile
+	switch {
+	case t.Generated && t.Reused:
+		what = "self-signed certificate " + t.CertFile + " (from an earlier start)"
+	case t.Generated && b.Memory:
+		what = "self-signed certificate " + t.CertFile + " (temporary, removed when the server stops)"
+	case t.Generated:
+		what = "self-signed certificate " + t.CertFile + " (generated now)"
+	}
+	p("  TLS:         %s, valid until %s", what, t.NotAfter.UTC().Format("2006-01-02"))
+	p("               SHA-256 fingerprint %s", t.Fingerprint)
+	p("")
+	if b.CABundle == "" {
+		p("Clients trust this certificate if they trust its issuer; for a private issuer,")
+		p("point AWS_CA_BUNDLE (or the profile's ca_bundle) at the issuer's certificate.")
+		return
+	}
+	p("Clients must trust the certificate: boto3, aws-cli and s3kit read")
+	p("")
+	p("export AWS_CA_BUNDLE=%s", quoteForShell(b.CABundle))
+	p("")
+	p("or, in the profile's section of ~/.aws/config (it replaces the system's CAs for that profile):")
+	p("")
+	p("ca_bundle = %s", b.CABundle)
+}
+
+// writeDeclared describes the key declared by flags or environment. The
+// secret is the operator's own: it is shown masked, never whole.
+func (b banner) writeDeclared(w io.Writer) {
+	d := b.Declared
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	state := map[keys.EnsureResult]string{
+		keys.EnsureCreated:   "created now",
+		keys.EnsureUnchanged: "already present, unchanged",
+		keys.EnsureUpdated:   "already present; its secret and permissions were set to the declared ones",
+	}[d.Result]
+	p("Access key %s with full access, from %s and %s (%s).", d.ID, d.IDFrom, d.SecretFrom, state)
+	p("Its secret is the one you gave (%s); it is not printed.", keys.Mask(d.Secret))
+	if !b.Memory && b.Keys > 1 {
+		p("Other access keys: %d in %s.", b.Keys-1, b.KeyFile)
+	}
+	secretRef := "<the secret you gave>"
+	if d.SecretFrom == envSecretAccessKey {
+		secretRef = `"$` + envSecretAccessKey + `"`
+	}
+	p("")
+	p("Connect (boto3, aws-cli and s3kit read these):")
+	p("")
+	p("export AWS_ACCESS_KEY_ID=%s", d.ID)
+	p("export AWS_SECRET_ACCESS_KEY=%s", secretRef)
+	p("export AWS_ENDPOINT_URL=%s", b.Endpoint)
+	p("export AWS_DEFAULT_REGION=%s", b.Region)
+	if b.CABundle != "" {
+		p("export AWS_CA_BUNDLE=%s", quoteForShell(b.CABundle))
+	}
+	p("aws --endpoint-url %s s3 ls", b.Endpoint)
+}
+
 // bannerEnd is the banner's last line; scripts reading the banner stop there.
 const bannerEnd = "Press Ctrl+C to stop."
 
@@ -108,6 +184,12 @@ func (b banner) writeSnippets(w io.Writer, id, secret string) {
 		profile = "s3kit"
 		who = "or let s3kit write it: s3kit serve --write-profile s3kit"
 	}
+	var pyVerify, envCA, iniCA string
+	if b.CABundle != "" {
+		pyVerify = fmt.Sprintf(", verify=%q", b.CABundle)
+		envCA = "export AWS_CA_BUNDLE=" + quoteForShell(b.CABundle) + "\n"
+		iniCA = "ca_bundle = " + b.CABundle + "\n"
+	}
 	fmt.Fprintf(w, `Connect in any of three ways.
 
 1. Keys in code (paste into python3):
@@ -118,7 +200,7 @@ session = boto3.Session(
     aws_secret_access_key=%[2]q,
     region_name=%[4]q,
 )
-s3 = session.client("s3", endpoint_url=%[3]q)
+s3 = session.client("s3", endpoint_url=%[3]q%[11]s)
 s3.create_bucket(Bucket="my-bucket")
 print(s3.list_buckets()["Buckets"])
 
@@ -128,7 +210,7 @@ export AWS_ACCESS_KEY_ID=%[1]s
 export AWS_SECRET_ACCESS_KEY=%[2]s
 export AWS_ENDPOINT_URL=%[3]s
 export AWS_DEFAULT_REGION=%[4]s
-python3 -c 'import boto3; print(boto3.client("s3").list_buckets()["Buckets"])'
+%[12]spython3 -c 'import boto3; print(boto3.client("s3").list_buckets()["Buckets"])'
 
 3. A profile (%[9]s). In ~/.aws/credentials:
 
@@ -141,7 +223,7 @@ and in ~/.aws/config (the services section sends only S3 to this server):
 [%[6]s]
 region = %[4]s
 services = %[7]s
-
+%[13]s
 [%[10]s]
 s3 =
   endpoint_url = %[3]s
@@ -163,7 +245,7 @@ s3kit mb s3://my-bucket
 s3kit cp ./file.txt s3://my-bucket/
 s3kit ls s3://my-bucket
 `, id, secret, b.Endpoint, b.Region, profile, ini.ConfigHeader(ini.KindProfile, profile), servicesSection(profile), b.profileCommands(profile), who,
-		ini.ConfigHeader(ini.KindServices, servicesSection(profile)))
+		ini.ConfigHeader(ini.KindServices, servicesSection(profile)), pyVerify, envCA, iniCA)
 }
 
 // prefixWriter indents every line written through it.

@@ -310,7 +310,7 @@ func TestEndpointURL(t *testing.T) {
 		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 5), Port: 4}, "http://192.168.1.5:4"},
 	}
 	for _, tc := range tests {
-		if got := endpointURL(tc.addr); got != tc.want {
+		if got := endpointURL("http", tc.addr); got != tc.want {
 			t.Errorf("endpointURL(%v) = %s, want %s", tc.addr, got, tc.want)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -12,20 +13,33 @@ import (
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/keys"
 	"github.com/s3kit/s3kit/storage/disk"
+	"github.com/s3kit/s3kit/storage/mem"
 	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // openServer opens the disk storage in dir (it keeps index.db and data/
-// there, next to keys.json) and builds the S3 handler over it and the key
-// store. It returns the backend so serve can close it.
-func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (*disk.Store, http.Handler, error) {
-	backend, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
-	if err != nil {
-		return nil, nil, err
+// there, next to keys.json), or with --memory the in-memory storage that
+// s3test uses, and builds the S3 handler over it and the key store. It
+// returns the backend as a Closer so serve can close it.
+func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (io.Closer, http.Handler, error) {
+	var backend sse.Backend
+	var closer io.Closer = nopCloser{}
+	// The encryption keys live next to the objects they protect: with
+	// --memory nothing is written, so they are kept in memory too.
+	sseDir := dir
+	if o.Memory {
+		backend = mem.New(mem.Options{Now: now})
+		sseDir = ""
+	} else {
+		d, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
+		if err != nil {
+			return nil, nil, err
+		}
+		backend, closer = d, d
+		// Replaying the write-ahead log reads up to 16 MiB that is garbage
+		// once the store is open: hand it back to the OS before serving.
+		debug.FreeOSMemory()
 	}
-	// Replaying the write-ahead log reads up to 16 MiB that is garbage
-	// once the store is open: hand it back to the OS before serving.
-	debug.FreeOSMemory()
 	// The flags' 0 is "no limit"; the Config's is "the default".
 	bodyTimeout, minRate := o.BodyTimeout, o.BodyMinRate
 	if bodyTimeout == 0 {
@@ -34,8 +48,14 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 	if minRate == 0 {
 		minRate = -1
 	}
+	acct, err := store.DefaultAccount(ctx)
+	if err != nil {
+		closer.Close()
+		return nil, nil, err
+	}
 	h := server.New(server.Config{
-		Backend:         sse.New(backend, sse.Options{Dir: dir, Region: o.Region}),
+		DefaultAccount:  acct.ID,
+		Backend:         sse.New(backend, sse.Options{Dir: sseDir, Region: o.Region}),
 		Keys:            serverKeys{store},
 		Region:          o.Region,
 		StrictRegion:    o.StrictRegion,
@@ -44,9 +64,15 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		Now:             now,
 		BodyReadTimeout: bodyTimeout,
 		BodyMinRate:     minRate,
+		Notify:          o.queue,
 	})
-	return backend, h, nil
+	return closer, h, nil
 }
+
+// nopCloser closes the in-memory storage, which holds nothing to release.
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
 
 // serverKeys adapts the file-backed key store to the server's KeyStore
 // seam. (server/keys cannot import server: the arrows keep server's own
@@ -62,5 +88,12 @@ func (s serverKeys) Lookup(ctx context.Context, accessKeyID string) (server.Key,
 	if err != nil {
 		return server.Key{}, err
 	}
-	return server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, ReadOnly: k.ReadOnly, Buckets: k.Buckets}, nil
+	// ReadOnly and Buckets are not passed on: the key's identity policy
+	// (generated from them when the key has no other) carries them.
+	sk := server.Key{AccessKeyID: k.AccessKeyID, Secret: k.Secret, Account: k.Account,
+		User: k.UserName(), ARN: k.ARN(), UserID: k.UserID(), CanonicalID: k.CanonicalID()}
+	if sk.Policies = k.IdentityPolicies(); len(sk.Policies) == 0 {
+		return server.Key{}, fmt.Errorf("key %s has no identity policy", accessKeyID)
+	}
+	return sk, nil
 }

@@ -57,6 +57,7 @@ const (
 	CodeAccessDenied                        = "AccessDenied"
 	CodeInvalidEncryptionAlgorithmError     = "InvalidEncryptionAlgorithmError"
 	CodeKMSNotFound                         = "KMS.NotFoundException"
+	CodeAccessForbidden                     = "AccessForbidden"
 	CodeAuthorizationHeaderMalformed        = "AuthorizationHeaderMalformed"
 	CodeAuthorizationQueryParametersError   = "AuthorizationQueryParametersError"
 	CodeAccessControlListNotSupported       = "AccessControlListNotSupported"
@@ -71,6 +72,7 @@ const (
 	CodeExpiredToken                        = "ExpiredToken"
 	CodeIllegalLocationConstraintException  = "IllegalLocationConstraintException"
 	CodeIncompleteBody                      = "IncompleteBody"
+	CodeIncorrectNumberOfFilesInPostRequest = "IncorrectNumberOfFilesInPostRequest"
 	CodeInsufficientStorage                 = "InsufficientStorage"
 	CodeInternalError                       = "InternalError"
 	CodeInvalidAccessKeyID                  = "InvalidAccessKeyId"
@@ -80,6 +82,7 @@ const (
 	CodeInvalidDigest                       = "InvalidDigest"
 	CodeInvalidLocationConstraint           = "InvalidLocationConstraint"
 	CodeInvalidPart                         = "InvalidPart"
+	CodeInvalidPolicyDocument               = "InvalidPolicyDocument"
 	CodeInvalidPartOrder                    = "InvalidPartOrder"
 	CodeInvalidPartNumber                   = "InvalidPartNumber"
 	CodeInvalidRange                        = "InvalidRange"
@@ -89,7 +92,10 @@ const (
 	CodeInvalidToken                        = "InvalidToken"
 	CodeInvalidURI                          = "InvalidURI"
 	CodeKeyTooLongError                     = "KeyTooLongError"
+	CodeMalformedPOSTRequest                = "MalformedPOSTRequest"
 	CodeMalformedXML                        = "MalformedXML"
+	CodeMalformedPolicy                     = "MalformedPolicy"
+	CodeMaxPostPreDataLengthExceeded        = "MaxPostPreDataLengthExceededError"
 	CodeMetadataTooLarge                    = "MetadataTooLarge"
 	CodeMethodNotAllowed                    = "MethodNotAllowed"
 	CodeMissingContentLength                = "MissingContentLength"
@@ -150,6 +156,17 @@ func errorRow(code string) (int, string) {
 	switch code {
 	case CodeAccessDenied:
 		return 403, "Access Denied"
+	case CodeAccessForbidden:
+		// A CORS preflight no rule allows; S3's message, misspelling included.
+		return 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+	case CodeIncorrectNumberOfFilesInPostRequest:
+		return 400, "POST requires exactly one file upload per request."
+	case CodeInvalidPolicyDocument:
+		return 400, "The content of the form does not meet the conditions specified in the policy document."
+	case CodeMalformedPOSTRequest:
+		return 400, "The body of your POST request is not well-formed multipart/form-data."
+	case CodeMaxPostPreDataLengthExceeded:
+		return 400, "Your POST request fields preceding the upload file were too large."
 	case CodeAuthorizationHeaderMalformed:
 		return 400, "The authorization header is malformed."
 	case CodeAuthorizationQueryParametersError:
@@ -224,6 +241,8 @@ func errorRow(code string) (int, string) {
 		return 400, "Couldn't parse the specified URI."
 	case CodeKeyTooLongError:
 		return 400, "Your key is too long"
+	case CodeMalformedPolicy:
+		return 400, "Policies must be valid JSON and the first byte must be '{'"
 	case CodeMalformedXML:
 		return 400, "The XML you provided was not well-formed or did not validate against our published schema"
 	case CodeMetadataTooLarge:

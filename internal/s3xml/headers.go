@@ -28,6 +28,7 @@ const (
 	HeaderMPPartsCount              = "X-Amz-Mp-Parts-Count"
 	HeaderVersionID                 = "X-Amz-Version-Id"
 	HeaderDeleteMarker              = "X-Amz-Delete-Marker"
+	HeaderCopySourceVersionID       = "X-Amz-Copy-Source-Version-Id"
 	HeaderContentSHA256             = "X-Amz-Content-Sha256"
 	HeaderDecodedContentLength      = "X-Amz-Decoded-Content-Length"
 	HeaderTrailer                   = "X-Amz-Trailer"

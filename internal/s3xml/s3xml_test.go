@@ -29,7 +29,7 @@ func TestRoundTrip(t *testing.T) {
 			Contents: []Object{{Key: "a%20b", LastModified: ts, ETag: `"abc"`, Size: 3, ChecksumAlgorithm: []string{"CRC32"}}}}, "ListBucketResult", true},
 		{"ListVersionsResult", &ListVersionsResult{Name: "b", MaxKeys: 1000,
 			Versions:      []ObjectVersion{{Key: "k", VersionID: "null", IsLatest: true, LastModified: ts, ETag: `"e"`, Size: 1}},
-			DeleteMarkers: []DeleteMarkerEntry{{Key: "d", VersionID: "v1", LastModified: ts}}}, "ListVersionsResult", true},
+			DeleteMarkers: []DeleteMarkerEntry{{Key: "d", VersionID: "v1", LastModified: ts}}, Order: []bool{false, true}}, "ListVersionsResult", true},
 		{"LocationConstraint", &LocationConstraint{Value: "eu-west-1"}, "LocationConstraint", true},
 		{"CreateBucketConfiguration", &CreateBucketConfiguration{LocationConstraint: "eu-west-1"}, "CreateBucketConfiguration", true},
 		{"CopyObjectResult", &CopyObjectResult{ETag: `"e"`, LastModified: ts, Checksums: sums}, "CopyObjectResult", true},
@@ -257,5 +257,31 @@ func TestEncodeURL(t *testing.T) {
 				t.Errorf("DecodeURL = %q, %v", back, err)
 			}
 		})
+	}
+}
+
+// TestListVersionsOrder checks versions and delete markers keep their
+// interleaved document order both ways, as S3 sends them.
+func TestListVersionsOrder(t *testing.T) {
+	ts := NewTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	in := ListVersionsResult{Name: "b", MaxKeys: 1000,
+		Versions:      []ObjectVersion{{Key: "a", VersionID: "2", LastModified: ts}, {Key: "b", VersionID: "4", IsLatest: true, LastModified: ts}},
+		DeleteMarkers: []DeleteMarkerEntry{{Key: "a", VersionID: "1", IsLatest: true, LastModified: ts}, {Key: "a", VersionID: "3", LastModified: ts}},
+		Order:         []bool{true, false, true, false}}
+	b, err := Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	pos := func(id string) int { return strings.Index(s, "<VersionId>"+id+"</VersionId>") }
+	if !(pos("1") < pos("2") && pos("2") < pos("3") && pos("3") < pos("4")) || !strings.Contains(s, "<DeleteMarker><Key>a</Key><VersionId>1</VersionId>") {
+		t.Fatalf("entries out of order:\n%s", s)
+	}
+	var out ListVersionsResult
+	if err := xml.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out.Order, in.Order) || len(out.Versions) != 2 || len(out.DeleteMarkers) != 2 || out.Name != "b" {
+		t.Fatalf("round trip: %+v", out)
 	}
 }

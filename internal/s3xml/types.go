@@ -220,12 +220,96 @@ type ListVersionsResult struct {
 	Versions            []ObjectVersion     `xml:"Version"`
 	DeleteMarkers       []DeleteMarkerEntry `xml:"DeleteMarker"`
 	CommonPrefixes      []CommonPrefix      `xml:"CommonPrefixes"`
+	// Order gives the document order of the Version and DeleteMarker
+	// entries (true for a delete marker), which S3 interleaves by key and
+	// then newest first: a marker and a version written in the same
+	// millisecond can be ordered by nothing else. Unmarshalling sets it;
+	// marshalling follows it when it names every entry, and otherwise
+	// writes the versions, then the markers.
+	Order []bool `xml:"-"`
+}
+
+// versionItem is one Version or DeleteMarker entry, for writing them in
+// Order.
+type versionItem struct {
+	v *ObjectVersion
+	m *DeleteMarkerEntry
+}
+
+// MarshalXML writes the entry under its own element name.
+func (it versionItem) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	if it.m != nil {
+		return e.EncodeElement(it.m, xml.StartElement{Name: xml.Name{Local: "DeleteMarker"}})
+	}
+	return e.EncodeElement(it.v, xml.StartElement{Name: xml.Name{Local: "Version"}})
 }
 
 // MarshalXML writes the document in S3's namespace.
 func (r ListVersionsResult) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	type plain ListVersionsResult
-	return encodeNS(e, plain(r), "ListVersionsResult")
+	if len(r.Order) != len(r.Versions)+len(r.DeleteMarkers) || len(r.Order) == 0 {
+		return encodeNS(e, plain(r), "ListVersionsResult")
+	}
+	doc := struct {
+		Name                string         `xml:"Name"`
+		Prefix              string         `xml:"Prefix"`
+		KeyMarker           string         `xml:"KeyMarker"`
+		VersionIDMarker     string         `xml:"VersionIdMarker"`
+		NextKeyMarker       string         `xml:"NextKeyMarker,omitempty"`
+		NextVersionIDMarker string         `xml:"NextVersionIdMarker,omitempty"`
+		MaxKeys             int            `xml:"MaxKeys"`
+		Delimiter           string         `xml:"Delimiter,omitempty"`
+		EncodingType        string         `xml:"EncodingType,omitempty"`
+		IsTruncated         bool           `xml:"IsTruncated"`
+		Items               []versionItem  `xml:"Item"`
+		CommonPrefixes      []CommonPrefix `xml:"CommonPrefixes"`
+	}{r.Name, r.Prefix, r.KeyMarker, r.VersionIDMarker, r.NextKeyMarker, r.NextVersionIDMarker, r.MaxKeys,
+		r.Delimiter, r.EncodingType, r.IsTruncated, make([]versionItem, 0, len(r.Order)), r.CommonPrefixes}
+	vi, mi := 0, 0
+	for _, marker := range r.Order {
+		if marker && mi < len(r.DeleteMarkers) {
+			doc.Items = append(doc.Items, versionItem{m: &r.DeleteMarkers[mi]})
+			mi++
+		} else if !marker && vi < len(r.Versions) {
+			doc.Items = append(doc.Items, versionItem{v: &r.Versions[vi]})
+			vi++
+		} else {
+			return encodeNS(e, plain(r), "ListVersionsResult")
+		}
+	}
+	return encodeNS(e, doc, "ListVersionsResult")
+}
+
+// UnmarshalXML reads the document and records the entries' Order.
+func (r *ListVersionsResult) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	// Plain has the fields and none of the methods; it is embedded under
+	// an exported name so encoding/xml may set its fields.
+	type Plain ListVersionsResult
+	var doc struct {
+		Plain
+		Inner []byte `xml:",innerxml"`
+	}
+	if err := d.DecodeElement(&doc, &start); err != nil {
+		return err
+	}
+	*r = ListVersionsResult(doc.Plain)
+	var kinds struct {
+		Any []struct{ XMLName xml.Name } `xml:",any"`
+	}
+	inner := append(append([]byte("<x>"), doc.Inner...), "</x>"...)
+	if err := xml.Unmarshal(inner, &kinds); err != nil {
+		return err
+	}
+	r.Order = nil
+	for _, k := range kinds.Any {
+		switch k.XMLName.Local {
+		case "Version":
+			r.Order = append(r.Order, false)
+		case "DeleteMarker":
+			r.Order = append(r.Order, true)
+		}
+	}
+	return nil
 }
 
 // LocationConstraint is the GetBucketLocation response. Value is "" for
@@ -661,18 +745,4 @@ type PublicAccessBlockConfiguration struct {
 func (r PublicAccessBlockConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 	type plain PublicAccessBlockConfiguration
 	return encodeNS(e, plain(r), "PublicAccessBlockConfiguration")
-}
-
-// NotificationConfiguration is the GetBucketNotificationConfiguration
-// response. s3kit sends no event notifications, so it is always empty and
-// declares none of the Topic, Queue, CloudFunction or EventBridge
-// configurations.
-type NotificationConfiguration struct {
-	XMLName xml.Name `xml:"NotificationConfiguration"`
-}
-
-// MarshalXML writes the document in S3's namespace.
-func (r NotificationConfiguration) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	type plain NotificationConfiguration
-	return encodeNS(e, plain(r), "NotificationConfiguration")
 }

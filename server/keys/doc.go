@@ -8,6 +8,11 @@
 // (a running "s3kit serve" and an "s3kit keys create" next to it) serialise
 // their read-modify-write cycles with an advisory lock on DIR/keys.lock.
 //
+// NewMemory returns a Store with the same methods that never touches the
+// file system ("s3kit serve --memory"). Ensure declares a key with a known
+// secret (the operator's S3KIT_ACCESS_KEY_ID and S3KIT_SECRET_ACCESS_KEY)
+// idempotently.
+//
 // A Store is safe for concurrent use. Lookup serves from memory and, at most
 // every PollInterval (250 ms by default), stats the file; when its identity,
 // size or modification time changed it re-reads it. So a key created or

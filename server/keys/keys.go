@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/internal/secret"
+	"github.com/s3kit/s3kit/policy"
 )
 
 // FileName is the name of the key file inside the data directory.
@@ -62,6 +63,23 @@ type Key struct {
 	// Buckets, when non-empty, are the only buckets the key may touch.
 	Buckets []string  `json:"buckets,omitempty"`
 	Created time.Time `json:"created"`
+	// Account is the ID of the account the key's user belongs to; keys
+	// written before accounts existed have none and belong to the default
+	// account (Lookup and List fill it in).
+	Account string `json:"account,omitempty"`
+	// User is the key's IAM user name ("" for keys written before users
+	// existed: UserName is then the access key ID).
+	User string `json:"user,omitempty"`
+	// Policy is the identity policy document attached with --policy; when
+	// absent, ReadOnly and Buckets stand for a generated one
+	// (ShorthandPolicy).
+	Policy json.RawMessage `json:"policy,omitempty"`
+
+	// compiled is the identity policy, parsed once per load of the file;
+	// arn, userID and canonical are derived once too.
+	compiled               *policy.Policy
+	policies               []*policy.Policy // {compiled}, shared
+	arn, userID, canonical string
 }
 
 // Info returns the key's description without its secret.
@@ -72,6 +90,11 @@ func (k Key) Info() Info {
 		ReadOnly:    k.ReadOnly,
 		Buckets:     slices.Clone(k.Buckets),
 		Created:     k.Created,
+		Account:     k.Account,
+		User:        k.UserName(),
+		ARN:         k.ARN(),
+		Policy:      k.PolicySummary(),
+		PolicyDoc:   slices.Clone(json.RawMessage(k.PolicyDocument())),
 	}
 }
 
@@ -100,6 +123,16 @@ type Info struct {
 	ReadOnly    bool      `json:"read_only"`
 	Buckets     []string  `json:"buckets"`
 	Created     time.Time `json:"created"`
+	// Account is the account ID, User the IAM user name and ARN the
+	// user's ARN.
+	Account string `json:"account"`
+	// AccountName is the account's name ("default" for the first).
+	AccountName string `json:"account_name"`
+	User        string `json:"user"`
+	ARN         string `json:"arn"`
+	// Policy summarises the identity policy; PolicyDoc is the document.
+	Policy    string          `json:"policy"`
+	PolicyDoc json.RawMessage `json:"policy_document"`
 }
 
 // Mask hides all but the last four characters of a secret, as every
@@ -111,6 +144,14 @@ type CreateOptions struct {
 	Name     string
 	ReadOnly bool
 	Buckets  []string
+	// Account names the account of the key's user (DefaultAccountName
+	// when empty); an account that does not exist yet is created.
+	Account string
+	// User is the IAM user name (the access key ID when empty).
+	User string
+	// Policy is an identity policy document to attach instead of the
+	// shorthands; it must pass policy.ParseIdentityPolicy.
+	Policy []byte
 }
 
 // Options configure a Store. The zero value is ready to use.
@@ -130,11 +171,12 @@ type Options struct {
 
 // Store is a file-backed set of keys. Create it with Open.
 type Store struct {
-	dir  string
+	dir  string // "" for a store in memory (NewMemory)
 	opts Options
 
 	mu        sync.Mutex
 	keys      map[string]Key
+	accounts  []Account   // the first is the default account
 	loadErr   error       // the last reload's error, returned by Lookup
 	stat      os.FileInfo // the file as last read (nil when absent)
 	lastCheck time.Time
@@ -142,26 +184,25 @@ type Store struct {
 }
 
 // file is the on-disk shape of keys.json.
+// Version 1 files (written before accounts existed) hold keys only; they
+// are read as they are and rewritten as version 2 on the next change.
 type file struct {
-	Version int   `json:"version"`
-	Keys    []Key `json:"keys"`
+	Version  int       `json:"version"`
+	Accounts []Account `json:"accounts,omitempty"`
+	Keys     []Key     `json:"keys"`
 }
+
+// fileVersion is the version written. A release that knows only version
+// 1 refuses the file instead of ignoring the policies in it.
+const fileVersion = 2
 
 // Open returns the store of the data directory dir, creating dir (0700) if
 // needed. A missing key file is an empty store.
 func Open(dir string, opts Options) (*Store, error) {
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if dir == "" {
+		return nil, errors.New("open key store: no directory")
 	}
-	if opts.Rand == nil {
-		opts.Rand = rand.Reader
-	}
-	if opts.PollInterval == 0 {
-		opts.PollInterval = DefaultPollInterval
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
+	opts = opts.withDefaults()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open key store: %w", err)
 	}
@@ -174,8 +215,36 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Path is the key file's path.
-func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
+// NewMemory returns an empty store that keeps its keys in memory only and
+// never touches the file system ("s3kit serve --memory"); its keys are
+// gone when the process ends. Path returns "".
+func NewMemory(opts Options) *Store {
+	return &Store{opts: opts.withDefaults(), keys: map[string]Key{}}
+}
+
+func (opts Options) withDefaults() Options {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Reader
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return opts
+}
+
+// Path is the key file's path ("" for a store in memory).
+func (s *Store) Path() string {
+	if s.dir == "" {
+		return ""
+	}
+	return filepath.Join(s.dir, FileName)
+}
 
 // Lookup returns the key with the access key ID, or an error wrapping
 // ErrNotFound. Changes other processes made to the file are picked up within
@@ -211,7 +280,14 @@ func (s *Store) List(ctx context.Context) ([]Info, error) {
 	}
 	out := make([]Info, 0, len(s.keys))
 	for _, k := range s.keys {
-		out = append(out, k.Info())
+		i := k.Info()
+		i.AccountName = DefaultAccountName
+		for _, a := range s.accounts {
+			if a.ID == k.Account {
+				i.AccountName = a.Name
+			}
+		}
+		out = append(out, i)
 	}
 	sortInfos(out)
 	return out, nil
@@ -230,8 +306,31 @@ func (s *Store) Create(ctx context.Context, opts CreateOptions) (Key, error) {
 			return Key{}, errors.New("create key: empty bucket name")
 		}
 	}
+	account := opts.Account
+	if account == "" {
+		account = DefaultAccountName
+	} else if err := CheckAccountName(account); err != nil {
+		return Key{}, fmt.Errorf("create key: %w", err)
+	}
+	if opts.User != "" {
+		if err := CheckUserName(opts.User); err != nil {
+			return Key{}, fmt.Errorf("create key: %w", err)
+		}
+	}
+	if len(opts.Policy) > 0 {
+		if opts.ReadOnly || len(opts.Buckets) > 0 {
+			return Key{}, errors.New("create key: a policy replaces --read-only and --bucket; give one or the other")
+		}
+		if _, err := policy.ParseIdentityPolicy(opts.Policy); err != nil {
+			return Key{}, fmt.Errorf("create key: %w", err)
+		}
+	}
 	var created Key
 	err := s.update(ctx, func(keys map[string]Key) error {
+		acct, err := s.accountLocked(account, true)
+		if err != nil {
+			return err
+		}
 		for range 8 { // a collision among 32^16 IDs is astronomically rare
 			id, err := randomString(s.opts.Rand, idAlphabet, IDLength-len(IDPrefix))
 			if err != nil {
@@ -252,6 +351,9 @@ func (s *Store) Create(ctx context.Context, opts CreateOptions) (Key, error) {
 				ReadOnly:    opts.ReadOnly,
 				Buckets:     dedupe(opts.Buckets),
 				Created:     s.opts.Now().UTC().Truncate(time.Second),
+				Account:     acct.ID,
+				User:        opts.User,
+				Policy:      slices.Clone(opts.Policy),
 			}
 			keys[id] = created
 			return nil
@@ -261,7 +363,12 @@ func (s *Store) Create(ctx context.Context, opts CreateOptions) (Key, error) {
 	if err != nil {
 		return Key{}, fmt.Errorf("create key: %w", err)
 	}
-	s.opts.Logger.Info("access key created", "access_key_id", created.AccessKeyID, "name", created.Name)
+	s.opts.Logger.Info("access key created", "access_key_id", created.AccessKeyID, "name", created.Name, "account", created.Account)
+	s.mu.Lock()
+	if k, ok := s.keys[created.AccessKeyID]; ok {
+		created = k
+	}
+	s.mu.Unlock()
 	return created, nil
 }
 
@@ -286,11 +393,13 @@ func (s *Store) update(ctx context.Context, change func(map[string]Key) error) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	unlock, err := lockFile(filepath.Join(s.dir, lockName))
-	if err != nil {
-		return err
+	if s.dir != "" {
+		unlock, err := lockFile(filepath.Join(s.dir, lockName))
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	defer unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.reloadLocked(); err != nil {
@@ -299,6 +408,10 @@ func (s *Store) update(ctx context.Context, change func(map[string]Key) error) e
 	next := make(map[string]Key, len(s.keys)+1)
 	for id, k := range s.keys {
 		next[id] = k
+	}
+	// The default account comes first, created with the first change.
+	if _, err := s.accountLocked(DefaultAccountName, true); err != nil {
+		return err
 	}
 	if err := change(next); err != nil {
 		return err
@@ -312,6 +425,9 @@ func (s *Store) update(ctx context.Context, change func(map[string]Key) error) e
 // refreshLocked re-reads the file if it may have changed, at most once per
 // PollInterval.
 func (s *Store) refreshLocked() {
+	if s.dir == "" {
+		return
+	}
 	now := s.opts.Now()
 	if s.checked && s.opts.PollInterval > 0 && now.Sub(s.lastCheck) < s.opts.PollInterval && now.Sub(s.lastCheck) >= 0 {
 		return
@@ -341,9 +457,12 @@ func sameFile(a, b os.FileInfo) bool {
 // reloadLocked reads the key file into memory. On a parse error the store
 // holds no keys and remembers the error so lookups fail closed.
 func (s *Store) reloadLocked() error {
+	if s.dir == "" {
+		return nil
+	}
 	f, err := os.Open(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
-		s.keys, s.stat, s.loadErr = map[string]Key{}, nil, nil
+		s.keys, s.accounts, s.stat, s.loadErr = map[string]Key{}, nil, nil, nil
 		return nil
 	}
 	if err != nil {
@@ -356,46 +475,65 @@ func (s *Store) reloadLocked() error {
 		s.loadErr = fmt.Errorf("read %s: %w", s.Path(), err)
 		return s.loadErr
 	}
-	keys, err := decode(f)
+	keys, accounts, err := decode(f)
 	if err != nil {
-		s.keys, s.stat = map[string]Key{}, fi
+		s.keys, s.accounts, s.stat = map[string]Key{}, nil, fi
 		s.loadErr = fmt.Errorf("read %s: %w: %v", s.Path(), ErrCorrupt, err)
 		return s.loadErr
 	}
-	s.keys, s.stat, s.loadErr = keys, fi, nil
+	s.keys, s.accounts, s.stat, s.loadErr = keys, accounts, fi, nil
+	s.resolveLocked()
 	return nil
 }
 
-func decode(r io.Reader) (map[string]Key, error) {
+func decode(r io.Reader) (map[string]Key, []Account, error) {
 	var doc file
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&doc); err != nil {
 		// The JSON error may quote file content; keep only its kind.
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("invalid JSON at byte %d", syn.Offset)
+			return nil, nil, fmt.Errorf("invalid JSON at byte %d", syn.Offset)
 		}
-		return nil, errors.New("invalid JSON")
+		return nil, nil, errors.New("invalid JSON")
 	}
-	if doc.Version != 1 {
-		return nil, fmt.Errorf("unsupported version %d", doc.Version)
+	if doc.Version != 1 && doc.Version != fileVersion {
+		return nil, nil, fmt.Errorf("unsupported version %d", doc.Version)
+	}
+	for i, a := range doc.Accounts {
+		if !isAccountID(a.ID) || a.Name == "" {
+			return nil, nil, fmt.Errorf("account %d has no name or no 12-digit id", i)
+		}
 	}
 	keys := make(map[string]Key, len(doc.Keys))
 	for i, k := range doc.Keys {
 		if k.AccessKeyID == "" || k.Secret == "" {
-			return nil, fmt.Errorf("key %d has no access key id or secret", i)
+			return nil, nil, fmt.Errorf("key %d has no access key id or secret", i)
 		}
 		if _, dup := keys[k.AccessKeyID]; dup {
-			return nil, fmt.Errorf("access key id %s appears twice", k.AccessKeyID)
+			return nil, nil, fmt.Errorf("access key id %s appears twice", k.AccessKeyID)
 		}
+		doc := k.PolicyDocument()
+		p, err := policy.ParseIdentityPolicy(doc)
+		if err != nil {
+			// Fail closed: a key whose policy cannot be read must not be
+			// served with some other access.
+			return nil, nil, fmt.Errorf("key %s: identity policy: %w", k.AccessKeyID, err)
+		}
+		k.compiled, k.policies = p, []*policy.Policy{p}
 		keys[k.AccessKeyID] = k
 	}
-	return keys, nil
+	return keys, doc.Accounts, nil
 }
 
-// writeLocked replaces the key file atomically.
+// writeLocked replaces the key file atomically (the map, in memory).
 func (s *Store) writeLocked(keys map[string]Key) error {
-	doc := file{Version: 1, Keys: make([]Key, 0, len(keys))}
+	if s.dir == "" {
+		s.keys = keys
+		s.resolveLocked()
+		return nil
+	}
+	doc := file{Version: fileVersion, Accounts: s.accounts, Keys: make([]Key, 0, len(keys))}
 	for _, k := range keys {
 		doc.Keys = append(doc.Keys, k)
 	}

@@ -164,7 +164,7 @@ func TestFileIsPrivateAndReplacedWhole(t *testing.T) {
 		Keys    []map[string]any
 	}
 	data, _ := os.ReadFile(s.Path())
-	if err := json.Unmarshal(data, &doc); err != nil || doc.Version != 1 || len(doc.Keys) != 3 {
+	if err := json.Unmarshal(data, &doc); err != nil || doc.Version != 2 || len(doc.Keys) != 3 {
 		t.Errorf("key file: version %d, %d keys, err %v", doc.Version, len(doc.Keys), err)
 	}
 }

@@ -390,3 +390,107 @@ func benchPuts(b *testing.B, s *Store, conc int) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
+
+// BenchmarkListVersioned1000 lists a page of 1,000 current objects from
+// mid-bucket in two buckets of the same store holding the same 2,000 keys:
+// "u" unversioned, "v" with versioning enabled and 10 versions per key.
+// The two listings alternate within each iteration, so both see the same
+// machine load, and the ratio (versioned/unversioned) is reported.
+func BenchmarkListVersioned1000(b *testing.B) {
+	s := benchStore(b, Options{})
+	ctx := context.Background()
+	const keys = 2000
+	if err := s.CreateBucket(ctx, "u", storage.CreateBucketOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.CreateBucket(ctx, "v", storage.CreateBucketOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.PutBucketVersioning(ctx, "v", storage.Enabled); err != nil {
+		b.Fatal(err)
+	}
+	var g errgroup.Group
+	g.SetLimit(benchClients)
+	for round := 0; round < 10; round++ {
+		for i := 0; i < keys; i++ {
+			g.Go(func() error {
+				if round == 0 {
+					if _, err := s.PutObject(ctx, "u", fmt.Sprintf("k%06d", i), strings.NewReader("hello"), storage.PutOptions{}); err != nil {
+						return err
+					}
+				}
+				_, err := s.PutObject(ctx, "v", fmt.Sprintf("k%06d", i), strings.NewReader("hello"), storage.PutOptions{})
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	after := fmt.Sprintf("k%06d", keys/2-500)
+	list := func(bucket string) time.Duration {
+		start := time.Now()
+		res, err := s.ListObjects(ctx, bucket, storage.ListOptions{After: after, MaxKeys: 1000})
+		if err != nil || len(res.Objects) != 1000 {
+			b.Fatalf("ListObjects(%s) = %d objects, %v", bucket, len(res.Objects), err)
+		}
+		return time.Since(start)
+	}
+	var tu, tv time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			tu += list("u")
+			tv += list("v")
+		} else {
+			tv += list("v")
+			tu += list("u")
+		}
+	}
+	b.ReportMetric(float64(tu.Nanoseconds())/float64(b.N), "unversioned-ns/page")
+	b.ReportMetric(float64(tv.Nanoseconds())/float64(b.N), "versioned-ns/page")
+	b.ReportMetric(float64(tv)/float64(tu), "ratio")
+}
+
+// BenchmarkListVersionsDeepKey pages through one key's 10,000 versions
+// 1,000 at a time, first page and a page from the middle of its history
+// (version-id-marker), which should cost about the same: a page seeks to
+// its marker instead of walking the versions before it.
+func BenchmarkListVersionsDeepKey(b *testing.B) {
+	s := benchStore(b, Options{})
+	ctx := context.Background()
+	if err := s.PutBucketVersioning(ctx, "b", storage.Enabled); err != nil {
+		b.Fatal(err)
+	}
+	var g errgroup.Group
+	g.SetLimit(benchClients)
+	for i := 0; i < 10000; i++ {
+		g.Go(func() error {
+			_, err := s.PutObject(ctx, "b", "deep", strings.NewReader("v"), storage.PutOptions{})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	mid, err := s.ListObjectVersions(ctx, "b", storage.ListVersionsOptions{MaxKeys: 5000})
+	if err != nil || !mid.IsTruncated {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		opts storage.ListVersionsOptions
+	}{
+		{"first", storage.ListVersionsOptions{MaxKeys: 1000}},
+		{"middle", storage.ListVersionsOptions{MaxKeys: 1000, KeyMarker: mid.NextKeyMarker, VersionIDMarker: mid.NextVersionIDMarker}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				res, err := s.ListObjectVersions(ctx, "b", tc.opts)
+				if err != nil || len(res.Versions) != 1000 {
+					b.Fatalf("%d versions, %v", len(res.Versions), err)
+				}
+			}
+		})
+	}
+}

@@ -18,10 +18,21 @@ import (
 // readable by older builds. Version 3 adds, after those, the encryption
 // record (ObjectMeta.Encryption) as a map, so later fields need no new
 // version; only encrypted objects are written as version 3.
+//
+// The high bit of the version byte (objRecordVersioned) marks a record of
+// a versioned bucket: after the version's own fields comes a versioning
+// trailer, the record's sort ID (a string) and flags (a uvarint:
+// flagNull, flagMarker), before the inline data. Records of buckets that
+// never had versioning never have it, so they stay byte for byte what
+// older builds wrote and read.
 const (
 	objRecordVersion   = 1
 	objRecordVersionV2 = 2
 	objRecordVersionV3 = 3
+	objRecordVersioned = 0x80
+
+	flagNull   = 1
+	flagMarker = 2
 )
 
 type enc struct{ b []byte }
@@ -51,7 +62,12 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 	if rec.Meta.Encryption != nil {
 		version = objRecordVersionV3
 	}
-	e.b = append(e.b, version)
+	versioned := rec.VID != "" || rec.Null || rec.Marker
+	if versioned {
+		e.b = append(e.b, version|objRecordVersioned)
+	} else {
+		e.b = append(e.b, version)
+	}
 	e.uvarint(uint64(rec.Size))
 	e.str(rec.ETag)
 	e.b = binary.AppendVarint(e.b, rec.Mod)
@@ -79,6 +95,17 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 	}
 	if version == objRecordVersionV3 {
 		e.strMap(encryptionFields(rec.Meta.Encryption))
+	}
+	if versioned {
+		e.str(rec.VID)
+		var flags uint64
+		if rec.Null {
+			flags |= flagNull
+		}
+		if rec.Marker {
+			flags |= flagMarker
+		}
+		e.uvarint(flags)
 	}
 	return append(e.b, inline...)
 }
@@ -175,7 +202,8 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
 		}
 	}
-	if val[0] >= objRecordVersionV2 {
+	version := val[0] &^ objRecordVersioned
+	if version >= objRecordVersionV2 {
 		if n := d.count(); n > 0 {
 			rec.PartChecksums = make([]string, n)
 			for i := range rec.PartChecksums {
@@ -184,8 +212,13 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 		}
 		rec.Meta.Tags = d.strMap()
 	}
-	if val[0] == objRecordVersionV3 {
+	if version == objRecordVersionV3 {
 		rec.Meta.Encryption = encryptionFromFields(d.strMap())
+	}
+	if val[0]&objRecordVersioned != 0 {
+		rec.VID = d.str()
+		flags := d.uvarint()
+		rec.Null, rec.Marker = flags&flagNull != 0, flags&flagMarker != 0
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -232,7 +265,11 @@ func objectHasExtents(val []byte) (bool, error) {
 // knownVersion reports whether val starts with a record version this
 // build decodes.
 func knownVersion(val []byte) bool {
-	return len(val) > 0 && val[0] >= objRecordVersion && val[0] <= objRecordVersionV3
+	if len(val) == 0 {
+		return false
+	}
+	v := val[0] &^ objRecordVersioned
+	return v >= objRecordVersion && v <= objRecordVersionV3
 }
 
 // encryptionFields and encryptionFromFields map an encryption record to

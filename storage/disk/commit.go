@@ -374,6 +374,12 @@ func (c *committer) logGroup(group []*update) bool {
 				errs[i] = err
 				continue
 			}
+			if b.Get(keyVersioning) != nil {
+				// A versioned bucket's writes touch its versions
+				// too: a bbolt commit does them (versioning.go).
+				ok = false
+				return nil
+			}
 			cur, found := staged[k]
 			if !found {
 				cur, found = c.ov.get(k.bucket, k.key)

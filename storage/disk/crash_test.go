@@ -22,8 +22,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// crashEnv makes the test binary act as the crash test's writer process.
-const crashEnv = "S3KIT_DISK_CRASH_CHILD"
+// crashEnv makes the test binary act as the crash test's writer process;
+// with crashVersionedEnv set too, its bucket has versioning enabled.
+const (
+	crashEnv          = "S3KIT_DISK_CRASH_CHILD"
+	crashVersionedEnv = "S3KIT_DISK_CRASH_VERSIONED"
+)
 
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(crashEnv); spec != "" {
@@ -118,6 +122,12 @@ func crashChild(spec string) {
 		fmt.Println("fatal", err)
 		os.Exit(2)
 	}
+	if os.Getenv(crashVersionedEnv) != "" {
+		if err := s.PutBucketVersioning(ctx, crashBucket, storage.Enabled); err != nil {
+			fmt.Println("fatal", err)
+			os.Exit(2)
+		}
+	}
 	pool := newCrashPool()
 	var mu sync.Mutex
 	say := func(format string, args ...any) {
@@ -187,6 +197,9 @@ type version struct {
 type keyState struct {
 	acked   version
 	pending *version
+	// ops counts acknowledged operations and maybe those in flight at a
+	// kill: in a versioned bucket each adds one version or marker.
+	ops, maybe int
 }
 
 // TestCrashKill9 runs a writer process, SIGKILLs it mid-stream, reopens the
@@ -194,8 +207,23 @@ type keyState struct {
 // that no torn or mixed object is visible, and that no unreferenced
 // content file is left. It does this for several rounds on one directory.
 func TestCrashKill9(t *testing.T) {
+	crashKill9(t, false)
+}
+
+// TestCrashKill9Versioned is TestCrashKill9 in a bucket with versioning
+// enabled: every acknowledged write and delete must also survive as a
+// version or delete marker, and noncurrent versions' content files are
+// accounted for like current ones.
+func TestCrashKill9Versioned(t *testing.T) {
+	crashKill9(t, true)
+}
+
+func crashKill9(t *testing.T, versioned bool) {
 	if testing.Short() {
 		t.Skip("crash test starts processes; skipped with -short")
+	}
+	if versioned {
+		t.Setenv(crashVersionedEnv, "1")
 	}
 	dir := t.TempDir()
 	state := map[string]*keyState{}
@@ -218,6 +246,9 @@ func TestCrashKill9(t *testing.T) {
 			t.Fatalf("round %d: reopen after kill: %v", round, err)
 		}
 		verifyCrashState(t, s, state)
+		if versioned {
+			verifyCrashVersions(t, s, state)
+		}
 		checkNoLeftovers(t, s)
 		if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("round %d: stray content file survived Open", round)
@@ -266,6 +297,7 @@ func runAndKill(t *testing.T, dir string, round int, state map[string]*keyState)
 			ks.pending = &v
 		case "ok":
 			ks.acked, ks.pending = v, nil
+			ks.ops++
 			if acks++; acks == killAt || (late.Load() && acks >= 5) {
 				cmd.Process.Signal(syscall.SIGKILL)
 			}
@@ -325,6 +357,9 @@ func verifyCrashState(t *testing.T, s *Store, state map[string]*keyState) {
 		if listed[key] != (got.size >= 0) {
 			t.Fatalf("%s: listed %v, readable %v", key, listed[key], got.size >= 0)
 		}
+		if ks.pending != nil {
+			ks.maybe++
+		}
 		ks.acked, ks.pending = got, nil
 	}
 }
@@ -358,15 +393,20 @@ func checkNoLeftovers(t *testing.T, s *Store) {
 		}
 		return tx.Bucket(bktBuckets).ForEachBucket(func(name []byte) error {
 			b := tx.Bucket(bktBuckets).Bucket(name)
-			if err := b.Bucket(bktObjects).ForEach(func(k, v []byte) error {
-				var r objRecord
-				_, err := decodeObject(v, &r)
-				for _, x := range r.Extents {
-					want[x.ID]++
+			for _, sub := range [][]byte{bktObjects, bktVersions} {
+				if b.Bucket(sub) == nil {
+					continue
 				}
-				return err
-			}); err != nil {
-				return err
+				if err := b.Bucket(sub).ForEach(func(k, v []byte) error {
+					var r objRecord
+					_, err := decodeObject(v, &r)
+					for _, x := range r.Extents {
+						want[x.ID]++
+					}
+					return err
+				}); err != nil {
+					return err
+				}
 			}
 			return b.Bucket(bktParts).ForEach(func(k, v []byte) error {
 				var p partRecord
@@ -392,6 +432,26 @@ func checkNoLeftovers(t *testing.T, s *Store) {
 	for _, e := range entries {
 		if _, ok := want[e.Name()]; !ok {
 			t.Fatalf("data/%s is not referenced by the index", e.Name())
+		}
+	}
+}
+
+// verifyCrashVersions checks each key of a versioned bucket has a version
+// or marker for every acknowledged operation (and at most one more for
+// each that was in flight at a kill).
+func verifyCrashVersions(t *testing.T, s *Store, state map[string]*keyState) {
+	t.Helper()
+	res, err := s.ListObjectVersions(context.Background(), crashBucket, storage.ListVersionsOptions{MaxKeys: 1000})
+	if err != nil || res.IsTruncated {
+		t.Fatalf("ListObjectVersions: truncated %v, %v", res.IsTruncated, err)
+	}
+	n := map[string]int{}
+	for _, v := range res.Versions {
+		n[v.Key]++
+	}
+	for key, ks := range state {
+		if n[key] < ks.ops || n[key] > ks.ops+ks.maybe {
+			t.Fatalf("%s has %d versions and markers after %d acknowledged operations (%d in flight at kills)", key, n[key], ks.ops, ks.maybe)
 		}
 	}
 }

@@ -4,7 +4,9 @@
 // Layout of a data directory:
 //
 //	index.db    bbolt: buckets and their tags, object records, uploads, parts,
-//	            file refcounts, and the last log record folded in (walSeq)
+//	            file refcounts, and the last log record folded in (walSeq);
+//	            a versioned bucket's noncurrent versions and delete markers
+//	            in a bucket of their own (versioning.go)
 //	wal, wal.1  write-ahead log of small object writes not yet in index.db
 //	reserve     free space held back for a full disk (see space.go)
 //	data/<id>   content files, named by random IDs (keys never become paths)
@@ -19,8 +21,8 @@
 // Index changes go through a group committer (commit.go): changes that
 // arrive while a commit is being flushed go together in the next one, so
 // 16 concurrent writers pay for about one flush between them. A group made
-// only of inline PUTs and deletes of objects without content files is
-// appended to the write-ahead log (wal.go) and made durable with one
+// only of inline PUTs and deletes of objects without content files, in
+// buckets that never had versioning, is appended to the write-ahead log (wal.go) and made durable with one
 // fdatasync, then kept in an in-memory overlay that GET, HEAD and listings
 // consult before the index. Every other group (file-backed objects,
 // multipart steps, buckets, tags, copies) is one bbolt transaction, which

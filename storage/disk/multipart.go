@@ -289,11 +289,11 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 		if err := deleteUpload(b, rf, uploadID); err != nil {
 			return err
 		}
-		if err := unrefObject(b.Bucket(bktObjects), rf, key); err != nil {
+		if err := s.install(b, rf, key, &rec, nil); err != nil {
 			return err
 		}
 		freed = rf.freed
-		return b.Bucket(bktObjects).Put([]byte(key), encodeObject(&rec, nil))
+		return nil
 	})
 	if err != nil {
 		if asm != nil {

@@ -129,6 +129,13 @@ func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, o
 				return err
 			}
 		}
+		if versioningOf(b) != storage.Unversioned {
+			if err := s.install(b, rf, key, &rec, inline); err != nil {
+				return err
+			}
+			freed = rf.freed
+			return nil
+		}
 		for _, x := range old.Extents {
 			if err := rf.add(x.ID, -1); err != nil {
 				return err
@@ -146,6 +153,16 @@ func (s *Store) commitObject(bucket, key string, rec objRecord, inline []byte, o
 
 // GetObject implements storage.Backend.
 func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Object, error) {
+	return s.getObject(ctx, bucket, key, func(tx *bolt.Tx, rec *objRecord) ([]byte, error) {
+		return s.readRecord(tx, bucket, key, rec)
+	}, func(v ovVal, rec *objRecord) ([]byte, error) {
+		return s.readLogged(bucket, key, v, rec)
+	})
+}
+
+// getObject opens the record that index (in the index) or logged (in
+// the overlay) finds.
+func (s *Store) getObject(ctx context.Context, bucket, key string, index func(*bolt.Tx, *objRecord) ([]byte, error), logged func(ovVal, *objRecord) ([]byte, error)) (*storage.Object, error) {
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -154,11 +171,11 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 		var rec objRecord
 		var data []byte
 		err := s.view(bucket, key, func(tx *bolt.Tx) error {
-			inline, err := s.readRecord(tx, bucket, key, &rec)
+			inline, err := index(tx, &rec)
 			data = bytes.Clone(inline)
 			return err
 		}, func(v ovVal) error {
-			inline, err := s.readLogged(bucket, key, v, &rec)
+			inline, err := logged(v, &rec)
 			data = inline // logged values are never modified
 			return err
 		})
@@ -180,18 +197,11 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 	}
 }
 
-// readRecord decodes key's record and returns its inline data (valid only
-// during tx).
+// readRecord decodes key's current record and returns its inline data
+// (valid only during tx). Behind a delete marker it fails with a
+// *storage.DeleteMarkerError.
 func (s *Store) readRecord(tx *bolt.Tx, bucket, key string, rec *objRecord) ([]byte, error) {
-	b, err := bucketOf(tx, bucket)
-	if err != nil {
-		return nil, err
-	}
-	v := b.Bucket(bktObjects).Get([]byte(key))
-	if v == nil {
-		return nil, fmt.Errorf("%s/%s: %w", bucket, key, storage.ErrNoSuchKey)
-	}
-	return decodeObject(v, rec)
+	return readVersion(tx, bucket, key, "", rec)
 }
 
 type inlineContent struct{ *bytes.Reader }
@@ -238,7 +248,8 @@ func (s *Store) readLogged(bucket, key string, v ovVal, rec *objRecord) ([]byte,
 
 // DeleteObject implements storage.Backend.
 func (s *Store) DeleteObject(ctx context.Context, bucket, key string) error {
-	return s.deleteObject(ctx, bucket, key, "")
+	_, err := s.deleteObject(ctx, bucket, key, "")
+	return err
 }
 
 // DeleteObjectIfMatch implements storage.ConditionalDeleter: the ETag is
@@ -247,14 +258,15 @@ func (s *Store) DeleteObjectIfMatch(ctx context.Context, bucket, key, ifMatch st
 	if ifMatch == "" {
 		return fmt.Errorf("delete %s/%s: empty if-match: %w", bucket, key, storage.ErrInvalidArgument)
 	}
-	return s.deleteObject(ctx, bucket, key, ifMatch)
+	_, err := s.deleteObject(ctx, bucket, key, ifMatch)
+	return err
 }
 
 // deleteObject deletes key, if ifMatch is set only when the object
-// exists with that ETag.
-func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) error {
+// exists with that ETag; in a versioned bucket it adds a delete marker.
+func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) (storage.DeleteResult, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return storage.DeleteResult{}, err
 	}
 	check := func(cur []byte) error {
 		if ifMatch == "" {
@@ -272,9 +284,10 @@ func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) e
 		return nil
 	}
 	var freed []string
+	var res storage.DeleteResult
 	fast := &fastOp{bucket: bucket, key: key, mk: func(cur []byte) ([]byte, error) { return nil, check(cur) }}
 	err := s.c.doFast(fast, func(tx *bolt.Tx) error {
-		freed = nil
+		freed, res = nil, storage.DeleteResult{}
 		b, err := bucketOf(tx, bucket)
 		if err != nil {
 			return err
@@ -283,6 +296,14 @@ func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) e
 		cur := objs.Get([]byte(key))
 		if err := check(cur); err != nil {
 			return err
+		}
+		if st := versioningOf(b); st != storage.Unversioned {
+			rf := newRefs(tx)
+			if res, err = s.addMarker(b, rf, key, st); err != nil {
+				return err
+			}
+			freed = rf.freed
+			return nil
 		}
 		if cur == nil {
 			return nil
@@ -301,10 +322,10 @@ func (s *Store) deleteObject(ctx context.Context, bucket, key, ifMatch string) e
 		return objs.Delete([]byte(key))
 	})
 	if err != nil {
-		return err
+		return storage.DeleteResult{}, err
 	}
 	s.unlink(freed)
-	return nil
+	return res, nil
 }
 
 // ListObjects implements storage.Backend. It walks a bbolt cursor from the
@@ -366,6 +387,11 @@ func (b *boltCursor) Info() (storage.ObjectInfo, error) {
 // reference (their content files gain a reference), so copying a 1 GiB
 // object costs one index commit.
 func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	return s.copyObject(ctx, srcBucket, srcKey, "", dstBucket, dstKey, meta)
+}
+
+// copyObject copies version srcVersion of the source ("" for the latest).
+func (s *Store) copyObject(ctx context.Context, srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
 	if err := upload.CheckKey(dstKey); err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -379,7 +405,7 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 	var freed []string
 	err := s.c.do(func(tx *bolt.Tx) error {
 		freed, rec = nil, objRecord{}
-		inline, err := s.readRecord(tx, srcBucket, srcKey, &rec)
+		inline, err := readVersion(tx, srcBucket, srcKey, srcVersion, &rec)
 		if err != nil {
 			return fmt.Errorf("copy source: %w", err)
 		}
@@ -387,31 +413,25 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 			rec.Meta = upload.CloneMeta(*meta)
 		}
 		rec.Mod = s.now().UnixNano()
-		val := encodeObject(&rec, inline)
+		rec.versioned = false
+		// The inline bytes alias the source's page, which the writes
+		// below may move.
+		inline = bytes.Clone(inline)
 		b, err := bucketOf(tx, dstBucket)
 		if err != nil {
 			return err
 		}
-		objs := b.Bucket(bktObjects)
 		rf := newRefs(tx)
 		for _, x := range rec.Extents {
 			if err := rf.add(x.ID, 1); err != nil {
 				return err
 			}
 		}
-		if cur := objs.Get([]byte(dstKey)); cur != nil {
-			var old objRecord
-			if _, err := decodeObject(cur, &old); err != nil {
-				return err
-			}
-			for _, x := range old.Extents {
-				if err := rf.add(x.ID, -1); err != nil {
-					return err
-				}
-			}
+		if err := s.install(b, rf, dstKey, &rec, inline); err != nil {
+			return err
 		}
 		freed = rf.freed
-		return objs.Put([]byte(dstKey), val)
+		return nil
 	})
 	if err != nil {
 		return storage.ObjectInfo{}, err
@@ -424,25 +444,5 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 // rewritten with the new tags, its content (files or inline bytes), ETag
 // and modification time untouched.
 func (s *Store) PutObjectTagging(ctx context.Context, bucket, key string, tags map[string]string) (storage.ObjectInfo, error) {
-	if err := ctx.Err(); err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	var rec objRecord
-	err := s.c.do(func(tx *bolt.Tx) error {
-		rec = objRecord{}
-		inline, err := s.readRecord(tx, bucket, key, &rec)
-		if err != nil {
-			return err
-		}
-		rec.Meta.Tags = upload.CloneTags(tags)
-		b, err := bucketOf(tx, bucket)
-		if err != nil {
-			return err
-		}
-		return b.Bucket(bktObjects).Put([]byte(key), encodeObject(&rec, inline))
-	})
-	if err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	return rec.info(key), nil
+	return s.PutObjectTaggingVersion(ctx, bucket, key, "", tags)
 }

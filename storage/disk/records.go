@@ -38,12 +38,24 @@ type objRecord struct {
 	Extents   []extent
 	// PartChecksums is ObjectInfo.PartChecksums.
 	PartChecksums []string
+	// VID, Null and Marker are the versioning trailer (codec.go), set
+	// only in versioned buckets: VID is the record's place in its key's
+	// history (a versionid ID, which is also its version ID unless Null),
+	// Null marks the "null" version, Marker a delete marker. A record
+	// without VID (written before versioning) is a null version.
+	VID    string
+	Null   bool
+	Marker bool
+	// versioned is set by readers (never stored) when the record's bucket
+	// has versioning on, so info reports "null" for a null version.
+	versioned bool
 }
 
 func (r *objRecord) info(key string) storage.ObjectInfo {
 	return storage.ObjectInfo{
 		Key: key, Size: r.Size, ETag: r.ETag, LastModified: time.Unix(0, r.Mod).UTC(),
 		Meta: r.Meta, PartSizes: r.PartSizes, PartChecksums: r.PartChecksums,
+		VersionID: r.pubID(), DeleteMarker: r.Marker,
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/s3kit/s3kit/storage"
+	"github.com/s3kit/s3kit/storage/internal/versionid"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -88,6 +89,7 @@ type Store struct {
 	bufs       sync.Pool // *[]byte of copyBufSize for streaming bodies
 	pins       pinTable  // content files open GETs read from
 	space      *space    // the free-space reserve and full state
+	ids        versionid.Generator
 	closeOnce  sync.Once
 }
 
@@ -507,6 +509,11 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 		}
 		if k, _ := b.Bucket(bktObjects).Cursor().First(); k != nil {
 			return fmt.Errorf("delete bucket %s: %w", name, storage.ErrBucketNotEmpty)
+		}
+		if vb := b.Bucket(bktVersions); vb != nil {
+			if k, _ := vb.Cursor().First(); k != nil {
+				return fmt.Errorf("delete bucket %s: versions left: %w", name, storage.ErrBucketNotEmpty)
+			}
 		}
 		// Unfinished uploads go with the bucket, as on S3: their parts
 		// are released in the same transaction.

@@ -11,6 +11,7 @@ import (
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/internal/listing"
 	"github.com/s3kit/s3kit/storage/internal/upload"
+	"github.com/s3kit/s3kit/storage/internal/versionid"
 )
 
 var (
@@ -20,6 +21,7 @@ var (
 	_ storage.Tagger             = (*Store)(nil)
 	_ storage.BucketTagger       = (*Store)(nil)
 	_ storage.ConditionalDeleter = (*Store)(nil)
+	_ storage.Versioner          = (*Store)(nil)
 )
 
 // Options configure a Store.
@@ -35,15 +37,27 @@ type Store struct {
 	mu      sync.RWMutex
 	buckets map[string]*bucket
 	seq     uint64 // upload ID counter
+	ids     versionid.Generator
 }
 
 type bucket struct {
 	info    storage.BucketInfo
 	tags    map[string]string // bucket tagging; nil when none
 	enc     *storage.BucketEncryption
+	configs map[string][]byte // storage.BucketConfigStore documents
 	objects map[string]*object
 	keys    []string // sorted
 	uploads map[string]*mpUpload
+
+	// versioning is the bucket's state; versions holds, for keys
+	// written or deleted since versioning was first turned on, every
+	// version newest first (delete markers included), and vkeys those
+	// keys sorted. objects and keys stay the index of current objects,
+	// so ListObjects never sees a noncurrent version or a marker. A key
+	// absent from versions has at most its one object in objects.
+	versioning storage.VersioningState
+	versions   map[string][]*object
+	vkeys      []string
 }
 
 type object struct {
@@ -119,7 +133,7 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 		return err
 	}
 	// Unfinished uploads go with the bucket, as on S3.
-	if len(b.objects) > 0 {
+	if len(b.objects) > 0 || len(b.versions) > 0 {
 		return fmt.Errorf("delete bucket %s: %d objects: %w", name, len(b.objects), storage.ErrBucketNotEmpty)
 	}
 	delete(s.buckets, name)
@@ -217,6 +231,9 @@ func (s *Store) commitLocked(b *bucket, o *object, opts storage.PutOptions) (sto
 		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", b.info.Name, key, err)
 	}
 	o.info.LastModified = s.now()
+	if b.versioning != storage.Unversioned {
+		return s.addVersion(b, o), nil
+	}
 	if !exists {
 		i := sort.SearchStrings(b.keys, key)
 		b.keys = append(b.keys, "")
@@ -229,37 +246,12 @@ func (s *Store) commitLocked(b *bucket, o *object, opts storage.PutOptions) (sto
 
 // GetObject implements storage.Backend.
 func (s *Store) GetObject(ctx context.Context, bucketName, key string) (*storage.Object, error) {
-	o, err := s.lookup(ctx, bucketName, key)
-	if err != nil {
-		return nil, err
-	}
-	return &storage.Object{Info: cloneInfo(o.info), Content: &content{c: o.data}}, nil
+	return s.GetObjectVersion(ctx, bucketName, key, "")
 }
 
 // HeadObject implements storage.Backend.
 func (s *Store) HeadObject(ctx context.Context, bucketName, key string) (storage.ObjectInfo, error) {
-	o, err := s.lookup(ctx, bucketName, key)
-	if err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	return cloneInfo(o.info), nil
-}
-
-func (s *Store) lookup(ctx context.Context, bucketName, key string) (*object, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b, err := s.bucket(bucketName)
-	if err != nil {
-		return nil, err
-	}
-	o, ok := b.objects[key]
-	if !ok {
-		return nil, fmt.Errorf("%s/%s: %w", bucketName, key, storage.ErrNoSuchKey)
-	}
-	return o, nil
+	return s.HeadObjectVersion(ctx, bucketName, key, "")
 }
 
 // DeleteObject implements storage.Backend.
@@ -295,6 +287,10 @@ func (s *Store) deleteObject(ctx context.Context, bucketName, key, ifMatch strin
 			return fmt.Errorf("delete %s/%s: %w", bucketName, key, err)
 		}
 	}
+	if b.versioning != storage.Unversioned {
+		s.deleteLatest(b, key)
+		return nil
+	}
 	if !ok {
 		return nil
 	}
@@ -316,7 +312,7 @@ func (s *Store) ListObjects(ctx context.Context, bucketName string, opts storage
 		return storage.ListResult{}, err
 	}
 	c := &listing.SliceCursor{Keys: b.keys, Desc: func(i int) storage.ObjectInfo {
-		return cloneInfo(b.objects[b.keys[i]].info)
+		return b.pub(cloneInfo(b.objects[b.keys[i]].info))
 	}}
 	return listing.Page(c, opts)
 }
@@ -324,41 +320,13 @@ func (s *Store) ListObjects(ctx context.Context, bucketName string, opts storage
 // CopyObject implements storage.Copier. The copy shares the source's
 // immutable bytes, so it costs no memory.
 func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
-	if err := upload.CheckKey(dstKey); err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	src, err := s.lookup(ctx, srcBucket, srcKey)
-	if err != nil {
-		return storage.ObjectInfo{}, fmt.Errorf("copy source: %w", err)
-	}
-	info := cloneInfo(src.info)
-	info.Key = dstKey
-	if meta != nil {
-		info.Meta = upload.CloneMeta(*meta)
-	}
-	return s.commit(dstBucket, &object{info: info, data: src.data}, storage.PutOptions{})
+	return s.CopyObjectVersion(ctx, srcBucket, srcKey, "", dstBucket, dstKey, meta)
 }
 
 // PutObjectTagging implements storage.Tagger. The object is replaced by one
 // with the same bytes and info but the new tags.
 func (s *Store) PutObjectTagging(ctx context.Context, bucketName, key string, tags map[string]string) (storage.ObjectInfo, error) {
-	if err := ctx.Err(); err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b, err := s.bucket(bucketName)
-	if err != nil {
-		return storage.ObjectInfo{}, err
-	}
-	o, ok := b.objects[key]
-	if !ok {
-		return storage.ObjectInfo{}, fmt.Errorf("%s/%s: %w", bucketName, key, storage.ErrNoSuchKey)
-	}
-	info := cloneInfo(o.info)
-	info.Meta.Tags = upload.CloneTags(tags)
-	b.objects[key] = &object{info: info, data: o.data}
-	return cloneInfo(info), nil
+	return s.PutObjectTaggingVersion(ctx, bucketName, key, "", tags)
 }
 
 func cloneInfo(i storage.ObjectInfo) storage.ObjectInfo {

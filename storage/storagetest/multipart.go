@@ -239,6 +239,8 @@ func testMPPartFailures(t *testing.T, f *mpFixture) {
 	boom := errors.New("reset")
 	_, err = f.mp.UploadPart(f.ctx, f.bucket, "k", id, 1, &failingReader{data: payload(43, 300<<10), err: boom}, storage.PartOptions{})
 	wantErr(t, "UploadPart with failing body", err, boom)
+	_, err = f.mp.UploadPart(f.ctx, f.bucket, "k", id, 1, &failingReader{data: payload(43, 10), err: io.ErrUnexpectedEOF}, storage.PartOptions{})
+	wantErr(t, "UploadPart with a body that ended early", err, io.ErrUnexpectedEOF)
 	ctx, cancel := context.WithCancel(f.ctx)
 	_, err = f.mp.UploadPart(ctx, f.bucket, "k", id, 1, &cancellingReader{data: payload(44, 300<<10), cancel: cancel}, storage.PartOptions{})
 	wantErr(t, "UploadPart cancelled", err, context.Canceled)

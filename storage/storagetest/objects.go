@@ -237,19 +237,24 @@ func testOverwrite(t *testing.T, f *fixture) {
 func testFailedBody(t *testing.T, f *fixture) {
 	old := payload(3, 70<<10)
 	f.put("k", old)
-	boom := errors.New("connection reset")
-	for _, n := range []int{10, 200 << 10} {
-		_, err := f.b.PutObject(f.ctx, f.bucket, "k", &failingReader{data: payload(4, n), err: boom}, storage.PutOptions{})
-		if !errors.Is(err, boom) {
-			t.Fatalf("PutObject with failing body (%d bytes then error): %v, want the body's error", n, err)
-		}
-		f.wantContent("k", old)
-		_, err = f.b.PutObject(f.ctx, f.bucket, "fresh", &failingReader{data: payload(4, n), err: boom}, storage.PutOptions{})
-		if err == nil {
-			t.Fatal("PutObject of a new key with failing body succeeded")
-		}
-		if _, _, err := f.tryGet("fresh"); !errors.Is(err, storage.ErrNoSuchKey) {
-			t.Fatalf("GetObject after failed first put: %v, want ErrNoSuchKey", err)
+	// io.ErrUnexpectedEOF is what net/http's body returns when a client
+	// sends less than its Content-Length: it is a failure, not the end of
+	// the object, even though io.ReadFull uses the same value for a short
+	// final read.
+	for _, boom := range []error{errors.New("connection reset"), io.ErrUnexpectedEOF} {
+		for _, n := range []int{10, 200 << 10} {
+			_, err := f.b.PutObject(f.ctx, f.bucket, "k", &failingReader{data: payload(4, n), err: boom}, storage.PutOptions{})
+			if !errors.Is(err, boom) {
+				t.Fatalf("PutObject with failing body (%d bytes then %v): %v, want the body's error", n, boom, err)
+			}
+			f.wantContent("k", old)
+			_, err = f.b.PutObject(f.ctx, f.bucket, "fresh", &failingReader{data: payload(4, n), err: boom}, storage.PutOptions{})
+			if err == nil {
+				t.Fatalf("PutObject of a new key with a body failing with %v succeeded", boom)
+			}
+			if _, _, err := f.tryGet("fresh"); !errors.Is(err, storage.ErrNoSuchKey) {
+				t.Fatalf("GetObject after failed first put (%v): %v, want ErrNoSuchKey", boom, err)
+			}
 		}
 	}
 }

@@ -2,7 +2,8 @@
 // implementations. Run checks every MUST written in package storage's doc
 // comments against a fresh backend per subtest; optional capabilities
 // (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger,
-// storage.Encrypter, storage.KeyedReader, storage.BucketEncryptionStore)
+// storage.Versioner, storage.Encrypter, storage.KeyedReader,
+// storage.BucketEncryptionStore)
 // are checked when the backend has them
 // and skipped with a reason otherwise.
 //
@@ -42,10 +43,12 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"Copier", testCopier},
 		{"Tagger", testTagger},
 		{"BucketTagger", testBucketTagger},
+		{"BucketConfigStore", testBucketConfigStore},
 		{"ConditionalDeleter", testConditionalDeleter},
 		{"Encryption", testEncryption},
 		{"CustomerKeys", testCustomerKeys},
 		{"BucketEncryption", testBucketEncryption},
+		{"Versioner", testVersioner},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })

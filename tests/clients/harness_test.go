@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -117,6 +119,8 @@ type serverProc struct {
 	Endpoint string
 	// KeyID and Secret are the first key, when this start created it.
 	KeyID, Secret string
+	// CABundle is the certificate the banner says to trust (TLS only).
+	CABundle string
 	// Banner is everything printed on stdout up to the end of the banner.
 	Banner string
 	stderr *lockedBuffer
@@ -125,11 +129,15 @@ type serverProc struct {
 }
 
 // startServer runs "s3kit serve --addr 127.0.0.1:0 --data dataDir args..."
-// with env and waits until it printed its banner and answers /-/health.
-// The server is stopped when the test ends.
+// (without --data when dataDir is "") with env and waits until it printed
+// its banner and answers /-/health (over HTTPS trusting the banner's
+// AWS_CA_BUNDLE). The server is stopped when the test ends.
 func startServer(t *testing.T, bin, dataDir string, env []string, args ...string) *serverProc {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, args...)...)
+	if dataDir != "" {
+		args = append([]string{"--data", dataDir}, args...)
+	}
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = env
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -180,6 +188,8 @@ func startServer(t *testing.T, bin, dataDir string, env []string, args ...string
 				p.KeyID = field("Access key ID:")
 			case strings.HasPrefix(trimmed, "Secret access key:"):
 				p.Secret = field("Secret access key:")
+			case strings.HasPrefix(trimmed, "export AWS_CA_BUNDLE=") && p.CABundle == "":
+				p.CABundle = strings.Trim(field("export AWS_CA_BUNDLE="), "'")
 			case trimmed == "Press Ctrl+C to stop.":
 				done = true // the banner's last line
 			}
@@ -195,15 +205,27 @@ func startServer(t *testing.T, bin, dataDir string, env []string, args ...string
 	if p.Endpoint == "" {
 		t.Fatalf("banner has no S3 endpoint line:\n%s", p.Banner)
 	}
-	waitHealthy(t, p.Endpoint)
+	waitHealthy(t, p.Endpoint, p.CABundle)
 	return p
 }
 
-func waitHealthy(t *testing.T, endpoint string) {
+// waitHealthy polls endpoint's health check until it answers 200; over
+// HTTPS it trusts only the PEM file caBundle.
+func waitHealthy(t *testing.T, endpoint, caBundle string) {
 	t.Helper()
+	client := http.DefaultClient
+	if caBundle != "" {
+		pem, err := os.ReadFile(caBundle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		client = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		resp, err := http.Get(endpoint + "/-/health")
+		resp, err := client.Get(endpoint + "/-/health")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

@@ -73,8 +73,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-key() { # prints "ID SECRET" of a new key
-  "$bin" keys create --data "$data/store" --name "$1" --json |
+key() { # NAME [keys create flags]: prints "ID SECRET" of a new key
+  local name=$1; shift
+  "$bin" keys create --data "$data/store" --name "$name" "$@" --json |
     "$py" -c 'import json,sys; d=json.load(sys.stdin); print(d["access_key_id"], d["secret_access_key"])'
 }
 
@@ -84,8 +85,10 @@ s3kit)
   (cd "$root" && CGO_ENABLED=0 go build -o "$bin" ./cmd/s3kit)
   mkdir -p "$data/store"
   read -r main_id main_secret < <(key main)
-  read -r alt_id alt_secret < <(key alt)
-  read -r ten_id ten_secret < <(key tenant)
+  # The suite's alt user is another account: its requests to main's
+  # buckets are cross-account, as on AWS.
+  read -r alt_id alt_secret < <(key alt --account alt)
+  read -r ten_id ten_secret < <(key tenant --account tenant)
   # SSE-KMS tests name their keys from the configuration: two keys of
   # s3kit's local KMS, by ARN (the form S3 answers with).
   kms_conf=""

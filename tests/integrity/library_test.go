@@ -29,7 +29,7 @@ type uploadPath struct {
 
 func uploadPaths(t *testing.T) []uploadPath {
 	manager := func(c *s3.Client) *transfer.Manager {
-		return transfer.New(transfer.NewS3Client(c), transfer.Options{PartSize: partSize, Concurrency: 2})
+		return transfer.New(c, transfer.Options{PartSize: partSize, Concurrency: 2})
 	}
 	return []uploadPath{
 		{name: "PutObject/seekable", size: 200 << 10, run: func(ctx context.Context, c *s3.Client, key string, data []byte) error {
@@ -51,21 +51,22 @@ func uploadPaths(t *testing.T) []uploadPath {
 			return err
 		}},
 		{name: "UploadPart", size: partSize + 1<<20, run: func(ctx context.Context, c *s3.Client, key string, data []byte) error {
-			id, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key})
+			idOut, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key})
 			if err != nil {
 				return err
 			}
+			id := idOut.UploadID
 			var parts []s3.CompletedPart
 			for n, off := 1, 0; off < len(data); n, off = n+1, off+partSize {
 				chunk := data[off:min(off+partSize, len(data))]
 				out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: key, UploadID: id, PartNumber: n, Body: bytes.NewReader(chunk)})
 				if err != nil {
-					c.AbortMultipartUpload(ctx, bucket, key, id)
+					c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bucket, Key: key, UploadID: id})
 					return err
 				}
 				parts = append(parts, s3.CompletedPart{PartNumber: n, ETag: out.ETag})
 			}
-			_, err = c.CompleteMultipartUpload(ctx, bucket, key, id, parts)
+			_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: key, UploadID: id, Parts: parts})
 			return err
 		}},
 		{name: "transfer/UploadFile-single", size: 300 << 10, run: func(ctx context.Context, c *s3.Client, key string, data []byte) error {
@@ -131,7 +132,7 @@ func backends(t *testing.T) []backend {
 	v, vs := newVerbatimS3(t)
 	srv := s3test.NewServer(t)
 	direct := newClient(t, srv.URL, "", srv.AccessKeyID, srv.SecretAccessKey)
-	if err := direct.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
+	if _, err := direct.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
 	return []backend{
@@ -180,7 +181,7 @@ func TestLibraryUploads(t *testing.T) {
 					t.Run(name, func(t *testing.T) {
 						c := newClient(t, endpoint, caFile, b.id, b.secret)
 						if warm {
-							if _, err := c.HeadBucket(ctx, bucket); err != nil {
+							if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}); err != nil {
 								t.Fatal(err)
 							}
 						}

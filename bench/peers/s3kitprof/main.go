@@ -24,16 +24,15 @@ type client struct {
 func newClient(cfg peercli.Config) (peercli.Client, error) {
 	sess, err := s3.NewSession(context.Background(),
 		s3.WithCredentials(cfg.AccessKey, cfg.SecretKey, ""),
-		s3.WithRegion(cfg.Region),
-		s3.WithEndpointURL(cfg.Endpoint))
+		s3.WithRegion(cfg.Region))
 	if err != nil {
 		return nil, err
 	}
-	c, err := sess.Client()
+	c, err := sess.Client(s3.WithEndpointURL(cfg.Endpoint))
 	if err != nil {
 		return nil, err
 	}
-	return client{c: c, m: transfer.New(transfer.NewS3Client(c), transfer.Options{})}, nil
+	return client{c: c, m: transfer.New(c, transfer.Options{})}, nil
 }
 
 func (c client) Upload(ctx context.Context, file, bucket, key string) error {
@@ -48,8 +47,7 @@ func (c client) Download(ctx context.Context, bucket, key, file string) error {
 
 func (c client) List(ctx context.Context, bucket, prefix string) ([]string, error) {
 	var keys []string
-	tc := transfer.NewS3Client(c.c)
-	for o, err := range tc.ListObjects(ctx, bucket, prefix) {
+	for o, err := range c.c.AllObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: bucket, Prefix: prefix}) {
 		if err != nil {
 			return nil, err
 		}

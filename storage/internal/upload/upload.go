@@ -50,6 +50,14 @@ func (r *Reader) Read(p []byte) (int, error) {
 		}
 		r.n += int64(n)
 	}
+	if err == io.ErrUnexpectedEOF {
+		// Backends fill their buffers with io.ReadFull, which reports a
+		// short final read as this same value. A body that itself ended
+		// early (net/http's answer to a truncated Content-Length) must
+		// stay a failure, so it is wrapped: errors.Is still finds it,
+		// but it no longer compares equal to a short last chunk.
+		err = fmt.Errorf("body ended early: %w", err)
+	}
 	return n, err
 }
 
