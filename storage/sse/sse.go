@@ -51,6 +51,8 @@ type Backend interface {
 	storage.BucketTagger
 	storage.ConditionalDeleter
 	storage.BucketEncryptionStore
+	storage.BucketConfigStore
+	storage.Versioner
 }
 
 // Options configures a Store.
@@ -352,9 +354,16 @@ func (s *Store) GetObject(ctx context.Context, bucket, key string) (*storage.Obj
 	return s.GetObjectWith(ctx, bucket, key, storage.ReadOptions{})
 }
 
-// GetObjectWith implements storage.KeyedReader.
+// GetObjectWith implements storage.KeyedReader; opts.VersionID reads one
+// version, as GetObjectVersion.
 func (s *Store) GetObjectWith(ctx context.Context, bucket, key string, opts storage.ReadOptions) (*storage.Object, error) {
-	obj, err := s.inner.GetObject(ctx, bucket, key)
+	var obj *storage.Object
+	var err error
+	if opts.VersionID != "" {
+		obj, err = s.inner.GetObjectVersion(ctx, bucket, key, opts.VersionID)
+	} else {
+		obj, err = s.inner.GetObject(ctx, bucket, key)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +418,7 @@ func (s *Store) HeadObject(ctx context.Context, bucket, key string) (storage.Obj
 // HeadObjectWith implements storage.KeyedReader: it checks the key as
 // GetObjectWith does.
 func (s *Store) HeadObjectWith(ctx context.Context, bucket, key string, opts storage.ReadOptions) (storage.ObjectInfo, error) {
-	info, err := s.inner.HeadObject(ctx, bucket, key)
+	info, err := s.headInner(ctx, bucket, key, opts.VersionID)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -457,7 +466,39 @@ func (s *Store) PutObjectTagging(ctx context.Context, bucket, key string, tags m
 // whose data key the copy keeps); otherwise the object is decrypted and
 // sealed again under a new key.
 func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
-	src, err := s.inner.HeadObject(ctx, srcBucket, srcKey)
+	return s.copyObject(ctx, srcBucket, srcKey, "", dstBucket, dstKey, meta)
+}
+
+// CopyObjectVersion implements storage.Versioner: it encrypts the copy as
+// CopyObject does.
+func (s *Store) CopyObjectVersion(ctx context.Context, srcBucket, srcKey, srcVersionID, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	return s.copyObject(ctx, srcBucket, srcKey, srcVersionID, dstBucket, dstKey, meta)
+}
+
+// headInner describes version id of key in the wrapped backend ("" for
+// the latest), with the sizes it stores.
+func (s *Store) headInner(ctx context.Context, bucket, key, id string) (storage.ObjectInfo, error) {
+	if id != "" {
+		return s.inner.HeadObjectVersion(ctx, bucket, key, id)
+	}
+	return s.inner.HeadObject(ctx, bucket, key)
+}
+
+// copyObject is CopyObject from version srcVersion of the source ("" for
+// the latest).
+func (s *Store) copyObject(ctx context.Context, srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+	// innerCopy copies the stored bytes as they are.
+	innerCopy := func(meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
+		var info storage.ObjectInfo
+		var err error
+		if srcVersion != "" {
+			info, err = s.inner.CopyObjectVersion(ctx, srcBucket, srcKey, srcVersion, dstBucket, dstKey, meta)
+		} else {
+			info, err = s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
+		}
+		return plainInfo(info), err
+	}
+	src, err := s.headInner(ctx, srcBucket, srcKey, srcVersion)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -468,8 +509,7 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 		return storage.ObjectInfo{}, fmt.Errorf("copy %s/%s: %w", srcBucket, srcKey, storage.ErrEncryptionKeyRequired)
 	}
 	if meta == nil && srcEnc != nil {
-		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, nil)
-		return plainInfo(info), err
+		return innerCopy(nil)
 	}
 	dstEnc := (*storage.Encryption)(nil)
 	if meta != nil {
@@ -479,8 +519,7 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 		return storage.ObjectInfo{}, err
 	}
 	if meta == nil && dstEnc == nil {
-		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, nil)
-		return plainInfo(info), err
+		return innerCopy(nil)
 	}
 	if meta == nil {
 		m := src.Meta
@@ -491,15 +530,13 @@ func (s *Store) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, ds
 	meta = &m
 	switch {
 	case srcEnc == nil && dstEnc == nil:
-		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
-		return plainInfo(info), err
+		return innerCopy(meta)
 	case srcEnc != nil && dstEnc != nil && srcEnc.Algorithm == storage.SSEAlgorithmAES256 && dstEnc.Algorithm == storage.SSEAlgorithmAES256:
 		m := *meta
 		m.Encryption = srcEnc
-		info, err := s.inner.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, &m)
-		return plainInfo(info), err
+		return innerCopy(&m)
 	}
-	obj, err := s.GetObject(ctx, srcBucket, srcKey)
+	obj, err := s.GetObjectWith(ctx, srcBucket, srcKey, storage.ReadOptions{VersionID: srcVersion})
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -630,4 +667,58 @@ func (s *Store) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID 
 // ListMultipartUploads implements storage.Multipart.
 func (s *Store) ListMultipartUploads(ctx context.Context, bucket string, opts storage.ListUploadsOptions) (storage.ListUploadsResult, error) {
 	return s.inner.ListMultipartUploads(ctx, bucket, opts)
+}
+
+// PutBucketConfig implements storage.BucketConfigStore.
+func (s *Store) PutBucketConfig(ctx context.Context, bucket, name string, doc []byte) error {
+	return s.inner.PutBucketConfig(ctx, bucket, name, doc)
+}
+
+// GetBucketConfig implements storage.BucketConfigStore.
+func (s *Store) GetBucketConfig(ctx context.Context, bucket, name string) ([]byte, error) {
+	return s.inner.GetBucketConfig(ctx, bucket, name)
+}
+
+// PutBucketVersioning implements storage.Versioner.
+func (s *Store) PutBucketVersioning(ctx context.Context, bucket string, state storage.VersioningState) error {
+	return s.inner.PutBucketVersioning(ctx, bucket, state)
+}
+
+// GetBucketVersioning implements storage.Versioner.
+func (s *Store) GetBucketVersioning(ctx context.Context, bucket string) (storage.VersioningState, error) {
+	return s.inner.GetBucketVersioning(ctx, bucket)
+}
+
+// GetObjectVersion implements storage.Versioner: a version's Content is
+// its plaintext, as GetObject's. A version stored under a
+// customer-provided key needs GetObjectWith with ReadOptions.VersionID.
+func (s *Store) GetObjectVersion(ctx context.Context, bucket, key, versionID string) (*storage.Object, error) {
+	return s.GetObjectWith(ctx, bucket, key, storage.ReadOptions{VersionID: versionID})
+}
+
+// HeadObjectVersion implements storage.Versioner. Like HeadObject it
+// reports plaintext sizes and checks no customer key.
+func (s *Store) HeadObjectVersion(ctx context.Context, bucket, key, versionID string) (storage.ObjectInfo, error) {
+	info, err := s.inner.HeadObjectVersion(ctx, bucket, key, versionID)
+	return plainInfo(info), err
+}
+
+// DeleteObjectVersion implements storage.Versioner.
+func (s *Store) DeleteObjectVersion(ctx context.Context, bucket, key, versionID string) (storage.DeleteResult, error) {
+	return s.inner.DeleteObjectVersion(ctx, bucket, key, versionID)
+}
+
+// ListObjectVersions implements storage.Versioner, with plaintext sizes.
+func (s *Store) ListObjectVersions(ctx context.Context, bucket string, opts storage.ListVersionsOptions) (storage.ListVersionsResult, error) {
+	res, err := s.inner.ListObjectVersions(ctx, bucket, opts)
+	for i, v := range res.Versions {
+		res.Versions[i].ObjectInfo = plainInfo(v.ObjectInfo)
+	}
+	return res, err
+}
+
+// PutObjectTaggingVersion implements storage.Versioner.
+func (s *Store) PutObjectTaggingVersion(ctx context.Context, bucket, key, versionID string, tags map[string]string) (storage.ObjectInfo, error) {
+	info, err := s.inner.PutObjectTaggingVersion(ctx, bucket, key, versionID, tags)
+	return plainInfo(info), err
 }

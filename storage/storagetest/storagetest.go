@@ -49,6 +49,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"CustomerKeys", testCustomerKeys},
 		{"BucketEncryption", testBucketEncryption},
 		{"Versioner", testVersioner},
+		{"EncryptedVersions", testEncryptedVersions},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })
