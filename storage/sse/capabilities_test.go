@@ -5,8 +5,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/s3kit/s3kit/storage"
@@ -40,12 +42,19 @@ var notBackendInterfaces = map[string]bool{"Content": true, "RangeWriterTo": tru
 // capability cannot be added there without joining backendInterfaces
 // (and so TestWrapperKeepsCapabilities).
 func TestListsEveryStorageInterface(t *testing.T) {
-	pkgs, err := parser.ParseDir(token.NewFileSet(), "..", nil, parser.SkipObjectResolution)
+	files, err := filepath.Glob("../*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var found []string
-	for _, f := range pkgs["storage"].Files {
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.IsExported() {
 				if _, ok := ts.Type.(*ast.InterfaceType); ok {
