@@ -408,3 +408,53 @@ func TestSSETamperedObjectNotServed(t *testing.T) {
 		t.Errorf("range of untouched packages = %q", r.body)
 	}
 }
+
+// TestEncryptionPolicyConditions checks that a bucket policy can require
+// encryption through S3's condition keys for it: the algorithm
+// (s3:x-amz-server-side-encryption), the SSE-C algorithm
+// (s3:x-amz-server-side-encryption-customer-algorithm, Null when the
+// request has no SSE-C) and the KMS key
+// (s3:x-amz-server-side-encryption-aws-kms-key-id). A refused PUT stores
+// nothing.
+func TestEncryptionPolicyConditions(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte("k"), 32)
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		pol := `{"Version":"2012-10-17","Statement":[
+		  {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/c/*",
+		   "Condition":{"Null":{"s3:x-amz-server-side-encryption-customer-algorithm":"true"}}},
+		  {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/kms/*",
+		   "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"alias/aws/s3"}}},
+		  {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/s3/*",
+		   "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"AES256"}}}]}`
+		e.must(204, "PUT", "/bkt?policy", []byte(pol), nil)
+		kms := func(id string) hdr {
+			return hdr{"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": id}
+		}
+		for _, tc := range []struct {
+			path string
+			h    hdr
+			want int
+		}{
+			{"/bkt/c/plain", nil, 403},
+			{"/bkt/c/sses3", hdr{"x-amz-server-side-encryption": "AES256"}, 403},
+			{"/bkt/c/ssec", ssecHeaders("x-amz-", key), 200},
+			{"/bkt/kms/none", nil, 403},
+			{"/bkt/kms/other", kms("alias/other"), 403},
+			{"/bkt/kms/ok", kms("alias/aws/s3"), 200},
+			{"/bkt/s3/plain", nil, 403},
+			{"/bkt/s3/kms", kms("alias/aws/s3"), 403},
+			{"/bkt/s3/ok", hdr{"x-amz-server-side-encryption": "AES256"}, 200},
+		} {
+			r := e.do("PUT", tc.path, []byte("data"), tc.h)
+			if r.status != tc.want {
+				t.Errorf("PUT %s: status %d, want %d\n%s", tc.path, r.status, tc.want, r.body)
+			}
+			if tc.want == 403 {
+				e.wantErr(404, "NoSuchKey", "GET", tc.path, nil, nil)
+			}
+		}
+	})
+}
