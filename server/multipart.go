@@ -43,7 +43,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 	if err != nil {
 		return nil, err
 	}
-	enc, ck, err := s.requestedEncryption(rq)
+	enc, ck, err := s.requestedEncryption(rq.r)
 	if err != nil {
 		return nil, err
 	}

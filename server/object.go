@@ -62,7 +62,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return nil, err
 	}
-	enc, ck, err := s.requestedEncryption(rq)
+	enc, ck, err := s.requestedEncryption(rq.r)
 	if err != nil {
 		return nil, err
 	}

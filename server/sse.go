@@ -102,9 +102,9 @@ func (ck *customerKey) bytes() []byte {
 // none). The backend must encrypt at rest (storage.Encrypter, and
 // storage.KeyedReader for SSE-C): a request for encryption is refused
 // rather than answered 200 over plaintext storage.
-func (s *Server) requestedEncryption(rq *request) (*storage.Encryption, *customerKey, error) {
-	h := rq.r.Header
-	ck, err := parseCustomerKey(rq.r, false)
+func (s *Server) requestedEncryption(r *http.Request) (*storage.Encryption, *customerKey, error) {
+	h := r.Header
+	ck, err := parseCustomerKey(r, false)
 	if err != nil {
 		return nil, nil, err
 	}
