@@ -24,12 +24,8 @@ import (
 func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logger *slog.Logger, now func() time.Time) (io.Closer, http.Handler, error) {
 	var backend sse.Backend
 	var closer io.Closer = nopCloser{}
-	// The encryption keys live next to the objects they protect: with
-	// --memory nothing is written, so they are kept in memory too.
-	sseDir := dir
 	if o.Memory {
 		backend = mem.New(mem.Options{Now: now})
-		sseDir = ""
 	} else {
 		d, err := disk.Open(ctx, dir, disk.Options{Now: now, Logger: logger})
 		if err != nil {
@@ -54,8 +50,10 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 		return nil, nil, err
 	}
 	h := server.New(server.Config{
-		DefaultAccount:  acct.ID,
-		Backend:         sse.New(backend, sse.Options{Dir: sseDir, Region: o.Region}),
+		DefaultAccount: acct.ID,
+		// The encryption keys live next to the objects they protect; with
+		// --memory dir is "" and they are kept in memory too.
+		Backend:         sse.New(backend, sse.Options{Dir: dir, Region: o.Region}),
 		Keys:            serverKeys{store},
 		Region:          o.Region,
 		StrictRegion:    o.StrictRegion,
