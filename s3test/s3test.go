@@ -20,6 +20,7 @@ import (
 	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
 	"github.com/s3kit/s3kit/storage/mem"
+	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // Server is a running in-process S3 server.
@@ -33,6 +34,8 @@ type Server struct {
 	// only one requests may be signed for).
 	Region string
 	// Backend is the storage the server uses, for inspecting it directly.
+	// Unless WithBackend names one, it is the memory or disk store wrapped
+	// by storage/sse, which encrypts at rest what requests ask to.
 	Backend storage.Backend
 	// Handler is the S3 API handler.
 	Handler *server.Server
@@ -161,9 +164,10 @@ func Start(opts ...Option) (srv *Server, err error) {
 			return nil, fmt.Errorf("open disk storage: %w", err)
 		}
 		srv.closeStore = st.Close
-		backend = st
+		// The master key and KMS keys sit beside the objects, as in serve.
+		backend = sse.New(st, sse.Options{Dir: srv.dir, Region: o.region})
 	default:
-		backend = mem.New(mem.Options{Now: o.now})
+		backend = sse.New(mem.New(mem.Options{Now: o.now}), sse.Options{Region: o.region})
 	}
 	key := server.Key{AccessKeyID: "S3KIT" + randomString(15, upperAlnum), Secret: randomString(40, secretChars)}
 	cfg := server.Config{

@@ -14,6 +14,7 @@ import (
 	"github.com/s3kit/s3kit/sigv4"
 	"github.com/s3kit/s3kit/storage/disk"
 	"github.com/s3kit/s3kit/storage/mem"
+	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // call sends a request signed with srv's key and returns status and body.
@@ -45,7 +46,7 @@ func TestNewServer(t *testing.T) {
 	if len(a.AccessKeyID) != 20 || len(a.SecretAccessKey) != 40 || a.AccessKeyID == b.AccessKeyID || a.SecretAccessKey == b.SecretAccessKey {
 		t.Errorf("keys not fresh: %q %q", a.AccessKeyID, b.AccessKeyID)
 	}
-	if _, ok := a.Backend.(*mem.Store); !ok {
+	if st, ok := a.Backend.(*sse.Store); !ok || !isMem(st.Unwrap()) {
 		t.Errorf("default backend %T", a.Backend)
 	}
 	if st, _ := call(t, a, "PUT", "/bkt", ""); st != 200 {
@@ -90,7 +91,7 @@ func TestWithTLSAndDisk(t *testing.T) {
 	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
 		t.Errorf("URL %q", srv.URL)
 	}
-	if _, ok := srv.Backend.(*disk.Store); !ok {
+	if st, ok := srv.Backend.(*sse.Store); !ok || !isDisk(st.Unwrap()) {
 		t.Errorf("backend %T", srv.Backend)
 	}
 	pem, err := os.ReadFile(srv.CAFile)
@@ -116,6 +117,9 @@ func TestClose(t *testing.T) {
 		t.Error("server still answers after Close")
 	}
 }
+
+func isMem(b sse.Backend) bool  { _, ok := b.(*mem.Store); return ok }
+func isDisk(b sse.Backend) bool { _, ok := b.(*disk.Store); return ok }
 
 // Start serves outside a test, and Close stops the server and removes the
 // files it made, so a TestMain or an example leaves nothing behind.

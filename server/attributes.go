@@ -42,7 +42,13 @@ func (s *Server) getObjectAttributes(ctx context.Context, rq *request) (*respons
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
+	// An object under a customer-provided key answers only with its key,
+	// as GET and HEAD do.
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, rq.q.Get("versionId"), ck)
 	if err != nil {
 		return markerResponse(err), err
 	}

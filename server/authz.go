@@ -356,6 +356,8 @@ func (s *Server) conditionValues(rq *request, op string) []policy.Value {
 	for _, k := range [...]struct{ h, key string }{
 		{"X-Amz-Acl", "s3:x-amz-acl"},
 		{"X-Amz-Server-Side-Encryption", "s3:x-amz-server-side-encryption"},
+		{"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "s3:x-amz-server-side-encryption-aws-kms-key-id"},
+		{"X-Amz-Server-Side-Encryption-Customer-Algorithm", "s3:x-amz-server-side-encryption-customer-algorithm"},
 		{"X-Amz-Copy-Source", "s3:x-amz-copy-source"},
 		{"X-Amz-Metadata-Directive", "s3:x-amz-metadata-directive"},
 		{"Referer", "aws:Referer"},

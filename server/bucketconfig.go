@@ -23,8 +23,9 @@ type bucketConfig struct {
 // bucketConfigs is the table, in the order route tests the query.
 // Sources: botocore's S3 model for the documents' shapes; the error codes
 // and messages as S3 sends them (moto, LocalStack's recordings, NooBaa);
-// AWS's defaults for new buckets: SSE-S3 since January 2023, Block Public
-// Access on and ACLs disabled (BucketOwnerEnforced) since April 2023.
+// AWS's defaults for new buckets: Block Public Access on and ACLs
+// disabled (BucketOwnerEnforced) since April 2023. (Default encryption is
+// stored and applied: server/bucketencryption.go.)
 var bucketConfigs = []bucketConfig{
 	{sub: "policy", getOp: "GetBucketPolicy", code: s3xml.CodeNoSuchBucketPolicy, deleteOp: "DeleteBucketPolicy"},
 	{sub: "policyStatus", getOp: "GetBucketPolicyStatus", code: s3xml.CodeNoSuchBucketPolicy},
@@ -32,11 +33,6 @@ var bucketConfigs = []bucketConfig{
 	{sub: "website", getOp: "GetBucketWebsite", code: s3xml.CodeNoSuchWebsiteConfiguration, deleteOp: "DeleteBucketWebsite"},
 	{sub: "replication", getOp: "GetBucketReplication", code: s3xml.CodeReplicationConfigurationNotFound, deleteOp: "DeleteBucketReplication"},
 	{sub: "object-lock", getOp: "GetObjectLockConfiguration", code: s3xml.CodeObjectLockConfigurationNotFound},
-	{sub: "encryption", getOp: "GetBucketEncryption", deleteOp: "DeleteBucketEncryption",
-		doc: &s3xml.ServerSideEncryptionConfiguration{Rules: []s3xml.ServerSideEncryptionRule{{
-			ApplyServerSideEncryptionByDefault: &s3xml.ServerSideEncryptionByDefault{SSEAlgorithm: "AES256"},
-			BucketKeyEnabled:                   new(bool),
-		}}}},
 	{sub: "accelerate", getOp: "GetBucketAccelerateConfiguration", doc: &s3xml.AccelerateConfiguration{}},
 	{sub: "requestPayment", getOp: "GetBucketRequestPayment", doc: &s3xml.RequestPaymentConfiguration{Payer: "BucketOwner"}},
 	{sub: "logging", getOp: "GetBucketLogging", doc: &s3xml.BucketLoggingStatus{}},

@@ -17,9 +17,6 @@ func TestBucketConfigGet(t *testing.T) {
 		e.mkBucket("bkt")
 		const ns = ` xmlns="http://s3.amazonaws.com/doc/2006-03-01/"`
 		docs := []struct{ sub, body string }{
-			{"encryption", `<ServerSideEncryptionConfiguration` + ns + `><Rule><ApplyServerSideEncryptionByDefault>` +
-				`<SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault>` +
-				`<BucketKeyEnabled>false</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`},
 			{"accelerate", `<AccelerateConfiguration` + ns + `></AccelerateConfiguration>`},
 			{"requestPayment", `<RequestPaymentConfiguration` + ns + `><Payer>BucketOwner</Payer></RequestPaymentConfiguration>`},
 			{"logging", `<BucketLoggingStatus` + ns + `></BucketLoggingStatus>`},
@@ -50,6 +47,7 @@ func TestBucketConfigGet(t *testing.T) {
 			{"website", "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"},
 			{"replication", "ReplicationConfigurationNotFoundError", "The replication configuration was not found"},
 			{"object-lock", "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket"},
+			{"encryption", "ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found"},
 		}
 		for _, tc := range errs {
 			t.Run(tc.sub, func(t *testing.T) {
@@ -77,7 +75,7 @@ func TestBucketConfigWrites(t *testing.T) {
 	run(t, func(t *testing.T, bk backend) {
 		e := bk.env(t)
 		e.mkBucket("bkt")
-		for _, sub := range []string{"lifecycle", "website", "replication", "object-lock", "encryption",
+		for _, sub := range []string{"lifecycle", "website", "replication", "object-lock",
 			"accelerate", "requestPayment", "logging", "ownershipControls", "publicAccessBlock"} {
 			t.Run("PUT "+sub, func(t *testing.T) {
 				e.sub(t).wantErr(501, "NotImplemented", "PUT", "/bkt?"+sub, []byte("<x/>"), nil)

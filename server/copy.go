@@ -87,10 +87,18 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
-	if srcBucket == rq.bucket && srcKey == rq.key && srcVersion == "" && directive != s3xml.MetadataDirectiveReplace {
+	enc, ck, err := s.requestedEncryption(rq.r)
+	if err != nil {
+		return nil, err
+	}
+	srcCK, err := parseCustomerKey(rq.r, true)
+	if err != nil {
+		return nil, err
+	}
+	if srcBucket == rq.bucket && srcKey == rq.key && srcVersion == "" && directive != s3xml.MetadataDirectiveReplace && enc == nil {
 		return nil, errMsg(s3xml.CodeInvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	src, err := s.headVersion(ctx, srcBucket, srcKey, srcVersion)
+	src, err := s.headObjectWith(ctx, srcBucket, srcKey, srcVersion, srcCK)
 	if err != nil {
 		return nil, copySourceError(err)
 	}
@@ -121,13 +129,14 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	case meta != nil:
 		meta.Tags = src.Meta.Tags
 	}
+	meta = copyEncryption(meta, src, enc)
 	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
 	if err != nil {
 		return nil, err
 	}
 	defer ch.end()
 	ch.lock()
-	info, err := s.copy(ctx, srcBucket, srcKey, srcVersion, rq.bucket, rq.key, meta)
+	info, err := s.copy(ctx, srcBucket, srcKey, srcVersion, rq.bucket, rq.key, meta, srcCK)
 	if err != nil {
 		return nil, copySourceError(err)
 	}
@@ -147,20 +156,22 @@ func (s *Server) copyObject(ctx context.Context, rq *request) (*response, error)
 	if src.VersionID != "" {
 		r.setHeader(s3xml.HeaderCopySourceVersionID, src.VersionID)
 	}
+	r.encryption(info.Meta.Encryption, ck)
 	return r, nil
 }
 
 // copy uses the backend's Copier (its Versioner for a source version), or
-// streams the object through.
-func (s *Server) copy(ctx context.Context, srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta *storage.ObjectMeta) (storage.ObjectInfo, error) {
-	if v, ok := s.versioner(); ok && srcVersion != "" {
+// streams the object through (always when the source is read with a
+// customer-provided key, srcCK).
+func (s *Server) copy(ctx context.Context, srcBucket, srcKey, srcVersion, dstBucket, dstKey string, meta *storage.ObjectMeta, srcCK *customerKey) (storage.ObjectInfo, error) {
+	if v, ok := s.versioner(); ok && srcVersion != "" && srcCK == nil {
 		info, err := v.CopyObjectVersion(ctx, srcBucket, srcKey, srcVersion, dstBucket, dstKey, meta)
 		return info, versionIDErr(err, srcVersion)
 	}
-	if s.copier != nil && (srcVersion == "" || srcVersion == storage.NullVersionID) {
+	if s.copier != nil && (srcVersion == "" || srcVersion == storage.NullVersionID) && srcCK == nil {
 		return s.copier.CopyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, meta)
 	}
-	obj, err := s.openVersion(ctx, srcBucket, srcKey, srcVersion)
+	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcVersion, srcCK)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}

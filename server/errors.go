@@ -124,6 +124,9 @@ func toError(err error) *Error {
 		e.Detail.SignatureProvided = se.SignatureProvided
 		return e
 	}
+	if e := encryptionError(err); e != nil {
+		return e
+	}
 	if code, ok := storageCode(err); ok {
 		e := errCode(code)
 		e.Err = err

@@ -180,6 +180,7 @@ func setObjectHeaders(h http.Header, info storage.ObjectInfo, withChecksums bool
 	if len(m.Tags) > 0 {
 		h.Set(s3xml.HeaderTaggingCount, strconv.Itoa(len(m.Tags)))
 	}
+	setEncryptionHeaders(h, m.Encryption)
 }
 
 // checksummer computes the checksum a request declares (in an

@@ -43,6 +43,11 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 	if err != nil {
 		return nil, err
 	}
+	enc, ck, err := s.requestedEncryption(rq.r)
+	if err != nil {
+		return nil, err
+	}
+	meta.Encryption = enc
 	alg := h.Get(s3xml.HeaderChecksumAlgorithm)
 	if alg != "" {
 		a, err := sigv4.ParseChecksumAlgorithm(alg)
@@ -64,6 +69,7 @@ func (s *Server) createMultipartUpload(ctx context.Context, rq *request) (*respo
 		return nil, err
 	}
 	r := &response{doc: &s3xml.InitiateMultipartUploadResult{Bucket: rq.bucket, Key: rq.key, UploadID: u.UploadID}}
+	r.encryption(u.Meta.Encryption, ck)
 	if alg != "" {
 		r.setHeader(s3xml.HeaderChecksumAlgorithm, alg)
 		r.setHeader(s3xml.HeaderChecksumType, meta.ChecksumType)
@@ -88,12 +94,16 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return nil, err
 	}
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
 	cs, err := newChecksummer(h)
 	if err != nil {
 		return nil, err
 	}
 	uploadID := rq.q.Get("uploadId")
-	alg, typ, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
+	alg, typ, enc, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -104,16 +114,18 @@ func (s *Server) uploadPart(ctx context.Context, rq *request) (*response, error)
 	body := rq.bodyReader()
 	var opts storage.PartOptions
 	opts.ContentMD5 = md5sum
+	opts.CustomerKey = ck.bytes()
 	if cs != nil {
 		body = io.TeeReader(body, cs.h)
 		opts.BeforeCommit = cs.beforePart
 	}
 	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
 	if err != nil {
-		return nil, err
+		return nil, partKeyError(err)
 	}
 	r := &response{}
 	r.setHeader("ETag", part.ETag)
+	r.encryption(enc, ck)
 	for a, v := range part.Checksums {
 		// S3 echoes a part's checksum only when the request sent it.
 		if a != alg || (cs != nil && cs.sent) {
@@ -136,7 +148,15 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	obj, err := s.openVersion(ctx, srcBucket, srcKey, srcVersion)
+	srcCK, err := parseCustomerKey(rq.r, true)
+	if err != nil {
+		return nil, err
+	}
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.getObjectWith(ctx, srcBucket, srcKey, srcVersion, srcCK)
 	if err != nil {
 		return nil, copySourceError(err)
 	}
@@ -152,7 +172,8 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	uploadID := rq.q.Get("uploadId")
 	var body io.Reader = io.NewSectionReader(obj.Content, br.off, br.n)
 	var opts storage.PartOptions
-	alg, _, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
+	opts.CustomerKey = ck.bytes()
+	alg, _, enc, err := uploadChecksum(ctx, mp, rq.bucket, rq.key, uploadID)
 	if err != nil {
 		return nil, err
 	}
@@ -171,13 +192,14 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 	}
 	part, err := mp.UploadPart(ctx, rq.bucket, rq.key, uploadID, pn, body, opts)
 	if err != nil {
-		return nil, err
+		return nil, partKeyError(err)
 	}
 	doc := &s3xml.CopyPartResult{ETag: part.ETag, LastModified: s3xml.NewTime(part.LastModified)}
 	if alg != "" {
 		doc.Set(alg, part.Checksums[alg])
 	}
 	r := &response{doc: doc}
+	r.encryption(enc, ck)
 	if obj.Info.VersionID != "" {
 		r.setHeader(s3xml.HeaderCopySourceVersionID, obj.Info.VersionID)
 	}
@@ -185,16 +207,21 @@ func (s *Server) uploadPartCopy(ctx context.Context, rq *request) (*response, er
 }
 
 // uploadChecksum is the checksum algorithm and type an upload declared at
-// creation ("" for none); an unknown upload is NoSuchUpload.
-func uploadChecksum(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (alg, typ string, err error) {
+// creation ("" for none), and its encryption; an unknown upload is
+// NoSuchUpload.
+func uploadChecksum(ctx context.Context, mp storage.Multipart, bucket, key, uploadID string) (alg, typ string, enc *storage.Encryption, err error) {
 	res, err := mp.ListParts(ctx, bucket, key, uploadID, storage.ListPartsOptions{MaxParts: 1})
-	if err != nil || len(res.Upload.Meta.Checksums) != 1 {
-		return "", "", err
+	if err != nil {
+		return "", "", nil, err
+	}
+	enc = res.Upload.Meta.Encryption
+	if len(res.Upload.Meta.Checksums) != 1 {
+		return "", "", enc, nil
 	}
 	for a := range res.Upload.Meta.Checksums {
 		alg = a
 	}
-	return alg, res.Upload.Meta.ChecksumType, nil
+	return alg, res.Upload.Meta.ChecksumType, enc, nil
 }
 
 func (s *Server) listParts(ctx context.Context, rq *request) (*response, error) {
@@ -265,6 +292,10 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	for i, p := range c.Parts {
 		parts[i] = storage.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 	}
+	ssec, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
 	ck := completedKey{rq.bucket, rq.key, rq.q.Get("uploadId")}
 	ch, err := s.beginChange(ctx, rq.bucket, rq.key)
 	if err != nil {
@@ -275,7 +306,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	// the key's lock could stall other writers: take it first.
 	ch.lock()
 	info, err := mp.CompleteMultipartUpload(ctx, rq.bucket, rq.key, ck.uploadID, parts,
-		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match"))})
+		storage.CompleteOptions{BeforeCommit: cc.beforeCommit, IfNoneMatch: inm, IfMatch: quoteETag(rq.r.Header.Get("If-Match")), CustomerKey: ssec.bytes()})
 	doc := &s3xml.CompleteMultipartUploadResult{Location: s.objectURL(rq.r, rq.bucket, rq.key), Bucket: rq.bucket, Key: rq.key}
 	if errors.Is(err, storage.ErrNoSuchUpload) {
 		// A retry of a completion that succeeded gets its answer again.
@@ -287,7 +318,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, partKeyError(err)
 	}
 	r := &response{doc: doc}
 	if err := ch.emit(ctx, rq, r, evComplete, info); err != nil {
@@ -302,6 +333,7 @@ func (s *Server) completeMultipartUpload(ctx context.Context, rq *request) (*res
 	}
 	s.completed.add(ck, completedUpload{at: s.now(), etag: doc.ETag, checksums: doc.Checksums, versionID: info.VersionID})
 	r.setWrittenVersionHeader(info)
+	r.encryption(info.Meta.Encryption, ssec)
 	return r, nil
 }
 

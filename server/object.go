@@ -62,6 +62,11 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return nil, err
 	}
+	enc, ck, err := s.requestedEncryption(rq.r)
+	if err != nil {
+		return nil, err
+	}
+	meta.Encryption = enc
 	md5sum, err := contentMD5(h)
 	if err != nil {
 		return nil, err
@@ -96,6 +101,7 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 	}
 	r.setHeader("ETag", info.ETag)
 	r.setWrittenVersionHeader(info)
+	r.encryption(info.Meta.Encryption, ck)
 	if algs, typ := checksumAlgorithms(info.Meta); len(algs) > 0 {
 		for _, alg := range algs {
 			r.setHeader(s3xml.HeaderChecksumPrefix+alg, info.Meta.Checksums[alg])
@@ -108,7 +114,14 @@ func (s *Server) putObject(ctx context.Context, rq *request) (*response, error) 
 }
 
 func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) {
-	obj, err := s.openVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
+	if err := refuseEncryptionOnRead(rq.r.Header); err != nil {
+		return nil, err
+	}
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.getObjectWith(ctx, rq.bucket, rq.key, rq.q.Get("versionId"), ck)
 	if err != nil {
 		return markerResponse(err), err
 	}
@@ -117,6 +130,7 @@ func (s *Server) getObject(ctx context.Context, rq *request) (*response, error) 
 	if err != nil {
 		return r, err
 	}
+	r.encryption(obj.Info.Meta.Encryption, ck)
 	off, n := int64(0), obj.Info.Size
 	if br != nil {
 		off, n = br.off, br.n
@@ -176,7 +190,14 @@ func (r *rangeWriter) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (s *Server) headObject(ctx context.Context, rq *request) (*response, error) {
-	info, err := s.headVersion(ctx, rq.bucket, rq.key, rq.q.Get("versionId"))
+	if err := refuseEncryptionOnRead(rq.r.Header); err != nil {
+		return nil, err
+	}
+	ck, err := parseCustomerKey(rq.r, false)
+	if err != nil {
+		return nil, err
+	}
+	info, err := s.headObjectWith(ctx, rq.bucket, rq.key, rq.q.Get("versionId"), ck)
 	if err != nil {
 		return markerResponse(err), err
 	}
@@ -185,6 +206,7 @@ func (s *Server) headObject(ctx context.Context, rq *request) (*response, error)
 	if err != nil {
 		return r, err
 	}
+	r.encryption(info.Meta.Encryption, ck)
 	size := info.Size
 	if br != nil {
 		size = br.n

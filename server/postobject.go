@@ -133,6 +133,15 @@ func (s *Server) postObjectForm(ctx context.Context, rq *request) (*response, er
 	if tags != nil {
 		meta.Tags = tags
 	}
+	// The form's encryption fields ask for encryption as a PUT's headers
+	// do; the request's connection decides whether SSE-C may be sent.
+	asPut := *rq.r
+	asPut.Header = h
+	enc, ck, err := s.requestedEncryption(&asPut)
+	if err != nil {
+		return nil, err
+	}
+	meta.Encryption = enc
 	cs, err := newChecksummer(h)
 	if err != nil {
 		return nil, err
@@ -151,7 +160,9 @@ func (s *Server) postObjectForm(ctx context.Context, rq *request) (*response, er
 	if err != nil {
 		return nil, err
 	}
-	return s.postAnswer(rq, form, key, info.ETag), nil
+	resp := s.postAnswer(rq, form, key, info.ETag)
+	resp.encryption(info.Meta.Encryption, ck)
+	return resp, nil
 }
 
 // readPostFields reads the fields before the file part and returns them
@@ -236,7 +247,7 @@ func postHeaders(form *postForm) (http.Header, map[string]string, error) {
 		}
 	}
 	if unsupportedEncryption(h) {
-		return nil, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement server-side encryption with KMS or customer-provided keys (SSE-S3, AES256, is the only one)")
+		return nil, nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement dual-layer server-side encryption (aws:kms:dsse); AES256, aws:kms and SSE-C are implemented")
 	}
 	if acl := form.get("acl"); !allowedCannedACL(acl) {
 		return nil, nil, errCode(s3xml.CodeAccessControlListNotSupported)

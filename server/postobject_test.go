@@ -329,3 +329,53 @@ func TestPostObjectTruncated(t *testing.T) {
 		wantMsg(t, r, 400, s3xml.CodeMalformedPOSTRequest, "")
 	})
 }
+
+// TestPostObjectEncryption checks that a form's encryption fields encrypt
+// as a PUT's headers do: SSE-S3 and SSE-C objects are stored encrypted
+// and answered with their encryption headers, an SSE-C object needs its
+// key to be read, and an unknown algorithm stores nothing.
+func TestPostObjectEncryption(t *testing.T) {
+	t.Parallel()
+	run(t, func(t *testing.T, bk backend) {
+		e := bk.env(t)
+		e.mkBucket("bkt")
+		key := bytes.Repeat([]byte("k"), 32)
+		ssec := ssecHeaders("x-amz-", key)
+		conds := append(e.v4Conds(), map[string]string{"bucket": "bkt"}, []any{"starts-with", "$key", ""})
+		for name := range ssec {
+			conds = append(conds, []any{"starts-with", "$" + name, ""})
+		}
+		conds = append(conds, []any{"starts-with", "$x-amz-server-side-encryption", ""})
+		policy := policyDoc(t, e.clock.Now().Add(time.Hour), conds...)
+		data := []byte("form secret")
+		post := func(k string, enc ...postField) result {
+			return e.post(t, "bkt", postForm{fields: append(append([]postField{{"key", k}}, enc...), e.v4Fields(policy)...), filename: "f", file: data})
+		}
+
+		r := post("s3", postField{"x-amz-server-side-encryption", "AES256"})
+		if r.status != 204 || r.header.Get("X-Amz-Server-Side-Encryption") != "AES256" {
+			t.Fatalf("SSE-S3 form: status %d, headers %v\n%s", r.status, r.header, r.body)
+		}
+		g := e.must(200, "GET", "/bkt/s3", nil, nil)
+		if !bytes.Equal(g.body, data) || g.header.Get("X-Amz-Server-Side-Encryption") != "AES256" {
+			t.Errorf("SSE-S3 form object: %q %v", g.body, g.header)
+		}
+
+		var fields []postField
+		for name, v := range ssec {
+			fields = append(fields, postField{name, v})
+		}
+		r = post("c", fields...)
+		if r.status != 204 || r.header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" {
+			t.Fatalf("SSE-C form: status %d, headers %v\n%s", r.status, r.header, r.body)
+		}
+		e.wantErr(400, "InvalidRequest", "GET", "/bkt/c", nil, nil)
+		if g := e.must(200, "GET", "/bkt/c", nil, ssec); !bytes.Equal(g.body, data) {
+			t.Errorf("SSE-C form object read with its key: %q", g.body)
+		}
+
+		r = post("bad", postField{"x-amz-server-side-encryption", "AES128"})
+		checkErr(t, r, 400, "InvalidArgument", false)
+		e.wantErr(404, "NoSuchKey", "GET", "/bkt/bad", nil, nil)
+	})
+}

@@ -23,41 +23,20 @@ func isPostObject(rq *request) bool {
 	return err == nil && mt == "multipart/form-data"
 }
 
-// sseHeaders are the request headers that ask for an encryption s3kit does
-// not implement: SSE-KMS's key and context, and SSE-C's customer key for
-// the object or for a copy source.
-var sseHeaders = [...]string{
-	"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
-	"X-Amz-Server-Side-Encryption-Context",
-	"X-Amz-Server-Side-Encryption-Customer-Algorithm",
-	"X-Amz-Server-Side-Encryption-Customer-Key",
-	"X-Amz-Server-Side-Encryption-Customer-Key-Md5",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key",
-	"X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key-Md5",
-}
-
-// unsupportedEncryption reports whether a request asks for server-side
-// encryption other than SSE-S3 (AES256, which every bucket has by
-// default). Such a request must fail: storing plaintext while the client
-// believes its key protects the data, or reading without the key it
-// would need on AWS, would silently break what it asked for.
+// unsupportedEncryption reports whether a request asks for a server-side
+// encryption s3kit does not implement (DSSE-KMS, aws:kms:dsse). Such a
+// request must fail: storing the object without the encryption it asked
+// for would silently break what it asked for. (Unknown algorithms are
+// InvalidArgument, from the handlers.)
 func unsupportedEncryption(h http.Header) bool {
-	if v, ok := h["X-Amz-Server-Side-Encryption"]; ok && (len(v) != 1 || v[0] != "AES256") {
-		return true
-	}
-	for _, name := range sseHeaders {
-		if _, ok := h[name]; ok {
-			return true
-		}
-	}
-	return false
+	v, ok := h["X-Amz-Server-Side-Encryption"]
+	return ok && len(v) == 1 && v[0] == "aws:kms:dsse"
 }
 
 // encryptionNotImplemented answers a request that asks for encryption
 // s3kit does not implement; nothing is read or written.
 func (s *Server) encryptionNotImplemented(ctx context.Context, rq *request) (*response, error) {
-	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement server-side encryption with KMS or customer-provided keys (SSE-S3, AES256, is the only one)")
+	return nil, errMsg(s3xml.CodeNotImplemented, "s3kit does not implement dual-layer server-side encryption (aws:kms:dsse); AES256, aws:kms and SSE-C are implemented")
 }
 
 // unsupported lists bucket and object subresources s3kit does not
@@ -121,6 +100,9 @@ func (s *Server) routeOp(rq *request) (string, handler) {
 	}
 	if q.Has("attributes") && m == http.MethodGet && rq.key != "" {
 		return "GetObjectAttributes", s.getObjectAttributes
+	}
+	if rq.key == "" && q.Has("encryption") {
+		return s.routeBucketEncryption(m)
 	}
 	if rq.key == "" && q.Has("notification") {
 		if name, h := s.routeNotification(m); h != nil {

@@ -78,7 +78,7 @@ func TestRouteAWSRequestLines(t *testing.T) {
 		// Configuration writes s3kit does not implement.
 		{method: "PUT", target: "/bucket?policy", op: "PutBucketPolicy"},
 		{method: "PUT", target: "/bucket?lifecycle", op: "NotImplemented"},
-		{method: "PUT", target: "/bucket?encryption", op: "NotImplemented"},
+		{method: "PUT", target: "/bucket?encryption", op: "PutBucketEncryption"},
 		{method: "PUT", target: "/bucket?object-lock", op: "NotImplemented"},
 		{method: "GET", target: "/bucket?analytics&id=list1", op: "NotImplemented"},
 		{method: "GET", target: "/bucket?inventory&id=list1", op: "NotImplemented"},

@@ -246,7 +246,7 @@ type request struct {
 	// inside the request, so deciding allocates nothing more.
 	pol  policy.Request
 	pols policy.Policies
-	vals [10]policy.Value
+	vals [12]policy.Value
 	idp  [1]*policy.Policy
 }
 

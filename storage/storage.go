@@ -1,8 +1,10 @@
 // Package storage defines what the s3kit server needs from a storage engine:
 // the Backend contract, optional capabilities found by type assertion
-// (Multipart, Copier, Tagger, BucketTagger, BucketConfigs, Versioner,
-// UsageReporter, ...), and the sentinel errors the
-// server maps onto S3 error codes. Implementations live in storage/disk
+// (Multipart, Copier, Tagger, BucketTagger, BucketConfigStore, Versioner,
+// UsageReporter, and for server-side encryption Encrypter, KeyedReader,
+// BucketEncryptionStore), and the sentinel errors the server maps onto S3
+// error codes. Encryption itself is storage/sse, which wraps any backend.
+// Implementations live in storage/disk
 // (durable, on local disk) and storage/mem (in memory, for tests);
 // storage/storagetest checks every MUST written in the doc comments below.
 //
@@ -84,7 +86,125 @@ type ObjectMeta struct {
 	// when it has none. Unlike the rest of the meta they can change after
 	// the upload (Tagger).
 	Tags map[string]string
+	// Encryption, when set, says the object's bytes are stored encrypted
+	// (server-side encryption). On a request it names the encryption
+	// asked for (Algorithm only); on a stored object it is the record
+	// storage/sse keeps to decrypt it. A backend stores it as given and
+	// never shares it; only an encrypting backend (Encrypter) may be
+	// handed one on a write.
+	Encryption *Encryption
 }
+
+// Encryption algorithms as S3 names them in x-amz-server-side-encryption
+// (and, for SSE-C, x-amz-server-side-encryption-customer-algorithm).
+const (
+	SSEAlgorithmAES256 = "AES256"  // SSE-S3: keys the server manages
+	SSEAlgorithmKMS    = "aws:kms" // SSE-KMS: a KMS key names the key
+)
+
+// Encryption describes how an object's bytes are encrypted at rest.
+// Exactly one of Algorithm (SSE-S3, SSE-KMS) and CustomerAlgorithm (SSE-C)
+// is set.
+type Encryption struct {
+	// Algorithm is SSEAlgorithmAES256 or SSEAlgorithmKMS.
+	Algorithm string `json:",omitempty"`
+	// CustomerAlgorithm is SSEAlgorithmAES256 for an object stored under
+	// a customer-provided key (SSE-C).
+	CustomerAlgorithm string `json:",omitempty"`
+	// CustomerKey is the SSE-C key (32 bytes) on a request. It is never
+	// stored: backends keep only WrappedKey, which opens with it.
+	CustomerKey []byte `json:"-"`
+	// KMSKeyID is the ARN of the KMS key of an SSE-KMS object (on a
+	// request, any form of key ID the KMS accepts; "" for the default).
+	KMSKeyID string `json:",omitempty"`
+	// Context is the SSE-KMS encryption context, as the base64 JSON the
+	// x-amz-server-side-encryption-context header carries ("" for none).
+	Context string `json:",omitempty"`
+	// BucketKey records that the request asked for an S3 Bucket Key
+	// (SSE-KMS); it changes nothing in how the object is sealed.
+	BucketKey bool `json:",omitempty"`
+	// WrappedKey is the object's data key, sealed by the key that the
+	// fields above name (the store's master key, the KMS key, or the
+	// customer's key). Never the plain key.
+	WrappedKey []byte `json:",omitempty"`
+}
+
+// BucketEncryption is a bucket's default encryption (S3's
+// PutBucketEncryption): applied to every object written to the bucket
+// without an encryption of its own.
+type BucketEncryption struct {
+	// Algorithm is SSEAlgorithmAES256 or SSEAlgorithmKMS.
+	Algorithm string
+	// KMSKeyID names the KMS key for SSEAlgorithmKMS ("" for the
+	// default key).
+	KMSKeyID string `json:",omitempty"`
+	// BucketKey is S3's BucketKeyEnabled, kept and reported.
+	BucketKey bool `json:",omitempty"`
+}
+
+// BucketEncryptionStore is implemented by backends that keep a bucket's
+// default encryption.
+//
+// Implementations MUST keep it as durably as the bucket (a disk backend's
+// survives a restart), drop it with the bucket (a re-created bucket has
+// none), and return ErrNoSuchBucket when the bucket does not exist.
+type BucketEncryptionStore interface {
+	// PutBucketEncryption sets a bucket's default encryption; nil
+	// removes it.
+	PutBucketEncryption(ctx context.Context, bucket string, enc *BucketEncryption) error
+	// GetBucketEncryption returns it, nil when the bucket has none.
+	GetBucketEncryption(ctx context.Context, bucket string) (*BucketEncryption, error)
+}
+
+// ReadOptions carry what a read may need besides the object's name.
+type ReadOptions struct {
+	// CustomerKey is the SSE-C key the object was stored under; nil for
+	// objects stored otherwise.
+	CustomerKey []byte
+	// VersionID names the version to read ("" is the latest) on a
+	// backend that is also a Versioner.
+	VersionID string
+}
+
+// KeyedReader is implemented by backends that store objects under
+// customer-provided keys (SSE-C). Their GetObject of such an object fails
+// with ErrEncryptionKeyRequired (HeadObject answers without checking, for
+// callers that need only the metadata); these methods take the key.
+// A wrong key is ErrEncryptionKeyMismatch; a key offered for an object
+// not stored under one is ErrEncryptionNotApplicable.
+type KeyedReader interface {
+	GetObjectWith(ctx context.Context, bucket, key string, opts ReadOptions) (*Object, error)
+	HeadObjectWith(ctx context.Context, bucket, key string, opts ReadOptions) (ObjectInfo, error)
+}
+
+// Encrypter is implemented by backends that encrypt objects at rest when
+// a write carries ObjectMeta.Encryption. A server must refuse a request
+// for server-side encryption on a backend that does not implement it
+// rather than store plaintext under an encryption claim.
+type Encrypter interface {
+	// Encrypts reports whether the backend encrypts with algorithm.
+	Encrypts(algorithm string) bool
+}
+
+// Errors of encrypted objects.
+var (
+	// ErrCorrupt: stored bytes failed their integrity check (an
+	// encrypted package whose authentication tag does not match). The
+	// bytes are never returned.
+	ErrCorrupt = errors.New("stored data is corrupt")
+	// ErrEncryptionKeyRequired: the object (or upload) is stored under a
+	// customer-provided key and the request gave none.
+	ErrEncryptionKeyRequired = errors.New("object is encrypted with a customer-provided key; the key is required")
+	// ErrEncryptionKeyMismatch: the customer-provided key is not the one
+	// the object was stored under.
+	ErrEncryptionKeyMismatch = errors.New("customer-provided key does not match the object's")
+	// ErrEncryptionNotApplicable: a customer-provided key was given for
+	// an object not stored under one.
+	ErrEncryptionNotApplicable = errors.New("the encryption parameters are not applicable to this object")
+	// ErrNoSuchKMSKey: an SSE-KMS request names a KMS key that does not
+	// exist.
+	ErrNoSuchKMSKey = errors.New("no such KMS key")
+)
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
@@ -151,6 +271,12 @@ type PutOptions struct {
 	// have, checked atomically with the commit; otherwise
 	// ErrPreconditionFailed (ErrNoSuchKey when there is no object).
 	IfMatch string
+	// Digest, when set, is called once the whole body has been read and
+	// returns the raw MD5 to use in place of the MD5 of the bytes read:
+	// ContentMD5 is checked against it and the ETag is made of it. A
+	// layer that transforms the body before the backend stores it
+	// (storage/sse seals it) passes the MD5 of what its caller sent.
+	Digest func() []byte
 	// BeforeCommit, when set, is called after the whole body has been read
 	// and before the object becomes visible. It may fill in meta (for
 	// example checksums known only from a trailer). An error aborts the
@@ -242,8 +368,12 @@ type UploadInfo struct {
 
 // PartOptions controls how a part is written.
 type PartOptions struct {
-	// ContentMD5 as in PutOptions.
+	// ContentMD5 and Digest as in PutOptions.
 	ContentMD5 []byte
+	Digest     func() []byte
+	// CustomerKey is the SSE-C key of an upload created under one (a
+	// backend that encrypts refuses the part without it).
+	CustomerKey []byte
 	// BeforeCommit as in PutOptions; it may set checksums for the part.
 	BeforeCommit func(checksums map[string]string) error
 }
@@ -266,6 +396,11 @@ type CompleteOptions struct {
 	// nothing and leaves the upload open.
 	IfNoneMatch string
 	IfMatch     string
+	// CustomerKey is the SSE-C key of an upload created under one. A
+	// backend that encrypts checks it when given (a wrong key is
+	// ErrEncryptionKeyMismatch) and, as S3 does, requires it when the
+	// upload also declared a checksum algorithm.
+	CustomerKey []byte
 }
 
 // CompletePart names one part in CompleteMultipartUpload.

@@ -216,6 +216,7 @@ var commands = []struct {
 	{"serve", newServeCmd},
 	{"keys", newKeysCmd},
 	{"policy", newPolicyCmd},
+	{"kms", newKMSCmd},
 	{"creds", newCredsCmd},
 	{"ls", newLsCmd},
 	{"cp", func(env Env) *cobra.Command { return newCpCmd(env, false) }},

@@ -156,6 +156,19 @@ func TestServeMemoryWritesNothing(t *testing.T) {
 	if code, body := signedDo(t, obj, s.KeyID, s.Secret); code != http.StatusOK {
 		t.Fatalf("put object: %d %s", code, body)
 	}
+	// Encrypted objects too: the master key and the KMS keys stay in
+	// memory with the objects.
+	for _, alg := range []string{"AES256", "aws:kms"} {
+		enc, _ := http.NewRequest(http.MethodPut, s.Endpoint+"/mem-bucket/enc-"+alg, strings.NewReader("secret"))
+		enc.Header.Set("X-Amz-Server-Side-Encryption", alg)
+		if code, body := signedDoWith(t, http.DefaultClient, enc, s.KeyID, s.Secret, "UNSIGNED-PAYLOAD"); code != http.StatusOK {
+			t.Fatalf("put %s object: %d %s", alg, code, body)
+		}
+		get, _ := http.NewRequest(http.MethodGet, s.Endpoint+"/mem-bucket/enc-"+alg, nil)
+		if code, body := signedDo(t, get, s.KeyID, s.Secret); code != http.StatusOK || body != "secret" {
+			t.Fatalf("get %s object: %d %s", alg, code, body)
+		}
+	}
 	list, _ := http.NewRequest(http.MethodGet, s.Endpoint+"/mem-bucket?list-type=2", nil)
 	if code, body := signedDo(t, list, s.KeyID, s.Secret); code != http.StatusOK || !strings.Contains(body, "<Key>k</Key>") {
 		t.Fatalf("list: %d %s", code, body)

@@ -12,9 +12,9 @@ import (
 	"github.com/s3kit/s3kit/server"
 	"github.com/s3kit/s3kit/server/console"
 	"github.com/s3kit/s3kit/server/keys"
-	"github.com/s3kit/s3kit/storage"
 	"github.com/s3kit/s3kit/storage/disk"
 	"github.com/s3kit/s3kit/storage/mem"
+	"github.com/s3kit/s3kit/storage/sse"
 )
 
 // openServer opens the disk storage in dir (it keeps index.db and data/
@@ -23,7 +23,7 @@ import (
 // returns the backend as a Closer so serve can close it.
 func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptions, logs serverLogs, now func() time.Time) (io.Closer, http.Handler, error) {
 	logger := logs.log
-	var backend storage.Backend
+	var backend sse.Backend
 	var closer io.Closer = nopCloser{}
 	if o.Memory {
 		backend = mem.New(mem.Options{Now: now})
@@ -64,7 +64,9 @@ func openServer(ctx context.Context, dir string, store *keys.Store, o serveOptio
 			}
 			return st
 		},
-		Backend:         backend,
+		// The encryption keys live next to the objects they protect; with
+		// --memory dir is "" and they are kept in memory too.
+		Backend:         sse.New(backend, sse.Options{Dir: dir, Region: o.Region}),
 		Keys:            serverKeys{store},
 		Region:          o.Region,
 		StrictRegion:    o.StrictRegion,

@@ -55,6 +55,8 @@ func (e *Error) Error() string {
 // Error codes S3 returns, as they appear in Error.Code.
 const (
 	CodeAccessDenied                        = "AccessDenied"
+	CodeInvalidEncryptionAlgorithmError     = "InvalidEncryptionAlgorithmError"
+	CodeKMSNotFound                         = "KMS.NotFoundException"
 	CodeAccessForbidden                     = "AccessForbidden"
 	CodeAuthorizationHeaderMalformed        = "AuthorizationHeaderMalformed"
 	CodeAuthorizationQueryParametersError   = "AuthorizationQueryParametersError"
@@ -110,6 +112,7 @@ const (
 	CodeNotImplemented                      = "NotImplemented"
 	CodeNotModified                         = "NotModified"
 	CodeObjectLockConfigurationNotFound     = "ObjectLockConfigurationNotFoundError"
+	CodeSSEConfigurationNotFound            = "ServerSideEncryptionConfigurationNotFoundError"
 	CodePreconditionFailed                  = "PreconditionFailed"
 	CodeReplicationConfigurationNotFound    = "ReplicationConfigurationNotFoundError"
 	CodeRequestHeaderSectionTooLarge        = "RequestHeaderSectionTooLarge"
@@ -220,6 +223,10 @@ func errorRow(code string) (int, string) {
 		return 416, "The requested range is not satisfiable"
 	case CodeInvalidRequest:
 		return 400, "Invalid Request"
+	case CodeInvalidEncryptionAlgorithmError:
+		return 400, "The encryption request you specified is not valid. The valid value is AES256."
+	case CodeKMSNotFound:
+		return 400, "Invalid keyId"
 	case CodeInvalidTag:
 		return 400, "The tag provided was not a valid tag."
 	case CodeAccessControlListNotSupported:
@@ -262,6 +269,8 @@ func errorRow(code string) (int, string) {
 		return 404, "The specified bucket does not have a website configuration"
 	case CodeReplicationConfigurationNotFound:
 		return 404, "The replication configuration was not found"
+	case CodeSSEConfigurationNotFound:
+		return 404, "The server side encryption configuration was not found"
 	case CodeObjectLockConfigurationNotFound:
 		return 404, "Object Lock configuration does not exist for this bucket"
 	case CodeNoSuchUpload:

@@ -35,6 +35,16 @@ const (
 	HeaderDate                      = "X-Amz-Date"
 	HeaderSecurityToken             = "X-Amz-Security-Token"
 	HeaderExpectedBucketOwner       = "X-Amz-Expected-Bucket-Owner"
+	HeaderSSE                       = "X-Amz-Server-Side-Encryption"
+	HeaderSSEKMSKeyID               = "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"
+	HeaderSSEContext                = "X-Amz-Server-Side-Encryption-Context"
+	HeaderSSEBucketKeyEnabled       = "X-Amz-Server-Side-Encryption-Bucket-Key-Enabled"
+	HeaderSSECAlgorithm             = "X-Amz-Server-Side-Encryption-Customer-Algorithm"
+	HeaderSSECKey                   = "X-Amz-Server-Side-Encryption-Customer-Key"
+	HeaderSSECKeyMD5                = "X-Amz-Server-Side-Encryption-Customer-Key-Md5"
+	HeaderCopySourceSSECAlgorithm   = "X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm"
+	HeaderCopySourceSSECKey         = "X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key"
+	HeaderCopySourceSSECKeyMD5      = "X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key-Md5"
 )
 
 // HeaderIntegrity is set by s3kit's server on every response, with the

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+
+	"github.com/s3kit/s3kit/storage"
 )
 
 // Object records use a compact binary layout rather than JSON: listing
@@ -13,7 +15,9 @@ import (
 // sorted pairs, then the inline data. Version 2 adds, after the extents,
 // the part checksums (a count and strings) and the tags (a map); records
 // without either are still written as version 1, so most records stay
-// readable by older builds.
+// readable by older builds. Version 3 adds, after those, the encryption
+// record (ObjectMeta.Encryption) as a map, so later fields need no new
+// version; only encrypted objects are written as version 3.
 //
 // The high bit of the version byte (objRecordVersioned) marks a record of
 // a versioned bucket: after the version's own fields comes a versioning
@@ -24,6 +28,7 @@ import (
 const (
 	objRecordVersion   = 1
 	objRecordVersionV2 = 2
+	objRecordVersionV3 = 3
 	objRecordVersioned = 0x80
 
 	flagNull   = 1
@@ -54,6 +59,9 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 	if rec.PartChecksums != nil || len(rec.Meta.Tags) > 0 {
 		version = objRecordVersionV2
 	}
+	if rec.Meta.Encryption != nil {
+		version = objRecordVersionV3
+	}
 	versioned := rec.VID != "" || rec.Null || rec.Marker
 	if versioned {
 		e.b = append(e.b, version|objRecordVersioned)
@@ -78,12 +86,15 @@ func encodeObject(rec *objRecord, inline []byte) []byte {
 		e.str(x.ID)
 		e.uvarint(uint64(x.Size))
 	}
-	if version == objRecordVersionV2 {
+	if version >= objRecordVersionV2 {
 		e.uvarint(uint64(len(rec.PartChecksums)))
 		for _, v := range rec.PartChecksums {
 			e.str(v)
 		}
 		e.strMap(rec.Meta.Tags)
+	}
+	if version == objRecordVersionV3 {
+		e.strMap(encryptionFields(rec.Meta.Encryption))
 	}
 	if versioned {
 		e.str(rec.VID)
@@ -191,7 +202,8 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			rec.Extents[i] = extent{ID: d.str(), Size: int64(d.uvarint())}
 		}
 	}
-	if val[0]&^objRecordVersioned == objRecordVersionV2 {
+	version := val[0] &^ objRecordVersioned
+	if version >= objRecordVersionV2 {
 		if n := d.count(); n > 0 {
 			rec.PartChecksums = make([]string, n)
 			for i := range rec.PartChecksums {
@@ -199,6 +211,9 @@ func decodeObject(val []byte, rec *objRecord) ([]byte, error) {
 			}
 		}
 		rec.Meta.Tags = d.strMap()
+	}
+	if version == objRecordVersionV3 {
+		rec.Meta.Encryption = encryptionFromFields(d.strMap())
 	}
 	if val[0]&objRecordVersioned != 0 {
 		rec.VID = d.str()
@@ -254,5 +269,31 @@ func knownVersion(val []byte) bool {
 		return false
 	}
 	v := val[0] &^ objRecordVersioned
-	return v == objRecordVersion || v == objRecordVersionV2
+	return v >= objRecordVersion && v <= objRecordVersionV3
+}
+
+// encryptionFields and encryptionFromFields map an encryption record to
+// and from the names it is stored under.
+// storage.Encryption.CustomerKey is never among them.
+func encryptionFields(e *storage.Encryption) map[string]string {
+	m := map[string]string{}
+	for name, v := range map[string]string{"alg": e.Algorithm, "calg": e.CustomerAlgorithm,
+		"kms": e.KMSKeyID, "ctx": e.Context, "key": string(e.WrappedKey)} {
+		if v != "" {
+			m[name] = v
+		}
+	}
+	if e.BucketKey {
+		m["bk"] = "1"
+	}
+	return m
+}
+
+func encryptionFromFields(m map[string]string) *storage.Encryption {
+	e := &storage.Encryption{Algorithm: m["alg"], CustomerAlgorithm: m["calg"], KMSKeyID: m["kms"],
+		Context: m["ctx"], BucketKey: m["bk"] == "1"}
+	if k := m["key"]; k != "" {
+		e.WrappedKey = []byte(k)
+	}
+	return e
 }

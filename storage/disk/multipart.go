@@ -89,7 +89,7 @@ func (s *Store) UploadPart(ctx context.Context, bucket, key, uploadID string, pa
 	if err := s.space.admit(); err != nil {
 		return storage.PartInfo{}, fmt.Errorf("upload part %d: %w", partNumber, err)
 	}
-	r := upload.NewReader(ctx, body)
+	r := upload.NewReader(ctx, body, opts.Digest)
 	sp, err := s.receive(r, false)
 	if err != nil {
 		return storage.PartInfo{}, fmt.Errorf("upload part %d: read body: %w", partNumber, err)

@@ -27,7 +27,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	if err := s.space.admit(); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: %w", bucket, key, err)
 	}
-	r := upload.NewReader(ctx, body)
+	r := upload.NewReader(ctx, body, opts.Digest)
 	sp, err := s.receive(r, true)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: read body: %w", bucket, key, err)

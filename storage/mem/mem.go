@@ -44,6 +44,7 @@ type Store struct {
 type bucket struct {
 	info    storage.BucketInfo
 	tags    map[string]string // bucket tagging; nil when none
+	enc     *storage.BucketEncryption
 	configs map[string][]byte // storage.BucketConfigStore documents
 	objects map[string]*object
 	keys    []string // sorted
@@ -190,7 +191,7 @@ func (s *Store) PutObject(ctx context.Context, bucketName, key string, body io.R
 	if _, err := s.HeadBucket(ctx, bucketName); err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	r := upload.NewReader(ctx, body)
+	r := upload.NewReader(ctx, body, opts.Digest)
 	data, err := readChunks(r)
 	if err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %s/%s: read body: %w", bucketName, key, err)

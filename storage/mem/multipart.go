@@ -80,7 +80,7 @@ func (s *Store) UploadPart(ctx context.Context, bucketName, key, uploadID string
 	if err != nil {
 		return storage.PartInfo{}, err
 	}
-	r := upload.NewReader(ctx, body)
+	r := upload.NewReader(ctx, body, opts.Digest)
 	data, err := readChunks(r)
 	if err != nil {
 		return storage.PartInfo{}, fmt.Errorf("upload part %d: read body: %w", partNumber, err)

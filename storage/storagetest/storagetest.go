@@ -2,7 +2,8 @@
 // implementations. Run checks every MUST written in package storage's doc
 // comments against a fresh backend per subtest; optional capabilities
 // (storage.Multipart, storage.Copier, storage.Tagger, storage.BucketTagger,
-// storage.ConditionalDeleter, storage.Versioner, storage.UsageReporter)
+// storage.ConditionalDeleter, storage.Versioner, storage.UsageReporter,
+// storage.Encrypter, storage.KeyedReader, storage.BucketEncryptionStore)
 // are checked when the backend has them
 // and skipped with a reason otherwise.
 //
@@ -45,7 +46,11 @@ func Run(t *testing.T, newBackend func(t *testing.T) storage.Backend) {
 		{"BucketConfigStore", testBucketConfigStore},
 		{"ConditionalDeleter", testConditionalDeleter},
 		{"UsageReporter", testUsage},
+		{"Encryption", testEncryption},
+		{"CustomerKeys", testCustomerKeys},
+		{"BucketEncryption", testBucketEncryption},
 		{"Versioner", testVersioner},
+		{"EncryptedVersions", testEncryptedVersions},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newBackend) })

@@ -18,6 +18,18 @@ import (
 // flight at the kill) is torn.
 func TestCrashDuringPuts(t *testing.T) {
 	t.Parallel()
+	crashDuringPuts(t)
+}
+
+// TestCrashDuringEncryptedPuts is TestCrashDuringPuts into a bucket with
+// SSE-S3 default encryption: every acknowledged object survives, whole
+// and still encrypted.
+func TestCrashDuringEncryptedPuts(t *testing.T) {
+	t.Parallel()
+	crashDuringPuts(t, "--sse")
+}
+
+func crashDuringPuts(t *testing.T, flags ...string) {
 	bin := buildS3kit(t)
 	py := findPython(t)
 	data := t.TempDir()
@@ -27,7 +39,7 @@ func TestCrashDuringPuts(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	script := filepath.Join(moduleRoot(), "tests", "clients", "scripts")
-	cmd := exec.CommandContext(ctx, py.exe, filepath.Join(script, "crash_put.py"), srv.Endpoint, id, secret, "crash")
+	cmd := exec.CommandContext(ctx, py.exe, append([]string{filepath.Join(script, "crash_put.py"), srv.Endpoint, id, secret, "crash"}, flags...)...)
 	cmd.Env = cleanEnv(t.TempDir())
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -73,7 +85,7 @@ func TestCrashDuringPuts(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := startServer(t, bin, data, cleanEnv(t.TempDir()))
-	runScript(t, py, cleanEnv(t.TempDir()), "crash_verify.py", again.Endpoint, id, secret, "crash", ackFile)
+	runScript(t, py, cleanEnv(t.TempDir()), "crash_verify.py", append([]string{again.Endpoint, id, secret, "crash", ackFile}, flags...)...)
 }
 
 // multipartAcked counts the acknowledged multipart uploads.

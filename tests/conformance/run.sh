@@ -89,6 +89,15 @@ s3kit)
   # buckets are cross-account, as on AWS.
   read -r alt_id alt_secret < <(key alt --account alt)
   read -r ten_id ten_secret < <(key tenant --account tenant)
+  # SSE-KMS tests name their keys from the configuration: two keys of
+  # s3kit's local KMS, by ARN (the form S3 answers with).
+  kms_conf=""
+  for n in 1 2; do
+    id=$("$bin" kms create --data "$data/store" --alias "s3tests-$n" --json |
+      "$py" -c 'import json,sys; print(json.load(sys.stdin)["arn"])')
+    kms_conf="$kms_conf${kms_conf:+
+}kms_keyid${n#1} = $id"
+  done
   "$bin" serve --addr 127.0.0.1:0 --data "$data/store" ${SERVE_FLAGS:-} >"$out/server.log" 2>&1 &
   pid=$!
   ;;
@@ -136,6 +145,7 @@ email = main@example.com
 api_name = default
 access_key = $main_id
 secret_key = $main_secret
+${kms_conf:-}
 
 [s3 alt]
 display_name = alt

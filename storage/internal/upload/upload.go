@@ -19,16 +19,22 @@ import (
 )
 
 // Reader reads a body, stopping with the context's error once it is done,
-// and hashes everything it returns with MD5.
+// and hashes everything it returns with MD5 (unless the caller supplies
+// the digest: storage.PutOptions.Digest).
 type Reader struct {
-	ctx context.Context
-	r   io.Reader
-	h   hash.Hash
-	n   int64
+	ctx    context.Context
+	r      io.Reader
+	h      hash.Hash
+	digest func() []byte
+	n      int64
 }
 
-// NewReader wraps r.
-func NewReader(ctx context.Context, r io.Reader) *Reader {
+// NewReader wraps r. A non-nil digest replaces the MD5 of the bytes read
+// (see storage.PutOptions.Digest); they are then not hashed.
+func NewReader(ctx context.Context, r io.Reader, digest func() []byte) *Reader {
+	if digest != nil {
+		return &Reader{ctx: ctx, r: r, digest: digest}
+	}
 	return &Reader{ctx: ctx, r: r, h: md5.New()}
 }
 
@@ -39,7 +45,9 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.r.Read(p)
 	if n > 0 {
-		r.h.Write(p[:n])
+		if r.h != nil {
+			r.h.Write(p[:n])
+		}
 		r.n += int64(n)
 	}
 	if err == io.ErrUnexpectedEOF {
@@ -56,8 +64,13 @@ func (r *Reader) Read(p []byte) (int, error) {
 // Size is the number of bytes read so far.
 func (r *Reader) Size() int64 { return r.n }
 
-// Sum is the raw MD5 of the bytes read so far.
-func (r *Reader) Sum() []byte { return r.h.Sum(nil) }
+// Sum is the raw MD5 of the bytes read so far, or the caller's digest.
+func (r *Reader) Sum() []byte {
+	if r.digest != nil {
+		return r.digest()
+	}
+	return r.h.Sum(nil)
+}
 
 // Finish checks the digest of a fully read body against want (when set)
 // and returns the quoted hex ETag.
@@ -162,6 +175,12 @@ func CloneMeta(m storage.ObjectMeta) storage.ObjectMeta {
 	m.UserMeta = cloneMap(m.UserMeta)
 	m.Checksums = cloneMap(m.Checksums)
 	m.Tags = CloneTags(m.Tags)
+	if m.Encryption != nil {
+		e := *m.Encryption
+		e.WrappedKey = append([]byte(nil), e.WrappedKey...)
+		e.CustomerKey = nil // a request's key is never kept
+		m.Encryption = &e
+	}
 	return m
 }
 

@@ -3,8 +3,10 @@ are derived from their key, and a fifth uploads 12 MiB objects in 5 MiB
 multipart parts, each printing "ACK <key>" (flushed) after its 200.
 The server is killed mid-stream; every request then fails and the script
 exits. Retries are off so an acknowledgement means exactly one 200.
+With --sse the bucket gets SSE-S3 default encryption first, so every
+object is written encrypted.
 
-usage: crash_put.py ENDPOINT KEY_ID SECRET BUCKET
+usage: crash_put.py ENDPOINT KEY_ID SECRET BUCKET [--sse]
 """
 
 import sys
@@ -23,6 +25,9 @@ s3 = boto3.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, regio
     "s3", endpoint_url=endpoint,
     config=Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=10, max_pool_connections=8))
 s3.create_bucket(Bucket=bucket)
+if "--sse" in sys.argv[5:]:
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
 print("READY", flush=True)
 
 lock = threading.Lock()

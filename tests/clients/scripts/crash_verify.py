@@ -2,7 +2,10 @@
 there byte for byte, and every object the server lists (acknowledged or
 caught in flight) is whole, never torn.
 
-usage: crash_verify.py ENDPOINT KEY_ID SECRET BUCKET ACK_FILE
+With --sse every acknowledged object must also still be encrypted
+(SSE-S3).
+
+usage: crash_verify.py ENDPOINT KEY_ID SECRET BUCKET ACK_FILE [--sse]
 """
 
 import sys
@@ -39,6 +42,13 @@ def _():
             bad.append(key)
     expect(not bad, "%d of %d acknowledged objects differ or are missing: %r" % (len(bad), len(acked), bad[:10]))
     return "%d acknowledged, %d listed" % (len(acked), len(listed))
+
+
+if "--sse" in sys.argv[6:]:
+    @check("every acknowledged object is still encrypted")
+    def _():
+        plain = [k for k in acked if s3.head_object(Bucket=bucket, Key=k).get("ServerSideEncryption") != "AES256"]
+        expect(not plain, "not encrypted: %r" % plain[:10])
 
 
 @check("no listed object is torn")
