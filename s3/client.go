@@ -465,7 +465,9 @@ func validateTarget(cl *call) error {
 	}
 	switch cl.op {
 	case "CreateBucket", "DeleteBucket", "HeadBucket", "GetBucketLocation", "ListObjectsV2", "ListObjects",
-		"ListObjectVersions", "ListMultipartUploads", "DeleteObjects":
+		"ListObjectVersions", "ListMultipartUploads", "DeleteObjects",
+		"PutBucketVersioning", "GetBucketVersioning", "PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy",
+		"PutBucketEncryption", "GetBucketEncryption", "DeleteBucketEncryption":
 		return nil
 	}
 	if cl.key == "" {

@@ -46,6 +46,11 @@ const (
 	BadDigest           Code = "BadDigest"
 	InvalidPart         Code = "InvalidPart"
 	EntityTooSmall      Code = "EntityTooSmall"
+	NoSuchBucketPolicy  Code = "NoSuchBucketPolicy"
+	MalformedPolicy     Code = "MalformedPolicy"
+	// NoSuchEncryptionConfiguration is GetBucketEncryption's answer for a
+	// bucket without default encryption.
+	NoSuchEncryptionConfiguration Code = "ServerSideEncryptionConfigurationNotFoundError"
 )
 
 // Error is an error response from an S3 endpoint. Use errors.As to read its
