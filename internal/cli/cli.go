@@ -224,6 +224,7 @@ var commands = []struct {
 	{"rm", newRmCmd},
 	{"mb", newMbCmd},
 	{"rb", newRbCmd},
+	{"bucket", newBucketCmd},
 	{"sync", newSyncCmd},
 	{"presign", newPresignCmd},
 	{"cat", newCatCmd},

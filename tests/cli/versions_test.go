@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/s3kit/s3kit/s3test"
-	"github.com/s3kit/s3kit/storage"
 )
 
 // TestVersionCommands lists a versioned bucket's versions and delete
@@ -22,10 +20,7 @@ func TestVersionCommands(t *testing.T) {
 	srv := s3test.NewServer(t)
 	w := newWorldAt(t, server{endpoint: srv.URL, accessKey: srv.AccessKeyID, secretKey: srv.SecretAccessKey})
 	b := w.bucket("versions")
-	// The CLI has no command that turns versioning on yet.
-	if err := srv.Backend.(storage.Versioner).PutBucketVersioning(context.Background(), b, storage.Enabled); err != nil {
-		t.Fatal(err)
-	}
+	w.ok("bucket", "versioning", "s3://"+b, "--enable")
 	dir := t.TempDir()
 	w.ok("cp", writeFile(t, dir, "one", []byte("first")), "s3://"+b+"/k")
 	w.ok("cp", writeFile(t, dir, "two", []byte("second")), "s3://"+b+"/k")
