@@ -3,19 +3,29 @@ package s3
 import (
 	"context"
 	"errors"
+	"net/http"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/s3kit/s3kit/s3test"
 )
 
-func bucketConfigClient(t *testing.T, provider string) *Client {
+// bucketConfigVariants are the client set-ups the bucket configuration
+// tests run with: the s3kit row (CRC32 header), the unknown row
+// (Content-MD5 only), and when_required checksums, where only the
+// operation's own requirement adds an integrity header, which the server
+// insists on for these PUTs as S3 does.
+var bucketConfigVariants = map[string][]ClientOption{
+	"s3kit":         {WithProvider("s3kit")},
+	"unknown":       {WithProvider("unknown")},
+	"when_required": {WithProvider("s3kit"), WithChecksums(WhenRequired, WhenSupported)},
+}
+
+func bucketConfigClient(t *testing.T, variant string) *Client {
 	t.Helper()
 	srv := s3test.NewServer(t)
-	opts := []ClientOption{WithEndpointURL(srv.URL), WithBackoff(time.Millisecond, 10*time.Millisecond)}
-	if provider != "" {
-		opts = append(opts, WithProvider(provider))
-	}
+	opts := append([]ClientOption{WithEndpointURL(srv.URL), WithBackoff(time.Millisecond, 10*time.Millisecond)}, bucketConfigVariants[variant]...)
 	c, err := sessionFor(t, srv).Client(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -26,12 +36,9 @@ func bucketConfigClient(t *testing.T, provider string) *Client {
 	return c
 }
 
-// TestBucketVersioningOps runs with both the s3kit row (CRC32 header) and
-// the unknown row (Content-MD5 only): the server requires an integrity
-// header on PutBucketVersioning either way.
 func TestBucketVersioningOps(t *testing.T) {
 	t.Parallel()
-	for _, provider := range []string{"s3kit", "unknown"} {
+	for provider := range bucketConfigVariants {
 		t.Run(provider, func(t *testing.T) {
 			ctx := context.Background()
 			c := bucketConfigClient(t, provider)
@@ -63,7 +70,7 @@ func TestBucketVersioningOps(t *testing.T) {
 
 func TestBucketPolicyOps(t *testing.T) {
 	t.Parallel()
-	for _, provider := range []string{"s3kit", "unknown"} {
+	for provider := range bucketConfigVariants {
 		t.Run(provider, func(t *testing.T) {
 			ctx := context.Background()
 			c := bucketConfigClient(t, provider)
@@ -102,7 +109,7 @@ func TestBucketPolicyOps(t *testing.T) {
 
 func TestBucketEncryptionOps(t *testing.T) {
 	t.Parallel()
-	for _, provider := range []string{"s3kit", "unknown"} {
+	for provider := range bucketConfigVariants {
 		t.Run(provider, func(t *testing.T) {
 			ctx := context.Background()
 			c := bucketConfigClient(t, provider)
@@ -127,6 +134,63 @@ func TestBucketEncryptionOps(t *testing.T) {
 			}
 			if _, err := c.GetBucketEncryption(ctx, &GetBucketEncryptionInput{Bucket: "cfg"}); !errors.Is(err, NoSuchEncryptionConfiguration) {
 				t.Fatalf("after delete: %v", err)
+			}
+		})
+	}
+}
+
+// headerRecorder keeps the headers of every PUT it carries.
+type headerRecorder struct {
+	mu   sync.Mutex
+	puts map[string]http.Header // by query (the subresource)
+}
+
+func (r *headerRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPut {
+		r.mu.Lock()
+		r.puts[req.URL.RawQuery] = req.Header.Clone()
+		r.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestBucketConfigPutsCarryIntegrityHeader: S3 refuses PutBucketVersioning,
+// PutBucketPolicy and PutBucketEncryption without Content-MD5 or an
+// x-amz-checksum-* header (botocore's requestChecksumRequired), so the
+// client sends one even under when_required, where uploads carry none.
+func TestBucketConfigPutsCarryIntegrityHeader(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for variant, opts := range bucketConfigVariants {
+		t.Run(variant, func(t *testing.T) {
+			srv := s3test.NewServer(t)
+			rec := &headerRecorder{puts: map[string]http.Header{}}
+			sess := sessionFor(t, srv, WithHTTPClient(&http.Client{Transport: rec}))
+			c, err := sess.Client(append([]ClientOption{WithEndpointURL(srv.URL)}, opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.CreateBucket(ctx, &CreateBucketInput{Bucket: "cfg"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.PutBucketVersioning(ctx, &PutBucketVersioningInput{Bucket: "cfg", Status: VersioningEnabled}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.PutBucketPolicy(ctx, &PutBucketPolicyInput{Bucket: "cfg",
+				Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::cfg"}]}`}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.PutBucketEncryption(ctx, &PutBucketEncryptionInput{Bucket: "cfg", SSEAlgorithm: SSEAlgorithmAES256}); err != nil {
+				t.Fatal(err)
+			}
+			for _, sub := range []string{"versioning=", "policy=", "encryption="} {
+				h, ok := rec.puts[sub]
+				if !ok {
+					t.Fatalf("no PUT ?%s recorded (have %v)", sub, rec.puts)
+				}
+				if h.Get("Content-Md5") == "" && h.Get("X-Amz-Checksum-Crc32") == "" && h.Get("X-Amz-Trailer") == "" {
+					t.Errorf("PUT ?%s carried no integrity header: %v", sub, h)
+				}
 			}
 		})
 	}
